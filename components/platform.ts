@@ -67,8 +67,8 @@ export type AddonSpec =
           version: string;
           /** Namespace to install into. */
           namespace: string;
-          /** Chart values. Secret values must be passed through {@link secretValues}. */
-          values: Record<string, unknown>;
+          /** Chart values (may hold Outputs, e.g. a load balancer's DNS name). Secrets go in {@link secretValues}. */
+          values: pulumi.Input<Record<string, unknown>>;
           /** Values that carry secrets; merged into `values` and kept secret end to end. */
           secretValues?: pulumi.Input<Record<string, unknown>>;
       }

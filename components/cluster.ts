@@ -1,0 +1,236 @@
+/**
+ * The Cluster component: the one place where the core, the bootstrap and a platform meet. It stays
+ * thin: validation, placement and rendering happened before (pure functions); here it wires Outputs.
+ *
+ * Dependency shape (keeps `pulumi up` to one VM boot + one init + one join + addons):
+ * - every machine depends only on the network and the PKI, never on another machine: joins retry until
+ *   the API answers, so all nodes boot in parallel;
+ * - the readiness gate waits for the API through the endpoint, and only the addons wait for it;
+ * - each node's lifecycle record depends on its machine, so on scale-down Pulumi deletes it (draining
+ *   the node) before it deletes the machine.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { Provider as KubernetesProvider } from "@pulumi/kubernetes/provider";
+import type { ClusterSpec, NodePlan } from "./core/types";
+import type { BootstrapEndpoint, Platform, PlatformContext } from "./platform";
+import { ClusterPki } from "./pki";
+import { renderNodeBootstrap, kubeProxyReplaced } from "../bootstrap/render";
+import type { NodeBootstrap, PkiMaterial } from "../bootstrap/types";
+import { cniAddons } from "./addons/cni";
+import { ClusterAddons } from "./addons/install";
+import { ApiReadiness } from "./lifecycle/readiness";
+import { NodeLifecycle } from "./lifecycle/node";
+import { renderKubeconfig } from "./lifecycle/kubeconfig";
+import type { ClusterRecord, NodeRecord } from "./lifecycle/types";
+
+/** Arguments of {@link Cluster}: everything already validated and placed. */
+export interface ClusterArgs {
+    /** The validated cluster spec. */
+    spec: ClusterSpec;
+    /** Every node, placed. */
+    nodes: NodePlan[];
+    /** The platform that builds the machines. */
+    platform: Platform<unknown>;
+    /** The platform's validated config. */
+    platformConfig: unknown;
+    /** Drain timeout per node on scale-down, in seconds (default 600). */
+    drainTimeoutSeconds?: number;
+    /** How long to wait for the API after the machines exist, in seconds (default 1800). */
+    readinessTimeoutSeconds?: number;
+}
+
+/** One node as the stack output shows it. */
+export interface NodeSummary {
+    name: string;
+    role: string;
+    pool: string;
+    failureDomain: string;
+    os: string;
+    machineId: string;
+    privateIp: string;
+}
+
+/** A Kubernetes cluster on any platform. */
+export class Cluster extends pulumi.ComponentResource {
+    /** Admin kubeconfig (secret). */
+    readonly kubeconfig: pulumi.Output<string>;
+    /** `https://<endpoint>:<port>`. */
+    readonly endpoint: pulumi.Output<string>;
+    /** Every node with its role, pool, failure domain and addresses. */
+    readonly nodes: pulumi.Output<NodeSummary[]>;
+    /** API server version, as the readiness gate saw it. */
+    readonly apiServerVersion: pulumi.Output<string>;
+    /** Platform-specific outputs (no secrets). */
+    readonly platformOutputs: Record<string, pulumi.Output<unknown>>;
+
+    constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("kubeforge:cluster:Cluster", name, {}, opts);
+        const { spec, nodes, platform, platformConfig } = args;
+
+        const pki = new ClusterPki(`${name}-pki`, { clusterName: spec.name }, { parent: this });
+        const facts = platform.bootstrapFacts(platformConfig, spec);
+
+        const ctx: PlatformContext<unknown> = {
+            spec,
+            config: platformConfig,
+            nodes,
+            pki,
+            parent: this,
+            renderBootstrap: (node, endpoint) => renderBootstrapOutput(spec, node, endpoint, pki, facts),
+        };
+        const built = platform.create(name, ctx);
+
+        this.endpoint = pulumi.interpolate`https://${built.endpointHost}:${built.endpointPort}`;
+        const connection = {
+            endpoint: this.endpoint,
+            caCert: pki.caCert,
+            clientCert: pki.adminCert,
+            clientKey: pki.adminKey,
+        };
+
+        const masters = built.machines.filter((m) => m.node.role === "control-plane");
+        const clusterRecord: ClusterRecord = {
+            cluster: spec.name,
+            platform: platform.name,
+            kubernetesVersion: spec.kubernetesVersion,
+            controlPlaneCount: masters.length,
+            failureDomains: spec.failureDomains,
+            secretsEncryption: spec.secretsEncryption,
+            apiAllowedCidrs: spec.access.apiAllowedCidrs,
+            sshAllowedCidrs: spec.access.sshAllowedCidrs,
+            cni: spec.cni,
+        };
+        const readiness = new ApiReadiness(
+            `${name}-api`,
+            { ...clusterRecord, ...connection, timeoutSeconds: args.readinessTimeoutSeconds ?? 1800 },
+            { parent: this, dependsOn: masters.flatMap((m) => m.dependsOn) },
+        );
+        this.apiServerVersion = readiness.serverVersion;
+
+        for (const machine of built.machines) {
+            const node = machine.node;
+            const record: NodeRecord = {
+                cluster: spec.name,
+                platform: platform.name,
+                node: node.name,
+                role: node.role,
+                pool: node.pool,
+                failureDomain: node.failureDomain,
+                os: node.os,
+                kubernetesVersion: node.kubernetesVersion,
+                taints: node.taints,
+                labels: node.labels,
+                spot: node.spot,
+            };
+            new NodeLifecycle(
+                node.name,
+                {
+                    ...record,
+                    ...connection,
+                    drainTimeoutSeconds: args.drainTimeoutSeconds ?? 600,
+                    skipDrain: machine.handlesRemoval === true,
+                },
+                { parent: this, dependsOn: machine.dependsOn },
+            );
+        }
+
+        this.kubeconfig = pulumi.secret(
+            pulumi
+                .all([this.endpoint, pki.caCert, pki.adminCert, pki.adminKey])
+                .apply(([server, caCert, clientCert, clientKey]) =>
+                    renderKubeconfig({ clusterName: spec.name, server, caCert, clientCert, clientKey }),
+                ),
+        );
+
+        const provider = new KubernetesProvider(
+            `${name}-k8s`,
+            { kubeconfig: this.kubeconfig, enableServerSideApply: true },
+            { parent: this, dependsOn: [readiness] },
+        );
+        const cniEndpoint = built.endpointHost.apply((host) => ({ host, port: built.endpointPort }));
+        const cni = cniAddons(spec, cniEndpoint, kubeProxyReplaced(spec));
+        new ClusterAddons(
+            `${name}-addons`,
+            {
+                provider,
+                addons: [...cni, ...built.addons],
+                dependsOn: [readiness],
+            },
+            { parent: this },
+        );
+
+        this.nodes = pulumi.all(
+            built.machines.map((m) =>
+                pulumi.all([m.machineId, m.privateIp]).apply(([machineId, privateIp]) => ({
+                    name: m.node.name,
+                    role: m.node.role,
+                    pool: m.node.pool,
+                    failureDomain: m.node.failureDomain,
+                    os: m.node.os,
+                    machineId,
+                    privateIp,
+                })),
+            ),
+        );
+        this.platformOutputs = built.extraOutputs ?? {};
+
+        this.registerOutputs({
+            kubeconfig: this.kubeconfig,
+            endpoint: this.endpoint,
+            nodes: this.nodes,
+            apiServerVersion: this.apiServerVersion,
+        });
+    }
+}
+
+/** Resolves PKI and endpoint Outputs and renders one node's bootstrap (secret: it holds the token). */
+function renderBootstrapOutput(
+    spec: ClusterSpec,
+    node: NodePlan,
+    endpoint: BootstrapEndpoint,
+    pki: ClusterPki,
+    facts: ReturnType<Platform<unknown>["bootstrapFacts"]>,
+): pulumi.Output<NodeBootstrap> {
+    const master = node.role === "control-plane";
+    const material: pulumi.Output<PkiMaterial> = master
+        ? pulumi
+              .all([
+                  pki.caCert,
+                  pki.caKey,
+                  pki.etcdCaCert,
+                  pki.etcdCaKey,
+                  pki.frontProxyCaCert,
+                  pki.frontProxyCaKey,
+                  pki.serviceAccountKey,
+                  pki.serviceAccountPub,
+                  pki.bootstrapToken,
+                  pki.encryptionKey,
+              ])
+              .apply(([caCert, caKey, etcdCaCert, etcdCaKey, frontProxyCaCert, frontProxyCaKey, serviceAccountKey, serviceAccountPub, bootstrapToken, encryptionKey]) => ({
+                  caCert,
+                  caKey,
+                  etcdCaCert,
+                  etcdCaKey,
+                  frontProxyCaCert,
+                  frontProxyCaKey,
+                  serviceAccountKey,
+                  serviceAccountPub,
+                  bootstrapToken,
+                  encryptionKey,
+              }))
+        : pulumi.all([pki.caCert, pki.bootstrapToken]).apply(([caCert, bootstrapToken]) => ({ caCert, bootstrapToken }));
+    return pulumi.secret(
+        pulumi
+            .all([endpoint.host, pulumi.all(endpoint.extraSans ?? []), material])
+            .apply(([host, extraSans, pkiMaterial]) =>
+                renderNodeBootstrap({
+                    spec,
+                    node,
+                    endpoint: { host, port: endpoint.port },
+                    extraSans,
+                    pki: pkiMaterial,
+                    facts,
+                }),
+            ),
+    );
+}
