@@ -33,6 +33,8 @@ export interface PlanResource {
     id?: string;
     /** URN of the parent resource (the stack for top-level ones). */
     parent?: string;
+    /** URNs this resource depends on (`dependsOn` and inputs from other resources). */
+    dependencies: string[];
     /** True for custom resources, false for components. */
     custom: boolean;
     /** Inputs as the provider would receive them; secrets stay wrapped (see {@link isWrappedSecret}). */
@@ -160,7 +162,7 @@ export class PlanEngine {
     /** Installs the mocks. Call before importing any program module. */
     async install(project: string, stack: string, preview = false): Promise<void> {
         const record = this.options.record !== false;
-        const pending = new Map<string, { type: string; name: string; parent?: string; custom: boolean }>();
+        const pending = new Map<string, { parent?: string; dependencies: string[] }>();
         await pulumi.runtime.setMocks(
             {
                 newResource: async (args) => {
@@ -178,6 +180,7 @@ export class PlanEngine {
                             name: args.name,
                             id,
                             parent: meta?.parent,
+                            dependencies: meta?.dependencies ?? [],
                             custom: Boolean(args.custom),
                             inputs: args.inputs as Record<string, unknown>,
                             outputs: state,
@@ -206,7 +209,8 @@ export class PlanEngine {
             getType(): string;
             getName(): string;
             getParent(): string;
-            getCustom(): boolean;
+            getDependenciesList(): string[];
+            getPropertydependenciesMap(): { forEach(cb: (value: { getUrnsList(): string[] }) => void): void };
         }
         const monitor = pulumi.runtime.getMonitor() as unknown as {
             registerResource(req: Req, callback: Callback): void;
@@ -214,7 +218,9 @@ export class PlanEngine {
         const original = monitor.registerResource.bind(monitor);
         monitor.registerResource = (req: Req, callback: Callback) => {
             const key = `${req.getType()}::${req.getName()}`;
-            pending.set(key, { type: req.getType(), name: req.getName(), parent: req.getParent() || undefined, custom: req.getCustom() });
+            const dependencies = new Set(req.getDependenciesList());
+            req.getPropertydependenciesMap().forEach((deps) => deps.getUrnsList().forEach((urn) => dependencies.add(urn)));
+            pending.set(key, { parent: req.getParent() || undefined, dependencies: [...dependencies] });
             original(req, (err, response) => {
                 const resource = this.pendingUrn.get(key);
                 if (resource && response) {
