@@ -102,8 +102,10 @@ function randomAlphabet(inputs: Record<string, unknown>): string {
     return alphabet || "abcdefghijklmnopqrstuvwxyz";
 }
 
-/** Outputs of the providers the core itself uses (tls, random). */
+/** Outputs of the providers the core itself uses (tls, random, its own dynamic resources). */
 const CORE_OUTPUTS: Record<string, OutputMock> = {
+    // The readiness gate reports the version the API server answered with.
+    "pulumi-nodejs:dynamic/kubeforge:ApiReadiness": (inputs) => ({ serverVersion: `v${String(inputs.kubernetesVersion)}` }),
     "tls:index/privateKey:PrivateKey": (inputs) => {
         const curve = inputs.algorithm === "ECDSA" ? "prime256v1" : undefined;
         const pair = curve

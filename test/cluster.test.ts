@@ -1,0 +1,155 @@
+/**
+ * The Cluster component under mocks, with a fake platform, so what is asserted is the core's wiring:
+ * PKI, bootstrap rendering per role, the readiness gate, per-node lifecycle records, addons and outputs.
+ */
+import { before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
+import { PlanEngine, isWrappedSecret, outputValue, type PlanResource } from "../stacks/plan/mocks";
+import type { ClusterSpec, NodePlan } from "../components/core/types";
+import type { MachineFacts, Platform, PlatformContext } from "../components/platform";
+import type { NodeBootstrap } from "../bootstrap/types";
+import { API_READINESS_TYPE, NODE_LIFECYCLE_TYPE } from "../components/lifecycle/types";
+
+const engine = new PlanEngine();
+const rendered = new Map<string, NodeBootstrap>();
+let spec: ClusterSpec;
+let nodes: NodePlan[];
+let outputs: { kubeconfig: pulumi.Output<string>; endpoint: pulumi.Output<string>; apiServerVersion: pulumi.Output<string> };
+
+function fakePlatform(): Platform<{ zones: string[] }> {
+    return {
+        name: "fake",
+        description: "a platform that makes no machines, for tests",
+        parseConfig: () => ({ config: { zones: ["z1", "z2", "z3"] }, issues: [] }),
+        failureDomains: (config) => config.zones,
+        bootstrapFacts: () => ({ cloudProvider: "external", userDataLimitBytes: 16384 }),
+        create(name: string, ctx: PlatformContext<{ zones: string[] }>) {
+            const machines: MachineFacts[] = ctx.nodes.map((node) => {
+                // A stand-in machine whose input is the node's rendered bootstrap, as a VM's user data is.
+                const bootstrap = ctx.renderBootstrap(node, { host: "api.example.test", port: 6443 });
+                bootstrap.apply((b) => rendered.set(node.name, b));
+                const machine = new pulumi.CustomResource(
+                    "fake:index:Machine",
+                    node.name,
+                    { userData: bootstrap.apply((b) => JSON.stringify(b.files.map((f) => f.path))) },
+                    { parent: ctx.parent },
+                );
+                return {
+                    node,
+                    machineId: machine.id.apply((id) => String(id)),
+                    privateIp: pulumi.output("10.0.0.1"),
+                    dependsOn: [machine],
+                };
+            });
+            return {
+                endpointHost: pulumi.output("api.example.test"),
+                endpointPort: 6443,
+                machines,
+                addons: [{ kind: "manifest", name: "storage", objects: [{ apiVersion: "storage.k8s.io/v1", kind: "StorageClass", metadata: { name: "standard" }, provisioner: "example.test/disk" }] }],
+            };
+        },
+    };
+}
+
+before(async () => {
+    await engine.install("kubeforge", "cluster-test");
+    const { parseClusterConfig } = await import("../components/core/config");
+    const { placeNodes } = await import("../components/core/placement");
+    const parsed = parseClusterConfig({
+        name: "demo",
+        platform: "fake",
+        failureDomains: ["z1", "z2", "z3"],
+        controlPlane: { count: 3 },
+        workerPools: [{ name: "general", count: 2 }],
+        access: { apiAllowedCidrs: ["203.0.113.0/24"] },
+    });
+    assert.deepEqual(parsed.issues, []);
+    spec = parsed.spec as ClusterSpec;
+    nodes = placeNodes(spec);
+    const { Cluster } = await import("../components/cluster");
+    const platform = fakePlatform() as Platform<unknown>;
+    const cluster = new Cluster("demo", { spec, nodes, platform, platformConfig: { zones: ["z1", "z2", "z3"] } });
+    outputs = cluster;
+    await outputValue(cluster.kubeconfig);
+    await engine.settle();
+});
+
+function byType(type: string): PlanResource[] {
+    return engine.resources.filter((r) => r.type === type);
+}
+
+function urnOf(type: string, name: string): string {
+    const r = engine.resources.find((x) => x.type === type && x.name === name);
+    assert.ok(r, `no ${type} ${name}`);
+    return r.urn;
+}
+
+describe("Cluster", () => {
+    test("is a component with the PKI under it", () => {
+        const cluster = urnOf("kubeforge:cluster:Cluster", "demo");
+        const pki = engine.resources.find((r) => r.type === "kubeforge:pki:ClusterPki");
+        assert.equal(pki?.parent, cluster);
+        assert.ok(byType("tls:index/selfSignedCert:SelfSignedCert").length >= 3, "three CAs");
+    });
+
+    test("masters get the CA keys in their bootstrap, workers only the CA certificate and the token", () => {
+        for (const node of nodes) {
+            const b = rendered.get(node.name);
+            assert.ok(b, `no bootstrap rendered for ${node.name}`);
+            const text = b.files.map((f) => f.content).join("\n");
+            if (node.role === "control-plane") assert.match(text, /PRIVATE KEY/, `${node.name} lacks the CA keys`);
+            else assert.doesNotMatch(text, /PRIVATE KEY/, `${node.name} must not hold any private key`);
+            for (const f of b.files) if (/PRIVATE KEY/.test(f.content)) assert.equal(f.secret, true, `${f.path} holds a key but is not marked secret`);
+        }
+    });
+
+    test("the rendered bootstrap reaches the machine as a secret", () => {
+        for (const m of byType("fake:index:Machine")) assert.ok(isWrappedSecret(m.inputs.userData), `${m.name} user data is not secret`);
+    });
+
+    test("one lifecycle record per node, depending on its machine, with the node's facts", () => {
+        const records = byType(NODE_LIFECYCLE_TYPE);
+        assert.equal(records.length, nodes.length);
+        for (const node of nodes) {
+            const record = records.find((r) => r.name === node.name);
+            assert.ok(record, `no lifecycle record for ${node.name}`);
+            assert.equal(record.inputs.role, node.role);
+            assert.equal(record.inputs.failureDomain, node.failureDomain);
+            assert.ok(record.dependencies.includes(urnOf("fake:index:Machine", node.name)), `${node.name} record does not depend on its machine`);
+            assert.ok(isWrappedSecret(record.inputs.clientKey), "client key must stay secret");
+        }
+    });
+
+    test("the readiness gate waits for the masters only, and the addons wait for it", () => {
+        const [gate] = byType(API_READINESS_TYPE);
+        assert.ok(gate);
+        assert.equal(gate.inputs.controlPlaneCount, 3);
+        const masters = nodes.filter((n) => n.role === "control-plane").map((n) => urnOf("fake:index:Machine", n.name));
+        const workers = nodes.filter((n) => n.role === "worker").map((n) => urnOf("fake:index:Machine", n.name));
+        for (const m of masters) assert.ok(gate.dependencies.includes(m));
+        for (const w of workers) assert.ok(!gate.dependencies.includes(w), "workers must not delay the gate");
+        const provider = byType("pulumi:providers:kubernetes")[0];
+        assert.ok(provider?.dependencies.includes(gate.urn), "the Kubernetes provider must wait for the gate");
+        const cilium = byType("kubernetes:helm.sh/v3:Release").find((r) => r.name.endsWith("-cilium"));
+        assert.ok(cilium, "Cilium is installed by default");
+        assert.ok(cilium.dependencies.includes(gate.urn));
+        const storage = byType("kubernetes:yaml/v2:ConfigGroup").find((r) => r.name.endsWith("-storage"));
+        assert.ok(storage?.dependencies.includes(cilium.urn), "platform addons come after the CNI");
+    });
+
+    test("machines do not wait for each other: every node boots in parallel", () => {
+        const machineUrns = new Set(byType("fake:index:Machine").map((m) => m.urn));
+        for (const m of byType("fake:index:Machine")) {
+            assert.deepEqual(m.dependencies.filter((d) => machineUrns.has(d)), [], `${m.name} waits on another machine`);
+        }
+    });
+
+    test("outputs: a secret kubeconfig for the endpoint, and the server version", async () => {
+        assert.equal(await pulumi.isSecret(outputs.kubeconfig), true);
+        const kubeconfig = await outputValue(outputs.kubeconfig);
+        assert.match(kubeconfig, /server: https:\/\/api\.example\.test:6443/);
+        assert.equal(await outputValue(outputs.endpoint), "https://api.example.test:6443");
+        assert.equal(await outputValue(outputs.apiServerVersion), `v${spec.kubernetesVersion}`);
+    });
+});
