@@ -1,0 +1,132 @@
+/**
+ * The neutral facts every rule reads. A platform adapter (`policies/platforms/<name>.ts`) turns one of
+ * its resources into {@link ResourceFacts}; rules never look at a provider's own property names, so a
+ * new platform is one adapter file and no rule changes.
+ *
+ * Nothing here imports `@pulumi/*`: the facts are plain data, testable without an engine.
+ */
+import type { NodeRole } from "../components/core/types";
+
+/** A resource as every adapter sees it: the engine's inputs (or outputs, for stack policies). */
+export interface ResourceView {
+    /** Type token, e.g. `aws:ec2/instance:Instance`. */
+    type: string;
+    /** Logical name. */
+    name: string;
+    /** URN, used to point a violation at the resource. */
+    urn: string;
+    /** Properties (inputs for resource policies, outputs for stack policies). */
+    props: Record<string, unknown>;
+}
+
+/** One disk a resource creates or describes. */
+export interface DiskFact {
+    /** What the disk is, for the message (`root disk`, `EBS volume /dev/sdf`). */
+    label: string;
+    /** True only when encryption at rest is explicitly requested. */
+    encrypted: boolean;
+}
+
+/** Instance-metadata service settings of a machine or machine template. */
+export interface MetadataFact {
+    /** The metadata endpoint is switched off entirely (then nothing else matters). */
+    endpointDisabled: boolean;
+    /** Session tokens (IMDSv2 or the cloud's equivalent) are required for every request. */
+    tokensRequired: boolean;
+    /** Largest number of network hops a metadata response may travel; undefined when the cloud default applies. */
+    hopLimit?: number;
+    /** Role of the machines this applies to, when the resource says so. */
+    role?: NodeRole;
+}
+
+/** Where allowed traffic may come from. */
+export type TrafficSource =
+    | { kind: "cidr"; cidr: string }
+    | { kind: "group"; group: string }
+    | { kind: "self" }
+    | { kind: "prefix-list"; id: string };
+
+/** One inbound allow rule of a firewall. */
+export interface IngressFact {
+    /** `tcp`, `udp`, `all`, or another protocol name or number as the platform spells it. */
+    protocol: string;
+    /** First port allowed (inclusive). */
+    fromPort: number;
+    /** Last port allowed (inclusive). */
+    toPort: number;
+    /** Sources the rule admits. */
+    sources: TrafficSource[];
+    /** Id of the firewall group the rule belongs to, when known (resolves `self`). */
+    group?: string;
+}
+
+/** A firewall group (security group, network security group, firewall tag). */
+export interface GroupFact {
+    /** The group's id as other resources refer to it; undefined while it is not known. */
+    id?: string;
+    /** Role the group is declared for (e.g. a `kubeforge.io/role` tag), when it says so. */
+    role?: NodeRole;
+}
+
+/** A machine (or a template of machines) that becomes a Kubernetes node. */
+export interface MachineFact {
+    /** Role, when the resource says so. */
+    role?: NodeRole;
+    /** Cluster name, when the resource says so. */
+    cluster?: string;
+    /** Ids of the firewall groups the machine is a member of. */
+    groups: string[];
+}
+
+/** Tags (or labels) a resource carries and the ones its platform requires. */
+export interface TaggingFact {
+    /** What is tagged, for the message (`instance`, `subnet`). */
+    subject: string;
+    /** Cluster the resource belongs to, when any tag says so. */
+    cluster?: string;
+    /** Tag keys present. */
+    present: string[];
+    /** Tag keys the platform's cloud controller (or kubeforge itself) needs on this resource. */
+    required: string[];
+}
+
+/** Everything an adapter can say about one resource. Absent parts mean "not this kind of thing". */
+export interface ResourceFacts {
+    /** Platform of the adapter that described the resource. */
+    platform: string;
+    machine?: MachineFact;
+    disks: DiskFact[];
+    metadata?: MetadataFact;
+    ingress: IngressFact[];
+    firewallGroup?: GroupFact;
+    tagging?: TaggingFact;
+}
+
+/**
+ * Maps one platform's resources to neutral facts. Register new adapters in `policies/platforms/index.ts`.
+ */
+export interface PlatformAdapter {
+    /** Platform name, as in `kubeforge:platform`. */
+    readonly platform: string;
+    /**
+     * True when this adapter understands resources of `type`.
+     *
+     * @param type - the resource's type token
+     */
+    claims(type: string): boolean;
+    /**
+     * Neutral facts about one resource this adapter claims.
+     *
+     * @param resource - the resource to describe
+     */
+    describe(resource: ResourceView): ResourceFacts;
+}
+
+/**
+ * Facts with nothing in them, for adapters to fill in.
+ *
+ * @param platform - the adapter's platform name
+ */
+export function emptyFacts(platform: string): ResourceFacts {
+    return { platform, disks: [], ingress: [] };
+}

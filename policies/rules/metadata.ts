@@ -1,0 +1,64 @@
+/**
+ * Instance metadata: credentials of the node's cloud identity are one HTTP call away, so require
+ * session tokens (IMDSv2 on AWS) and keep the response from travelling past the host's own network
+ * namespace on masters.
+ */
+import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
+import { facts, settings } from "./support";
+
+/** Metadata requests need a session token (IMDSv2), which SSRF through a pod cannot fetch. */
+export const imdsv2Required: ResourceValidationPolicy = {
+    name: "imdsv2-required",
+    description: "Instances and launch templates require IMDSv2 session tokens (httpTokens: required).",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    validateResource: (args, reportViolation) => {
+        const m = facts(args)?.metadata;
+        if (!m) return args.notApplicable("no instance metadata settings");
+        if (!m.endpointDisabled && !m.tokensRequired) {
+            reportViolation(`${args.name} accepts IMDSv1 requests without a session token; set metadataOptions.httpTokens to "required"`);
+        }
+    },
+};
+
+const hopSchema: PolicyConfigSchema = {
+    properties: {
+        maxControlPlaneHopLimit: {
+            type: "integer",
+            minimum: 1,
+            default: 1,
+            description: "Largest metadata response hop limit on masters (1: pods cannot reach the masters' cloud identity).",
+        },
+        maxWorkerHopLimit: {
+            type: "integer",
+            minimum: 1,
+            default: 2,
+            description: "Largest hop limit on workers (2 lets in-cluster agents such as the EBS CSI driver reach IMDS).",
+        },
+    },
+};
+
+/** Pods reach IMDS through one extra hop: masters keep it at 1 so pods never get their identity. */
+export const imdsHopLimit: ResourceValidationPolicy = {
+    name: "imds-hop-limit",
+    description: "The metadata response hop limit is 1 on masters and at most 2 on workers.",
+    enforcementLevel: "mandatory",
+    severity: "medium",
+    configSchema: hopSchema,
+    validateResource: (args, reportViolation) => {
+        const c = settings<{ maxControlPlaneHopLimit: number; maxWorkerHopLimit: number }>(hopSchema, args);
+        const m = facts(args)?.metadata;
+        if (!m || m.endpointDisabled || m.hopLimit === undefined) return args.notApplicable("hop limit not set");
+        const master = m.role === "control-plane";
+        const max = master ? c.maxControlPlaneHopLimit : c.maxWorkerHopLimit;
+        if (m.hopLimit > max) {
+            reportViolation(
+                `${args.name} (${m.role ?? "unknown role, judged as a worker"}) lets metadata responses travel ${m.hopLimit} hops, more than ${max}; ` +
+                    `set metadataOptions.httpPutResponseHopLimit to ${max}`,
+            );
+        }
+    },
+};
+
+/** The metadata family, in report order. */
+export const metadataPolicies = [imdsv2Required, imdsHopLimit];
