@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
+# Entry point: bootstrap.sh init|control-plane|worker. Runs every step in order; each step is
+# idempotent, so the whole script can be run again after a failure at any point.
+set -euo pipefail
+export KUBEFORGE_STEP=bootstrap
+here="$(dirname "${BASH_SOURCE[0]}")"
+# shellcheck source=common.sh
+. "${here}/common.sh"
+load_env
+
+mode="${1:-$KUBEFORGE_MODE}"
+case "$mode" in
+    init | control-plane | worker) ;;
+    *) die "usage: bootstrap.sh init|control-plane|worker" ;;
+esac
+
+mkdir -p "$KUBEFORGE_STATE_DIR"
+# One run at a time (cloud-init and an operator re-running it by hand).
+exec 9>"${KUBEFORGE_STATE_DIR}/bootstrap.lock"
+flock 9
+
+log "bootstrapping ${KUBEFORGE_NODE} as ${mode}"
+"${here}/host-prep.sh"
+"${here}/install-containerd.sh"
+"${here}/install-kubernetes.sh"
+"${here}/kubeadm.sh" "$mode"
+log "done: ${KUBEFORGE_NODE} is bootstrapped"

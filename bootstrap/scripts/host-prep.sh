@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
+# Host preparation: swap off for good, kernel modules and sysctls (files written by the renderer:
+# /etc/modules-load.d/kubeforge.conf, /etc/sysctl.d/90-kubeforge.conf). Safe to run again.
+set -euo pipefail
+export KUBEFORGE_STEP=host-prep
+# shellcheck source=common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+load_env
+
+log "turning swap off (now and at boot)"
+swapoff -a
+if [[ -f /etc/fstab ]] && grep -Eq '^[^#].*[[:space:]]swap[[:space:]]' /etc/fstab; then
+    sed -i.kubeforge.bak -E 's|^([^#].*[[:space:]]swap[[:space:]].*)$|# disabled by kubeforge: \1|' /etc/fstab
+fi
+# zram and other generated swap units hang off swap.target.
+systemctl mask --now swap.target >/dev/null 2>&1 || true
+
+log "loading kernel modules"
+while read -r module; do
+    [[ -z "$module" || "$module" == \#* ]] && continue
+    modprobe "$module"
+done </etc/modules-load.d/kubeforge.conf
+
+log "applying sysctls"
+sysctl --quiet --load=/etc/sysctl.d/90-kubeforge.conf >/dev/null
+
+if command -v getenforce >/dev/null 2>&1 && [[ "$(getenforce)" == "Enforcing" ]]; then
+    # As kubeadm's install guide does for RHEL-like hosts; containers then run unconfined by SELinux.
+    log "setting SELinux to permissive"
+    setenforce 0
+    sed -i -E 's/^SELINUX=enforcing$/SELINUX=permissive/' /etc/selinux/config
+fi
+log "host prepared for node ${KUBEFORGE_NODE}"

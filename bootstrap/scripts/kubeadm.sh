@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
+# The kubeadm step: kubeadm.sh init|control-plane|worker.
+# - Does nothing when this script already finished here and the kubelet runs.
+# - Cleans up what an unfinished earlier run left behind (kubeadm reset), so it can always run again.
+# - The init master runs `kubeadm init` only when no API answers at the endpoint with our CA;
+#   otherwise it joins as a master (a replaced master 0 must never start a second cluster).
+# - Joins wait for the API and retry with backoff, bounded by KUBEFORGE_JOIN_TIMEOUT_SECONDS.
+# kubeadm output goes to a root-only log file: it can contain the bootstrap token.
+set -euo pipefail
+export KUBEFORGE_STEP=kubeadm
+# shellcheck source=common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+load_env
+
+mode="${1:-$KUBEFORGE_MODE}"
+case "$mode" in
+    init | control-plane | worker) ;;
+    *) die "usage: kubeadm.sh init|control-plane|worker" ;;
+esac
+
+root="$KUBEFORGE_ROOT"
+kubelet_conf="${root}/etc/kubernetes/kubelet.conf"
+manifests="${root}/etc/kubernetes/manifests"
+pki="${root}/etc/kubernetes/pki"
+staged_pki="${root}/etc/kubeforge/pki"
+templates="${root}/etc/kubeforge/kubeadm"
+marker="${KUBEFORGE_STATE_DIR}/kubeadm.done"
+log_dir="${root}/var/log/kubeforge"
+timeout="${KUBEFORGE_JOIN_TIMEOUT_SECONDS:-1800}"
+mkdir -p "$KUBEFORGE_STATE_DIR"
+install -d -m 0700 "$log_dir"
+
+kubelet_active() {
+    systemctl is-active --quiet kubelet
+}
+
+already_done() {
+    [[ -f "$marker" && -f "$kubelet_conf" ]] || return 1
+    if ! kubelet_active; then
+        log "node was bootstrapped but the kubelet is not running; starting it"
+        systemctl enable --now kubelet || return 1
+    fi
+    kubelet_active
+}
+
+leftovers() {
+    [[ -f "$kubelet_conf" || -d "${root}/var/lib/etcd/member" ]] && return 0
+    compgen -G "${manifests}/*.yaml" >/dev/null
+}
+
+# fact WHAT COMMAND PATTERN: runs a platform-provided shell command (metadata services can be slow to
+# answer at boot) and checks its output.
+fact() {
+    local what="$1" command="$2" pattern="$3" value n
+    for n in 1 2 3 4 5 6 7 8 9 10; do
+        if value="$(bash -c "$command")" && [[ "$value" =~ $pattern ]]; then
+            printf '%s' "$value"
+            return 0
+        fi
+        log "could not read the ${what} (attempt ${n}/10)"
+        sleep 3
+    done
+    die "the ${what} command printed nothing usable"
+}
+
+# HTTP status of the endpoint's /readyz over TLS verified with the cluster CA; 000 when nothing answers.
+endpoint_status() {
+    curl --silent --output /dev/null --write-out '%{http_code}' --max-time 5 \
+        --cacert "${staged_pki}/ca.crt" "https://${KUBEFORGE_ENDPOINT}/readyz" 2>/dev/null || true
+}
+
+place_pki() {
+    local file
+    for file in ca.crt ca.key sa.key sa.pub front-proxy-ca.crt front-proxy-ca.key etcd/ca.crt etcd/ca.key; do
+        if [[ -f "${staged_pki}/${file}" ]]; then
+            install -D -m 0600 "${staged_pki}/${file}" "${pki}/${file}"
+        fi
+    done
+}
+
+render_config() {
+    local source="$1" target="$2" text
+    text="$(<"$source")"
+    text="${text//__KUBEFORGE_NODE_NAME__/$node_name}"
+    text="${text//__KUBEFORGE_PROVIDER_ID__/$provider_id}"
+    text="${text//__KUBEFORGE_NODE_IP__/$node_ip}"
+    (umask 077 && printf '%s\n' "$text" >"$target")
+}
+
+redact() {
+    sed -E 's/[a-z0-9]{6}\.[a-z0-9]{16}/<bootstrap-token>/g'
+}
+
+# run_kubeadm init|join: one attempt; output kept in a root-only log.
+run_kubeadm() {
+    local action="$1" config output
+    config="${templates}/${action}.rendered.yaml"
+    output="${log_dir}/kubeadm-${action}.log"
+    render_config "${templates}/${action}.yaml" "$config"
+    log "running kubeadm ${action} as ${node_name}"
+    local extra=()
+    [[ "$action" == init ]] && extra=(--skip-token-print)
+    if kubeadm "$action" --config "$config" "${extra[@]}" >"$output" 2>&1; then
+        return 0
+    fi
+    log "kubeadm ${action} failed; last lines (token redacted):"
+    tail -n 20 "$output" | redact >&2
+    return 1
+}
+
+if already_done; then
+    log "already bootstrapped; nothing to do"
+    exit 0
+fi
+rm -f "$marker"
+if leftovers; then
+    log "cleaning up an unfinished earlier kubeadm run"
+    kubeadm reset --force >"${log_dir}/kubeadm-reset.log" 2>&1 || die "kubeadm reset failed; see ${log_dir}/kubeadm-reset.log"
+fi
+
+node_name="$KUBEFORGE_NODE"
+if [[ -n "${KUBEFORGE_NODE_NAME_CMD:-}" ]]; then
+    node_name="$(fact "node name" "$KUBEFORGE_NODE_NAME_CMD" '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$')"
+fi
+provider_id=""
+if [[ -n "${KUBEFORGE_PROVIDER_ID_CMD:-}" ]]; then
+    provider_id="$(fact "provider id" "$KUBEFORGE_PROVIDER_ID_CMD" '^[A-Za-z0-9][A-Za-z0-9:/._-]*$')"
+fi
+node_ip=""
+if [[ -n "${KUBEFORGE_NODE_IP_CMD:-}" ]]; then
+    node_ip="$(fact "node IP" "$KUBEFORGE_NODE_IP_CMD" '^[0-9a-fA-F.:]+$')"
+fi
+
+deadline=$((SECONDS + timeout))
+delay=5
+while :; do
+    status="$(endpoint_status)"
+    action=""
+    if [[ "$mode" == init && "$status" == 000 ]]; then
+        action="init"
+    elif [[ "$mode" == init ]]; then
+        log "an API server already answers at ${KUBEFORGE_ENDPOINT} (HTTP ${status}): joining it instead of starting a cluster"
+        [[ "$status" == 200 ]] && action="join"
+    elif [[ "$status" == 200 ]]; then
+        action="join"
+    else
+        log "waiting for the API at ${KUBEFORGE_ENDPOINT} (HTTP ${status})"
+    fi
+    if [[ -n "$action" ]]; then
+        [[ "$mode" == worker ]] || place_pki
+        if run_kubeadm "$action"; then
+            touch "$marker"
+            log "kubeadm ${action} succeeded"
+            exit 0
+        fi
+        kubeadm reset --force >"${log_dir}/kubeadm-reset.log" 2>&1 || log "kubeadm reset failed; retrying anyway"
+    fi
+    if ((SECONDS >= deadline)); then
+        die "gave up after ${timeout}s; run $(dirname "${BASH_SOURCE[0]}")/bootstrap.sh ${mode} again once the cause is fixed"
+    fi
+    sleep "$delay"
+    delay=$((delay * 2 > 60 ? 60 : delay * 2))
+done
