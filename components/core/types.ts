@@ -35,7 +35,18 @@ export interface ControlPlaneSpec {
     machineType?: string;
     /** Root disk size in GiB. */
     diskSizeGb: number;
+    /**
+     * How strictly masters spread over failure domains; absent means `required`. Added after the
+     * first contract as an optional field so existing literals stay valid.
+     */
+    spread?: SpreadPolicy;
 }
+
+/**
+ * `required`: the cluster must offer at least min(masters, 3) failure domains and masters spread
+ * evenly over them; `preferred`: spread as well as the domains allow, even all in one.
+ */
+export type SpreadPolicy = "required" | "preferred";
 
 /** A named group of identical workers. */
 export interface WorkerPoolSpec {
@@ -181,6 +192,14 @@ export const LABELS = {
     node: "kubeforge.io/node",
     cluster: "kubeforge.io/cluster",
     failureDomain: "topology.kubernetes.io/zone",
+    /**
+     * The failure domain as kubeforge placed the node. Kept apart from `topology.kubernetes.io/zone`
+     * on purpose: on clouds the cloud-controller-manager owns the topology labels and overwrites them
+     * with the cloud's own zone names (Azure writes `eastus-1` where the config says `1`), so a
+     * kubelet-set zone label would either be clobbered or disagree with it. Kubelet may set any key
+     * outside the kubernetes.io / k8s.io namespaces, so this one always reaches the Node.
+     */
+    kubeforgeFailureDomain: "kubeforge.io/failure-domain",
 } as const;
 
 /** The taint kubeadm puts on masters so they run only the control plane. */

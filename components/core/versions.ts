@@ -1,0 +1,72 @@
+/**
+ * Kubernetes versions kubeforge supports, and the kubelet/control-plane skew rule.
+ */
+
+/**
+ * Newest known patch of every supported minor (kubernetes-sigs/kubespray
+ * `roles/kubespray_defaults/vars/main/checksums.yml`, 2026-08). A bare minor in the config means this
+ * patch. Raise these as patches ship; a newer patch can always be written out in full.
+ */
+export const NEWEST_PATCH: Readonly<Record<string, number>> = { "1.34": 11, "1.35": 8, "1.36": 4 };
+
+/** Supported minors, oldest first. */
+export const SUPPORTED_MINORS: readonly string[] = Object.keys(NEWEST_PATCH).sort((a, b) => minorNumber(a) - minorNumber(b));
+
+/** The default version: newest known patch of the newest supported minor. */
+export const DEFAULT_KUBERNETES_VERSION = `${SUPPORTED_MINORS[SUPPORTED_MINORS.length - 1]}.${NEWEST_PATCH[SUPPORTED_MINORS[SUPPORTED_MINORS.length - 1]]}`;
+
+/**
+ * How many minors a kubelet may lag the API server (Kubernetes version skew policy since 1.28: kubelet
+ * may be up to three minors older, never newer).
+ */
+export const MAX_KUBELET_SKEW = 3;
+
+/** A resolved version. */
+export interface KubernetesVersion {
+    /** Full version, e.g. `1.36.4`. */
+    version: string;
+    /** Minor, e.g. `1.36`. */
+    minor: string;
+}
+
+function minorNumber(minor: string): number {
+    return Number(minor.split(".")[1]);
+}
+
+/** The supported window in words, for messages. */
+export function supportedWindow(): string {
+    return `${SUPPORTED_MINORS[0]}–${SUPPORTED_MINORS[SUPPORTED_MINORS.length - 1]}`;
+}
+
+/**
+ * Resolves `1.NN` (newest known patch of that minor) or `1.NN.P` (an optional leading `v` is
+ * tolerated). Returns a message when the text is malformed or outside the supported window.
+ */
+export function resolveKubernetesVersion(text: string): { ok: true; value: KubernetesVersion } | { ok: false; error: string } {
+    const match = /^v?(1)\.(0|[1-9][0-9]*)(?:\.(0|[1-9][0-9]*))?$/.exec(text.trim());
+    if (!match) {
+        return { ok: false, error: `"${text}" is not a Kubernetes version; write a minor such as "1.36" or a full version such as "${DEFAULT_KUBERNETES_VERSION}"` };
+    }
+    const minor = `${match[1]}.${match[2]}`;
+    if (!(minor in NEWEST_PATCH)) {
+        return { ok: false, error: `Kubernetes ${minor} is not supported; use a version in ${supportedWindow()} (e.g. "${DEFAULT_KUBERNETES_VERSION}")` };
+    }
+    const patch = match[3] === undefined ? NEWEST_PATCH[minor] : Number(match[3]);
+    return { ok: true, value: { version: `${minor}.${patch}`, minor } };
+}
+
+/**
+ * Checks a kubelet version against the control plane's: never a newer minor, at most {@link MAX_KUBELET_SKEW}
+ * minors older. Returns a message, or undefined when allowed.
+ */
+export function kubeletSkewError(kubelet: KubernetesVersion, controlPlane: KubernetesVersion): string | undefined {
+    // The skew policy is stated in minors: a newer patch of the same minor is fine.
+    const lag = minorNumber(controlPlane.minor) - minorNumber(kubelet.minor);
+    if (lag < 0) {
+        return `kubelet ${kubelet.version} would be newer than the control plane (${controlPlane.version}); upgrade the control plane first or remove the pool's version`;
+    }
+    if (lag > MAX_KUBELET_SKEW) {
+        return `kubelet ${kubelet.version} lags the control plane (${controlPlane.version}) by ${lag} minors; at most ${MAX_KUBELET_SKEW} are allowed, upgrade the pool first`;
+    }
+    return undefined;
+}
