@@ -1,0 +1,397 @@
+/**
+ * The `kubeforge:aws` config block: shape, defaults and validation. Pure: no Pulumi import, no AWS
+ * call (zones are listed explicitly, the AMI parameter is resolved only when resources are created).
+ *
+ * ```yaml
+ * kubeforge:aws:
+ *   region: us-east-1
+ *   availabilityZones: [us-east-1a, us-east-1b, us-east-1c]
+ *   vpc: { cidr: 10.0.0.0/16, natGateways: perZone }   # or { existingVpcId, subnetIds: {<zone>: {public, private}} }
+ *   instanceTypes: { controlPlane: m7i.large, worker: m7i.large }
+ *   ami: /aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id   # or ami-0123...
+ *   keyName: ops            # optional EC2 key pair
+ *   ebsKmsKeyArn: arn:aws:kms:us-east-1:111122223333:key/...   # optional CMK for root disks and PVs
+ *   workerMetadataHopLimit: 2
+ * ```
+ */
+import type { ClusterSpec, ConfigIssue } from "../../core/types";
+import { MAX_VPC_PREFIX, MAX_ZONES, MIN_VPC_PREFIX, formatCidr, overlaps, parseCidr } from "./cidr";
+
+/** Canonical's public SSM parameters for the current Ubuntu 24.04 LTS (Noble) gp3 AMIs. */
+export const UBUNTU_2404_AMI_PARAMETER = {
+    amd64: "/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id",
+    arm64: "/aws/service/canonical/ubuntu/server/24.04/stable/current/arm64/hvm/ebs-gp3/ami-id",
+} as const;
+
+/** Instance type used when neither the pool nor `instanceTypes` names one. */
+export const DEFAULT_INSTANCE_TYPE = "m7i.large";
+
+/** Where the machine image comes from. */
+export type AmiSource =
+    /** A fixed AMI id. */
+    | { kind: "id"; id: string }
+    /**
+     * An SSM parameter holding an AMI id, read when resources are created. `perArchitecture`: the
+     * default Ubuntu parameter, switched to its arm64 twin for Graviton instance types.
+     */
+    | { kind: "ssm"; parameter: string; perArchitecture: boolean };
+
+/** A VPC kubeforge creates and owns. */
+export interface NewVpc {
+    kind: "new";
+    /** VPC range (defaults to `kubeforge:network.nodeCidr`). */
+    cidr: string;
+    /** One NAT gateway per zone (zone-independent egress) or one for the cluster (cheaper). */
+    natGateways: "perZone" | "single";
+}
+
+/** Subnets of one zone in an existing VPC. */
+export interface ExistingZoneSubnets {
+    /** Subnet for the API load balancer (routes to an internet gateway). */
+    public: string;
+    /** Subnet for the nodes (routes to a NAT). */
+    private: string;
+}
+
+/** An existing VPC the cluster joins (its subnets are tagged `shared`, never modified otherwise). */
+export interface ExistingVpc {
+    kind: "existing";
+    /** `vpc-...` id. */
+    vpcId: string;
+    /** Subnets per zone, one entry for every zone in `availabilityZones`. */
+    subnetIds: Record<string, ExistingZoneSubnets>;
+    /**
+     * Public egress addresses of the VPC (its NAT gateways' IPs as /32s): nodes reach the public API
+     * endpoint from these, so the load balancer must admit them.
+     */
+    egressCidrs: string[];
+}
+
+/** The validated `kubeforge:aws` block, with every default filled in. */
+export interface AwsConfig {
+    /** AWS region, e.g. `us-east-1`; set on every regional resource. */
+    region: string;
+    /** ARN partition derived from the region (`aws`, `aws-cn`, `aws-us-gov`). */
+    partition: string;
+    /** Zones in config order: the platform's failure domains. */
+    availabilityZones: string[];
+    /** The network. */
+    vpc: NewVpc | ExistingVpc;
+    /** Default instance types by role (a pool's or the control plane's `machineType` wins). */
+    instanceTypes: { controlPlane: string; worker: string };
+    /** Machine image. */
+    ami: AmiSource;
+    /** EC2 key pair name for the admin user, if any (SSH keys from `access.sshPublicKeys` work too). */
+    keyName?: string;
+    /** KMS key for root volumes and the default StorageClass; AWS's EBS default key when absent. */
+    ebsKmsKeyArn?: string;
+    /**
+     * IMDSv2 PUT response hop limit on workers. 2 lets pods (the EBS CSI driver) reach the instance
+     * role; 1 keeps IMDS on the host only (then the CSI controller needs another credential source).
+     */
+    workerMetadataHopLimit: number;
+}
+
+const KNOWN_KEYS = [
+    "region",
+    "availabilityZones",
+    "vpc",
+    "instanceTypes",
+    "ami",
+    "keyName",
+    "ebsKmsKeyArn",
+    "ipv6",
+    "workerMetadataHopLimit",
+];
+const REGION_RE = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+const ZONE_SUFFIX_RE = /^(-[a-z0-9]+)*[a-z]$/;
+const VPC_ID_RE = /^vpc-[0-9a-f]{8,17}$/;
+const SUBNET_ID_RE = /^subnet-[0-9a-f]{8,17}$/;
+const AMI_ID_RE = /^ami-[0-9a-f]{8,17}$/;
+const SSM_PATH_RE = /^\/[A-Za-z0-9_.\-/]+$/;
+const INSTANCE_TYPE_RE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
+const KMS_ARN_RE = /^arn:aws(-[a-z]+)*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
+const KEY_NAME_RE = /^[\x20-\x7e]{1,255}$/;
+
+/**
+ * The ARN partition of a region.
+ * @param region an AWS region name
+ */
+export function partitionOf(region: string): string {
+    if (region.startsWith("cn-")) return "aws-cn";
+    if (region.startsWith("us-gov-")) return "aws-us-gov";
+    return "aws";
+}
+
+/**
+ * True for Graviton (arm64) instance types: `a1`, or a family whose generation digit is followed by
+ * `g` and optional feature letters (`m7g`, `c7gn`, `t4g`, `r8gd`, `g5g`).
+ * @param instanceType e.g. `m7g.large`
+ */
+export function isArmInstanceType(instanceType: string): boolean {
+    const family = instanceType.split(".")[0];
+    return family === "a1" || /^[a-z]+\d+g[a-z]*$/.test(family);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Validates and defaults the `kubeforge:aws` block. Every problem is returned at once, each with a
+ * `kubeforge:aws.<path>` field.
+ * @param raw the block as read from the stack config (a YAML object)
+ * @param spec the validated cluster (for the node CIDR and address ranges)
+ */
+export function parseAwsConfig(raw: unknown, spec: ClusterSpec): { config?: AwsConfig; issues: ConfigIssue[] } {
+    const issues: ConfigIssue[] = [];
+    const issue = (path: string, message: string) => issues.push({ field: `kubeforge:aws${path ? "." + path : ""}`, message });
+
+    if (!isRecord(raw)) {
+        issue("", "the aws block is missing or not an object; add `kubeforge:aws:` with at least `region` and `availabilityZones`");
+        return { issues };
+    }
+    for (const key of Object.keys(raw)) {
+        if (!KNOWN_KEYS.includes(key)) issue(key, `unknown setting; known settings are ${KNOWN_KEYS.join(", ")}`);
+    }
+
+    // region
+    let region = "";
+    if (typeof raw.region !== "string" || !REGION_RE.test(raw.region)) {
+        issue("region", "must be an AWS region name such as `us-east-1`; set it to the region the cluster lives in");
+    } else {
+        region = raw.region;
+    }
+
+    // zones
+    const zones: string[] = [];
+    if (!Array.isArray(raw.availabilityZones) || raw.availabilityZones.length === 0) {
+        issue("availabilityZones", "must list at least one zone, e.g. `[us-east-1a, us-east-1b, us-east-1c]`; three spread the masters");
+    } else {
+        raw.availabilityZones.forEach((zone: unknown, i: number) => {
+            const path = `availabilityZones[${i}]`;
+            if (typeof zone !== "string" || zone.length === 0) {
+                issue(path, "must be a zone name such as `us-east-1a`");
+            } else if (region && !(zone.startsWith(region) && ZONE_SUFFIX_RE.test(zone.slice(region.length)))) {
+                issue(path, `zone \`${zone}\` is not in region \`${region}\`; use a zone of that region such as \`${region}a\``);
+            } else if (zones.includes(zone)) {
+                issue(path, `zone \`${zone}\` is listed twice; list each zone once`);
+            } else {
+                zones.push(zone);
+            }
+        });
+    }
+
+    const vpc = parseVpc(raw.vpc, zones, spec, issue);
+
+    // instance types
+    const instanceTypes = { controlPlane: DEFAULT_INSTANCE_TYPE, worker: DEFAULT_INSTANCE_TYPE };
+    if (raw.instanceTypes !== undefined) {
+        if (!isRecord(raw.instanceTypes)) {
+            issue("instanceTypes", "must be an object such as `{ controlPlane: m7i.large, worker: m7i.large }`");
+        } else {
+            for (const key of Object.keys(raw.instanceTypes)) {
+                const value = raw.instanceTypes[key];
+                if (key !== "controlPlane" && key !== "worker") {
+                    issue(`instanceTypes.${key}`, "unknown role; use `controlPlane` or `worker`");
+                } else if (typeof value !== "string" || !INSTANCE_TYPE_RE.test(value)) {
+                    issue(`instanceTypes.${key}`, "must be an EC2 instance type such as `m7i.large`");
+                } else {
+                    instanceTypes[key] = value;
+                }
+            }
+        }
+    }
+
+    // ami
+    let ami: AmiSource = { kind: "ssm", parameter: UBUNTU_2404_AMI_PARAMETER.amd64, perArchitecture: true };
+    if (raw.ami !== undefined) {
+        if (typeof raw.ami === "string" && AMI_ID_RE.test(raw.ami)) {
+            ami = { kind: "id", id: raw.ami };
+        } else if (typeof raw.ami === "string" && SSM_PATH_RE.test(raw.ami)) {
+            ami = { kind: "ssm", parameter: raw.ami, perArchitecture: false };
+        } else {
+            issue("ami", "must be an AMI id (`ami-0123456789abcdef0`) or an SSM parameter path starting with `/`; omit it for Ubuntu 24.04 LTS");
+        }
+    }
+
+    // optional scalars
+    let keyName: string | undefined;
+    if (raw.keyName !== undefined) {
+        if (typeof raw.keyName !== "string" || !KEY_NAME_RE.test(raw.keyName)) {
+            issue("keyName", "must be the name of an EC2 key pair in the region (printable ASCII, up to 255 characters), or be omitted");
+        } else keyName = raw.keyName;
+    }
+    let ebsKmsKeyArn: string | undefined;
+    if (raw.ebsKmsKeyArn !== undefined) {
+        if (typeof raw.ebsKmsKeyArn !== "string" || !KMS_ARN_RE.test(raw.ebsKmsKeyArn)) {
+            issue("ebsKmsKeyArn", "must be a KMS key ARN (not an alias) such as `arn:aws:kms:us-east-1:111122223333:key/<id>`, or be omitted for the EBS default key");
+        } else if (region && raw.ebsKmsKeyArn.split(":")[3] !== region) {
+            issue("ebsKmsKeyArn", `the key is in region \`${raw.ebsKmsKeyArn.split(":")[3]}\`; EBS needs a key in \`${region}\``);
+        } else ebsKmsKeyArn = raw.ebsKmsKeyArn;
+    }
+    if (raw.ipv6 !== undefined && raw.ipv6 !== false) {
+        issue("ipv6", "IPv6 / dual-stack is not supported on aws yet; remove the setting or set it to false");
+    }
+    let workerMetadataHopLimit = 2;
+    if (raw.workerMetadataHopLimit !== undefined) {
+        const v = raw.workerMetadataHopLimit;
+        if (typeof v !== "number" || !Number.isInteger(v) || v < 1 || v > 64) {
+            issue("workerMetadataHopLimit", "must be an integer from 1 to 64; 2 lets the EBS CSI driver reach the instance role, 1 keeps IMDS from pods");
+        } else workerMetadataHopLimit = v;
+    }
+
+    if (issues.length > 0 || !vpc) return { issues };
+    return {
+        issues,
+        config: {
+            region,
+            partition: partitionOf(region),
+            availabilityZones: zones,
+            vpc,
+            instanceTypes,
+            ami,
+            keyName,
+            ebsKmsKeyArn,
+            workerMetadataHopLimit,
+        },
+    };
+}
+
+function parseVpc(
+    raw: unknown,
+    zones: string[],
+    spec: ClusterSpec,
+    issue: (path: string, message: string) => void,
+): NewVpc | ExistingVpc | undefined {
+    const block = raw === undefined ? {} : raw;
+    if (!isRecord(block)) {
+        issue("vpc", "must be an object: `{ cidr: 10.0.0.0/16 }` to create a VPC, or `{ existingVpcId, subnetIds }` to use one");
+        return undefined;
+    }
+    if (block.existingVpcId !== undefined && block.cidr !== undefined) {
+        issue("vpc", "set either `cidr` (create a VPC) or `existingVpcId` (use one), not both");
+        return undefined;
+    }
+    if (block.existingVpcId !== undefined) return parseExistingVpc(block, zones, issue);
+
+    for (const key of Object.keys(block)) {
+        if (!["cidr", "natGateways"].includes(key)) {
+            issue(`vpc.${key}`, "unknown setting for a created VPC; known settings are cidr, natGateways (existing VPCs: existingVpcId, subnetIds, egressCidrs)");
+        }
+    }
+    let ok = true;
+    const cidrText = block.cidr === undefined ? spec.network.nodeCidr : block.cidr;
+    const cidr = typeof cidrText === "string" ? parseCidr(cidrText) : undefined;
+    if (!cidr || cidr.prefix < MIN_VPC_PREFIX || cidr.prefix > MAX_VPC_PREFIX) {
+        issue("vpc.cidr", `must be an IPv4 network between /${MIN_VPC_PREFIX} and /${MAX_VPC_PREFIX} such as \`10.0.0.0/16\` (defaults to kubeforge:network.nodeCidr)`);
+        ok = false;
+    } else {
+        if (block.cidr !== undefined && formatCidr(cidr) !== normalise(spec.network.nodeCidr)) {
+            issue("vpc.cidr", `differs from kubeforge:network.nodeCidr (${spec.network.nodeCidr}); the VPC is the node network, so set network.nodeCidr instead and drop vpc.cidr`);
+            ok = false;
+        }
+        for (const [name, text] of [["podCidr", spec.network.podCidr], ["serviceCidr", spec.network.serviceCidr]] as const) {
+            const other = parseCidr(text);
+            if (other && overlaps(cidr, other)) {
+                issue("vpc.cidr", `overlaps kubeforge:network.${name} (${text}); pick disjoint ranges so pod and service traffic is not routed into the VPC`);
+                ok = false;
+            }
+        }
+    }
+    if (zones.length > MAX_ZONES) {
+        issue("availabilityZones", `a created VPC holds at most ${MAX_ZONES} zones; list fewer zones or use an existing VPC`);
+        ok = false;
+    }
+    let natGateways: NewVpc["natGateways"] = "perZone";
+    if (block.natGateways !== undefined) {
+        if (block.natGateways !== "perZone" && block.natGateways !== "single") {
+            issue("vpc.natGateways", "must be `perZone` (one NAT per zone, survives a zone outage) or `single` (cheaper)");
+            ok = false;
+        } else natGateways = block.natGateways;
+    }
+    return ok && cidr ? { kind: "new", cidr: formatCidr(cidr), natGateways } : undefined;
+}
+
+function normalise(text: string): string | undefined {
+    const c = parseCidr(text);
+    return c ? formatCidr(c) : undefined;
+}
+
+function parseExistingVpc(
+    block: Record<string, unknown>,
+    zones: string[],
+    issue: (path: string, message: string) => void,
+): ExistingVpc | undefined {
+    let ok = true;
+    for (const key of Object.keys(block)) {
+        if (!["existingVpcId", "subnetIds", "egressCidrs"].includes(key)) {
+            issue(`vpc.${key}`, "unknown setting for an existing VPC; known settings are existingVpcId, subnetIds, egressCidrs");
+            ok = false;
+        }
+    }
+    const vpcId = block.existingVpcId;
+    if (typeof vpcId !== "string" || !VPC_ID_RE.test(vpcId)) {
+        issue("vpc.existingVpcId", "must be a VPC id such as `vpc-0123456789abcdef0`");
+        ok = false;
+    }
+    const subnetIds: Record<string, ExistingZoneSubnets> = {};
+    if (!isRecord(block.subnetIds)) {
+        issue("vpc.subnetIds", "must map every zone to its subnets: `{ us-east-1a: { public: subnet-..., private: subnet-... } }`");
+        ok = false;
+    } else {
+        for (const zone of Object.keys(block.subnetIds)) {
+            if (!zones.includes(zone)) {
+                issue(`vpc.subnetIds.${zone}`, "is not one of availabilityZones; remove it or add the zone to availabilityZones");
+                ok = false;
+            }
+        }
+        for (const zone of zones) {
+            const entry = block.subnetIds[zone];
+            if (!isRecord(entry)) {
+                issue(`vpc.subnetIds.${zone}`, "is missing; give `{ public: subnet-..., private: subnet-... }` for every zone in availabilityZones");
+                ok = false;
+                continue;
+            }
+            for (const kind of ["public", "private"] as const) {
+                if (typeof entry[kind] !== "string" || !SUBNET_ID_RE.test(entry[kind] as string)) {
+                    issue(`vpc.subnetIds.${zone}.${kind}`, "must be a subnet id such as `subnet-0123456789abcdef0` in that zone");
+                    ok = false;
+                }
+            }
+            if (ok) subnetIds[zone] = { public: entry.public as string, private: entry.private as string };
+        }
+    }
+    const egressCidrs: string[] = [];
+    if (block.egressCidrs !== undefined) {
+        if (!Array.isArray(block.egressCidrs)) {
+            issue("vpc.egressCidrs", "must be a list of CIDRs (the VPC's NAT gateway addresses as /32)");
+            ok = false;
+        } else {
+            block.egressCidrs.forEach((c: unknown, i: number) => {
+                const parsed = typeof c === "string" ? parseCidr(c) : undefined;
+                if (!parsed) {
+                    issue(`vpc.egressCidrs[${i}]`, "must be an IPv4 CIDR such as `198.51.100.7/32`");
+                    ok = false;
+                } else if (parsed.prefix === 0) {
+                    issue(`vpc.egressCidrs[${i}]`, "0.0.0.0/0 would open the API to everyone; list the NAT addresses");
+                    ok = false;
+                } else egressCidrs.push(formatCidr(parsed));
+            });
+        }
+    } else {
+        issue("vpc.egressCidrs", "is required with an existing VPC: list its NAT gateway addresses (/32) so nodes can reach the public API endpoint");
+        ok = false;
+    }
+    return ok ? { kind: "existing", vpcId: vpcId as string, subnetIds, egressCidrs } : undefined;
+}
+
+/**
+ * The instance type of a node: its own `machineType`, else the role default.
+ * @param config the aws config
+ * @param role the node's role
+ * @param machineType the node's `machineType`, if any
+ */
+export function instanceTypeFor(config: AwsConfig, role: "control-plane" | "worker", machineType?: string): string {
+    return machineType ?? (role === "control-plane" ? config.instanceTypes.controlPlane : config.instanceTypes.worker);
+}

@@ -1,0 +1,72 @@
+/**
+ * The AWS platform: a VPC across the listed zones, an internet-facing NLB in front of the masters,
+ * one EC2 instance per node in its zone's private subnet, IAM for the cloud controller and the EBS
+ * CSI driver. Split by concern, one file each (config, network, security, endpoint, identity,
+ * machines, bootstrap facts, addons, outputs).
+ */
+import type { ClusterSpec, ConfigIssue, NodePlan } from "../../core/types";
+import type { Platform, PlatformContext, PlatformOutputs } from "../../platform";
+import { type AwsConfig, parseAwsConfig } from "./config";
+import { awsBootstrapFacts } from "./bootstrap";
+import { createNetwork } from "./network";
+import { createSecurityGroups } from "./security";
+import { API_PORT, createEndpoint } from "./endpoint";
+import { createIdentity } from "./identity";
+import { createMachines } from "./machines";
+import { awsAddons } from "./addons";
+import { awsOutputs } from "./outputs";
+
+export type { AwsConfig } from "./config";
+
+/**
+ * Checks the placed nodes against what this platform can build.
+ * @param config the aws config
+ * @param spec the cluster
+ * @param nodes every node, placed
+ */
+export function checkAwsNodes(config: AwsConfig, spec: ClusterSpec, nodes: NodePlan[]): ConfigIssue[] {
+    const issues: ConfigIssue[] = [];
+    const reported = new Set<string>();
+    for (const node of nodes) {
+        const poolIndex = spec.workerPools.findIndex((p) => p.name === node.pool);
+        const poolField = poolIndex >= 0 ? `kubeforge:workerPools[${poolIndex}]` : "kubeforge:controlPlane";
+        if (node.os === "windows" && !reported.has(`${node.pool}/os`)) {
+            reported.add(`${node.pool}/os`);
+            issues.push({ field: `${poolField}.os`, message: "Windows workers are not supported on aws yet; use `os: linux` for this pool" });
+        }
+        if (!config.availabilityZones.includes(node.failureDomain) && !reported.has(`${node.pool}/zone/${node.failureDomain}`)) {
+            reported.add(`${node.pool}/zone/${node.failureDomain}`);
+            issues.push({
+                field: poolIndex >= 0 && spec.workerPools[poolIndex].failureDomains ? `${poolField}.failureDomains` : "kubeforge:failureDomains",
+                message: `zone \`${node.failureDomain}\` is not in kubeforge:aws.availabilityZones (${config.availabilityZones.join(", ")}); add it there or remove it here`,
+            });
+        }
+    }
+    return issues;
+}
+
+const aws: Platform<AwsConfig> = {
+    name: "aws",
+    description: "AWS: VPC over the listed zones, NLB API endpoint, one EC2 instance per node, cloud-provider-aws and EBS CSI",
+    parseConfig: (raw, spec) => parseAwsConfig(raw, spec),
+    failureDomains: (config) => [...config.availabilityZones],
+    bootstrapFacts: (config, spec) => awsBootstrapFacts(config, spec),
+    checkNodes: (config, spec, nodes) => checkAwsNodes(config, spec, nodes),
+    create(name: string, ctx: PlatformContext<AwsConfig>): PlatformOutputs {
+        const { spec, config, parent } = ctx;
+        const network = createNetwork(name, spec, config, parent);
+        const groups = createSecurityGroups(name, spec, config, network, parent);
+        const endpoint = createEndpoint(name, spec, config, network, groups, parent);
+        const identity = createIdentity(name, spec, config, parent);
+        const machines = createMachines(name, ctx, { network, groups, endpoint, identity });
+        return {
+            endpointHost: endpoint.dnsName,
+            endpointPort: API_PORT,
+            machines,
+            addons: awsAddons(spec, config),
+            extraOutputs: awsOutputs(network, endpoint, groups),
+        };
+    },
+};
+
+export default aws;

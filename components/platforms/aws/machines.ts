@@ -1,0 +1,158 @@
+/**
+ * One EC2 instance per NodePlan. Not an auto scaling group: every node has a stable identity (its
+ * NodePlan name is the resource name) and the core drains it before Pulumi deletes it, which an ASG
+ * replacing instances on its own would bypass.
+ *
+ * Choices worth knowing:
+ * - IMDSv2 only (`httpTokens: required`) everywhere. Masters keep the PUT hop limit at 1, so no pod
+ *   (only host-network ones such as the cloud controller) can read their user data, which holds the
+ *   cluster CAs. Workers default to 2 (`workerMetadataHopLimit`): the EBS CSI controller and node
+ *   pods need the instance role and metadata, and the controller cannot run with host networking.
+ *   The price: a pod on a worker can read that worker's user data (bootstrap token, CA certificate,
+ *   no keys) and the worker role (node + EBS CSI permissions). Block 169.254.169.254 with a network
+ *   policy for untrusted namespaces, or set the hop limit to 1 and give the CSI driver its own
+ *   credentials.
+ * - User data is a Pulumi secret and only read at first boot, so it is in `ignoreChanges`, with
+ *   `userDataReplaceOnChange: false`: a changed rendering (rotated token, new script) must not stop
+ *   and start, or replace, every machine at once. New nodes get the new rendering; replace existing
+ *   ones one at a time (`pulumi up --replace <urn>`), each drained first.
+ * - `ami` is in `ignoreChanges` for the same reason: a new Ubuntu image in the SSM parameter applies
+ *   to new and replaced nodes, never to all nodes in one `pulumi up`.
+ * - The OS host name is the EC2 private DNS name (`hostnameType: ip-name`), the Kubernetes node name.
+ * - Spot nodes use a persistent request that stops (not terminates) on interruption: the instance,
+ *   its id, disk and node name survive and it restarts when capacity returns.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { Instance } from "@pulumi/aws/ec2";
+import { getParameterOutput } from "@pulumi/aws/ssm";
+import { encodeUserData, renderCloudInit } from "../../../bootstrap/cloudinit";
+import type { ClusterSpec, NodePlan } from "../../core/types";
+import type { MachineFacts, PlatformContext } from "../../platform";
+import { type AwsConfig, UBUNTU_2404_AMI_PARAMETER, instanceTypeFor, isArmInstanceType } from "./config";
+import { USER_DATA_LIMIT_BYTES } from "./bootstrap";
+import { API_PORT, type AwsEndpoint, attachMaster } from "./endpoint";
+import type { AwsIdentity } from "./identity";
+import type { AwsNetwork } from "./network";
+import type { AwsSecurityGroups } from "./security";
+import { machineTags } from "./tags";
+
+/** IMDS PUT hop limit on masters: host only. */
+export const CONTROL_PLANE_HOP_LIMIT = 1;
+
+/**
+ * The SSM parameter or fixed id the image of an instance type comes from.
+ * @param config the aws config
+ * @param instanceType the node's instance type
+ */
+export function amiSourceFor(config: AwsConfig, instanceType: string): { parameter: string } | { id: string } {
+    const ami = config.ami;
+    if (ami.kind === "id") return { id: ami.id };
+    if (ami.perArchitecture && isArmInstanceType(instanceType)) return { parameter: UBUNTU_2404_AMI_PARAMETER.arm64 };
+    return { parameter: ami.parameter };
+}
+
+/** Everything the machines hang off. */
+export interface MachineDeps {
+    network: AwsNetwork;
+    groups: AwsSecurityGroups;
+    endpoint: AwsEndpoint;
+    identity: AwsIdentity;
+}
+
+/**
+ * Creates one instance per node (and, for masters, its target group attachment).
+ * @param name prefix of every resource name
+ * @param ctx the platform context (spec, nodes, bootstrap renderer, parent)
+ * @param deps network, security groups, endpoint and identity
+ */
+export function createMachines(name: string, ctx: PlatformContext<AwsConfig>, deps: MachineDeps): MachineFacts[] {
+    const { spec, config, parent } = ctx;
+    const amis = new Map<string, pulumi.Output<string>>();
+    const amiFor = (instanceType: string): pulumi.Input<string> => {
+        const source = amiSourceFor(config, instanceType);
+        if ("id" in source) return source.id;
+        let ami = amis.get(source.parameter);
+        if (!ami) {
+            ami = getParameterOutput({ name: source.parameter, region: config.region }, { parent }).value;
+            amis.set(source.parameter, ami);
+        }
+        return ami;
+    };
+
+    return ctx.nodes.map((node) => {
+        const instance = createInstance(name, spec, config, node, ctx, deps, amiFor);
+        const dependsOn: pulumi.Resource[] = [instance];
+        if (node.role === "control-plane") dependsOn.push(attachMaster(name, config, deps.endpoint, node, instance, parent));
+        return { node, machineId: instance.id, privateIp: instance.privateIp, dependsOn };
+    });
+}
+
+function createInstance(
+    name: string,
+    spec: ClusterSpec,
+    config: AwsConfig,
+    node: NodePlan,
+    ctx: PlatformContext<AwsConfig>,
+    deps: MachineDeps,
+    amiFor: (instanceType: string) => pulumi.Input<string>,
+): Instance {
+    const zone = deps.network.zones.find((z) => z.zone === node.failureDomain);
+    if (!zone) {
+        // checkNodes reports this before any resource exists; reaching it is a programming error.
+        throw new Error(`node ${node.name} is placed in ${node.failureDomain}, which is not in kubeforge:aws.availabilityZones`);
+    }
+    const isMaster = node.role === "control-plane";
+    const instanceType = instanceTypeFor(config, node.role, node.machineType);
+    const bootstrap = ctx.renderBootstrap(node, {
+        host: deps.endpoint.dnsName,
+        port: API_PORT,
+        extraSans: [deps.endpoint.dnsName],
+    });
+    const userDataBase64 = pulumi.secret(bootstrap.apply((b) => encodeUserData(renderCloudInit(b), USER_DATA_LIMIT_BYTES, node.name).base64));
+    const tags = machineTags(spec, node);
+
+    return new Instance(
+        `${name}-${node.name}`,
+        {
+            region: config.region,
+            ami: amiFor(instanceType),
+            instanceType,
+            availabilityZone: node.failureDomain,
+            subnetId: zone.privateSubnetId,
+            associatePublicIpAddress: false,
+            vpcSecurityGroupIds: isMaster ? [deps.groups.nodes.id, deps.groups.controlPlane.id] : [deps.groups.nodes.id],
+            iamInstanceProfile: isMaster ? deps.identity.controlPlaneProfile.name : deps.identity.workerProfile.name,
+            keyName: config.keyName,
+            metadataOptions: {
+                httpEndpoint: "enabled",
+                httpTokens: "required",
+                httpPutResponseHopLimit: isMaster ? CONTROL_PLANE_HOP_LIMIT : config.workerMetadataHopLimit,
+                instanceMetadataTags: "disabled",
+            },
+            privateDnsNameOptions: {
+                hostnameType: "ip-name",
+                enableResourceNameDnsARecord: false,
+                enableResourceNameDnsAaaaRecord: false,
+            },
+            rootBlockDevice: {
+                volumeType: "gp3",
+                volumeSize: node.diskSizeGb,
+                encrypted: true,
+                kmsKeyId: config.ebsKmsKeyArn,
+                deleteOnTermination: true,
+                tags: { ...tags, Name: `${node.name}-root` },
+            },
+            instanceMarketOptions: node.spot
+                ? { marketType: "spot", spotOptions: { spotInstanceType: "persistent", instanceInterruptionBehavior: "stop" } }
+                : undefined,
+            userDataBase64,
+            userDataReplaceOnChange: false,
+            tags,
+        },
+        {
+            parent: ctx.parent,
+            dependsOn: [...deps.network.ready, ...deps.identity.ready],
+            ignoreChanges: ["ami", "userDataBase64"],
+        },
+    );
+}

@@ -1,0 +1,24 @@
+/**
+ * Stack outputs the AWS platform adds: ids and names people look up in the console. No secrets.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { AwsEndpoint } from "./endpoint";
+import type { AwsNetwork } from "./network";
+import type { AwsSecurityGroups } from "./security";
+
+/**
+ * The platform's extra outputs.
+ * @param network the network
+ * @param endpoint the API endpoint
+ * @param groups the security groups
+ */
+export function awsOutputs(network: AwsNetwork, endpoint: AwsEndpoint, groups: AwsSecurityGroups): Record<string, pulumi.Output<unknown>> {
+    return {
+        vpcId: network.vpcId,
+        apiLoadBalancerDnsName: endpoint.dnsName,
+        apiLoadBalancerArn: endpoint.loadBalancer.arn,
+        publicSubnetIds: pulumi.output(Object.fromEntries(network.zones.map((z) => [z.zone, z.publicSubnetId]))),
+        privateSubnetIds: pulumi.output(Object.fromEntries(network.zones.map((z) => [z.zone, z.privateSubnetId]))),
+        nodeSecurityGroupId: groups.nodes.id,
+    };
+}
