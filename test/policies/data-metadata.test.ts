@@ -1,0 +1,76 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { runPolicies } from "../../policies/testing";
+import { AWS_TYPES } from "../../policies/platforms/aws";
+import { clusterRecord, healthyCluster, instance, policiesOf, replace, resource } from "./builders";
+
+const launchTemplate = (inputs: Record<string, unknown>) =>
+    resource(AWS_TYPES.launchTemplate, "demo-workers-lt", {
+        metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 2 },
+        blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 50, encrypted: "true" } }],
+        tagSpecifications: [{ resourceType: "instance", tags: { "kubernetes.io/cluster/demo": "owned", "kubeforge.io/cluster": "demo", "kubeforge.io/role": "worker" } }],
+        ...inputs,
+    });
+
+describe("disks-encrypted", () => {
+    test("an instance root disk without encryption (or without a rootBlockDevice) is reported", async () => {
+        for (const over of [{ rootBlockDevice: { volumeSize: 50, encrypted: false } }, { rootBlockDevice: undefined }]) {
+            const v = await runPolicies(replace(healthyCluster(), instance("demo-cp-0", "control-plane", over)));
+            assert.deepEqual(policiesOf(v), ["disks-encrypted"]);
+            assert.match(v[0].message, /root disk/);
+        }
+    });
+    test("each unencrypted EBS data disk of an instance is reported", async () => {
+        const v = await runPolicies(replace(healthyCluster(), instance("demo-general-0", "worker", {
+            ebsBlockDevices: [{ deviceName: "/dev/sdf", encrypted: true }, { deviceName: "/dev/sdg" }],
+        })));
+        assert.deepEqual(policiesOf(v), ["disks-encrypted"]);
+        assert.match(v[0].message, /\/dev\/sdg/);
+    });
+    test("volumes and launch template mappings (encrypted as a string) are judged", async () => {
+        const volume = (encrypted?: boolean) => resource(AWS_TYPES.volume, "data", { size: 100, availabilityZone: "eu-west-1a", ...(encrypted === undefined ? {} : { encrypted }) });
+        assert.deepEqual(policiesOf(await runPolicies([volume(true)])), []);
+        assert.deepEqual(policiesOf(await runPolicies([volume(false)])), ["disks-encrypted"]);
+        assert.deepEqual(policiesOf(await runPolicies([volume()])), ["disks-encrypted"]);
+        assert.deepEqual(policiesOf(await runPolicies([launchTemplate({})])), []);
+        const plain = launchTemplate({ blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 50, encrypted: "false" } }] });
+        assert.deepEqual(policiesOf(await runPolicies([plain])), ["disks-encrypted"]);
+    });
+});
+
+describe("secrets-encryption", () => {
+    test("secretsEncryption off is reported on the cluster record", async () => {
+        const v = await runPolicies(replace(healthyCluster(), clusterRecord({ secretsEncryption: false })));
+        assert.deepEqual(policiesOf(v), ["secrets-encryption"]);
+        assert.match(v[0].message, /kubeforge:secretsEncryption/);
+    });
+});
+
+describe("imdsv2-required", () => {
+    test("optional or missing httpTokens is reported on instances and launch templates", async () => {
+        for (const metadataOptions of [{ httpTokens: "optional" }, undefined]) {
+            const v = await runPolicies(replace(healthyCluster(), instance("demo-general-1", "worker", { metadataOptions })));
+            assert.deepEqual(policiesOf(v), ["imdsv2-required"]);
+        }
+        assert.deepEqual(policiesOf(await runPolicies([launchTemplate({ metadataOptions: { httpTokens: "optional" } })])), ["imdsv2-required"]);
+    });
+    test("a disabled metadata endpoint passes", async () => {
+        const v = await runPolicies(replace(healthyCluster(), instance("demo-general-1", "worker", { metadataOptions: { httpEndpoint: "disabled" } })));
+        assert.deepEqual(policiesOf(v), []);
+    });
+});
+
+describe("imds-hop-limit", () => {
+    test("a master with hop limit 2 is reported, a worker with 2 is not, a worker with 3 is", async () => {
+        const master = await runPolicies(replace(healthyCluster(), instance("demo-cp-2", "control-plane", { metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 2 } })));
+        assert.deepEqual(policiesOf(master), ["imds-hop-limit"]);
+        assert.match(master[0].message, /set metadataOptions\.httpPutResponseHopLimit to 1/);
+        const worker3 = await runPolicies(replace(healthyCluster(), instance("demo-general-0", "worker", { metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 3 } })));
+        assert.deepEqual(policiesOf(worker3), ["imds-hop-limit"]);
+    });
+    test("limits are configurable", async () => {
+        const master2 = replace(healthyCluster(), instance("demo-cp-2", "control-plane", { metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 2 } }));
+        assert.deepEqual(policiesOf(await runPolicies(master2, { config: { "imds-hop-limit": { maxControlPlaneHopLimit: 2 } } })), []);
+        assert.deepEqual(policiesOf(await runPolicies(healthyCluster(), { config: { "imds-hop-limit": { maxWorkerHopLimit: 1 } } })), ["imds-hop-limit", "imds-hop-limit"]);
+    });
+});
