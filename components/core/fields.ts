@@ -88,7 +88,7 @@ export function readString(value: unknown, path: string, issues: IssueList): str
 export function readBoolean(value: unknown, path: string, issues: IssueList): boolean | undefined {
     if (absent(value)) return undefined;
     if (typeof value !== "boolean") {
-        issues.add(path, `must be true or false, not ${typeName(value)}`);
+        issues.add(path, `must be true or false, not ${typeName(value)}; write true or false without quotes`);
         return undefined;
     }
     return value;
@@ -98,7 +98,7 @@ export function readBoolean(value: unknown, path: string, issues: IssueList): bo
 export function readInteger(value: unknown, path: string, issues: IssueList, min: number): number | undefined {
     if (absent(value)) return undefined;
     if (typeof value !== "number" || !Number.isSafeInteger(value)) {
-        issues.add(path, `must be a whole number, not ${typeName(value)}`);
+        issues.add(path, `must be a whole number, not ${typeName(value)}; write digits only, without quotes`);
         return undefined;
     }
     if (value < min) {

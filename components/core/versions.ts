@@ -43,7 +43,7 @@ export function supportedWindow(): string {
  * tolerated). Returns a message when the text is malformed or outside the supported window.
  */
 export function resolveKubernetesVersion(text: string): { ok: true; value: KubernetesVersion } | { ok: false; error: string } {
-    const match = /^v?(1)\.(0|[1-9][0-9]*)(?:\.(0|[1-9][0-9]*))?$/.exec(text.trim());
+    const match = /^v?(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(?:\.(0|[1-9][0-9]*))?$/.exec(text.trim());
     if (!match) {
         return { ok: false, error: `"${text}" is not a Kubernetes version; write a minor such as "1.36" or a full version such as "${DEFAULT_KUBERNETES_VERSION}"` };
     }
