@@ -16,8 +16,7 @@
  *   (kube-proxy replacement, Linux only) Windows pods get no Service routing.
  */
 import type { BootstrapInput } from "./types";
-import { joinConfiguration, kubeletExtraArgs, hostPort } from "./kubeadm";
-import { renderDiscoveryKubeconfig } from "./kubeadm";
+import { hostPort, joinConfiguration, kubeletExtraArgs, renderDiscoveryKubeconfig } from "./kubeadm";
 import { toYaml } from "./yaml";
 import { CONTAINERD, pauseImage } from "./versions";
 
@@ -29,6 +28,26 @@ function psQuote(value: string): string {
     return `'${value.replace(/'/g, "''")}'`;
 }
 
+/** Bash fact commands cannot run on Windows (see the file comment). */
+function windowsInput(input: BootstrapInput): BootstrapInput {
+    return { ...input, facts: { ...input.facts, providerIdCommand: undefined, nodeIpCommand: undefined, nodeNameCommand: undefined } };
+}
+
+/**
+ * The Windows worker's JoinConfiguration (containerd's named pipe, NodePlan name, Windows paths).
+ * Secret: it holds the bootstrap token.
+ *
+ * @param input the Windows worker's bootstrap input
+ */
+export function renderWindowsJoinConfiguration(input: BootstrapInput): string {
+    const join = joinConfiguration(windowsInput(input), false);
+    const reg = join.nodeRegistration as Record<string, unknown>;
+    reg.name = input.node.name;
+    reg.criSocket = WINDOWS_CRI_SOCKET;
+    (join.discovery as { file: { kubeConfigPath: string } }).file.kubeConfigPath = "C:\\etc\\kubeforge\\discovery.kubeconfig";
+    return toYaml(join);
+}
+
 /**
  * The PowerShell bootstrap of a Windows worker, wrapped in `<powershell>` with `<persist>true</persist>`
  * so EC2 runs it again after the reboot the Containers feature needs. Secret: it holds the token.
@@ -37,15 +56,7 @@ function psQuote(value: string): string {
  */
 export function renderWindowsBootstrap(input: BootstrapInput): string {
     const version = input.node.kubernetesVersion.replace(/^v/, "");
-    // Bash fact commands cannot run here (see the file comment).
-    const winInput: BootstrapInput = {
-        ...input,
-        facts: { ...input.facts, providerIdCommand: undefined, nodeIpCommand: undefined, nodeNameCommand: undefined },
-    };
-    const join = joinConfiguration(winInput, false);
-    const reg = join.nodeRegistration as Record<string, unknown>;
-    reg.name = input.node.name;
-    reg.criSocket = WINDOWS_CRI_SOCKET;
+    const winInput = windowsInput(input);
     const kubeletArgs = kubeletExtraArgs(winInput).map((a) => `--${a.name}=${a.value}`);
     const kubeletFlags = [
         "--windows-service",
@@ -103,7 +114,7 @@ export function renderWindowsBootstrap(input: BootstrapInput): string {
         "  Get-Verified $url \"$url.sha256\" \"$Bin\\$b\"",
         "}",
         `[System.IO.File]::WriteAllText("$Etc\\discovery.kubeconfig", ${psQuote(renderDiscoveryKubeconfig(input.spec.name, input.endpoint, input.pki.caCert))})`,
-        `[System.IO.File]::WriteAllText("$Etc\\join.yaml", ${psQuote(toYaml(join).replace("/etc/kubeforge/discovery.kubeconfig", "C:\\etc\\kubeforge\\discovery.kubeconfig"))})`,
+        `[System.IO.File]::WriteAllText("$Etc\\join.yaml", ${psQuote(renderWindowsJoinConfiguration(input))})`,
         "icacls.exe \"$Etc\\join.yaml\" /inheritance:r /grant:r 'SYSTEM:F' 'Administrators:F' | Out-Null",
         "if (-not (Get-Service kubelet -ErrorAction SilentlyContinue)) {",
         `  $flags = ${psQuote(kubeletFlags.join(" "))}`,

@@ -1,0 +1,54 @@
+/**
+ * Cloud-init delivery of a {@link NodeBootstrap}: a `#cloud-config` document whose `write_files`
+ * carry every file (gzip + base64, to save space) and whose `runcmd` runs the entry command, then
+ * gzipped as a whole (cloud-init recognises gzip user data by its magic bytes).
+ */
+import { gzipSync } from "node:zlib";
+import type { NodeBootstrap } from "./types";
+import { toYaml } from "./yaml";
+
+/** AWS EC2's user data limit: 16 KB of raw (pre-base64) user data. */
+export const AWS_USER_DATA_LIMIT_BYTES = 16 * 1024;
+
+const NODE_MARKER = "# kubeforge node: ";
+
+/**
+ * The `#cloud-config` text for a Linux node.
+ *
+ * @param b the node's bootstrap (files + command)
+ */
+export function renderCloudInit(b: NodeBootstrap): string {
+    if (b.powershell !== undefined) throw new Error(`node ${b.nodeName}: Windows nodes take PowerShell user data, not cloud-init`);
+    const config = {
+        write_files: b.files.map((f) => ({
+            path: f.path,
+            encoding: "gz+b64",
+            content: gzipSync(Buffer.from(f.content, "utf8"), { level: 9 }).toString("base64"),
+            owner: "root:root",
+            permissions: f.permissions,
+        })),
+        // The bootstrap logs to the console itself; the exec form avoids any shell re-parsing.
+        runcmd: [b.command],
+    };
+    return `#cloud-config\n${NODE_MARKER}${b.nodeName}\n${toYaml(config)}`;
+}
+
+/**
+ * Gzips user data and checks it against a platform's limit.
+ *
+ * @param text user data (cloud-config or PowerShell)
+ * @param limitBytes largest size the platform accepts after compression; no check when absent
+ * @param nodeName node name for the error message; read from the cloud-config marker when absent
+ * @returns the gzipped bytes in base64 and their count (the number the limit applies to)
+ */
+export function encodeUserData(text: string, limitBytes?: number, nodeName?: string): { base64: string; bytes: number } {
+    const gz = gzipSync(Buffer.from(text, "utf8"), { level: 9 });
+    if (limitBytes !== undefined && gz.length > limitBytes) {
+        const name = nodeName ?? /^# kubeforge node: (\S+)$/m.exec(text)?.[1] ?? "(unnamed node)";
+        throw new Error(
+            `user data for node ${name} is ${gz.length} bytes after gzip, over the platform's limit of ${limitBytes} bytes; ` +
+                `move large platform files out of the bootstrap (e.g. fetch them at boot) or use fewer extra SANs/files`,
+        );
+    }
+    return { base64: gz.toString("base64"), bytes: gz.length };
+}
