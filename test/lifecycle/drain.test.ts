@@ -51,7 +51,10 @@ function index(method: string, pathPrefix: string): number {
     return kube.requests.findIndex((r) => r.method === method && r.path.startsWith(pathPrefix));
 }
 function lastIndex(method: string, pathPrefix: string): number {
-    return kube.requests.findLastIndex((r) => r.method === method && r.path.startsWith(pathPrefix));
+    for (let i = kube.requests.length - 1; i >= 0; i--) {
+        if (kube.requests[i].method === method && kube.requests[i].path.startsWith(pathPrefix)) return i;
+    }
+    return -1;
 }
 
 describe("draining a worker", () => {
