@@ -112,11 +112,6 @@ function defaultSleep(ms: number): Promise<void> {
     return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function apiStatusOf(err: unknown): { status?: number; apiStatus?: KubeStatus } {
-    const e = err as { status?: unknown; apiStatus?: KubeStatus };
-    return { status: typeof e?.status === "number" ? e.status : undefined, apiStatus: e?.apiStatus };
-}
-
 /**
  * Finds the Kubernetes Node of a kubeforge node: by the `kubeforge.io/node` label (the Node's own name
  * can differ, e.g. the EC2 private DNS name), else by name when it carries no conflicting label.
@@ -269,7 +264,3 @@ export async function deleteNodeObject(api: KubeApi, nodeName: string): Promise<
     await api.delete(`/api/v1/nodes/${encodeURIComponent(nodeName)}`);
 }
 
-/** Is the error an API answer with this status? */
-export function hasStatus(err: unknown, status: number): boolean {
-    return apiStatusOf(err).status === status;
-}

@@ -66,7 +66,7 @@ export const nodeLifecycleProvider: pulumi.dynamic.ResourceProvider = {
                 if (Date.now() >= deadline) {
                     throw new Error(`node ${inputs.node} did not join within ${inputs.joinTimeoutSeconds ?? 1800}s; last seen: ${lastSeen}`);
                 }
-                await new Promise((resolve) => setTimeout(resolve, delay));
+                await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(delay, deadline - Date.now()))));
                 delay = Math.min(delay * 2, 15_000);
             }
         }

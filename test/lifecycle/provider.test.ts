@@ -192,6 +192,17 @@ describe("the stored provider code, run as the dynamic provider host runs it", (
         assert.equal(updated.outs.drainTimeoutSeconds, 1200);
     });
 
+    test("NodeLifecycle create with waitForJoin waits for the node's label, and times out clearly", async () => {
+        const provider = load(worker.inputs.__provider as string);
+        const inputs = { ...plain(worker), node: "demo-workers-8", waitForJoin: true, joinTimeoutSeconds: 5 };
+        setTimeout(() => kube.addNode("ip-10-0-2-8", "demo-workers-8"), 100);
+        const created = await provider.create(inputs);
+        assert.equal(created.id, "demo/demo-workers-8");
+        assert.ok(kube.calls("GET", "/api/v1/nodes").some((r) => r.query.get("labelSelector") === "kubeforge.io/node=demo-workers-8"));
+        kube.nodes.delete("ip-10-0-2-8");
+        await assert.rejects(provider.create({ ...inputs, node: "demo-workers-9", joinTimeoutSeconds: 0.2 }), /node demo-workers-9 did not join within 0\.2s/);
+    });
+
     test("NodeLifecycle delete drains the node through the API and deletes it", async () => {
         const provider = load(worker.inputs.__provider as string);
         kube.addNode("ip-10-0-2-1", "demo-workers-0");
