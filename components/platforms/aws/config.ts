@@ -158,7 +158,7 @@ export function parseAwsConfig(raw: unknown, spec: ClusterSpec): { config?: AwsC
     // region
     let region = "";
     if (typeof raw.region !== "string" || !REGION_RE.test(raw.region)) {
-        issue("region", "must be an AWS region name such as `us-east-1`; set it to the region the cluster lives in");
+        issue("region", "is missing or not an AWS region name; set it to the region the cluster lives in, such as `us-east-1`");
     } else {
         region = raw.region;
     }
@@ -171,7 +171,7 @@ export function parseAwsConfig(raw: unknown, spec: ClusterSpec): { config?: AwsC
         raw.availabilityZones.forEach((zone: unknown, i: number) => {
             const path = `availabilityZones[${i}]`;
             if (typeof zone !== "string" || zone.length === 0) {
-                issue(path, "must be a zone name such as `us-east-1a`");
+                issue(path, "must be a zone name; write one such as `us-east-1a`");
             } else if (region && !(zone.startsWith(region) && ZONE_SUFFIX_RE.test(zone.slice(region.length)))) {
                 issue(path, `zone \`${zone}\` is not in region \`${region}\`; use a zone of that region such as \`${region}a\``);
             } else if (zones.includes(zone)) {
@@ -188,14 +188,14 @@ export function parseAwsConfig(raw: unknown, spec: ClusterSpec): { config?: AwsC
     const instanceTypes = { controlPlane: DEFAULT_INSTANCE_TYPE, worker: DEFAULT_INSTANCE_TYPE };
     if (raw.instanceTypes !== undefined) {
         if (!isRecord(raw.instanceTypes)) {
-            issue("instanceTypes", "must be an object such as `{ controlPlane: m7i.large, worker: m7i.large }`");
+            issue("instanceTypes", "must be an object; write `{ controlPlane: m7i.large, worker: m7i.large }`");
         } else {
             for (const key of Object.keys(raw.instanceTypes)) {
                 const value = raw.instanceTypes[key];
                 if (key !== "controlPlane" && key !== "worker") {
                     issue(`instanceTypes.${key}`, "unknown role; use `controlPlane` or `worker`");
                 } else if (typeof value !== "string" || !INSTANCE_TYPE_RE.test(value)) {
-                    issue(`instanceTypes.${key}`, "must be an EC2 instance type such as `m7i.large`");
+                    issue(`instanceTypes.${key}`, "is not an EC2 instance type; use one such as `m7i.large`");
                 } else {
                     instanceTypes[key] = value;
                 }
@@ -219,13 +219,13 @@ export function parseAwsConfig(raw: unknown, spec: ClusterSpec): { config?: AwsC
     let keyName: string | undefined;
     if (raw.keyName !== undefined) {
         if (typeof raw.keyName !== "string" || !KEY_NAME_RE.test(raw.keyName)) {
-            issue("keyName", "must be the name of an EC2 key pair in the region (printable ASCII, up to 255 characters), or be omitted");
+            issue("keyName", "is not a valid EC2 key pair name; give the name of a key pair in the region (printable ASCII, up to 255 characters), or omit it");
         } else keyName = raw.keyName;
     }
     let ebsKmsKeyArn: string | undefined;
     if (raw.ebsKmsKeyArn !== undefined) {
         if (typeof raw.ebsKmsKeyArn !== "string" || !KMS_ARN_RE.test(raw.ebsKmsKeyArn)) {
-            issue("ebsKmsKeyArn", "must be a KMS key ARN (not an alias) such as `arn:aws:kms:us-east-1:111122223333:key/<id>`, or be omitted for the EBS default key");
+            issue("ebsKmsKeyArn", "is not a KMS key ARN; give a key ARN (not an alias) such as `arn:aws:kms:us-east-1:111122223333:key/<id>`, or omit it for the EBS default key");
         } else if (region && raw.ebsKmsKeyArn.split(":")[3] !== region) {
             issue("ebsKmsKeyArn", `the key is in region \`${raw.ebsKmsKeyArn.split(":")[3]}\`; EBS needs a key in \`${region}\``);
         } else ebsKmsKeyArn = raw.ebsKmsKeyArn;
@@ -266,11 +266,11 @@ function parseVpc(
 ): NewVpc | ExistingVpc | undefined {
     const block = raw === undefined ? {} : raw;
     if (!isRecord(block)) {
-        issue("vpc", "must be an object: `{ cidr: 10.0.0.0/16 }` to create a VPC, or `{ existingVpcId, subnetIds }` to use one");
+        issue("vpc", "is not an object; write `{ cidr: 10.0.0.0/16 }` to create a VPC, or `{ existingVpcId, subnetIds, egressCidrs }` to use one");
         return undefined;
     }
     if (block.existingVpcId !== undefined && block.cidr !== undefined) {
-        issue("vpc", "set either `cidr` (create a VPC) or `existingVpcId` (use one), not both");
+        issue("vpc", "has both `cidr` and `existingVpcId`; keep `cidr` to create a VPC or `existingVpcId` to use one");
         return undefined;
     }
     if (block.existingVpcId !== undefined) return parseExistingVpc(block, zones, issue);
@@ -284,7 +284,7 @@ function parseVpc(
     const cidrText = block.cidr === undefined ? spec.network.nodeCidr : block.cidr;
     const cidr = typeof cidrText === "string" ? parseCidr(cidrText) : undefined;
     if (!cidr || cidr.prefix < MIN_VPC_PREFIX || cidr.prefix > MAX_VPC_PREFIX) {
-        issue("vpc.cidr", `must be an IPv4 network between /${MIN_VPC_PREFIX} and /${MAX_VPC_PREFIX} such as \`10.0.0.0/16\` (defaults to kubeforge:network.nodeCidr)`);
+        issue("vpc.cidr", `must be an IPv4 network between /${MIN_VPC_PREFIX} and /${MAX_VPC_PREFIX} (defaults to kubeforge:network.nodeCidr); use one such as \`10.0.0.0/16\``);
         ok = false;
     } else {
         if (block.cidr !== undefined && formatCidr(cidr) !== normalise(spec.network.nodeCidr)) {
@@ -306,7 +306,7 @@ function parseVpc(
     let natGateways: NewVpc["natGateways"] = "perZone";
     if (block.natGateways !== undefined) {
         if (block.natGateways !== "perZone" && block.natGateways !== "single") {
-            issue("vpc.natGateways", "must be `perZone` (one NAT per zone, survives a zone outage) or `single` (cheaper)");
+            issue("vpc.natGateways", "is not a NAT layout; use `perZone` (one NAT per zone, survives a zone outage) or `single` (cheaper)");
             ok = false;
         } else natGateways = block.natGateways;
     }
@@ -332,7 +332,7 @@ function parseExistingVpc(
     }
     const vpcId = block.existingVpcId;
     if (typeof vpcId !== "string" || !VPC_ID_RE.test(vpcId)) {
-        issue("vpc.existingVpcId", "must be a VPC id such as `vpc-0123456789abcdef0`");
+        issue("vpc.existingVpcId", "is not a VPC id; use one such as `vpc-0123456789abcdef0`");
         ok = false;
     }
     const subnetIds: Record<string, ExistingZoneSubnets> = {};
@@ -355,7 +355,7 @@ function parseExistingVpc(
             }
             for (const kind of ["public", "private"] as const) {
                 if (typeof entry[kind] !== "string" || !SUBNET_ID_RE.test(entry[kind] as string)) {
-                    issue(`vpc.subnetIds.${zone}.${kind}`, "must be a subnet id such as `subnet-0123456789abcdef0` in that zone");
+                    issue(`vpc.subnetIds.${zone}.${kind}`, "is not a subnet id; use the id of a subnet in that zone, such as `subnet-0123456789abcdef0`");
                     ok = false;
                 }
             }
@@ -365,13 +365,13 @@ function parseExistingVpc(
     const egressCidrs: string[] = [];
     if (block.egressCidrs !== undefined) {
         if (!Array.isArray(block.egressCidrs)) {
-            issue("vpc.egressCidrs", "must be a list of CIDRs (the VPC's NAT gateway addresses as /32)");
+            issue("vpc.egressCidrs", "must be a list of CIDRs; list the VPC's NAT gateway addresses as /32");
             ok = false;
         } else {
             block.egressCidrs.forEach((c: unknown, i: number) => {
                 const parsed = typeof c === "string" ? parseCidr(c) : undefined;
                 if (!parsed) {
-                    issue(`vpc.egressCidrs[${i}]`, "must be an IPv4 CIDR such as `198.51.100.7/32`");
+                    issue(`vpc.egressCidrs[${i}]`, "is not an IPv4 CIDR; write one such as `198.51.100.7/32`");
                     ok = false;
                 } else if (parsed.prefix === 0) {
                     issue(`vpc.egressCidrs[${i}]`, "0.0.0.0/0 would open the API to everyone; list the NAT addresses");
@@ -380,7 +380,7 @@ function parseExistingVpc(
             });
         }
     } else {
-        issue("vpc.egressCidrs", "is required with an existing VPC: list its NAT gateway addresses (/32) so nodes can reach the public API endpoint");
+        issue("vpc.egressCidrs", "is required with an existing VPC; list its NAT gateway addresses (/32) so nodes can reach the public API endpoint");
         ok = false;
     }
     return ok ? { kind: "existing", vpcId: vpcId as string, subnetIds, egressCidrs } : undefined;

@@ -36,6 +36,6 @@ export function machineTags(spec: ClusterSpec, node: NodePlan): Record<string, s
         [LABELS.role]: node.role,
         [LABELS.pool]: node.pool,
         [LABELS.node]: node.name,
-        [LABELS.failureDomain]: node.failureDomain,
+        [LABELS.kubeforgeFailureDomain]: node.failureDomain,
     });
 }

@@ -1,0 +1,232 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import aws from "../../../components/platforms/aws/index";
+import { UBUNTU_2404_AMI_PARAMETER, isArmInstanceType, parseAwsConfig, partitionOf } from "../../../components/platforms/aws/config";
+import { amiSourceFor } from "../../../components/platforms/aws/machines";
+import { contains, formatCidr, layoutSubnets, overlaps, parseCidr } from "../../../components/platforms/aws/cidr";
+import { ZONES, makeNodes, makeSpec, rawAws } from "./fixtures";
+
+function fields(raw: unknown, spec = makeSpec()): string[] {
+    const result = parseAwsConfig(raw, spec);
+    assert.equal(result.config, undefined, "a config with issues must not come back parsed");
+    for (const issue of result.issues) {
+        assert.match(issue.field, /^kubeforge:aws(\.|$)/, `issue field ${issue.field} is not under kubeforge:aws`);
+        assert.match(issue.message, /;/, `message of ${issue.field} should say what is wrong and how to fix it: ${issue.message}`);
+    }
+    return result.issues.map((i) => i.field);
+}
+
+describe("parseConfig: good blocks", () => {
+    test("a minimal block gets every default", () => {
+        const { config, issues } = aws.parseConfig(rawAws(), makeSpec());
+        assert.deepEqual(issues, []);
+        assert.ok(config);
+        assert.equal(config.region, "us-east-1");
+        assert.equal(config.partition, "aws");
+        assert.deepEqual(config.availabilityZones, ZONES);
+        assert.deepEqual(config.vpc, { kind: "new", cidr: "10.0.0.0/16", natGateways: "perZone" });
+        assert.deepEqual(config.instanceTypes, { controlPlane: "m7i.large", worker: "m7i.large" });
+        assert.deepEqual(config.ami, { kind: "ssm", parameter: UBUNTU_2404_AMI_PARAMETER.amd64, perArchitecture: true });
+        assert.equal(config.workerMetadataHopLimit, 2);
+        assert.equal(config.keyName, undefined);
+        assert.equal(config.ebsKmsKeyArn, undefined);
+        assert.deepEqual(aws.failureDomains(config, makeSpec()), ZONES);
+    });
+
+    test("vpc.cidr defaults to network.nodeCidr", () => {
+        const spec = makeSpec({ network: { podCidr: "10.244.0.0/16", serviceCidr: "10.96.0.0/12", nodeCidr: "172.20.0.0/20" } });
+        const { config } = parseAwsConfig(rawAws({ vpc: undefined }), spec);
+        assert.equal(config?.vpc.kind, "new");
+        assert.equal(config?.vpc.kind === "new" && config.vpc.cidr, "172.20.0.0/20");
+    });
+
+    test("every optional setting is read", () => {
+        const { config, issues } = parseAwsConfig(
+            rawAws({
+                vpc: { cidr: "10.0.0.0/16", natGateways: "single" },
+                instanceTypes: { controlPlane: "m7i.xlarge", worker: "c7i.2xlarge" },
+                ami: "ami-0123456789abcdef0",
+                keyName: "ops",
+                ebsKmsKeyArn: "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+                ipv6: false,
+                workerMetadataHopLimit: 1,
+            }),
+            makeSpec(),
+        );
+        assert.deepEqual(issues, []);
+        assert.equal(config?.vpc.kind === "new" && config.vpc.natGateways, "single");
+        assert.deepEqual(config?.instanceTypes, { controlPlane: "m7i.xlarge", worker: "c7i.2xlarge" });
+        assert.deepEqual(config?.ami, { kind: "id", id: "ami-0123456789abcdef0" });
+        assert.equal(config?.keyName, "ops");
+        assert.equal(config?.workerMetadataHopLimit, 1);
+    });
+
+    test("an existing VPC with subnets for every zone", () => {
+        const subnetIds = Object.fromEntries(
+            ZONES.map((z, i) => [z, { public: `subnet-0000000000000000${i}`, private: `subnet-0000000000000001${i}` }]),
+        );
+        const { config, issues } = parseAwsConfig(
+            rawAws({ vpc: { existingVpcId: "vpc-0123456789abcdef0", subnetIds, egressCidrs: ["198.51.100.7/32"] } }),
+            makeSpec(),
+        );
+        assert.deepEqual(issues, []);
+        assert.equal(config?.vpc.kind, "existing");
+        assert.deepEqual(config?.vpc.kind === "existing" && config.vpc.subnetIds, subnetIds);
+    });
+
+    test("partitions follow the region", () => {
+        assert.equal(partitionOf("us-east-1"), "aws");
+        assert.equal(partitionOf("cn-north-1"), "aws-cn");
+        assert.equal(partitionOf("us-gov-west-1"), "aws-us-gov");
+        const { config } = parseAwsConfig(rawAws({ region: "cn-north-1", availabilityZones: ["cn-north-1a"] }), makeSpec());
+        assert.equal(config?.partition, "aws-cn");
+    });
+
+    test("the default image follows the instance architecture; an explicit one does not", () => {
+        const { config } = parseAwsConfig(rawAws(), makeSpec());
+        assert.ok(config);
+        assert.deepEqual(amiSourceFor(config, "m7i.large"), { parameter: UBUNTU_2404_AMI_PARAMETER.amd64 });
+        assert.deepEqual(amiSourceFor(config, "m7g.large"), { parameter: UBUNTU_2404_AMI_PARAMETER.arm64 });
+        const pinned = parseAwsConfig(rawAws({ ami: "/my/images/k8s" }), makeSpec()).config;
+        assert.ok(pinned);
+        assert.deepEqual(amiSourceFor(pinned, "m7g.large"), { parameter: "/my/images/k8s" });
+        for (const t of ["m7g.large", "c7gn.xlarge", "t4g.small", "r8gd.large", "a1.medium", "g5g.xlarge"]) assert.ok(isArmInstanceType(t), t);
+        for (const t of ["m7i.large", "c6a.large", "g4dn.xlarge", "p5.48xlarge", "m7i-flex.large", "t3.micro"]) assert.ok(!isArmInstanceType(t), t);
+    });
+});
+
+describe("parseConfig: bad blocks name the field under kubeforge:aws", () => {
+    test("not an object", () => {
+        assert.deepEqual(fields(undefined), ["kubeforge:aws"]);
+        assert.deepEqual(fields("us-east-1"), ["kubeforge:aws"]);
+    });
+
+    test("missing region and zones", () => {
+        assert.deepEqual(fields({}).sort(), ["kubeforge:aws.availabilityZones", "kubeforge:aws.region"]);
+    });
+
+    test("bad region, zone of another region, duplicate zone, unknown key: all at once", () => {
+        const got = fields({
+            region: "us-east-1",
+            availabilityZones: ["us-east-1a", "us-west-2a", "us-east-1a", 7],
+            vpc: { cidr: "10.0.0.0/16" },
+            instanceType: "m7i.large",
+        });
+        assert.deepEqual(got.sort(), [
+            "kubeforge:aws.availabilityZones[1]",
+            "kubeforge:aws.availabilityZones[2]",
+            "kubeforge:aws.availabilityZones[3]",
+            "kubeforge:aws.instanceType",
+        ]);
+        assert.deepEqual(fields(rawAws({ region: "US East" })), ["kubeforge:aws.region"]);
+    });
+
+    test("vpc problems", () => {
+        assert.deepEqual(fields(rawAws({ vpc: { cidr: "10.0.0.0/8" } })), ["kubeforge:aws.vpc.cidr"]);
+        assert.deepEqual(fields(rawAws({ vpc: { cidr: "10.0.0.1/16" } })), ["kubeforge:aws.vpc.cidr"]);
+        assert.deepEqual(fields(rawAws({ vpc: { cidr: "10.1.0.0/16" } })), ["kubeforge:aws.vpc.cidr"], "differs from nodeCidr");
+        const overlapping = makeSpec({ network: { podCidr: "10.0.128.0/17", serviceCidr: "10.96.0.0/12", nodeCidr: "10.0.0.0/16" } });
+        assert.deepEqual(fields(rawAws(), overlapping), ["kubeforge:aws.vpc.cidr"]);
+        assert.deepEqual(fields(rawAws({ vpc: { cidr: "10.0.0.0/16", natGateways: "two" } })), ["kubeforge:aws.vpc.natGateways"]);
+        assert.deepEqual(fields(rawAws({ vpc: { cidr: "10.0.0.0/16", existingVpcId: "vpc-0123456789abcdef0" } })), ["kubeforge:aws.vpc"]);
+        assert.deepEqual(fields(rawAws({ vpc: "10.0.0.0/16" })), ["kubeforge:aws.vpc"]);
+        const sevenZones = ["a", "b", "c", "d", "e", "f", "g"].map((s) => `us-east-1${s}`);
+        assert.deepEqual(fields(rawAws({ availabilityZones: sevenZones })), ["kubeforge:aws.availabilityZones"]);
+    });
+
+    test("existing VPC problems", () => {
+        const got = fields(
+            rawAws({
+                vpc: {
+                    existingVpcId: "vpc-nope",
+                    subnetIds: { "us-east-1a": { public: "subnet-0123456789abcdef0", private: "sub-1" }, "us-east-1d": {} },
+                },
+            }),
+        );
+        assert.deepEqual(got.sort(), [
+            "kubeforge:aws.vpc.egressCidrs",
+            "kubeforge:aws.vpc.existingVpcId",
+            "kubeforge:aws.vpc.subnetIds.us-east-1a.private",
+            "kubeforge:aws.vpc.subnetIds.us-east-1b",
+            "kubeforge:aws.vpc.subnetIds.us-east-1c",
+            "kubeforge:aws.vpc.subnetIds.us-east-1d",
+        ]);
+    });
+
+    test("scalar settings", () => {
+        assert.deepEqual(fields(rawAws({ ami: "ubuntu" })), ["kubeforge:aws.ami"]);
+        assert.deepEqual(fields(rawAws({ instanceTypes: { controlPlane: "big", gpu: "p5.48xlarge" } })).sort(), [
+            "kubeforge:aws.instanceTypes.controlPlane",
+            "kubeforge:aws.instanceTypes.gpu",
+        ]);
+        assert.deepEqual(fields(rawAws({ keyName: "" })), ["kubeforge:aws.keyName"]);
+        assert.deepEqual(fields(rawAws({ ebsKmsKeyArn: "alias/ebs" })), ["kubeforge:aws.ebsKmsKeyArn"]);
+        assert.deepEqual(fields(rawAws({ ebsKmsKeyArn: "arn:aws:kms:eu-west-1:111122223333:key/abcd" })), ["kubeforge:aws.ebsKmsKeyArn"]);
+        assert.deepEqual(fields(rawAws({ ipv6: true })), ["kubeforge:aws.ipv6"]);
+        assert.deepEqual(fields(rawAws({ workerMetadataHopLimit: 0 })), ["kubeforge:aws.workerMetadataHopLimit"]);
+        assert.deepEqual(fields(rawAws({ workerMetadataHopLimit: 1.5 })), ["kubeforge:aws.workerMetadataHopLimit"]);
+    });
+});
+
+describe("checkNodes", () => {
+    test("accepts the fixture's nodes", () => {
+        const spec = makeSpec();
+        const { config } = parseAwsConfig(rawAws(), spec);
+        assert.ok(config && aws.checkNodes);
+        assert.deepEqual(aws.checkNodes(config, spec, makeNodes(spec)), []);
+    });
+
+    test("rejects Windows pools and zones the config does not list, once per pool", () => {
+        const spec = makeSpec({ failureDomains: [...ZONES, "us-east-1d"] });
+        spec.workerPools[0] = { ...spec.workerPools[0], os: "windows", count: 4 };
+        const { config } = parseAwsConfig(rawAws(), spec);
+        assert.ok(config && aws.checkNodes);
+        const issues = aws.checkNodes(config, spec, makeNodes(spec));
+        assert.deepEqual(issues.map((i) => i.field).sort(), ["kubeforge:failureDomains", "kubeforge:workerPools[0].os"]);
+    });
+});
+
+describe("VPC layout", () => {
+    const vpcArb = fc
+        .record({ a: fc.integer({ min: 0, max: 255 }), b: fc.integer({ min: 0, max: 255 }), prefix: fc.integer({ min: 16, max: 22 }) })
+        .map(({ a, b, prefix }) => formatCidr({ base: ((10 << 24) | (a << 16) | (b << 8)) >>> 0 & ((0xffffffff << (32 - prefix)) >>> 0), prefix }));
+    const zonesArb = fc.integer({ min: 1, max: 6 }).map((n) => ZONES.concat(["us-east-1d", "us-east-1e", "us-east-1f"]).slice(0, n));
+
+    test("subnets lie in the VPC and never overlap one another", () => {
+        fc.assert(
+            fc.property(vpcArb, zonesArb, (vpcText, zones) => {
+                const vpc = parseCidr(vpcText)!;
+                const subnets = layoutSubnets(vpcText, zones).flatMap((z) => [z.privateCidr, z.publicCidr]).map((s) => parseCidr(s)!);
+                for (const s of subnets) assert.ok(contains(vpc, s), `${formatCidr(s)} outside ${vpcText}`);
+                for (let i = 0; i < subnets.length; i++)
+                    for (let j = i + 1; j < subnets.length; j++) assert.ok(!overlaps(subnets[i], subnets[j]), `${formatCidr(subnets[i])} overlaps ${formatCidr(subnets[j])}`);
+            }),
+        );
+    });
+
+    test("appending a zone never renumbers existing subnets", () => {
+        fc.assert(
+            fc.property(vpcArb, fc.integer({ min: 1, max: 5 }), (vpcText, n) => {
+                const zones = ["z1", "z2", "z3", "z4", "z5", "z6"];
+                const before = layoutSubnets(vpcText, zones.slice(0, n));
+                const after = layoutSubnets(vpcText, zones.slice(0, n + 1));
+                assert.deepEqual(after.slice(0, n), before);
+            }),
+        );
+    });
+
+    test("a /16 gives /19 private and /22 public subnets", () => {
+        const [a, b] = layoutSubnets("10.0.0.0/16", ["x", "y"]);
+        assert.deepEqual(a, { zone: "x", privateCidr: "10.0.0.0/19", publicCidr: "10.0.224.0/22" });
+        assert.deepEqual(b, { zone: "y", privateCidr: "10.0.32.0/19", publicCidr: "10.0.228.0/22" });
+    });
+
+    test("CIDR parsing rejects host bits and junk", () => {
+        assert.equal(parseCidr("10.0.0.1/16"), undefined);
+        assert.equal(parseCidr("10.0.0.0/33"), undefined);
+        assert.equal(parseCidr("256.0.0.0/8"), undefined);
+        assert.equal(parseCidr("10.0.0.0"), undefined);
+        assert.deepEqual(parseCidr("0.0.0.0/0"), { base: 0, prefix: 0 });
+    });
+});
