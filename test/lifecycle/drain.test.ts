@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { FakeKube, makeTestPki, removeTestPki, type Obj, type TestPki } from "./fake-kube";
 import { createKubeApi } from "../../components/lifecycle/kubeapi";
 import { decommissionNode, type DecommissionOptions } from "../../components/lifecycle/decommission";
-import { isDaemonSetPod, isMirrorPod, selectorMatches } from "../../components/lifecycle/drain";
+import { isDaemonSetPod, isMirrorPod, NODE_LABEL, selectorMatches } from "../../components/lifecycle/drain";
+import { LABELS } from "../../components/core/types";
 import { parseMemberList } from "../../components/lifecycle/etcd";
 
 let pki: TestPki;
@@ -223,6 +224,9 @@ describe("removing a master", () => {
 });
 
 describe("pod and selector rules", () => {
+    test("the drain looks nodes up by the label placement puts on them", () => {
+        assert.equal(NODE_LABEL, LABELS.node);
+    });
     const pod = (meta: Partial<Obj["metadata"]>) => ({ metadata: { name: "p", namespace: "n", ...meta } });
     test("mirror pods are recognised by the kubelet's annotation", () => {
         assert.equal(isMirrorPod(pod({ annotations: { "kubernetes.io/config.mirror": "h" } })), true);
