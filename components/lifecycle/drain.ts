@@ -10,38 +10,55 @@ import type { KubeApi, KubeStatus } from "./kubeapi";
 
 /** The parts of a Kubernetes object's metadata used here. */
 export interface KubeMeta {
+    /** Object name. */
     name: string;
+    /** Namespace (none for nodes). */
     namespace?: string;
+    /** UID: tells a recreated pod of the same name from the evicted one. */
     uid?: string;
+    /** Labels. */
     labels?: Record<string, string>;
+    /** Annotations (`kubernetes.io/config.mirror` marks a static pod's mirror). */
     annotations?: Record<string, string>;
+    /** Set once the object is terminating. */
     deletionTimestamp?: string;
+    /** Owners; a controlling DaemonSet exempts a pod from the drain. */
     ownerReferences?: { kind: string; name: string; controller?: boolean }[];
 }
 
 /** The parts of a Node used here. */
 export interface KubeNode {
+    /** Metadata. */
     metadata: KubeMeta;
+    /** `unschedulable` is the cordon. */
     spec?: { unschedulable?: boolean };
+    /** Conditions (`Ready`). */
     status?: { conditions?: { type: string; status: string }[] };
 }
 
 /** The parts of a Pod used here. */
 export interface KubePod {
+    /** Metadata. */
     metadata: KubeMeta;
+    /** The node it is bound to. */
     spec?: { nodeName?: string };
+    /** Phase. */
     status?: { phase?: string };
 }
 
 /** A label selector (`matchLabels` and `matchExpressions`), as in a PodDisruptionBudget. */
 export interface LabelSelector {
+    /** Labels that must all be equal. */
     matchLabels?: Record<string, string>;
+    /** Requirements (`In`, `NotIn`, `Exists`, `DoesNotExist`), all of which must hold. */
     matchExpressions?: { key: string; operator: string; values?: string[] }[];
 }
 
 /** The parts of a PodDisruptionBudget used here. */
 export interface KubePdb {
+    /** Metadata. */
     metadata: KubeMeta;
+    /** The pods it guards. */
     spec?: { selector?: LabelSelector };
 }
 

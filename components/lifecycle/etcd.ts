@@ -32,7 +32,9 @@ export type EtcdRemovalOutcome =
 export interface EtcdMember {
     /** Member id, hexadecimal, as `member remove` takes it. */
     id: string;
+    /** `started` or `unstarted`. */
     status: string;
+    /** Member name: kubeadm uses the node name. */
     name: string;
 }
 
