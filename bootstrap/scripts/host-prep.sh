@@ -23,7 +23,8 @@ while read -r module; do
 done </etc/modules-load.d/kubeforge.conf
 
 log "applying sysctls"
-sysctl --quiet --load=/etc/sysctl.d/90-kubeforge.conf >/dev/null
+# -e: hosts without IPv6 lack the ipv6 forwarding key; that must not stop the bootstrap.
+sysctl --quiet -e --load=/etc/sysctl.d/90-kubeforge.conf >/dev/null
 
 if command -v getenforce >/dev/null 2>&1 && [[ "$(getenforce)" == "Enforcing" ]]; then
     # As kubeadm's install guide does for RHEL-like hosts; containers then run unconfined by SELinux.
