@@ -224,10 +224,9 @@ function parseControlPlane(value: unknown, issues: IssueList): ControlPlaneSpec 
 function parseFailureDomains(value: unknown, issues: IssueList): string[] | undefined {
     const domains = readStringArray(value, "failureDomains", issues);
     if (domains === undefined) return undefined;
-    if (domains.length === 0) {
-        issues.add("failureDomains", "is an empty list; remove it to use every domain the platform offers, or list at least one");
-        return undefined;
-    }
+    // Pulumi.yaml declares [] as the default (a declared key without one would be required), so an
+    // empty list means the same as no list: every domain the platform offers.
+    if (domains.length === 0) return undefined;
     checkDomainList(domains, "failureDomains", issues);
     return domains;
 }

@@ -121,8 +121,12 @@ export function nodeLabelKeyError(key: string): string | undefined {
 /** The taint effects Kubernetes knows. */
 export const TAINT_EFFECTS: readonly TaintEffect[] = ["NoSchedule", "PreferNoSchedule", "NoExecute"];
 
-/** Taint key namespaces that controllers own (node conditions, cloud initialisation) or kubeforge reserves. */
-const RESERVED_TAINT_PREFIXES: readonly string[] = ["node.kubernetes.io", "node.cloudprovider.kubernetes.io", "node-role.kubernetes.io", RESERVED_NAMESPACE];
+/**
+ * Taint key namespaces that Kubernetes itself manages: node conditions (the node lifecycle controller
+ * adds and removes them), cloud initialisation, and the control-plane role. kubeforge sets no taint of
+ * its own beyond the control-plane one, so `kubeforge.io/*` taints are the user's to use.
+ */
+const RESERVED_TAINT_PREFIXES: readonly string[] = ["node.kubernetes.io", "node.cloudprovider.kubernetes.io", "node-role.kubernetes.io"];
 
 /** Why a taint key cannot be used, or undefined. */
 export function taintKeyError(key: string): string | undefined {
@@ -130,7 +134,7 @@ export function taintKeyError(key: string): string | undefined {
     if (syntax) return syntax;
     const prefix = keyPrefix(key);
     const owner = RESERVED_TAINT_PREFIXES.find((ns) => inNamespace(prefix, ns));
-    if (owner) return `taint keys in ${owner}/ are managed by Kubernetes or kubeforge; use your own prefix, e.g. example.com/${key.slice(key.indexOf("/") + 1)}`;
+    if (owner) return `taint keys in ${owner}/ are managed by Kubernetes; use your own prefix, e.g. example.com/${key.slice(key.indexOf("/") + 1)}`;
     return undefined;
 }
 

@@ -225,8 +225,8 @@ describe("workerPools", () => {
 });
 
 describe("failureDomains", () => {
-    test("optional; when given, non-empty, unique label values", () => {
-        expectIssue(base({ failureDomains: [] }), "kubeforge:failureDomains", /empty list/);
+    test("optional (an empty list, Pulumi.yaml's default, means the platform's); when given, unique label values", () => {
+        assert.deepEqual(specOf(base({ failureDomains: [] })).failureDomains, []);
         expectIssue(base({ failureDomains: ["a", "a"] }), "kubeforge:failureDomains[1]", /listed twice/);
         expectIssue(base({ failureDomains: ["rack 1"] }), "kubeforge:failureDomains[0]", /label value/);
         expectIssue(base({ failureDomains: ["a", 2] }), "kubeforge:failureDomains[1]", /must be a string/);

@@ -57,6 +57,10 @@ describe("resolveCluster", () => {
         assert.deepEqual(resolved.nodes.map((n) => `${n.name}@${n.failureDomain}`), ["demo-cp-0@z1", "demo-cp-1@z2", "demo-cp-2@z3", "demo-w-0@z1", "demo-w-1@z2", "demo-w-2@z3", "demo-w-3@z1"]);
     });
 
+    test("an empty list (Pulumi.yaml's default) also means the platform's domains", () => {
+        assert.deepEqual(resolveCluster(base({ failureDomains: [] }), fakePlatform()).spec.failureDomains, ["z1", "z2", "z3"]);
+    });
+
     test("configured domains keep their order and must be offered", () => {
         const resolved = resolveCluster(base({ failureDomains: ["z3", "z1", "z2"] }), fakePlatform());
         assert.deepEqual(resolved.nodes.map((n) => n.failureDomain), ["z3", "z1", "z2"]);
