@@ -15,7 +15,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { SecurityGroup } from "@pulumi/aws/ec2";
 import { SecurityGroupEgressRule, SecurityGroupIngressRule } from "@pulumi/aws/vpc";
-import type { ClusterSpec } from "../../core/types";
+import { LABELS, type ClusterSpec } from "../../core/types";
 import type { AwsConfig } from "./config";
 import type { AwsNetwork } from "./network";
 import { clusterTagKey, resourceTags } from "./tags";
@@ -239,6 +239,8 @@ export function createSecurityGroups(
         const suffix = suffixOf[role];
         const groupName = `${name}-${suffix}`;
         const tags = resourceTags(spec, groupName, { "kubeforge.io/security-group": suffix });
+        // Declares the members' role for policies that judge a group before any machine names it.
+        if (role === "controlPlane") tags[LABELS.role] = "control-plane";
         if (!clusterTag) delete tags[clusterTagKey(spec.name)];
         return new SecurityGroup(groupName, { region, vpcId: network.vpcId, description, tags, revokeRulesOnDelete: true }, opts);
     };

@@ -315,6 +315,8 @@ describe("tags", () => {
     test("exactly one security group per instance carries the cloud-provider cluster tag", () => {
         const groups = new Map(ofCluster(demo, T.sg).map((g) => [g.id, g]));
         for (const g of groups.values()) assert.equal(tagsOf(g)["kubeforge.io/cluster"], "demo");
+        assert.equal(tagsOf(byName(T.sg, "demo-control-plane"))["kubeforge.io/role"], "control-plane");
+        assert.equal(tagsOf(byName(T.sg, "demo-nodes"))["kubeforge.io/role"], undefined, "both roles use the nodes group");
         for (const instance of ofCluster(demo, T.instance)) {
             const tagged = (instance.inputs.vpcSecurityGroupIds as string[]).filter((id) => tagsOf(groups.get(id)!)["kubernetes.io/cluster/demo"] === "owned");
             assert.equal(tagged.length, 1, instance.name);
