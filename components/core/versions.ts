@@ -2,18 +2,17 @@
  * Kubernetes versions kubeforge supports, and the kubelet/control-plane skew rule.
  */
 
-/**
- * Newest known patch of every supported minor (kubernetes-sigs/kubespray
- * `roles/kubespray_defaults/vars/main/checksums.yml`, 2026-08). A bare minor in the config means this
- * patch. Raise these as patches ship; a newer patch can always be written out in full.
- */
-export const NEWEST_PATCH: Readonly<Record<string, number>> = { "1.34": 11, "1.35": 8, "1.36": 4 };
+import { KUBERNETES_PATCHES, SUPPORTED_MINORS } from "../../bootstrap/versions";
 
-/** Supported minors, oldest first. */
-export const SUPPORTED_MINORS: readonly string[] = Object.keys(NEWEST_PATCH).sort((a, b) => minorNumber(a) - minorNumber(b));
+/**
+ * Supported minors, oldest first, and the newest known patch of each (what a bare minor in the config
+ * means). Both live in `bootstrap/versions.ts`, next to every other pinned version, so one bump moves
+ * the validation window, the default and what the nodes install together.
+ */
+export { KUBERNETES_PATCHES, SUPPORTED_MINORS };
 
 /** The default version: newest known patch of the newest supported minor. */
-export const DEFAULT_KUBERNETES_VERSION = `${SUPPORTED_MINORS[SUPPORTED_MINORS.length - 1]}.${NEWEST_PATCH[SUPPORTED_MINORS[SUPPORTED_MINORS.length - 1]]}`;
+export const DEFAULT_KUBERNETES_VERSION = KUBERNETES_PATCHES[SUPPORTED_MINORS[SUPPORTED_MINORS.length - 1]];
 
 /**
  * How many minors a kubelet may lag the API server (Kubernetes version skew policy since 1.28: kubelet
@@ -48,11 +47,11 @@ export function resolveKubernetesVersion(text: string): { ok: true; value: Kuber
         return { ok: false, error: `"${text}" is not a Kubernetes version; write a minor such as "1.36" or a full version such as "${DEFAULT_KUBERNETES_VERSION}"` };
     }
     const minor = `${match[1]}.${match[2]}`;
-    if (!(minor in NEWEST_PATCH)) {
+    const newest = KUBERNETES_PATCHES[minor];
+    if (newest === undefined) {
         return { ok: false, error: `Kubernetes ${minor} is not supported; use a version in ${supportedWindow()} (e.g. "${DEFAULT_KUBERNETES_VERSION}")` };
     }
-    const patch = match[3] === undefined ? NEWEST_PATCH[minor] : Number(match[3]);
-    return { ok: true, value: { version: `${minor}.${patch}`, minor } };
+    return { ok: true, value: { version: match[3] === undefined ? newest : `${minor}.${match[3]}`, minor } };
 }
 
 /**
