@@ -29,6 +29,11 @@ function roleOf(tags: Record<string, string>): NodeRole | undefined {
     return role === "control-plane" || role === "worker" ? role : undefined;
 }
 
+/** A security group's role: its `kubeforge.io/role` tag, or kubeforge's `kubeforge.io/security-group: control-plane`. */
+function groupRoleOf(tags: Record<string, string>): NodeRole | undefined {
+    return roleOf(tags) ?? (tags["kubeforge.io/security-group"] === "control-plane" ? "control-plane" : undefined);
+}
+
 /** The cluster a resource's tags name: `kubeforge.io/cluster`, else the `kubernetes.io/cluster/<name>` key. */
 function clusterOf(tags: Record<string, string>): string | undefined {
     const named = tags[LABELS.cluster];
@@ -176,7 +181,7 @@ function describeAws(resource: ResourceView): ResourceFacts {
             break;
         case AWS_TYPES.securityGroup: {
             const tags = asStringMap(props.tags);
-            facts.firewallGroup = { id: asString(props.id), role: roleOf(tags) };
+            facts.firewallGroup = { id: asString(props.id), role: groupRoleOf(tags) };
             facts.ingress = inlineIngress(props);
             break;
         }

@@ -1,9 +1,11 @@
 /**
- * Bare-metal adapter: the `pulumi-nodejs:dynamic/kubeforge:*` host resources the SSH bootstrap registers.
+ * Bare-metal adapter: the `pulumi-nodejs:dynamic/kubeforge:*` host resources the SSH bootstrap registers
+ * (today `HostBootstrap`, inputs `host`, `port`, `nodeName`, `role`, files, command).
  * Bare metal has no cloud firewall, disk or metadata API the pack could judge, so most of its facts come
- * from the neutral NodeLifecycle/ApiReadiness records every platform registers; this adapter only
- * recognises a host (role, cluster) so machine-level rules know it is a node. It reads fields loosely
- * (top level or under `node`/`record`) because the host resources' inputs are still settling.
+ * from the neutral NodeLifecycle/ApiReadiness records every platform registers (control plane, versions,
+ * SSH/API intent, secrets encryption); this adapter only recognises a host and its role so machine-level
+ * rules know it is a node. It reads fields loosely (top level or under `node`/`record`) so a renamed or
+ * added host resource keeps being recognised.
  */
 import type { NodeRole } from "../../components/core/types";
 import { API_READINESS_TYPE, NODE_LIFECYCLE_TYPE } from "../../components/lifecycle/types";

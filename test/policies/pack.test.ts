@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import ts from "typescript";
+import { MAX_KUBELET_SKEW, SUPPORTED_MINORS } from "../../components/core/versions";
 import { policies } from "../../policies/policies";
 
 const root = path.resolve(__dirname, "../..");
@@ -61,4 +62,12 @@ test("the README lists every policy with its level and every config key", () => 
         assert.ok(row.includes(p.enforcementLevel ?? ""), `${p.name}: level`);
         for (const key of Object.keys(p.configSchema?.properties ?? {})) assert.ok(row.includes(`\`${key}\``), `${p.name}: config key ${key}`);
     }
+});
+
+test("the version defaults are the core's supported window and skew", () => {
+    const defaults = (name: string) => Object.fromEntries(
+        Object.entries(policies.find((p) => p.name === name)?.configSchema?.properties ?? {}).map(([k, v]) => [k, typeof v === "object" ? v.default : undefined]),
+    );
+    assert.deepEqual(defaults("kubernetes-version-window"), { minVersion: SUPPORTED_MINORS[0], maxVersion: SUPPORTED_MINORS[SUPPORTED_MINORS.length - 1] });
+    assert.deepEqual(defaults("kubelet-skew"), { maxSkew: MAX_KUBELET_SKEW });
 });
