@@ -1,0 +1,131 @@
+/**
+ * Child: one simulated `pulumi up` of the AWS stack at one size. Every resource's creation sleeps its
+ * row of the latency table (scaled), the program runs for real under the mock engine, and the wall time
+ * is compared with the ideal from the same table and with the critical path of the dependency graph the
+ * program declared.
+ *
+ *   node --import tsx bench/deploy.ts --workers 30 --ms-per-second 2 --out result.json
+ */
+import { API_READINESS_TYPE, NODE_LIFECYCLE_TYPE } from "../components/lifecycle/types";
+import { runPlan } from "../stacks/plan/run";
+import { arg, round, runChild } from "./lib/child";
+import { idealSeconds, latencyRow, latencySeconds, type IdealBreakdown } from "./lib/latency";
+import { sizedStack } from "./lib/stackConfig";
+import { graphCriticalPath, observedChain, traceRegistrations, type ChainStep, type TracedResource } from "./lib/trace";
+
+/** What one deploy run reports. */
+export interface DeployResult {
+    /** The stack config that was resized. */
+    stack: string;
+    /** Why the shipped stack was not used, when it was not. */
+    stackNote?: string;
+    masters: number;
+    workers: number;
+    /** Registrations (custom resources and components). */
+    resources: number;
+    /** Wall-clock milliseconds per simulated second. */
+    msPerSecond: number;
+    /** From `runPlan` start to every registration settled, ms. */
+    wallMs: number;
+    /** The same in simulated seconds. */
+    wallSeconds: number;
+    /** CPU the process used meanwhile, ms (user + system). */
+    cpuMs: number;
+    /** Event loop busy (evaluating the program, serializing, the SDK's bookkeeping), ms. */
+    loopBusyMs: number;
+    /** Event loop idle: nothing to do but wait for simulated creations, ms. */
+    loopIdleMs: number;
+    /**
+     * `up` in simulated seconds with the program's own CPU counted at its real cost rather than
+     * magnified by the time scale: idle / msPerSecond + busy / 1000.
+     */
+    simulatedSeconds: number;
+    /** The ideal bring-up (no dependency order can beat it). */
+    ideal: IdealBreakdown;
+    /** Critical path of the program's dependency graph with free evaluation, simulated seconds. */
+    graphSeconds: number;
+    /** The resources on that path. */
+    graphChain: ChainStep[];
+    /** The chain that set the measured wall time (start and end in simulated seconds). */
+    observed: { type: string; name: string; start: number; end: number }[];
+    /** Most registrations in flight at once, and most machines in flight at once. */
+    maxInFlight: number;
+    maxMachinesInFlight: number;
+    /** When the last registration reached the engine, simulated seconds: program evaluation spread. */
+    lastRequestSeconds: number;
+    /** Custom resource types with no row in the latency table (counted as instant). */
+    unknownTypes: string[];
+}
+
+function maxOverlap(resources: TracedResource[]): number {
+    const events: [number, number][] = [];
+    for (const r of resources) events.push([r.start, 1], [r.end, -1]);
+    events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    let now = 0;
+    let best = 0;
+    for (const [, d] of events) {
+        now += d;
+        best = Math.max(best, now);
+    }
+    return best;
+}
+
+async function main(): Promise<DeployResult> {
+    const workers = Number(arg("workers"));
+    const msPerSecond = Number(arg("ms-per-second", "2"));
+    // Validating the stack also loads every module (the platform's provider SDKs included) before
+    // timing: loading is not part of `up`.
+    const stack = await sizedStack(workers);
+    const configFile = stack.file;
+
+    // A join cannot finish before the API answers, though the node's record rightly waits only for its
+    // machine: hold the lifecycle records until the readiness gate is through.
+    const trace = traceRegistrations([{ held: NODE_LIFECYCLE_TYPE, until: API_READINESS_TYPE }]);
+    let settledAt = 0;
+    const cpu0 = process.cpuUsage();
+    const elu0 = performance.eventLoopUtilization();
+    const t0 = performance.now();
+    await runPlan({
+        configFile,
+        skipPolicies: true,
+        engine: { latencyMs: (type, name) => latencySeconds(type, name) * msPerSecond },
+        onSettled: () => {
+            settledAt = performance.now();
+        },
+    });
+    const cpu = process.cpuUsage(cpu0);
+    const elu = performance.eventLoopUtilization(elu0);
+    const wallMs = (settledAt || performance.now()) - t0;
+    const offset = t0 - trace.t0;
+    const traced = trace.resources;
+    const custom = traced.filter((r) => r.custom);
+    const graph = graphCriticalPath(traced, latencySeconds);
+    const sim = (ms: number) => round((ms - offset) / msPerSecond, 1);
+    const machines = custom.filter((r) => latencyRow(r.type, r.name)?.phase === "machine");
+    return {
+        stack: stack.base,
+        stackNote: stack.note,
+        masters: 3,
+        workers,
+        resources: traced.length,
+        msPerSecond,
+        wallMs: round(wallMs, 1),
+        wallSeconds: round(wallMs / msPerSecond, 1),
+        cpuMs: round((cpu.user + cpu.system) / 1000, 0),
+        loopBusyMs: round(elu.active, 0),
+        loopIdleMs: round(elu.idle, 0),
+        simulatedSeconds: round(msPerSecond > 0 ? elu.idle / msPerSecond + elu.active / 1000 : elu.active / 1000, 1),
+        ideal: idealSeconds(custom),
+        graphSeconds: graph.seconds,
+        graphChain: graph.chain,
+        observed: observedChain(traced)
+            .filter((s) => latencySeconds(s.type, s.name) > 0)
+            .map((s) => ({ type: s.type, name: s.name, start: sim(s.startMs), end: sim(s.endMs) })),
+        maxInFlight: maxOverlap(traced),
+        maxMachinesInFlight: maxOverlap(machines),
+        lastRequestSeconds: sim(Math.max(...traced.map((r) => r.start))),
+        unknownTypes: [...new Set(custom.filter((r) => !latencyRow(r.type, r.name)).map((r) => r.type))].sort(),
+    };
+}
+
+runChild(main);

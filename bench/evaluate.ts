@@ -1,0 +1,97 @@
+/**
+ * Child: evaluates the program under the mock engine with no latency (time and peak memory), and
+ * writes every custom resource it registered (type, name, inputs) for the floor to replay.
+ *
+ *   node --import tsx bench/evaluate.ts --workers 100 --dump resources.json --out result.json
+ */
+import * as fs from "node:fs";
+import { arg, MemorySampler, round, runChild } from "./lib/child";
+import { profileCall, summarizeProfile, type ProfileSummary } from "./lib/profile";
+import { sizedStack } from "./lib/stackConfig";
+import { runPlan } from "../stacks/plan/run";
+import { readStackConfig } from "../stacks/plan/stackConfig";
+
+/** What the floor replays. */
+export interface RecordedPlan {
+    project: string;
+    stack: string;
+    platform: string;
+    resources: { type: string; name: string; inputs: Record<string, unknown> }[];
+}
+
+/** What one evaluation reports. */
+export interface EvaluateResult {
+    stack: string;
+    stackNote?: string;
+    masters: number;
+    workers: number;
+    /** Custom resources registered. */
+    customResources: number;
+    /** Components registered. */
+    components: number;
+    /** From `runPlan` start to every registration settled, ms. */
+    ms: number;
+    /** CPU used meanwhile, ms. */
+    cpuMs: number;
+    /** Resident memory: peak, before evaluation, and the difference, MB. */
+    peakMb: number;
+    baselineMb: number;
+    deltaMb: number;
+    /** With `--profile`: where the time went (the run is slower, its timings are not comparable). */
+    profile?: ProfileSummary;
+}
+
+async function main(): Promise<EvaluateResult> {
+    const workers = Number(arg("workers"));
+    const dump = arg("dump");
+    const stack = await sizedStack(workers);
+    const config = readStackConfig(stack.file);
+
+    let settledAt = 0;
+    let recorded: RecordedPlan | undefined;
+    const memory = new MemorySampler();
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    const run = () => runPlan({
+        configFile: stack.file,
+        skipPolicies: true,
+        onSettled: (engine) => {
+            settledAt = performance.now();
+            recorded = {
+                project: config.project,
+                stack: config.stack,
+                platform: "",
+                resources: engine.resources.filter((r) => r.custom).map((r) => ({ type: r.type, name: r.name, inputs: r.inputs })),
+            };
+        },
+    });
+    let profile: ProfileSummary | undefined;
+    let plan: Awaited<ReturnType<typeof run>>;
+    if (process.argv.includes("--profile")) {
+        const profiled = await profileCall(run);
+        plan = profiled.result;
+        profile = summarizeProfile(profiled.profile, 12);
+    } else {
+        plan = await run();
+    }
+    const ms = settledAt - t0;
+    const cpu = process.cpuUsage(cpu0);
+    const mem = memory.stop();
+    if (!recorded) throw new Error("runPlan never settled");
+    recorded.platform = plan.spec.platform;
+    fs.writeFileSync(dump, JSON.stringify(recorded));
+    return {
+        stack: stack.base,
+        stackNote: stack.note,
+        masters: 3,
+        workers,
+        customResources: recorded.resources.length,
+        components: plan.resources.length - recorded.resources.length,
+        ms: round(ms, 1),
+        cpuMs: round((cpu.user + cpu.system) / 1000, 0),
+        ...mem,
+        profile,
+    };
+}
+
+runChild(main);

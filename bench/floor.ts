@@ -1,0 +1,74 @@
+/**
+ * Child: the floor of evaluation cost. Registers the same custom resources a plan run recorded (same
+ * types, names and inputs, secrets re-wrapped as secrets) directly with `new pulumi.CustomResource`,
+ * under the same mock engine and platform mocks: no components, no apply chains, no rendering. The
+ * same modules are loaded first, so memory baselines match.
+ *
+ *   node --import tsx bench/floor.ts --in resources.json --out result.json
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { arg, MemorySampler, REPO_ROOT, round, runChild } from "./lib/child";
+import type { RecordedPlan } from "./evaluate";
+import "../stacks/program";
+import { PlanEngine, isWrappedSecret, type PlatformMocks } from "../stacks/plan/mocks";
+
+/** `CustomResource` is abstract in the SDK's types; the floor needs it as is. */
+class RawResource extends pulumi.CustomResource {
+    constructor(type: string, name: string, inputs: Record<string, unknown>) {
+        super(type, name, inputs);
+    }
+}
+
+/** What the floor reports. */
+export interface FloorResult {
+    customResources: number;
+    ms: number;
+    cpuMs: number;
+    peakMb: number;
+    baselineMb: number;
+    deltaMb: number;
+}
+
+/** Turns the recorded (serialized) inputs back into what a program passes: secrets as secret Outputs. */
+function revive(value: unknown, isWrappedSecret: (v: unknown) => v is { value: unknown }): unknown {
+    if (isWrappedSecret(value)) return pulumi.secret(revive(value.value, isWrappedSecret));
+    if (Array.isArray(value)) return value.map((v) => revive(v, isWrappedSecret));
+    if (typeof value === "object" && value !== null) {
+        const out: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(value)) out[k] = revive(v, isWrappedSecret);
+        return out;
+    }
+    return value;
+}
+
+async function main(): Promise<FloorResult> {
+    const recorded = JSON.parse(fs.readFileSync(arg("in"), "utf8")) as RecordedPlan;
+    // The program's modules are imported above and the platform's here (its provider SDK submodules),
+    // so the memory baseline matches a plan run's; nothing registers a resource at import.
+    const platformDir = path.join(REPO_ROOT, "components", "platforms", recorded.platform);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require(path.join(platformDir, "index.ts"));
+    const mocksFile = path.join(platformDir, "mocks.ts");
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const platform = fs.existsSync(mocksFile) ? (require(mocksFile) as { default?: PlatformMocks }).default : undefined;
+    const inputs = recorded.resources.map((r) => revive(r.inputs, isWrappedSecret) as Record<string, unknown>);
+
+    const memory = new MemorySampler();
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    const engine = new PlanEngine({ platform });
+    await engine.install(recorded.project, recorded.stack);
+    recorded.resources.forEach((r, i) => new RawResource(r.type, r.name, inputs[i]));
+    await engine.settle();
+    const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    const mem = memory.stop();
+    if (engine.resources.length !== recorded.resources.length) {
+        throw new Error(`floor registered ${engine.resources.length} of ${recorded.resources.length} resources`);
+    }
+    return { customResources: engine.resources.length, ms: round(ms, 1), cpuMs: round((cpu.user + cpu.system) / 1000, 0), ...mem };
+}
+
+runChild(main);
