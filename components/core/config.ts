@@ -5,7 +5,6 @@
 import { childPath, fieldName, IssueList, isRecord, readArray, readBoolean, readChoice, readInteger, readObject, readString, readStringArray, checkKnownKeys } from "./fields";
 import { cidrsOverlap, cidrSize, formatCidr, hostBitsSet, parseCidr, type Cidr } from "./cidr";
 import { dnsLabelError, labelValueError, nodeLabelKeyError, splitTaintString, taintEffectError, taintKeyError } from "./k8s-names";
-import { unknownKeyHint } from "./suggest";
 import { DEFAULT_KUBERNETES_VERSION, kubeletSkewError, resolveKubernetesVersion, type KubernetesVersion } from "./versions";
 import type { AccessSpec, ClusterSpec, CniName, ConfigIssue, ControlPlaneSpec, NetworkSpec, OsFamily, SpreadPolicy, Taint, TaintEffect, WorkerPoolSpec } from "./types";
 
@@ -118,10 +117,7 @@ export function draftClusterSpec(raw: RawConfig, options: ParseOptions = {}): { 
     const tags = parseTags(raw.tags, issues);
 
     const platformBlocks = new Set([...(options.platformNames ?? []), ...(platform ? [platform] : [])]);
-    const known: string[] = [...CONFIG_KEYS, ...platformBlocks];
-    for (const key of Object.keys(raw)) {
-        if (!known.includes(key)) issues.add(key, `is not a known setting; ${unknownKeyHint(key, known)}`);
-    }
+    checkKnownKeys(raw, [...CONFIG_KEYS, ...platformBlocks], "", issues);
 
     const draft: ClusterSpec = {
         name: name ?? "cluster",
@@ -301,7 +297,7 @@ function parseWorkerPool(value: unknown, path: string, issues: IssueList, ctx: P
     const machineType = readString(value.machineType, `${path}.machineType`, issues);
     if (machineType !== undefined && machineType.trim() === "") issues.add(`${path}.machineType`, "is empty; remove it to use the platform's default size");
     const minDisk = os === "windows" ? MIN_WINDOWS_DISK_GB : MIN_DISK_GB;
-    const diskSizeGb = readInteger(value.diskSizeGb, `${path}.diskSizeGb`, issues, minDisk) ?? Math.max(DEFAULTS.worker.diskSizeGb, minDisk);
+    const diskSizeGb = readInteger(value.diskSizeGb, `${path}.diskSizeGb`, issues, minDisk) ?? DEFAULTS.worker.diskSizeGb;
     const spot = readBoolean(value.spot, `${path}.spot`, issues) ?? DEFAULTS.worker.spot;
     const labels = parseLabels(value.labels, `${path}.labels`, issues);
     const taints = parseTaints(value.taints, `${path}.taints`, issues);

@@ -29,11 +29,12 @@ export function fieldName(path: string): string {
 }
 
 /**
- * The path of `key` under `path`: `path.key`, or `path["key"]` when the key is not a plain
- * identifier (label keys such as `example.com/gpu`), the form `pulumi config set --path` takes.
+ * The path of `key` under `path` (`""` for the top level): `path.key`, or `path["key"]` when the key
+ * is not a plain identifier (label keys such as `example.com/gpu`), the form `pulumi config set --path` takes.
  */
 export function childPath(path: string, key: string): string {
-    return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) return `${path}[${JSON.stringify(key)}]`;
+    return path === "" ? key : `${path}.${key}`;
 }
 
 /** True for a plain object (not an array, not null). */
