@@ -8,6 +8,8 @@ KUBEFORGE_ENV_FILE="${KUBEFORGE_ENV_FILE:-${KUBEFORGE_ROOT}/etc/kubeforge/bootst
 # shellcheck disable=SC2034 # used by the scripts that source this file
 KUBEFORGE_STATE_DIR="${KUBEFORGE_ROOT}/var/lib/kubeforge"
 KUBEFORGE_STEP="${KUBEFORGE_STEP:-bootstrap}"
+# shellcheck disable=SC2034 # used by the scripts that source this file
+root="$KUBEFORGE_ROOT"
 
 # Progress goes to stderr (cloud-init copies it to the console and its log) and to the journal.
 # Never pass a secret to log.

@@ -10,8 +10,9 @@ load_env
 
 log "turning swap off (now and at boot)"
 swapoff -a
-if [[ -f /etc/fstab ]] && grep -Eq '^[^#].*[[:space:]]swap[[:space:]]' /etc/fstab; then
-    sed -i.kubeforge.bak -E 's|^([^#].*[[:space:]]swap[[:space:]].*)$|# disabled by kubeforge: \1|' /etc/fstab
+fstab="${root}/etc/fstab"
+if [[ -f "$fstab" ]] && grep -Eq '^[^#].*[[:space:]]swap[[:space:]]' "$fstab"; then
+    sed -i.kubeforge.bak -E 's|^([^#].*[[:space:]]swap[[:space:]].*)$|# disabled by kubeforge: \1|' "$fstab"
 fi
 # zram and other generated swap units hang off swap.target.
 systemctl mask --now swap.target >/dev/null 2>&1 || true
@@ -20,16 +21,16 @@ log "loading kernel modules"
 while read -r module; do
     [[ -z "$module" || "$module" == \#* ]] && continue
     modprobe "$module"
-done </etc/modules-load.d/kubeforge.conf
+done <"${root}/etc/modules-load.d/kubeforge.conf"
 
 log "applying sysctls"
 # -e: hosts without IPv6 lack the ipv6 forwarding key; that must not stop the bootstrap.
-sysctl --quiet -e --load=/etc/sysctl.d/90-kubeforge.conf >/dev/null
+sysctl --quiet -e --load="${root}/etc/sysctl.d/90-kubeforge.conf" >/dev/null
 
 if command -v getenforce >/dev/null 2>&1 && [[ "$(getenforce)" == "Enforcing" ]]; then
     # As kubeadm's install guide does for RHEL-like hosts; containers then run unconfined by SELinux.
     log "setting SELinux to permissive"
     setenforce 0
-    sed -i -E 's/^SELINUX=enforcing$/SELINUX=permissive/' /etc/selinux/config
+    sed -i -E 's/^SELINUX=enforcing$/SELINUX=permissive/' "${root}/etc/selinux/config"
 fi
 log "host prepared for node ${KUBEFORGE_NODE}"

@@ -19,31 +19,31 @@ fi
 cache="${KUBEFORGE_STATE_DIR}/downloads"
 mkdir -p "$cache"
 
-installed="$(/usr/local/bin/containerd --version 2>/dev/null || true)"
+installed="$("${root}/usr/local/bin/containerd" --version 2>/dev/null || true)"
 if [[ "$installed" != *" v${KUBEFORGE_CONTAINERD_VERSION} "* ]]; then
     tarball="${cache}/containerd-${KUBEFORGE_CONTAINERD_VERSION}-linux-${arch}.tar.gz"
     download "https://github.com/containerd/containerd/releases/download/v${KUBEFORGE_CONTAINERD_VERSION}/containerd-${KUBEFORGE_CONTAINERD_VERSION}-linux-${arch}.tar.gz" \
         "$containerd_sum" "$tarball"
     log "installing containerd ${KUBEFORGE_CONTAINERD_VERSION}"
-    tar --extract --gzip --file "$tarball" --directory /usr/local
+    tar --extract --gzip --file "$tarball" --directory "${root}/usr/local"
 fi
 
 runc_bin="${cache}/runc-${KUBEFORGE_RUNC_VERSION}.${arch}"
 download "https://github.com/opencontainers/runc/releases/download/v${KUBEFORGE_RUNC_VERSION}/runc.${arch}" "$runc_sum" "$runc_bin"
-if ! cmp --silent "$runc_bin" /usr/local/sbin/runc; then
+if ! cmp --silent "$runc_bin" "${root}/usr/local/sbin/runc"; then
     log "installing runc ${KUBEFORGE_RUNC_VERSION}"
-    install -D -m 0755 "$runc_bin" /usr/local/sbin/runc
+    install -D -m 0755 "$runc_bin" "${root}/usr/local/sbin/runc"
 fi
 
-mkdir -p /etc/containerd/certs.d /opt/cni/bin /etc/cni/net.d
+mkdir -p "${root}/etc/containerd/certs.d" "${root}/opt/cni/bin" "${root}/etc/cni/net.d"
 systemctl daemon-reload
 systemctl enable containerd >/dev/null
 # Restart only when the binary or config is newer than the running daemon.
-if ! systemctl is-active --quiet containerd || [[ /usr/local/bin/containerd -nt "${KUBEFORGE_STATE_DIR}/containerd.started" ]] ||
-    [[ /etc/containerd/config.toml -nt "${KUBEFORGE_STATE_DIR}/containerd.started" ]]; then
+if ! systemctl is-active --quiet containerd || [[ "${root}/usr/local/bin/containerd" -nt "${KUBEFORGE_STATE_DIR}/containerd.started" ]] ||
+    [[ "${root}/etc/containerd/config.toml" -nt "${KUBEFORGE_STATE_DIR}/containerd.started" ]]; then
     log "starting containerd"
     systemctl restart containerd
     touch "${KUBEFORGE_STATE_DIR}/containerd.started"
 fi
-retry 10 2 test -S /run/containerd/containerd.sock
+retry 10 2 test -S "${root}/run/containerd/containerd.sock"
 log "containerd ${KUBEFORGE_CONTAINERD_VERSION} running"

@@ -26,14 +26,16 @@ if has_package_manager apt-get; then
     export DEBIAN_FRONTEND=noninteractive
     retry 5 5 apt-get update -q
     retry 5 5 apt-get install -y -q apt-transport-https ca-certificates curl gpg conntrack socat iptables
-    install -d -m 0755 /etc/apt/keyrings
+    install -d -m 0755 "${root}/etc/apt/keyrings"
     keyring="/etc/apt/keyrings/kubernetes-v${minor}.gpg"
-    if [[ ! -s "$keyring" ]]; then
-        retry 5 5 curl --fail --silent --show-error --location --output "${keyring}.asc" "${repo}/deb/Release.key"
-        gpg --batch --yes --dearmor --output "$keyring" "${keyring}.asc"
-        rm -f "${keyring}.asc"
+    keyring_file="${root}${keyring}"
+    if [[ ! -s "$keyring_file" ]]; then
+        retry 5 5 curl --fail --silent --show-error --location --output "${keyring_file}.asc" "${repo}/deb/Release.key"
+        gpg --batch --yes --dearmor --output "$keyring_file" "${keyring_file}.asc"
+        rm -f "${keyring_file}.asc"
     fi
-    echo "deb [signed-by=${keyring}] ${repo}/deb/ /" >/etc/apt/sources.list.d/kubernetes.list
+    mkdir -p "${root}/etc/apt/sources.list.d"
+    echo "deb [signed-by=${keyring}] ${repo}/deb/ /" >"${root}/etc/apt/sources.list.d/kubernetes.list"
     retry 5 5 apt-get update -q
     # pkgs.k8s.io versions look like 1.36.4-1.1; take the newest build of the exact version.
     pkg_version="$(apt-cache madison kubeadm | awk -v v="${version}-" 'index($3, v) == 1 { print $3; exit }')"
@@ -43,7 +45,8 @@ if has_package_manager apt-get; then
         "kubelet=${pkg_version}" "kubeadm=${pkg_version}" "kubectl=${pkg_version}"
     apt-mark hold kubelet kubeadm kubectl >/dev/null
 elif has_package_manager dnf; then
-    cat >/etc/yum.repos.d/kubernetes.repo <<REPO
+    mkdir -p "${root}/etc/yum.repos.d"
+    cat >"${root}/etc/yum.repos.d/kubernetes.repo" <<REPO
 [kubernetes]
 name=Kubernetes v${minor}
 baseurl=${repo}/rpm/

@@ -19,7 +19,6 @@ case "$mode" in
     *) die "usage: kubeadm.sh init|control-plane|worker" ;;
 esac
 
-root="$KUBEFORGE_ROOT"
 kubelet_conf="${root}/etc/kubernetes/kubelet.conf"
 manifests="${root}/etc/kubernetes/manifests"
 pki="${root}/etc/kubernetes/pki"

@@ -1,15 +1,15 @@
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { renderNodeBootstrap, envVars } from "../../bootstrap/render";
 import { renderEnvFile } from "../../bootstrap/envfile";
 import { SCRIPT_NAMES, SCRIPTS_SOURCE_DIR, scriptText } from "../../bootstrap/scripts";
-import type { BootstrapInput, NodeBootstrap } from "../../bootstrap/types";
 import { shellcheckErrors } from "../helpers/validators";
 import { input, masterPki, noneFacts, TOKEN, type NodeKind } from "./fixtures";
+import { Sandbox } from "./sandbox";
 
 const pki = masterPki();
 
@@ -52,101 +52,6 @@ describe("shellcheck", () => {
     });
 });
 
-/**
- * A sandbox for kubeadm.sh: the rendered files under a temp root, stub kubeadm/systemctl/curl/logger/
- * sleep on PATH, real bash. The stubs record calls and are steered by files in $ROOT/stub.
- */
-class Sandbox {
-    readonly root = mkdtempSync(join(tmpdir(), "kubeforge-sandbox-"));
-    private readonly bin = join(this.root, "stub-bin");
-    readonly stub = join(this.root, "stub");
-
-    constructor(b: NodeBootstrap, envOverrides: Record<string, string> = {}, i?: BootstrapInput) {
-        mkdirSync(this.bin, { recursive: true });
-        mkdirSync(this.stub, { recursive: true });
-        for (const f of b.files) {
-            const p = join(this.root, f.path);
-            mkdirSync(dirname(p), { recursive: true });
-            writeFileSync(p, f.content);
-            chmodSync(p, parseInt(f.permissions, 8));
-        }
-        if (i) {
-            writeFileSync(join(this.root, "etc/kubeforge/bootstrap.env"), renderEnvFile({ ...envVars(i), ...envOverrides }));
-        }
-        const stubs: Record<string, string> = {
-            kubeadm: `
-echo "$*" >> "$KUBEFORGE_ROOT/stub/kubeadm.calls"
-action="$1"
-case "$action" in
-  init|join)
-    config="$3"
-    cp "$config" "$KUBEFORGE_ROOT/stub/last-$action.yaml"
-    fails="$(cat "$KUBEFORGE_ROOT/stub/fail-$action" 2>/dev/null || echo 0)"
-    if [ "$fails" -gt 0 ]; then
-      echo $((fails - 1)) > "$KUBEFORGE_ROOT/stub/fail-$action"
-      echo "error: could not join, token ${TOKEN} rejected"
-      exit 1
-    fi
-    mkdir -p "$KUBEFORGE_ROOT/etc/kubernetes/manifests"
-    echo kubelet > "$KUBEFORGE_ROOT/etc/kubernetes/kubelet.conf"
-    touch "$KUBEFORGE_ROOT/stub/kubelet-active"
-    echo "your kubeadm join --token ${TOKEN}" ;;
-  reset)
-    rm -rf "$KUBEFORGE_ROOT/etc/kubernetes/kubelet.conf" "$KUBEFORGE_ROOT/etc/kubernetes/pki" "$KUBEFORGE_ROOT/etc/kubernetes/manifests"
-    rm -f "$KUBEFORGE_ROOT/stub/kubelet-active" ;;
-esac`,
-            systemctl: `
-echo "$*" >> "$KUBEFORGE_ROOT/stub/systemctl.calls"
-case "$1 $2" in
-  "is-active --quiet") [ -f "$KUBEFORGE_ROOT/stub/kubelet-active" ] ;;
-  "enable --now") touch "$KUBEFORGE_ROOT/stub/kubelet-active" ;;
-  *) exit 0 ;;
-esac`,
-            // One status per call from stub/endpoint (the last line repeats).
-            curl: `
-f="$KUBEFORGE_ROOT/stub/endpoint"
-code="$(head -n 1 "$f")"
-if [ "$(wc -l < "$f")" -gt 1 ]; then tail -n +2 "$f" > "$f.next" && mv "$f.next" "$f"; fi
-printf '%s' "$code"
-[ "$code" != 000 ]`,
-            logger: "exit 0",
-            sleep: "exit 0",
-        };
-        for (const [name, body] of Object.entries(stubs)) {
-            writeFileSync(join(this.bin, name), `#!/bin/bash\n${body}\n`);
-            chmodSync(join(this.bin, name), 0o755);
-        }
-        this.endpoint("000");
-    }
-
-    /** Sets the sequence of HTTP statuses the endpoint answers. */
-    endpoint(...codes: string[]): void {
-        writeFileSync(join(this.stub, "endpoint"), `${codes.join("\n")}\n`);
-    }
-
-    run(mode: string): { code: number; stderr: string } {
-        const script = join(this.root, "usr/local/lib/kubeforge/kubeadm.sh");
-        const r = spawnSync("bash", [script, mode], {
-            env: { PATH: `${this.bin}:${process.env.PATH}`, KUBEFORGE_ROOT: this.root, HOME: this.root },
-            timeout: 60_000,
-        });
-        return { code: r.status ?? -1, stderr: r.stderr.toString() };
-    }
-
-    calls(tool: "kubeadm" | "systemctl"): string[] {
-        const p = join(this.stub, `${tool}.calls`);
-        return existsSync(p) ? readFileSync(p, "utf8").trim().split("\n") : [];
-    }
-
-    read(path: string): string {
-        return readFileSync(join(this.root, path), "utf8");
-    }
-
-    dispose(): void {
-        rmSync(this.root, { recursive: true, force: true });
-    }
-}
-
 const FACTS = {
     ...noneFacts(),
     nodeNameCommand: "echo ip-10-0-1-23.ec2.internal",
@@ -156,7 +61,7 @@ const FACTS = {
 
 function sandbox(kind: NodeKind, env: Record<string, string> = {}): Sandbox {
     const i = input(kind, { pki, facts: FACTS });
-    return new Sandbox(renderNodeBootstrap(i), env, i);
+    return new Sandbox(renderNodeBootstrap(i), i, env);
 }
 
 describe("kubeadm step in a sandbox (real bash, stubbed kubeadm/systemctl/curl)", () => {
@@ -171,7 +76,7 @@ describe("kubeadm step in a sandbox (real bash, stubbed kubeadm/systemctl/curl)"
 
     test("init master with no cluster answering: kubeadm init once, PKI placed 0600, placeholders filled; a second run does nothing", () => {
         const s = box("init");
-        const first = s.run("init");
+        const first = s.run("kubeadm.sh", "init");
         assert.equal(first.code, 0, first.stderr);
         assert.equal(s.calls("kubeadm").filter((c) => c.startsWith("init")).length, 1);
         assert.equal(s.calls("kubeadm").filter((c) => c.startsWith("join")).length, 0);
@@ -188,7 +93,7 @@ describe("kubeadm step in a sandbox (real bash, stubbed kubeadm/systemctl/curl)"
         assert.ok(!first.stderr.includes(TOKEN), "no token on the console");
 
         const callsBefore = s.calls("kubeadm").length;
-        const second = s.run("init");
+        const second = s.run("kubeadm.sh", "init");
         assert.equal(second.code, 0, second.stderr);
         assert.equal(s.calls("kubeadm").length, callsBefore, "second run calls kubeadm not at all");
         assert.match(second.stderr, /already bootstrapped/);
@@ -197,7 +102,7 @@ describe("kubeadm step in a sandbox (real bash, stubbed kubeadm/systemctl/curl)"
     test("init master whose endpoint already answers joins instead (a replaced master 0 never starts a second cluster)", () => {
         const s = box("init");
         s.endpoint("200");
-        const r = s.run("init");
+        const r = s.run("kubeadm.sh", "init");
         assert.equal(r.code, 0, r.stderr);
         assert.deepEqual(s.calls("kubeadm").map((c) => c.split(" ")[0]), ["join"]);
         assert.match(s.read("stub/last-join.yaml"), /controlPlane:/);
@@ -206,7 +111,7 @@ describe("kubeadm step in a sandbox (real bash, stubbed kubeadm/systemctl/curl)"
     test("init master never runs init while any API answers, even unready: it waits, then gives up", () => {
         const s = box("init", { KUBEFORGE_JOIN_TIMEOUT_SECONDS: "0" });
         s.endpoint("403");
-        const r = s.run("init");
+        const r = s.run("kubeadm.sh", "init");
         assert.notEqual(r.code, 0);
         assert.equal(s.calls("kubeadm").filter((c) => c.startsWith("init")).length, 0);
         assert.match(r.stderr, /joining it instead/);
@@ -216,7 +121,7 @@ describe("kubeadm step in a sandbox (real bash, stubbed kubeadm/systemctl/curl)"
         const s = box("worker");
         s.endpoint("000", "000", "503", "200");
         writeFileSync(join(s.stub, "fail-join"), "1");
-        const r = s.run("worker");
+        const r = s.run("kubeadm.sh", "worker");
         assert.equal(r.code, 0, r.stderr);
         assert.deepEqual(s.calls("kubeadm").map((c) => c.split(" ")[0]), ["join", "reset", "join"]);
         assert.match(r.stderr, /waiting for the API/);
@@ -227,11 +132,11 @@ describe("kubeadm step in a sandbox (real bash, stubbed kubeadm/systemctl/curl)"
 
     test("a worker gives up when the API never answers (bounded), and can be run again", () => {
         const s = box("worker", { KUBEFORGE_JOIN_TIMEOUT_SECONDS: "0" });
-        const r = s.run("worker");
+        const r = s.run("kubeadm.sh", "worker");
         assert.notEqual(r.code, 0);
         assert.match(r.stderr, /gave up/);
         s.endpoint("200");
-        assert.equal(s.run("worker").code, 0);
+        assert.equal(s.run("kubeadm.sh", "worker").code, 0);
     });
 
     test("leftovers of an unfinished run are reset before trying again", () => {
@@ -239,7 +144,7 @@ describe("kubeadm step in a sandbox (real bash, stubbed kubeadm/systemctl/curl)"
         mkdirSync(join(s.root, "etc/kubernetes"), { recursive: true });
         writeFileSync(join(s.root, "etc/kubernetes/kubelet.conf"), "half");
         s.endpoint("200");
-        const r = s.run("control-plane");
+        const r = s.run("kubeadm.sh", "control-plane");
         assert.equal(r.code, 0, r.stderr);
         assert.deepEqual(s.calls("kubeadm").map((c) => c.split(" ")[0]), ["reset", "join"]);
         assert.ok(existsSync(join(s.root, "etc/kubernetes/pki/sa.key")), "PKI placed again after the reset");
@@ -248,10 +153,10 @@ describe("kubeadm step in a sandbox (real bash, stubbed kubeadm/systemctl/curl)"
     test("bootstrapped node with a stopped kubelet: restarts it, no kubeadm", () => {
         const s = box("worker");
         s.endpoint("200");
-        assert.equal(s.run("worker").code, 0);
+        assert.equal(s.run("kubeadm.sh", "worker").code, 0);
         rmSync(join(s.stub, "kubelet-active"));
         const n = s.calls("kubeadm").length;
-        const r = s.run("worker");
+        const r = s.run("kubeadm.sh", "worker");
         assert.equal(r.code, 0, r.stderr);
         assert.equal(s.calls("kubeadm").length, n);
         assert.ok(s.calls("systemctl").includes("enable --now kubelet"));
@@ -259,10 +164,10 @@ describe("kubeadm step in a sandbox (real bash, stubbed kubeadm/systemctl/curl)"
 
     test("a node name command that prints garbage stops the step", () => {
         const i = input("worker", { pki, facts: { ...FACTS, nodeNameCommand: "echo 'Not A Name'" } });
-        const s = new Sandbox(renderNodeBootstrap(i), {}, i);
+        const s = new Sandbox(renderNodeBootstrap(i), i);
         boxes.push(s);
         s.endpoint("200");
-        const r = s.run("worker");
+        const r = s.run("kubeadm.sh", "worker");
         assert.notEqual(r.code, 0);
         assert.match(r.stderr, /node name/);
         assert.equal(s.calls("kubeadm").length, 0);
