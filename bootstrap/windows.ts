@@ -67,7 +67,11 @@ export function renderWindowsBootstrap(input: BootstrapInput): string {
         `--hostname-override=${input.node.name}`,
         `--container-runtime-endpoint=${WINDOWS_CRI_SOCKET}`,
         `--pod-infra-container-image=${pauseImage(version)}`,
+        // Windows has no cgroups: the cluster-wide KubeletConfiguration's QoS cgroups and allocatable
+        // enforcement must be switched off here (flags override the config file).
+        "--cgroups-per-qos=false",
         "--enforce-node-allocatable=",
+        "--resolv-conf=",
         ...kubeletArgs,
     ];
     const lines = [
