@@ -22,10 +22,15 @@ export interface Redactor {
  * Builds a {@link Redactor} from secret values: private keys, tokens, certificates' keys, file contents.
  *
  * @param secrets - secret strings; empty and undefined entries are ignored.
+ * @param secretFiles - contents of files holding secrets: redacted whole and line by line, and the
+ *   values they embed (see {@link embeddedSecrets}) also on their own, since a command may print a
+ *   token without the `token:` around it.
  */
-export function makeRedactor(secrets: Iterable<string | undefined>): Redactor {
+export function makeRedactor(secrets: Iterable<string | undefined>, secretFiles: Iterable<string> = []): Redactor {
     const fragments = new Set<string>();
-    for (const secret of secrets) {
+    const all: (string | undefined)[] = [...secrets];
+    for (const content of secretFiles) all.push(content, ...embeddedSecrets(content));
+    for (const secret of all) {
         if (!secret) continue;
         const whole = secret.trim();
         if (whole.length >= MIN_FRAGMENT) fragments.add(whole);
@@ -49,4 +54,21 @@ export function makeRedactor(secrets: Iterable<string | undefined>): Redactor {
 
 function escapeRegExp(text: string): string {
     return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** `token: x`, `client-key-data: x`, `password=x`...: values of keys that name a secret. */
+const SECRET_ASSIGNMENT = /(?:token|key|secret|password|passwd|credential)[\w-]*["']?\s*[:=]\s*["']?([^\s"',]{8,})/gi;
+/** A kubeadm bootstrap token. */
+const BOOTSTRAP_TOKEN = /\b[a-z0-9]{6}\.[a-z0-9]{16}\b/g;
+
+/**
+ * Secret values embedded in a config file: values of keys named like a secret, and bootstrap tokens.
+ *
+ * @param content - file content.
+ */
+export function embeddedSecrets(content: string): string[] {
+    const out: string[] = [];
+    for (const m of content.matchAll(SECRET_ASSIGNMENT)) out.push(m[1]);
+    for (const m of content.matchAll(BOOTSTRAP_TOKEN)) out.push(m[0]);
+    return out;
 }

@@ -75,9 +75,15 @@ export function shellQuote(text: string): string {
 
 /** Keeps the last `limit` bytes of a stream. */
 class Tail {
-    private chunks: Buffer[] = [];
-    private size = 0;
-    constructor(private readonly limit: number) {}
+    // Assigned in the constructor, not as field initializers: Pulumi's closure serializer drops those.
+    private chunks: Buffer[];
+    private size: number;
+    private readonly limit: number;
+    constructor(limit: number) {
+        this.limit = limit;
+        this.chunks = [];
+        this.size = 0;
+    }
     push(chunk: Buffer): void {
         this.chunks.push(chunk);
         this.size += chunk.length;
@@ -99,17 +105,18 @@ export class SshSession {
     readonly seenHostKey: string;
     private readonly redactor: Redactor;
     private readonly tailBytes: number;
-    private closed = false;
-    private lostReason?: string;
+    private readonly client: Client;
+    private readonly target: SshTarget;
+    private closed: boolean;
+    private lostReason: string | undefined;
 
-    private constructor(
-        private readonly client: Client,
-        private readonly target: SshTarget,
-        where: string,
-        seenHostKey: string,
-        redactor: Redactor,
-        tailBytes: number,
-    ) {
+    // Fields are assigned here rather than initialized in place or as parameter properties: Pulumi's
+    // closure serializer (this class runs inside a dynamic provider) drops field initializers.
+    private constructor(client: Client, target: SshTarget, where: string, seenHostKey: string, redactor: Redactor, tailBytes: number) {
+        this.client = client;
+        this.target = target;
+        this.closed = false;
+        this.lostReason = undefined;
         this.where = where;
         this.seenHostKey = seenHostKey;
         this.redactor = redactor;
@@ -263,7 +270,10 @@ export class SshSession {
      */
     run(step: string, script: string, options: RunOptions = {}): Promise<CommandResult> {
         const sudo = options.sudo !== false && this.needsSudo ? "sudo -n " : "";
-        const command = `${sudo}bash -c ${shellQuote(script)}`;
+        // Without stdin data the script itself goes over stdin (`bash -s`): no argument-length limit,
+        // and file contents never show in the host's process table.
+        const command = options.stdin !== undefined ? `${sudo}bash -c ${shellQuote(script)}` : `${sudo}bash -s`;
+        const stdin = options.stdin !== undefined ? options.stdin : script;
         return new Promise<CommandResult>((resolve, reject) => {
             if (this.closed) {
                 return reject(new SshError({ kind: "disconnected", host: this.where, step, reason: this.lostReason ?? "the connection is closed", transient: true }));
@@ -334,8 +344,7 @@ export class SshSession {
                     };
                     finish(() => resolve(result));
                 });
-                if (options.stdin !== undefined) channel.end(options.stdin);
-                else channel.end();
+                channel.end(stdin);
             });
         });
     }
@@ -361,21 +370,18 @@ export class SshSession {
      * @param mode - octal mode, e.g. `0600`.
      */
     async upload(path: string, content: string | Buffer, mode: string): Promise<void> {
-        if (!/^\/[^\0]*$/.test(path) || path.endsWith("/")) throw new Error(`upload: ${path} is not an absolute file path`);
-        if (!/^0?[0-7]{3,4}$/.test(mode)) throw new Error(`upload ${path}: ${mode} is not an octal mode`);
-        const q = shellQuote(path);
-        const script = [
-            "set -eu",
-            `dir=$(dirname -- ${q})`,
-            'mkdir -p -- "$dir"',
-            'tmp=$(mktemp -- "$dir/.kubeforge-upload.XXXXXX")',
-            "trap 'rm -f -- \"$tmp\"' EXIT",
-            'cat > "$tmp"',
-            `chmod ${mode} -- "$tmp"`,
-            `mv -f -- "$tmp" ${q}`,
-            "trap - EXIT",
-        ].join("\n");
-        await this.check(`upload ${path}`, script, { stdin: content });
+        await this.uploadMany([{ path, content, mode }], `upload ${path}`);
+    }
+
+    /**
+     * Writes several files atomically (each as {@link upload} does) in one round trip.
+     *
+     * @param files - path, content and octal mode of each file.
+     * @param step - step name for messages.
+     */
+    async uploadMany(files: { path: string; content: string | Buffer; mode: string }[], step = "upload files"): Promise<void> {
+        if (files.length === 0) return;
+        await this.check(step, uploadScript(files));
     }
 
     /**
@@ -400,6 +406,34 @@ export class SshSession {
         if (!this.closed) this.client.end();
         this.closed = true;
     }
+}
+
+/**
+ * A bash script that writes each file atomically: base64 content in a quoted here-document (the
+ * delimiter cannot occur in base64), decoded into a mktemp file beside the target, chmod, rename.
+ *
+ * @param files - path, content and octal mode of each file.
+ */
+export function uploadScript(files: { path: string; content: string | Buffer; mode: string }[]): string {
+    const lines = ["set -eu", "tmp=", "trap 'if [ -n \"$tmp\" ]; then rm -f -- \"$tmp\"; fi' EXIT"];
+    for (const file of files) {
+        if (!/^\/[^\0\n]*$/.test(file.path) || file.path.endsWith("/")) throw new Error(`upload: ${file.path} is not an absolute file path`);
+        if (!/^0?[0-7]{3,4}$/.test(file.mode)) throw new Error(`upload ${file.path}: ${file.mode} is not an octal mode`);
+        const q = shellQuote(file.path);
+        const b64 = Buffer.from(file.content).toString("base64").replace(/(.{76})/g, "$1\n");
+        lines.push(
+            `dir=$(dirname -- ${q})`,
+            'mkdir -p -- "$dir"',
+            'tmp=$(mktemp -- "$dir/.kubeforge-upload.XXXXXX")',
+            `base64 -d > "$tmp" <<'KUBEFORGE_EOF'`,
+            ...(b64 ? b64.split("\n") : []),
+            "KUBEFORGE_EOF",
+            `chmod ${file.mode} -- "$tmp"`,
+            `mv -f -- "$tmp" ${q}`,
+            "tmp=",
+        );
+    }
+    return lines.join("\n") + "\n";
 }
 
 function errorText(err: unknown): string {

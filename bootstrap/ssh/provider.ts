@@ -1,0 +1,235 @@
+/**
+ * `HostBootstrap`: the Pulumi dynamic resource that bootstraps one bare-metal host over SSH and removes
+ * it cleanly (drain, `kubeadm reset`, etcd member, Node) when it leaves the inventory.
+ *
+ * Type token: `pulumi-nodejs:dynamic/kubeforge:HostBootstrap`.
+ *
+ * Step split, as `diff` sees it:
+ * - address, port or node name changed → replace, delete first (the same node name cannot join twice);
+ * - a file's content or mode, or the command, changed → update: upload only the files whose content
+ *   on the host differs, then rerun the idempotent bootstrap command;
+ * - only connection details, masters list, drain settings or the provider version changed → update
+ *   that touches nothing on the host (state only).
+ * File contents never enter the outputs: state keeps a hash per file, and the inputs (which Pulumi
+ * also stores) are secret whenever the bootstrap holds a secret.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import {
+    applyBootstrap,
+    DEFAULT_STEP_OPTIONS,
+    fileStateHash,
+    removeNode,
+    type HostAccess,
+    type HostFile,
+    type PeerAccess,
+    type StepOptions,
+} from "./host";
+import { createLimiter, type Limiter } from "./limiter";
+
+/** The resource type token the engine (and a policy) sees. */
+export const HOST_BOOTSTRAP_TYPE = "pulumi-nodejs:dynamic/kubeforge:HostBootstrap";
+
+/**
+ * Version of this provider's behaviour, stored with every resource. Deletes run the code stored in
+ * state, so old versions stay deletable; bump it when the stored shape changes.
+ */
+export const HOST_BOOTSTRAP_PROVIDER_VERSION = "1";
+
+/** Inputs as the provider receives them (plain, secrets resolved). */
+export interface HostBootstrapProps extends HostAccess {
+    /** {@link HOST_BOOTSTRAP_PROVIDER_VERSION} when the resource was last written. */
+    providerVersion: string;
+    /** Kubernetes node name (the NodePlan name). */
+    nodeName: string;
+    /** Role: a master leaves etcd on delete. */
+    role: "control-plane" | "worker";
+    /** Files to write before the command. */
+    files: HostFile[];
+    /** The idempotent bootstrap command (argv). */
+    command: string[];
+    /** Masters to drain / clean up from on delete. */
+    controlPlane: PeerAccess[];
+    /** Drain time limit in seconds. */
+    drainTimeoutSeconds: number;
+    /** Remove an unreachable host's Node and etcd member anyway on delete. */
+    forceRemoveUnreachable: boolean;
+    /** Hosts bootstrapped at once by this process. */
+    concurrency: number;
+    /** Timeouts, retries and the marker directory. */
+    options: StepOptions;
+    /** Secret values to redact from every message (bootstrap token, keys); secret in state. */
+    secrets?: string[];
+}
+
+/** Outputs (state): the props without file contents, plus what the provider learned. */
+export interface HostBootstrapOutputs extends Omit<HostBootstrapProps, "files"> {
+    /** Per path: hash of path, mode, content and final content. */
+    fileHashes: Record<string, string>;
+    /** The host key line the host presented (what trust-on-first-use recorded). */
+    hostKeySeen: string;
+    /** Hash of the applied bootstrap (files + command), also kept in a marker on the host. */
+    appliedHash: string;
+}
+
+/** Properties whose change means another machine or node: replace, deleting the old one first. */
+const REPLACE_KEYS = ["host", "port", "nodeName", "role"] as const;
+
+function fileHashes(files: HostFile[]): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const f of files) out[f.path] = fileStateHash(f);
+    return out;
+}
+
+function progress(message: string): void {
+    // Required here: the provider runs in the engine's dynamic-provider host, not in this module's scope.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const sdk = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
+    sdk.log.info(`kubeforge ${message}`);
+}
+
+function limiterFor(concurrency: number): Limiter {
+    // One limiter per limit per process, shared by every HostBootstrap the engine runs here; globalThis
+    // because each resource's serialized provider is its own copy of this module.
+    const g = globalThis as unknown as { __kubeforgeSshLimiters?: Map<number, Limiter> };
+    const map = (g.__kubeforgeSshLimiters ??= new Map<number, Limiter>());
+    let limiter = map.get(concurrency);
+    if (!limiter) {
+        limiter = createLimiter(concurrency);
+        map.set(concurrency, limiter);
+    }
+    return limiter;
+}
+
+function outputsOf(props: HostBootstrapProps, hostKeySeen: string, applied: string): HostBootstrapOutputs {
+    const { files, ...rest } = props;
+    return { ...rest, fileHashes: fileHashes(files), hostKeySeen, appliedHash: applied };
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+    return JSON.stringify(a) === JSON.stringify(b);
+}
+
+async function apply(props: HostBootstrapProps): Promise<HostBootstrapOutputs> {
+    const options = { ...DEFAULT_STEP_OPTIONS, ...props.options };
+    const result = await limiterFor(props.concurrency || 10).run(() =>
+        applyBootstrap(props, props.nodeName, props.files, props.command, options, progress, props.secrets ?? []),
+    );
+    return outputsOf(props, result.hostKeySeen, result.appliedHash);
+}
+
+/** The provider. Plain object: tests call its methods directly against real sshd. */
+export const hostBootstrapProvider: pulumi.dynamic.ResourceProvider<HostBootstrapProps, HostBootstrapOutputs> = {
+    async create(props: HostBootstrapProps) {
+        const outs = await apply(props);
+        return { id: `${props.nodeName}@${props.host}:${props.port}`, outs };
+    },
+
+    async diff(_id: string, olds: HostBootstrapOutputs, news: HostBootstrapProps) {
+        const replaces = REPLACE_KEYS.filter((k) => olds[k] !== news[k]);
+        const hostWork = !sameJson(olds.fileHashes, fileHashes(news.files)) || !sameJson(olds.command, news.command);
+        const { files, ...newRest } = news;
+        void files;
+        const stateOnly = (Object.keys(newRest) as (keyof typeof newRest)[]).some((k) => !sameJson(olds[k], newRest[k]));
+        return {
+            changes: replaces.length > 0 || hostWork || stateOnly,
+            replaces: [...replaces],
+            deleteBeforeReplace: replaces.length > 0,
+        };
+    },
+
+    async update(_id: string, olds: HostBootstrapOutputs, news: HostBootstrapProps) {
+        const hostWork = !sameJson(olds.fileHashes, fileHashes(news.files)) || !sameJson(olds.command, news.command) || !olds.appliedHash;
+        if (!hostWork) {
+            // Keys, masters, drain settings: nothing to do on the host.
+            return { outs: outputsOf(news, olds.hostKeySeen, olds.appliedHash) };
+        }
+        return { outs: await apply(news) };
+    },
+
+    async delete(_id: string, props: HostBootstrapOutputs) {
+        const options = { ...DEFAULT_STEP_OPTIONS, ...props.options };
+        // A host first trusted on first use is now known: hold it to the key it showed then.
+        const access: HostAccess = { ...props, hostKey: props.hostKey || props.hostKeySeen || undefined };
+        await limiterFor(props.concurrency || 10).run(() =>
+            removeNode(
+                {
+                    access,
+                    nodeName: props.nodeName,
+                    role: props.role,
+                    controlPlane: props.controlPlane,
+                    drainTimeoutSeconds: props.drainTimeoutSeconds,
+                    forceRemoveUnreachable: props.forceRemoveUnreachable,
+                },
+                options,
+                progress,
+            ),
+        );
+    },
+};
+
+/** Inputs of {@link HostBootstrap}, as a program gives them. */
+export interface HostBootstrapArgs {
+    /** Host address. */
+    host: pulumi.Input<string>;
+    /** SSH port. */
+    port: pulumi.Input<number>;
+    /** Login user. */
+    user: pulumi.Input<string>;
+    /** Private key (a secret Output; it is kept secret in state). */
+    privateKey: pulumi.Input<string>;
+    /** The host's public key line. */
+    hostKey?: pulumi.Input<string | undefined>;
+    /** Accept and record an unknown host key. */
+    trustOnFirstUse?: pulumi.Input<boolean>;
+    /** Kubernetes node name. */
+    nodeName: pulumi.Input<string>;
+    /** Role. */
+    role: pulumi.Input<"control-plane" | "worker">;
+    /** Files (secret when any holds a secret). */
+    files: pulumi.Input<HostFile[]>;
+    /** Bootstrap command. */
+    command: pulumi.Input<string[]>;
+    /** Masters for drain and cleanup on delete (their keys are secret). */
+    controlPlane: pulumi.Input<PeerAccess[]>;
+    /** Drain time limit in seconds. */
+    drainTimeoutSeconds: pulumi.Input<number>;
+    /** Remove an unreachable host's Node and etcd member anyway. */
+    forceRemoveUnreachable: pulumi.Input<boolean>;
+    /** Hosts bootstrapped at once. */
+    concurrency: pulumi.Input<number>;
+    /** Timeouts, retries, marker directory; defaults when absent. */
+    options?: pulumi.Input<Partial<StepOptions>>;
+    /** Secret values to redact from messages (bootstrap token, encryption key). */
+    secrets?: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+/** One host's bootstrap over SSH (see the module comment for what reruns when). */
+export class HostBootstrap extends pulumi.dynamic.Resource {
+    /** Node name. */
+    declare readonly nodeName: pulumi.Output<string>;
+    /** The host key line the host presented. */
+    declare readonly hostKeySeen: pulumi.Output<string>;
+    /** Hash of the applied bootstrap. */
+    declare readonly appliedHash: pulumi.Output<string>;
+
+    constructor(name: string, args: HostBootstrapArgs, opts?: pulumi.CustomResourceOptions) {
+        super(
+            hostBootstrapProvider,
+            name,
+            {
+                ...args,
+                privateKey: pulumi.secret(args.privateKey),
+                controlPlane: pulumi.secret(args.controlPlane),
+                secrets: pulumi.secret(args.secrets ?? []),
+                options: pulumi.output(args.options ?? {}).apply((o) => ({ ...DEFAULT_STEP_OPTIONS, ...o })),
+                providerVersion: HOST_BOOTSTRAP_PROVIDER_VERSION,
+                hostKeySeen: undefined,
+                appliedHash: undefined,
+                fileHashes: undefined,
+            },
+            { ...opts, additionalSecretOutputs: ["privateKey", "controlPlane", "secrets", ...(opts?.additionalSecretOutputs ?? [])] },
+            "kubeforge",
+            "HostBootstrap",
+        );
+    }
+}

@@ -1,0 +1,262 @@
+/**
+ * The HostBootstrap dynamic provider's create/diff/update/delete, called directly (they are plain
+ * methods) against real sshd hosts whose PATH holds stub `kubectl`/`kubeadm`, so the remote effects and
+ * the drain → reset → etcd → delete-node order are observable in a shared log.
+ */
+import { after, before, beforeEach, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { freePort, keygen, startSshd, type SshdHost } from "./sshd";
+import { hostBootstrapProvider, HOST_BOOTSTRAP_PROVIDER_VERSION, type HostBootstrapOutputs, type HostBootstrapProps } from "../../bootstrap/ssh/provider";
+import { SshError } from "../../bootstrap/ssh/errors";
+import { drainScript, etcdMemberScript, deleteNodeScript, probeScript, resetScript } from "../../bootstrap/ssh/host";
+import { uploadScript } from "../../bootstrap/ssh/session";
+import { execFileSync } from "node:child_process";
+
+const KUBECTL_STUB = `#!/bin/bash
+echo "$KF_HOST kubectl $*" >> "$KF_LOG"
+case "$*" in
+  *" get node "*) exit 0 ;;
+  *" drain "*) if [ -e "$KF_DIR/drain-fails" ]; then echo "error when evicting pods: Cannot evict pod as it would violate the pod's disruption budget." >&2; exit 1; fi ;;
+  *"member list"*) cat "$KF_DIR/members" 2>/dev/null || true ;;
+esac
+exit 0
+`;
+const KUBEADM_STUB = `#!/bin/bash
+echo "$KF_HOST kubeadm $*" >> "$KF_LOG"
+`;
+
+describe("HostBootstrap provider against real sshd", () => {
+    let root: string;
+    let log: string;
+    const hosts: Record<string, SshdHost> = {};
+    const client = { privateKey: "", publicKey: "" };
+
+    before(async () => {
+        root = fs.mkdtempSync(path.join(os.tmpdir(), "kf-provider-"));
+        log = path.join(root, "log");
+        const bin = path.join(root, "bin");
+        fs.mkdirSync(bin);
+        fs.writeFileSync(path.join(bin, "kubectl"), KUBECTL_STUB, { mode: 0o755 });
+        fs.writeFileSync(path.join(bin, "kubeadm"), KUBEADM_STUB, { mode: 0o755 });
+        Object.assign(client, keygen(root, "client"));
+        for (const [name, address] of [
+            ["m0", "127.0.0.21"],
+            ["m1", "127.0.0.22"],
+            ["w0", "127.0.0.23"],
+        ]) {
+            hosts[name] = await startSshd({ host: address, clientKey: client, setEnv: { KF_HOST: name, KF_LOG: log, KF_DIR: root, PATH: `${bin}:/usr/bin:/bin` } });
+            fs.mkdirSync(path.join(root, name));
+        }
+    });
+    after(async () => {
+        await Promise.all(Object.values(hosts).map((h) => h.stop()));
+        fs.rmSync(root, { recursive: true, force: true });
+    });
+    beforeEach(() => fs.writeFileSync(log, ""));
+
+    async function created(p: HostBootstrapProps): Promise<HostBootstrapOutputs> {
+        const result = await hostBootstrapProvider.create(p);
+        assert.ok(result.outs);
+        return result.outs;
+    }
+
+    const logLines = () => fs.readFileSync(log, "utf8").split("\n").filter(Boolean);
+
+    function props(node: string, overrides: Partial<HostBootstrapProps> = {}): HostBootstrapProps {
+        const h = hosts[node];
+        const dir = path.join(root, node);
+        return {
+            providerVersion: HOST_BOOTSTRAP_PROVIDER_VERSION,
+            host: h.host,
+            port: h.port,
+            user: h.user,
+            privateKey: client.privateKey,
+            hostKey: h.hostKey.publicKey,
+            nodeName: node,
+            role: node.startsWith("m") ? "control-plane" : "worker",
+            files: [
+                { path: `${dir}/lib/bootstrap.sh`, content: `#!/bin/bash\necho "$KF_HOST bootstrap $*" >> "$KF_LOG"\n`, permissions: "0755" },
+                { path: `${dir}/etc/kubeadm.yaml`, content: "token: SECRET-TOKEN-abcdef\n", permissions: "0600" },
+                { path: `${dir}/etc/labels`, content: "pool=a\n", permissions: "0644" },
+            ],
+            command: [`${dir}/lib/bootstrap.sh`, "--node", node],
+            controlPlane: ["m0", "m1"].map((m) => ({
+                host: hosts[m].host,
+                port: hosts[m].port,
+                user: hosts[m].user,
+                privateKey: client.privateKey,
+                hostKey: hosts[m].hostKey.publicKey,
+                nodeName: m,
+            })),
+            drainTimeoutSeconds: 30,
+            forceRemoveUnreachable: false,
+            concurrency: 4,
+            options: { connectTimeoutSeconds: 5, connectAttempts: 2, connectBackoffMs: 50, commandTimeoutSeconds: 60, stateDir: `${dir}/state` },
+            ...overrides,
+        };
+    }
+
+    test("create uploads the files, runs the command, and keeps no file content in its outputs", async () => {
+        const p = props("w0");
+        const { id, outs: maybe } = await hostBootstrapProvider.create(p);
+        const outs = maybe!;
+        assert.equal(id, `w0@${p.host}:${p.port}`);
+        assert.deepEqual(logLines(), ["w0 bootstrap --node w0"]);
+        for (const f of p.files) {
+            assert.equal(fs.readFileSync(f.path, "utf8"), f.content);
+            assert.equal((fs.statSync(f.path).mode & 0o777).toString(8), f.permissions.slice(1));
+        }
+        assert.ok(!JSON.stringify(outs).includes("SECRET-TOKEN"));
+        assert.deepEqual(Object.keys(outs.fileHashes).sort(), p.files.map((f) => f.path).sort());
+        assert.equal(outs.hostKeySeen.split(" ").slice(0, 2).join(" "), hosts.w0.hostKey.publicKey.split(" ").slice(0, 2).join(" "));
+    });
+
+    test("a second create on a bootstrapped host uploads nothing and does not rerun the command", async () => {
+        const p = props("w0");
+        await hostBootstrapProvider.create(p);
+        fs.writeFileSync(log, "");
+        const inodes = p.files.map((f) => fs.statSync(f.path).ino);
+        const again = await created(p);
+        assert.deepEqual(logLines(), []);
+        assert.deepEqual(p.files.map((f) => fs.statSync(f.path).ino), inodes, "no file was rewritten");
+        const diff = await hostBootstrapProvider.diff!("id", again, p);
+        assert.equal(diff.changes, false);
+    });
+
+    test("diff: a file change updates in place, an address change replaces (delete first), state-only changes touch nothing", async () => {
+        const p = props("w0");
+        const outs = await created(p);
+        const changedFile = { ...p, files: p.files.map((f) => (f.path.endsWith("labels") ? { ...f, content: "pool=b\n" } : f)) };
+        assert.deepEqual(await hostBootstrapProvider.diff!("id", outs, changedFile), { changes: true, replaces: [], deleteBeforeReplace: false });
+        assert.deepEqual(await hostBootstrapProvider.diff!("id", outs, { ...p, host: "127.0.0.99" }), { changes: true, replaces: ["host"], deleteBeforeReplace: true });
+        assert.equal((await hostBootstrapProvider.diff!("id", outs, { ...p, drainTimeoutSeconds: 99 })).changes, true);
+
+        fs.writeFileSync(log, "");
+        const untouched = p.files.filter((f) => !f.path.endsWith("labels")).map((f) => fs.statSync(f.path).ino);
+        const updated = await hostBootstrapProvider.update!("id", outs, changedFile);
+        assert.deepEqual(logLines(), ["w0 bootstrap --node w0"], "the command reran once");
+        assert.equal(fs.readFileSync(p.files[2].path, "utf8"), "pool=b\n");
+        assert.deepEqual(p.files.filter((f) => !f.path.endsWith("labels")).map((f) => fs.statSync(f.path).ino), untouched, "only the changed file was uploaded");
+
+        fs.writeFileSync(log, "");
+        await hostBootstrapProvider.update!("id", updated.outs!, { ...changedFile, drainTimeoutSeconds: 99 });
+        assert.deepEqual(logLines(), [], "a state-only change does nothing on the host");
+    });
+
+    test("a failing bootstrap names host, step, exit code, hides secrets, and a rerun picks up", async () => {
+        const secret = "SECRET-TOKEN-abcdef";
+        const dir = path.join(root, "m1");
+        const failing = props("m1", {
+            files: [
+                { path: `${dir}/lib/bootstrap.sh`, content: `#!/bin/bash\necho "joining with ${secret}"; exit 42\n`, permissions: "0755" },
+                { path: `${dir}/etc/kubeadm.yaml`, content: `token: ${secret}\n`, permissions: "0600", secret: true },
+            ],
+        });
+        await assert.rejects(hostBootstrapProvider.create(failing), (err: unknown) => {
+            assert.ok(err instanceof SshError);
+            assert.match(err.message, /m1 \(127\.0\.0\.22:\d+\): step "bootstrap" failed: exit code 42/);
+            assert.match(err.message, /joining with \[redacted\]/);
+            assert.ok(!err.message.includes(secret));
+            return true;
+        });
+        const fixed = props("m1");
+        await hostBootstrapProvider.create(fixed);
+        assert.deepEqual(logLines(), ["m1 bootstrap --node m1"]);
+    });
+
+    test("trust on first use records the key the host presented", async () => {
+        const outs = await created(props("w0", { hostKey: undefined, trustOnFirstUse: true }));
+        assert.ok(outs.hostKeySeen.startsWith(hosts.w0.hostKey.publicKey.split(" ").slice(0, 2).join(" ")));
+        await assert.rejects(hostBootstrapProvider.create(props("w0", { hostKey: keygen(root, `wrong-${Date.now()}`).publicKey })), /host key refused/);
+    });
+
+    test("delete of a worker: drain from a master, kubeadm reset on the host, delete the Node", async () => {
+        const outs = await created(props("w0"));
+        fs.writeFileSync(log, "");
+        await hostBootstrapProvider.delete!("id", outs);
+        const lines = logLines();
+        assert.deepEqual(lines, [
+            "m0 kubectl --kubeconfig /etc/kubernetes/admin.conf get node w0",
+            "m0 kubectl --kubeconfig /etc/kubernetes/admin.conf drain w0 --ignore-daemonsets --delete-emptydir-data --timeout=30s",
+            "w0 kubeadm reset -f",
+            "m0 kubectl --kubeconfig /etc/kubernetes/admin.conf delete node w0 --ignore-not-found",
+        ]);
+        assert.ok(!lines.some((l) => l.includes("--disable-eviction")));
+    });
+
+    test("a drain blocked by a PodDisruptionBudget stops the delete before the reset", async () => {
+        const outs = await created(props("w0"));
+        fs.writeFileSync(path.join(root, "drain-fails"), "");
+        fs.writeFileSync(log, "");
+        try {
+            await assert.rejects(hostBootstrapProvider.delete!("id", outs), /step "drain w0" failed: exit code 1[\s\S]*disruption budget/);
+            assert.ok(!logLines().some((l) => l.includes("kubeadm reset")));
+        } finally {
+            fs.rmSync(path.join(root, "drain-fails"));
+        }
+    });
+
+    test("delete of a master also removes its etcd member when the reset left it", async () => {
+        const outs = await created(props("m1"));
+        fs.writeFileSync(path.join(root, "members"), "8e9e05c52164694d, started, m0, https://10.0.0.1:2380, https://10.0.0.1:2379, false\n2f0f5b5b1d2c3e4f, started, m1, https://10.0.0.2:2380, https://10.0.0.2:2379, false\n");
+        fs.writeFileSync(log, "");
+        await hostBootstrapProvider.delete!("id", outs);
+        const lines = logLines();
+        assert.equal(lines[1], "m0 kubectl --kubeconfig /etc/kubernetes/admin.conf drain m1 --ignore-daemonsets --delete-emptydir-data --timeout=30s");
+        assert.equal(lines[2], "m1 kubeadm reset -f");
+        assert.match(lines[3], /^m0 kubectl .* exec etcd-m0 -- etcdctl .* member list$/);
+        assert.match(lines[4], /^m0 kubectl .* exec etcd-m0 -- etcdctl .* member remove 2f0f5b5b1d2c3e4f$/);
+        assert.equal(lines[5], "m0 kubectl --kubeconfig /etc/kubernetes/admin.conf delete node m1 --ignore-not-found");
+    });
+
+    test("a host that is down at delete: fails naming it, unless forceRemoveUnreachable", async () => {
+        const outs = await created(props("w0"));
+        const down: HostBootstrapOutputs = { ...outs, nodeName: "w9", port: await freePort("127.0.0.23") };
+        fs.writeFileSync(log, "");
+        await assert.rejects(hostBootstrapProvider.delete!("id", down), (err: unknown) => {
+            assert.ok(err instanceof SshError);
+            assert.match(err.message, /w9 \(127\.0\.0\.23:\d+\)/);
+            assert.match(err.message, /ECONNREFUSED/);
+            assert.match(err.message, /forceRemoveUnreachable/);
+            return true;
+        });
+        assert.ok(!logLines().some((l) => l.includes("delete node")));
+
+        fs.writeFileSync(log, "");
+        await hostBootstrapProvider.delete!("id", { ...down, forceRemoveUnreachable: true });
+        assert.equal(logLines().at(-1), "m0 kubectl --kubeconfig /etc/kubernetes/admin.conf delete node w9 --ignore-not-found");
+    });
+
+    test("the provider survives Pulumi's closure serialization and works from the serialized text", async () => {
+        const serialized = await pulumi.runtime.serializeFunction(() => hostBootstrapProvider, { allowSecrets: true });
+        assert.ok(!/require\("ssh2\/lib/.test(serialized.text), "ssh2 must be required by package name inside the methods");
+        const { createRequire } = await import("node:module");
+        const moduleExports: { handler?: () => typeof hostBootstrapProvider } = {};
+        new Function("exports", "require", "module", "__filename", "__dirname", serialized.text)(moduleExports, createRequire(__filename), { exports: moduleExports }, __filename, __dirname);
+        const provider = moduleExports.handler!();
+        const dir = path.join(root, "w0");
+        const p = props("w0", { files: [{ path: `${dir}/serialized.txt`, content: "from serialized code", permissions: "0644" }], command: ["true"] });
+        await provider.create(p);
+        assert.equal(fs.readFileSync(`${dir}/serialized.txt`, "utf8"), "from serialized code");
+    });
+});
+
+describe("generated shell", () => {
+    test("drain, etcd, delete-node, reset, probe and upload scripts pass shellcheck", () => {
+        const scripts = [
+            drainScript("n-1", 300),
+            etcdMemberScript("cp-0", "cp-1"),
+            deleteNodeScript("n-1"),
+            resetScript("/var/lib/kubeforge"),
+            probeScript(["/etc/a b", "/etc/c"], "/var/lib/kubeforge/bootstrap.applied"),
+            uploadScript([{ path: "/etc/x y/z", content: "a'b\n$HOME", mode: "0600" }, { path: "/etc/empty", content: "", mode: "644" }]),
+        ];
+        for (const script of scripts) {
+            execFileSync("shellcheck", ["-s", "bash", "-"], { input: `#!/bin/bash\n${script}\n` });
+        }
+    });
+});
