@@ -395,3 +395,15 @@ function parseExistingVpc(
 export function instanceTypeFor(config: AwsConfig, role: "control-plane" | "worker", machineType?: string): string {
     return machineType ?? (role === "control-plane" ? config.instanceTypes.controlPlane : config.instanceTypes.worker);
 }
+
+/**
+ * The SSM parameter or fixed id the image of an instance type comes from.
+ * @param config the aws config
+ * @param instanceType the node's instance type
+ */
+export function amiSourceFor(config: AwsConfig, instanceType: string): { parameter: string } | { id: string } {
+    const ami = config.ami;
+    if (ami.kind === "id") return { id: ami.id };
+    if (ami.perArchitecture && isArmInstanceType(instanceType)) return { parameter: UBUNTU_2404_AMI_PARAMETER.arm64 };
+    return { parameter: ami.parameter };
+}

@@ -19,8 +19,11 @@
  * - `ami` is in `ignoreChanges` for the same reason: a new Ubuntu image in the SSM parameter applies
  *   to new and replaced nodes, never to all nodes in one `pulumi up`.
  * - The OS host name is the EC2 private DNS name (`hostnameType: ip-name`), the Kubernetes node name.
- * - Spot nodes use a persistent request that stops (not terminates) on interruption: the instance,
- *   its id, disk and node name survive and it restarts when capacity returns.
+ * - Spot nodes use a one-time request, terminated on interruption. A persistent request would keep
+ *   the instance through interruptions, but it outlives the instance Pulumi manages: destroying or
+ *   replacing the node leaves the request behind and EC2 launches an unmanaged instance from it
+ *   (hashicorp/terraform-provider-aws#38142). An interrupted node is recreated, same NodePlan name,
+ *   by the next `pulumi up --refresh`; the CCM deletes the Node object of the terminated instance.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Instance } from "@pulumi/aws/ec2";
@@ -28,7 +31,7 @@ import { getParameterOutput } from "@pulumi/aws/ssm";
 import { encodeUserData, renderCloudInit } from "../../../bootstrap/cloudinit";
 import type { ClusterSpec, NodePlan } from "../../core/types";
 import type { MachineFacts, PlatformContext } from "../../platform";
-import { type AwsConfig, UBUNTU_2404_AMI_PARAMETER, instanceTypeFor, isArmInstanceType } from "./config";
+import { type AwsConfig, amiSourceFor, instanceTypeFor } from "./config";
 import { USER_DATA_LIMIT_BYTES } from "./bootstrap";
 import { API_PORT, type AwsEndpoint, attachMaster } from "./endpoint";
 import type { AwsIdentity } from "./identity";
@@ -38,18 +41,6 @@ import { machineTags } from "./tags";
 
 /** IMDS PUT hop limit on masters: host only. */
 export const CONTROL_PLANE_HOP_LIMIT = 1;
-
-/**
- * The SSM parameter or fixed id the image of an instance type comes from.
- * @param config the aws config
- * @param instanceType the node's instance type
- */
-export function amiSourceFor(config: AwsConfig, instanceType: string): { parameter: string } | { id: string } {
-    const ami = config.ami;
-    if (ami.kind === "id") return { id: ami.id };
-    if (ami.perArchitecture && isArmInstanceType(instanceType)) return { parameter: UBUNTU_2404_AMI_PARAMETER.arm64 };
-    return { parameter: ami.parameter };
-}
 
 /** Everything the machines hang off. */
 export interface MachineDeps {
@@ -143,7 +134,7 @@ function createInstance(
                 tags: { ...tags, Name: `${node.name}-root` },
             },
             instanceMarketOptions: node.spot
-                ? { marketType: "spot", spotOptions: { spotInstanceType: "persistent", instanceInterruptionBehavior: "stop" } }
+                ? { marketType: "spot", spotOptions: { spotInstanceType: "one-time", instanceInterruptionBehavior: "terminate" } }
                 : undefined,
             userDataBase64,
             userDataReplaceOnChange: false,

@@ -2,8 +2,8 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import aws from "../../../components/platforms/aws/index";
-import { UBUNTU_2404_AMI_PARAMETER, isArmInstanceType, parseAwsConfig, partitionOf } from "../../../components/platforms/aws/config";
-import { amiSourceFor } from "../../../components/platforms/aws/machines";
+import { UBUNTU_2404_AMI_PARAMETER, amiSourceFor, isArmInstanceType, parseAwsConfig, partitionOf } from "../../../components/platforms/aws/config";
+
 import { contains, formatCidr, layoutSubnets, overlaps, parseCidr } from "../../../components/platforms/aws/cidr";
 import { ZONES, makeNodes, makeSpec, rawAws } from "./fixtures";
 

@@ -265,7 +265,11 @@ describe("machines", () => {
     test("the spot pool uses spot capacity, nothing else does", () => {
         for (const node of demo.nodes) {
             const market = byName(T.instance, `demo-${node.name}`).inputs.instanceMarketOptions as Record<string, unknown> | undefined;
-            if (node.pool === "spot") assert.equal(market?.marketType, "spot", node.name);
+            if (node.pool === "spot") {
+                assert.equal(market?.marketType, "spot", node.name);
+                // A persistent request would outlive the managed instance and relaunch unmanaged ones.
+                assert.equal((market?.spotOptions as Record<string, unknown>).spotInstanceType, "one-time");
+            }
             else assert.equal(market, undefined, node.name);
         }
     });
