@@ -25,7 +25,9 @@ const packDir = path.resolve(__dirname, "../../policies");
 let server: ChildProcess | undefined;
 let client: analyzerRpc.AnalyzerClient;
 
-function call<Req, Res>(method: (req: Req, cb: (err: grpcTypes.ServiceError | null, res: Res) => void) => unknown, req: Req): Promise<Res> {
+type Unary<Req, Res> = (req: Req, cb: (err: grpcTypes.ServiceError | null, res: Res) => void) => unknown;
+
+function call<Req, Res>(method: Unary<Req, Res>, req: Req): Promise<Res> {
     return new Promise((resolve, reject) => method.call(client, req, (err, res) => (err ? reject(err) : resolve(res))));
 }
 
@@ -72,13 +74,13 @@ async function engineViolations(resources: PolicyInputResource[]): Promise<strin
     };
     for (const r of resources) {
         const req = new analyzer.AnalyzeRequest().setType(r.type).setUrn(r.urn).setName(r.name).setProperties(struct(r.inputs)).setOptions(options());
-        const res = await call(client.analyze, req);
+        const res = await call<analyzer.AnalyzeRequest, analyzer.AnalyzeResponse>(client.analyze, req);
         for (const d of res.getDiagnosticsList()) add(d, r.urn);
     }
     const stack = new analyzer.AnalyzeStackRequest().setResourcesList(
         resources.map((r) => new analyzer.AnalyzerResource().setType(r.type).setUrn(r.urn).setName(r.name).setProperties(struct({ ...r.inputs, ...(r.id ? { id: r.id } : {}) })).setOptions(options())),
     );
-    const res = await call(client.analyzeStack, stack);
+    const res = await call<analyzer.AnalyzeStackRequest, analyzer.AnalyzeResponse>(client.analyzeStack, stack);
     for (const d of res.getDiagnosticsList()) add(d, d.getUrn());
     return lines.sort();
 }
@@ -98,7 +100,7 @@ function troubled(): PolicyInputResource[] {
 
 describe("the pack served by @pulumi/policy", () => {
     test("announces every policy with its level, under the package's version", async () => {
-        const info = await call(client.getAnalyzerInfo, new Empty());
+        const info = await call<Empty, analyzer.AnalyzerInfo>(client.getAnalyzerInfo, new Empty());
         assert.equal(info.getName(), "kubeforge");
         assert.equal(info.getVersion(), "0.1.0");
         assert.deepEqual(
@@ -117,7 +119,7 @@ describe("the pack served by @pulumi/policy", () => {
     test("with stack tags and policy config sent as the CLI sends them, still the same", async () => {
         const tags = new analyzer.AnalyzerStackConfigureRequest().setStack("prod").setProject("kubeforge");
         tags.getTagsMap().set("environment", "production");
-        await call(client.configureStack, tags);
+        await call<analyzer.AnalyzerStackConfigureRequest, Empty>(client.configureStack, tags);
         const config: Record<string, Record<string, unknown>> = {
             "imds-hop-limit": { enforcementLevel: "advisory", maxWorkerHopLimit: 4 },
             "secrets-encryption": { enforcementLevel: "disabled" },
@@ -130,7 +132,7 @@ describe("the pack served by @pulumi/policy", () => {
             const level = (enforcementLevel as keyof typeof LEVEL_ENUM | undefined) ?? (policies.find((p) => p.name === name)?.enforcementLevel as keyof typeof LEVEL_ENUM);
             req.getPolicyconfigMap().set(name, c.setEnforcementlevel(LEVEL_ENUM[level]));
         }
-        await call(client.configure, req);
+        await call<analyzer.ConfigureAnalyzerRequest, Empty>(client.configure, req);
         const resources = replace(troubled(), clusterRecord({ controlPlaneCount: 1, failureDomains: ["eu-west-1a", "eu-west-1b", "eu-west-1c"], secretsEncryption: false }));
         const engine = await engineViolations(resources);
         const harness = await harnessViolations(resources, { config, stackTags: { environment: "production" } });
