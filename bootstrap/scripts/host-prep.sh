@@ -8,6 +8,23 @@ export KUBEFORGE_STEP=host-prep
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 load_env
 
+# The later steps download with curl and unpack with tar; minimal images may lack them.
+missing=()
+for tool in curl tar gzip sha256sum flock; do
+    command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+done
+if ((${#missing[@]} > 0)); then
+    log "installing missing tools: ${missing[*]}"
+    if has_package_manager apt-get; then
+        retry 5 5 apt-get update -q
+        DEBIAN_FRONTEND=noninteractive retry 5 5 apt-get install -y -q curl ca-certificates tar gzip coreutils util-linux
+    elif has_package_manager dnf; then
+        retry 5 5 dnf install -y -q curl ca-certificates tar gzip coreutils util-linux
+    else
+        die "missing ${missing[*]} and no apt-get or dnf to install them"
+    fi
+fi
+
 log "turning swap off (now and at boot)"
 swapoff -a
 fstab="${root}/etc/fstab"
