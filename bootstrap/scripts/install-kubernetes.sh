@@ -22,6 +22,13 @@ if [[ "$(installed_version)" == "v${version}" ]] && kubelet --version 2>/dev/nul
     exit 0
 fi
 
+# A bootstrapped node is upgraded by `kubeadm upgrade`, control plane first; swapping its packages here
+# could put a kubelet ahead of the API server.
+if [[ -f "${KUBEFORGE_STATE_DIR}/kubeadm.done" && -n "$(installed_version)" ]]; then
+    log "node already bootstrapped with kubeadm $(installed_version); not changing packages to ${version} (upgrades go through kubeadm upgrade)"
+    exit 0
+fi
+
 if has_package_manager apt-get; then
     export DEBIAN_FRONTEND=noninteractive
     retry 5 5 apt-get update -q

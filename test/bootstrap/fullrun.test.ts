@@ -45,6 +45,13 @@ function box(kind: NodeKind, corruptContainerd = false): Sandbox {
     return s;
 }
 
+/** The checksum overrides a sandbox was set up with (read back from its env file). */
+function envOf(s: Sandbox): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const m of s.read("etc/kubeforge/bootstrap.env").matchAll(/^(KUBEFORGE_(?:CONTAINERD|RUNC)_SHA256_\w+)='([0-9a-f]+)'$/gm)) out[m[1]] = m[2];
+    return out;
+}
+
 describe("bootstrap.sh end to end in a sandbox (real bash, tar, sha256sum; stubbed system commands)", () => {
     const boxes: Sandbox[] = [];
     after(() => boxes.forEach((b) => b.dispose()));
@@ -70,6 +77,20 @@ describe("bootstrap.sh end to end in a sandbox (real bash, tar, sha256sum; stubb
         const after2 = ["curl", "apt-get", "kubeadm"].map((t) => s.calls(t).filter((c) => !c.startsWith("version") && !c.endsWith("/readyz")).length);
         assert.deepEqual(after2, counts, "no downloads, package installs or kubeadm runs the second time");
         assert.ok(!s.calls("systemctl").slice(-5).includes("restart containerd"), "containerd left running");
+    });
+
+    test("a bootstrapped node is not moved to another Kubernetes version by a re-run (upgrades are kubeadm's)", () => {
+        const s = box("worker");
+        boxes.push(s);
+        s.endpoint("200");
+        assert.equal(s.run("bootstrap.sh", "worker").code, 0);
+        const installs = s.calls("apt-get").length;
+        const i = input("worker", { pki, facts: noneFacts() });
+        s.setEnv(i, { ...envOf(s), KUBEFORGE_K8S_VERSION: "1.36.5" });
+        const r = s.run("bootstrap.sh", "worker");
+        assert.equal(r.code, 0, r.stderr);
+        assert.equal(s.calls("apt-get").length, installs);
+        assert.match(r.stderr, /not changing packages to 1\.36\.5/);
     });
 
     test("a containerd tarball with the wrong checksum is refused before anything is installed", () => {
