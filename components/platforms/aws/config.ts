@@ -109,7 +109,8 @@ const VPC_ID_RE = /^vpc-[0-9a-f]{8,17}$/;
 const SUBNET_ID_RE = /^subnet-[0-9a-f]{8,17}$/;
 const AMI_ID_RE = /^ami-[0-9a-f]{8,17}$/;
 const SSM_PATH_RE = /^\/[A-Za-z0-9_.\-/]+$/;
-const INSTANCE_TYPE_RE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
+/** An EC2 instance type name, e.g. `m7i.large`, `m7i-flex.xlarge`. */
+export const INSTANCE_TYPE_RE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 const KMS_ARN_RE = /^arn:aws(-[a-z]+)*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 const KEY_NAME_RE = /^[\x20-\x7e]{1,255}$/;
 

@@ -4,7 +4,6 @@
  * CSI driver. Split by concern, one file each (config, network, security, endpoint, identity,
  * machines, bootstrap facts, addons, outputs).
  */
-import type { ClusterSpec, ConfigIssue, NodePlan } from "../../core/types";
 import type { Platform, PlatformContext, PlatformOutputs } from "../../platform";
 import { type AwsConfig, parseAwsConfig } from "./config";
 import { awsBootstrapFacts } from "./bootstrap";
@@ -15,35 +14,9 @@ import { createIdentity } from "./identity";
 import { createMachines } from "./machines";
 import { awsAddons } from "./addons";
 import { awsOutputs } from "./outputs";
+import { checkAwsNodes } from "./checks";
 
 export type { AwsConfig } from "./config";
-
-/**
- * Checks the placed nodes against what this platform can build.
- * @param config the aws config
- * @param spec the cluster
- * @param nodes every node, placed
- */
-export function checkAwsNodes(config: AwsConfig, spec: ClusterSpec, nodes: NodePlan[]): ConfigIssue[] {
-    const issues: ConfigIssue[] = [];
-    const reported = new Set<string>();
-    for (const node of nodes) {
-        const poolIndex = spec.workerPools.findIndex((p) => p.name === node.pool);
-        const poolField = poolIndex >= 0 ? `kubeforge:workerPools[${poolIndex}]` : "kubeforge:controlPlane";
-        if (node.os === "windows" && !reported.has(`${node.pool}/os`)) {
-            reported.add(`${node.pool}/os`);
-            issues.push({ field: `${poolField}.os`, message: "Windows workers are not supported on aws yet; use `os: linux` for this pool" });
-        }
-        if (!config.availabilityZones.includes(node.failureDomain) && !reported.has(`${node.pool}/zone/${node.failureDomain}`)) {
-            reported.add(`${node.pool}/zone/${node.failureDomain}`);
-            issues.push({
-                field: poolIndex >= 0 && spec.workerPools[poolIndex].failureDomains ? `${poolField}.failureDomains` : "kubeforge:failureDomains",
-                message: `zone \`${node.failureDomain}\` is not in kubeforge:aws.availabilityZones (${config.availabilityZones.join(", ")}); add it there or remove it here`,
-            });
-        }
-    }
-    return issues;
-}
 
 const aws: Platform<AwsConfig> = {
     name: "aws",

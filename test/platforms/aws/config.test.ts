@@ -187,6 +187,37 @@ describe("checkNodes", () => {
     });
 });
 
+describe("checkNodes: cluster settings AWS cannot build", () => {
+    test("machine types, IPv6 access ranges and tags are named by their own field", () => {
+        const spec = makeSpec({
+            controlPlane: { count: 3, machineType: "Standard_D4s_v5", diskSizeGb: 50 },
+            access: { apiAllowedCidrs: ["203.0.113.0/24", "2001:db8::/32"], sshAllowedCidrs: ["2001:db8:1::/48"], sshPublicKeys: [] },
+            tags: { team: "platform", "aws:owner": "x", Name: "mine", "kubeforge.io/role": "x", long: "v".repeat(257) },
+        });
+        spec.workerPools[1] = { ...spec.workerPools[1], machineType: "large" };
+        const { config } = parseAwsConfig(rawAws(), spec);
+        assert.ok(config && aws.checkNodes);
+        const issues = aws.checkNodes(config, spec, makeNodes(spec));
+        assert.deepEqual(issues.map((i) => i.field).sort(), [
+            "kubeforge:access.apiAllowedCidrs[1]",
+            "kubeforge:access.sshAllowedCidrs[0]",
+            "kubeforge:controlPlane.machineType",
+            "kubeforge:tags.Name",
+            "kubeforge:tags.aws:owner",
+            "kubeforge:tags.kubeforge.io/role",
+            "kubeforge:tags.long",
+            "kubeforge:workerPools[1].machineType",
+        ]);
+        for (const i of issues) assert.match(i.message, /;/);
+    });
+
+    test("too many tags", () => {
+        const spec = makeSpec({ tags: Object.fromEntries(Array.from({ length: 41 }, (_, i) => [`t${i}`, "v"])) });
+        const { config } = parseAwsConfig(rawAws(), spec);
+        assert.deepEqual(aws.checkNodes!(config!, spec, makeNodes(spec)).map((i) => i.field), ["kubeforge:tags"]);
+    });
+});
+
 describe("VPC layout", () => {
     const vpcArb = fc
         .record({ a: fc.integer({ min: 0, max: 255 }), b: fc.integer({ min: 0, max: 255 }), prefix: fc.integer({ min: 16, max: 22 }) })

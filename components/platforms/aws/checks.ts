@@ -1,0 +1,90 @@
+/**
+ * What AWS cannot build from an otherwise valid cluster: Windows pools (not yet), zones the aws block
+ * does not list, machine types that are not EC2 instance types, IPv6 access ranges (the VPC and the
+ * load balancer are IPv4-only), and tags AWS rejects or kubeforge sets itself. Pure; runs before any
+ * resource exists, every issue named by the cluster-level field to fix.
+ */
+import type { ClusterSpec, ConfigIssue, NodePlan } from "../../core/types";
+import { type AwsConfig, INSTANCE_TYPE_RE } from "./config";
+import { clusterTagKey } from "./tags";
+
+/** AWS's limits on user tags (`aws:` keys are reserved; 50 tags per resource, kubeforge uses up to 9). */
+export const TAG_LIMITS = { maxUserTags: 40, maxKeyLength: 128, maxValueLength: 256 } as const;
+
+/** Tag keys kubeforge writes itself; a user tag with the same key would be overwritten. */
+function reservedTagKey(key: string, clusterName: string): boolean {
+    return key === "Name" || key === clusterTagKey(clusterName) || key.startsWith("kubeforge.io/");
+}
+
+function checkTags(spec: ClusterSpec, issues: ConfigIssue[]): void {
+    const tags = spec.tags ?? {};
+    const keys = Object.keys(tags);
+    if (keys.length > TAG_LIMITS.maxUserTags) {
+        issues.push({ field: "kubeforge:tags", message: `has ${keys.length} tags; AWS allows 50 per resource and kubeforge uses up to 9, so keep at most ${TAG_LIMITS.maxUserTags}` });
+    }
+    for (const key of keys) {
+        const field = `kubeforge:tags.${key}`;
+        if (key.toLowerCase().startsWith("aws:")) {
+            issues.push({ field, message: "uses the `aws:` prefix, which AWS reserves; rename the tag" });
+        } else if (reservedTagKey(key, spec.name)) {
+            issues.push({ field, message: "is a tag kubeforge sets itself on aws; rename the tag" });
+        } else if (key.length > TAG_LIMITS.maxKeyLength) {
+            issues.push({ field, message: `is ${key.length} characters long; AWS tag keys hold at most ${TAG_LIMITS.maxKeyLength}, shorten it` });
+        }
+        if (String(tags[key]).length > TAG_LIMITS.maxValueLength) {
+            issues.push({ field, message: `has a value of ${String(tags[key]).length} characters; AWS tag values hold at most ${TAG_LIMITS.maxValueLength}, shorten it` });
+        }
+    }
+}
+
+function checkMachineTypes(spec: ClusterSpec, issues: ConfigIssue[]): void {
+    const bad = (t: string | undefined) => t !== undefined && !INSTANCE_TYPE_RE.test(t);
+    if (bad(spec.controlPlane.machineType)) {
+        issues.push({ field: "kubeforge:controlPlane.machineType", message: `\`${spec.controlPlane.machineType}\` is not an EC2 instance type; use one such as \`m7i.large\`` });
+    }
+    spec.workerPools.forEach((pool, i) => {
+        if (bad(pool.machineType)) {
+            issues.push({ field: `kubeforge:workerPools[${i}].machineType`, message: `\`${pool.machineType}\` is not an EC2 instance type; use one such as \`m7i.large\`` });
+        }
+    });
+}
+
+function checkAccess(spec: ClusterSpec, issues: ConfigIssue[]): void {
+    for (const list of ["apiAllowedCidrs", "sshAllowedCidrs"] as const) {
+        spec.access[list].forEach((cidr, i) => {
+            if (cidr.includes(":")) {
+                issues.push({ field: `kubeforge:access.${list}[${i}]`, message: "is an IPv6 range, but the aws VPC and API load balancer are IPv4-only; remove it or list the IPv4 ranges of those clients" });
+            }
+        });
+    }
+}
+
+/**
+ * Checks the placed nodes and the cluster-level settings against what this platform can build.
+ * @param config the aws config
+ * @param spec the cluster
+ * @param nodes every node, placed
+ */
+export function checkAwsNodes(config: AwsConfig, spec: ClusterSpec, nodes: NodePlan[]): ConfigIssue[] {
+    const issues: ConfigIssue[] = [];
+    const reported = new Set<string>();
+    for (const node of nodes) {
+        const poolIndex = spec.workerPools.findIndex((p) => p.name === node.pool);
+        const poolField = poolIndex >= 0 ? `kubeforge:workerPools[${poolIndex}]` : "kubeforge:controlPlane";
+        if (node.os === "windows" && !reported.has(`${node.pool}/os`)) {
+            reported.add(`${node.pool}/os`);
+            issues.push({ field: `${poolField}.os`, message: "Windows workers are not supported on aws yet; use `os: linux` for this pool" });
+        }
+        if (!config.availabilityZones.includes(node.failureDomain) && !reported.has(`${node.pool}/zone/${node.failureDomain}`)) {
+            reported.add(`${node.pool}/zone/${node.failureDomain}`);
+            issues.push({
+                field: poolIndex >= 0 && spec.workerPools[poolIndex].failureDomains ? `${poolField}.failureDomains` : "kubeforge:failureDomains",
+                message: `zone \`${node.failureDomain}\` is not in kubeforge:aws.availabilityZones (${config.availabilityZones.join(", ")}); add it there or remove it here`,
+            });
+        }
+    }
+    checkMachineTypes(spec, issues);
+    checkAccess(spec, issues);
+    checkTags(spec, issues);
+    return issues;
+}
