@@ -63,10 +63,19 @@ fact() {
     die "the ${what} command printed nothing usable"
 }
 
-# HTTP status of the endpoint's /readyz over TLS verified with the cluster CA; 000 when nothing answers.
+# HTTP status of the endpoint's /readyz over TLS verified with the cluster CA; 000 when nothing
+# answers (refused, timed out, reset). A name that does not resolve, or a server whose certificate is
+# not from our CA, proves nothing either way: the init master then waits instead of starting a cluster.
 endpoint_status() {
-    curl --silent --output /dev/null --write-out '%{http_code}' --max-time 5 \
-        --cacert "${staged_pki}/ca.crt" "https://${KUBEFORGE_ENDPOINT}/readyz" 2>/dev/null || true
+    local code rc=0
+    code="$(curl --silent --output /dev/null --write-out '%{http_code}' --max-time 5 \
+        --cacert "${staged_pki}/ca.crt" "https://${KUBEFORGE_ENDPOINT}/readyz" 2>/dev/null)" || rc=$?
+    case "$rc" in
+        0) printf '%s' "$code" ;;
+        6) printf 'unresolved' ;;
+        60) printf 'untrusted' ;;
+        *) printf '000' ;;
+    esac
 }
 
 place_pki() {
@@ -136,7 +145,9 @@ delay=5
 while :; do
     status="$(endpoint_status)"
     action=""
-    if [[ "$mode" == init && "$status" == 000 ]]; then
+    if [[ "$status" == unresolved || "$status" == untrusted ]]; then
+        log "the endpoint ${KUBEFORGE_ENDPOINT} is ${status}; waiting"
+    elif [[ "$mode" == init && "$status" == 000 ]]; then
         action="init"
     elif [[ "$mode" == init ]]; then
         log "an API server already answers at ${KUBEFORGE_ENDPOINT} (HTTP ${status}): joining it instead of starting a cluster"

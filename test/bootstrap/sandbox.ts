@@ -50,7 +50,8 @@ case "$1 $2 $3" in
   *) exit 0 ;;
 esac`,
     // Artefact downloads are served from $S/serve/<basename of the URL>; the endpoint probe answers
-    // one status per call from $S/endpoint (the last line repeats).
+    // one status per call from $S/endpoint (the last line repeats): an HTTP code, 000 (refused),
+    // dns (name does not resolve) or x509 (a server with a certificate not from our CA).
     curl: `
 url="\${@: -1}"; out=""; probe=""
 while [ $# -gt 0 ]; do case "$1" in --output) out="$2"; shift ;; --write-out) probe=1 ;; esac; shift; done
@@ -58,7 +59,13 @@ echo "$url" >> "$S/curl.calls"
 if [ -n "$probe" ]; then
   f="$S/endpoint"; code="$(head -n 1 "$f")"
   if [ "$(wc -l < "$f")" -gt 1 ]; then tail -n +2 "$f" > "$f.next" && mv "$f.next" "$f"; fi
-  printf '%s' "$code"; [ "$code" != 000 ]; exit
+  case "$code" in
+    dns) printf 000; exit 6 ;;
+    x509) printf 000; exit 60 ;;
+    000) printf 000; exit 7 ;;
+    *) printf '%s' "$code" ;;
+  esac
+  exit 0
 fi
 src="$S/serve/$(basename "$url")"
 [ -f "$src" ] || exit 22

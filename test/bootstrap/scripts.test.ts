@@ -117,6 +117,24 @@ describe("kubeadm step in a sandbox (real bash, stubbed kubeadm/systemctl/curl)"
         assert.match(r.stderr, /joining it instead/);
     });
 
+    test("init master waits while the endpoint name does not resolve, then inits", () => {
+        const s = box("init");
+        s.endpoint("dns", "dns", "000");
+        const r = s.run("kubeadm.sh", "init");
+        assert.equal(r.code, 0, r.stderr);
+        assert.match(r.stderr, /unresolved; waiting/);
+        assert.deepEqual(s.calls("kubeadm").map((c) => c.split(" ")[0]), ["init"]);
+    });
+
+    test("init master never inits when a server with a foreign certificate answers", () => {
+        const s = box("init", { KUBEFORGE_JOIN_TIMEOUT_SECONDS: "0" });
+        s.endpoint("x509");
+        const r = s.run("kubeadm.sh", "init");
+        assert.notEqual(r.code, 0);
+        assert.match(r.stderr, /untrusted; waiting/);
+        assert.equal(s.calls("kubeadm").length, 0);
+    });
+
     test("worker waits for the API, retries a failed join after a reset, and redacts the token", () => {
         const s = box("worker");
         s.endpoint("000", "000", "503", "200");
