@@ -19,6 +19,7 @@ export interface Ipv4Cidr {
 export const MAX_ZONES = 6;
 /** Smallest and largest VPC prefix the layout accepts (a /22 still gives /28 public subnets). */
 export const MIN_VPC_PREFIX = 16;
+/** Largest VPC prefix the layout accepts. */
 export const MAX_VPC_PREFIX = 22;
 
 const CIDR_RE = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;

@@ -38,6 +38,7 @@ export type AmiSource =
 
 /** A VPC kubeforge creates and owns. */
 export interface NewVpc {
+    /** Discriminator: kubeforge creates the VPC. */
     kind: "new";
     /** VPC range (defaults to `kubeforge:network.nodeCidr`). */
     cidr: string;
@@ -55,6 +56,7 @@ export interface ExistingZoneSubnets {
 
 /** An existing VPC the cluster joins (its subnets are tagged `shared`, never modified otherwise). */
 export interface ExistingVpc {
+    /** Discriminator: the VPC exists already. */
     kind: "existing";
     /** `vpc-...` id. */
     vpcId: string;

@@ -16,6 +16,7 @@ import { awsAddons } from "./addons";
 import { awsOutputs } from "./outputs";
 import { checkAwsNodes } from "./checks";
 
+/** The validated `kubeforge:aws` block. */
 export type { AwsConfig } from "./config";
 
 const aws: Platform<AwsConfig> = {
@@ -42,4 +43,5 @@ const aws: Platform<AwsConfig> = {
     },
 };
 
+/** The AWS platform, found by the core under `components/platforms/aws`. */
 export default aws;

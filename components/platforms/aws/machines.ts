@@ -44,9 +44,13 @@ export const CONTROL_PLANE_HOP_LIMIT = 1;
 
 /** Everything the machines hang off. */
 export interface MachineDeps {
+    /** Subnets per zone and the resources that must exist before boot. */
     network: AwsNetwork;
+    /** Security groups to attach. */
     groups: AwsSecurityGroups;
+    /** The API endpoint (bootstrap host, target group for masters). */
     endpoint: AwsEndpoint;
+    /** Instance profiles by role. */
     identity: AwsIdentity;
 }
 

@@ -24,13 +24,20 @@ function arn(service: string, inputs: Record<string, unknown>, resource: string)
     return `arn:aws:${service}:${regionOf(inputs)}:${ACCOUNT}:${resource}`;
 }
 
-/** The private DNS name EC2 gives an address (us-east-1 has its own domain). */
+/**
+ * The private DNS name EC2 gives an address (us-east-1 has its own domain).
+ * @param ip the private IPv4 address
+ * @param region the instance's region
+ */
 export function privateDnsName(ip: string, region: string): string {
     const domain = region === "us-east-1" ? "ec2.internal" : `${region}.compute.internal`;
     return `ip-${ip.replace(/\./g, "-")}.${domain}`;
 }
 
-/** A node address, stable per name, inside 10.0.0.0/16. */
+/**
+ * A node address, stable per name, inside 10.0.0.0/16.
+ * @param name the resource name
+ */
 export function mockPrivateIp(name: string): string {
     const d = digest(name);
     return `10.0.${d[0]}.${(d[1] % 250) + 4}`;

@@ -5,7 +5,10 @@
  */
 import { LABELS, type ClusterSpec, type NodePlan } from "../../core/types";
 
-/** The cloud-provider-aws ownership tag key of a cluster. */
+/**
+ * The cloud-provider-aws ownership tag key of a cluster.
+ * @param clusterName the cluster name
+ */
 export function clusterTagKey(clusterName: string): string {
     return `kubernetes.io/cluster/${clusterName}`;
 }
