@@ -1,6 +1,6 @@
 /**
- * The pack under the real `@pulumi/policy` server: `policies/index.ts` runs in a child process (as the
- * Pulumi CLI runs it), serves its analyzer on 127.0.0.1, and this test speaks the analyzer gRPC
+ * The pack under the real `@pulumi/policy` server: `policies/index.ts` runs in a child process the way
+ * the Pulumi CLI runs a policy pack (ts-node, type-checked), serves its analyzer on 127.0.0.1, and this test speaks the analyzer gRPC
  * protocol to it the way the engine does. Its answers must match `runPolicies`, which is what proves
  * the in-process runner (used by `npm run plan`) mirrors the engine.
  */
@@ -32,7 +32,10 @@ function call<Req, Res>(method: Unary<Req, Res>, req: Req): Promise<Res> {
 }
 
 before(async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", "index.ts"], { cwd: packDir, stdio: ["ignore", "pipe", "pipe"] });
+    // Launched as the Pulumi CLI's nodejs language host launches a policy pack: its run-policy-pack
+    // entry, which compiles the TypeScript with ts-node (type-checked) and runs package.json's main.
+    const runPolicyPack = path.dirname(require.resolve("@pulumi/pulumi/cmd/run-policy-pack/index.js"));
+    const child = spawn(process.execPath, [runPolicyPack, "127.0.0.1:0", "."], { cwd: packDir, stdio: ["ignore", "pipe", "pipe"] });
     server = child;
     let stderr = "";
     child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
