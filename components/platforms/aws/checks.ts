@@ -83,6 +83,12 @@ export function checkAwsNodes(config: AwsConfig, spec: ClusterSpec, nodes: NodeP
             });
         }
     }
+    const names = new Set(nodes.map((n) => n.name));
+    config.replaceNodes.forEach((name, i) => {
+        if (!names.has(name)) {
+            issues.push({ field: `kubeforge:aws.replaceNodes[${i}]`, message: `no node is named \`${name}\`; use a name from the plan (e.g. \`${nodes[0]?.name ?? "demo-cp-0"}\`) or remove it` });
+        }
+    });
     checkMachineTypes(spec, issues);
     checkAccess(spec, issues);
     checkTags(spec, issues);

@@ -92,6 +92,11 @@ export interface AwsConfig {
      * role; 1 keeps IMDS on the host only (then the CSI controller needs another credential source).
      */
     workerMetadataHopLimit: number;
+    /**
+     * NodePlan names whose machines are rebuilt when their image or bootstrap rendering changed.
+     * Every other machine keeps the image and user data it was created with (see {@link machineChangePolicy}).
+     */
+    replaceNodes: string[];
 }
 
 const KNOWN_KEYS = [
@@ -104,6 +109,7 @@ const KNOWN_KEYS = [
     "ebsKmsKeyArn",
     "ipv6",
     "workerMetadataHopLimit",
+    "replaceNodes",
 ];
 const REGION_RE = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const ZONE_SUFFIX_RE = /^(-[a-z0-9]+)*[a-z]$/;
@@ -244,6 +250,19 @@ export function parseAwsConfig(raw: unknown, spec: ClusterSpec): { config?: AwsC
         } else workerMetadataHopLimit = v;
     }
 
+    const replaceNodes: string[] = [];
+    if (raw.replaceNodes !== undefined) {
+        if (!Array.isArray(raw.replaceNodes)) {
+            issue("replaceNodes", "is not a list; list node names such as `[demo-cp-0]`, one or a few at a time");
+        } else {
+            raw.replaceNodes.forEach((n: unknown, i: number) => {
+                if (typeof n !== "string" || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(n)) {
+                    issue(`replaceNodes[${i}]`, "is not a node name; use a name from the plan such as `demo-general-0`");
+                } else if (!replaceNodes.includes(n)) replaceNodes.push(n);
+            });
+        }
+    }
+
     if (issues.length > 0 || !vpc) return { issues };
     return {
         issues,
@@ -257,6 +276,7 @@ export function parseAwsConfig(raw: unknown, spec: ClusterSpec): { config?: AwsC
             keyName,
             ebsKmsKeyArn,
             workerMetadataHopLimit,
+            replaceNodes,
         },
     };
 }
@@ -409,4 +429,27 @@ export function amiSourceFor(config: AwsConfig, instanceType: string): { paramet
     if (ami.kind === "id") return { id: ami.id };
     if (ami.perArchitecture && isArmInstanceType(instanceType)) return { parameter: UBUNTU_2404_AMI_PARAMETER.arm64 };
     return { parameter: ami.parameter };
+}
+
+/** How a machine reacts to a new image or bootstrap rendering. */
+export interface MachineChangePolicy {
+    /** Instance inputs kept at their value from creation. */
+    ignoreChanges: string[];
+    /** Instance inputs whose change rebuilds the machine. */
+    replaceOnChanges: string[];
+}
+
+/**
+ * User data is read only at first boot and the AMI only at launch, so a changed rendering (a new
+ * script, a rotated token) or a new image in the SSM parameter must not touch running machines: with
+ * an in-place update AWS would stop and start every one of them at once. They are ignored, except on
+ * the nodes listed in `replaceNodes`, which are rebuilt (new instance first, then the old one drained
+ * and deleted) when either changed. `pulumi up --replace` alone would not do: the engine reuses the
+ * old value of an ignored input, so the rebuilt machine would boot the old rendering.
+ * @param config the aws config
+ * @param nodeName the NodePlan name
+ */
+export function machineChangePolicy(config: AwsConfig, nodeName: string): MachineChangePolicy {
+    const rolled = ["ami", "userDataBase64"];
+    return config.replaceNodes.includes(nodeName) ? { ignoreChanges: [], replaceOnChanges: rolled } : { ignoreChanges: rolled, replaceOnChanges: [] };
 }

@@ -12,12 +12,11 @@
  *   no keys) and the worker role (node + EBS CSI permissions). Block 169.254.169.254 with a network
  *   policy for untrusted namespaces, or set the hop limit to 1 and give the CSI driver its own
  *   credentials.
- * - User data is a Pulumi secret and only read at first boot, so it is in `ignoreChanges`, with
- *   `userDataReplaceOnChange: false`: a changed rendering (rotated token, new script) must not stop
- *   and start, or replace, every machine at once. New nodes get the new rendering; replace existing
- *   ones one at a time (`pulumi up --replace <urn>`), each drained first.
- * - `ami` is in `ignoreChanges` for the same reason: a new Ubuntu image in the SSM parameter applies
- *   to new and replaced nodes, never to all nodes in one `pulumi up`.
+ * - User data is a Pulumi secret and only read at first boot, so it and `ami` are in `ignoreChanges`
+ *   (with `userDataReplaceOnChange: false`): a changed rendering (rotated token, new script) or a new
+ *   Ubuntu image in the SSM parameter must not stop and start, or replace, every machine at once.
+ *   New nodes get the new ones; existing nodes are rolled by listing them, one or a few at a time, in
+ *   `kubeforge:aws.replaceNodes` (see `machineChangePolicy`).
  * - The OS host name is the EC2 private DNS name (`hostnameType: ip-name`), the Kubernetes node name.
  * - Spot nodes use a one-time request, terminated on interruption. A persistent request would keep
  *   the instance through interruptions, but it outlives the instance Pulumi manages: destroying or
@@ -31,7 +30,7 @@ import { getParameterOutput } from "@pulumi/aws/ssm";
 import { encodeUserData, renderCloudInit } from "../../../bootstrap/cloudinit";
 import type { ClusterSpec, NodePlan } from "../../core/types";
 import type { MachineFacts, PlatformContext } from "../../platform";
-import { type AwsConfig, amiSourceFor, instanceTypeFor } from "./config";
+import { type AwsConfig, amiSourceFor, instanceTypeFor, machineChangePolicy } from "./config";
 import { USER_DATA_LIMIT_BYTES } from "./bootstrap";
 import { API_PORT, type AwsEndpoint, attachMaster } from "./endpoint";
 import type { AwsIdentity } from "./identity";
@@ -147,7 +146,7 @@ function createInstance(
         {
             parent: ctx.parent,
             dependsOn: [...deps.network.ready, ...deps.identity.ready],
-            ignoreChanges: ["ami", "userDataBase64"],
+            ...machineChangePolicy(config, node.name),
         },
     );
 }

@@ -2,7 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import aws from "../../../components/platforms/aws/index";
-import { UBUNTU_2404_AMI_PARAMETER, amiSourceFor, isArmInstanceType, parseAwsConfig, partitionOf } from "../../../components/platforms/aws/config";
+import { UBUNTU_2404_AMI_PARAMETER, amiSourceFor, isArmInstanceType, machineChangePolicy, parseAwsConfig, partitionOf } from "../../../components/platforms/aws/config";
 
 import { contains, formatCidr, layoutSubnets, overlaps, parseCidr } from "../../../components/platforms/aws/cidr";
 import { ZONES, makeNodes, makeSpec, rawAws } from "./fixtures";
@@ -29,6 +29,7 @@ describe("parseConfig: good blocks", () => {
         assert.deepEqual(config.instanceTypes, { controlPlane: "m7i.large", worker: "m7i.large" });
         assert.deepEqual(config.ami, { kind: "ssm", parameter: UBUNTU_2404_AMI_PARAMETER.amd64, perArchitecture: true });
         assert.equal(config.workerMetadataHopLimit, 2);
+        assert.deepEqual(config.replaceNodes, []);
         assert.equal(config.keyName, undefined);
         assert.equal(config.ebsKmsKeyArn, undefined);
         assert.deepEqual(aws.failureDomains(config, makeSpec()), ZONES);
@@ -166,6 +167,8 @@ describe("parseConfig: bad blocks name the field under kubeforge:aws", () => {
         assert.deepEqual(fields(rawAws({ ipv6: true })), ["kubeforge:aws.ipv6"]);
         assert.deepEqual(fields(rawAws({ workerMetadataHopLimit: 0 })), ["kubeforge:aws.workerMetadataHopLimit"]);
         assert.deepEqual(fields(rawAws({ workerMetadataHopLimit: 1.5 })), ["kubeforge:aws.workerMetadataHopLimit"]);
+        assert.deepEqual(fields(rawAws({ replaceNodes: "demo-cp-0" })), ["kubeforge:aws.replaceNodes"]);
+        assert.deepEqual(fields(rawAws({ replaceNodes: ["demo-cp-0", "Demo CP"] })), ["kubeforge:aws.replaceNodes[1]"]);
     });
 });
 
@@ -184,6 +187,24 @@ describe("checkNodes", () => {
         assert.ok(config && aws.checkNodes);
         const issues = aws.checkNodes(config, spec, makeNodes(spec));
         assert.deepEqual(issues.map((i) => i.field).sort(), ["kubeforge:failureDomains", "kubeforge:workerPools[0].os"]);
+    });
+});
+
+describe("rolling machines to a new image or rendering", () => {
+    test("running machines keep their image and user data unless listed in replaceNodes", () => {
+        const spec = makeSpec();
+        const { config } = parseAwsConfig(rawAws({ replaceNodes: ["demo-general-1", "demo-general-1"] }), spec);
+        assert.ok(config);
+        assert.deepEqual(config.replaceNodes, ["demo-general-1"]);
+        assert.deepEqual(machineChangePolicy(config, "demo-general-0"), { ignoreChanges: ["ami", "userDataBase64"], replaceOnChanges: [] });
+        assert.deepEqual(machineChangePolicy(config, "demo-general-1"), { ignoreChanges: [], replaceOnChanges: ["ami", "userDataBase64"] });
+        assert.deepEqual(aws.checkNodes!(config, spec, makeNodes(spec)), []);
+    });
+
+    test("a name that is not a node is reported", () => {
+        const spec = makeSpec();
+        const { config } = parseAwsConfig(rawAws({ replaceNodes: ["demo-general-9"] }), spec);
+        assert.deepEqual(aws.checkNodes!(config!, spec, makeNodes(spec)).map((i) => i.field), ["kubeforge:aws.replaceNodes[0]"]);
     });
 });
 
