@@ -409,7 +409,7 @@ function parseTaint(value: unknown, path: string, issues: IssueList): Taint | un
         checkKnownKeys(value, TAINT_KEYS, path, issues);
         parts = { key: value.key, value: value.value, effect: value.effect };
     } else {
-        issues.add(path, "must be a map {key, value, effect} or a string key=value:Effect");
+        issues.add(path, `${JSON.stringify(value)} is not a taint; write a map {key, value, effect} or a string key=value:Effect`);
         return undefined;
     }
     const before = issues.items.length;

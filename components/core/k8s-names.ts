@@ -10,7 +10,7 @@ const QUALIFIED_NAME_PART = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 
 /** Why a DNS label (RFC 1123) is invalid, or undefined when it is valid. */
 export function dnsLabelError(value: string, maxLength = 63): string | undefined {
-    if (value.length === 0) return "must not be empty";
+    if (value.length === 0) return 'is empty; use lower-case letters, digits and "-", e.g. "general"';
     if (value.length > maxLength) return `"${value}" is ${value.length} characters long; at most ${maxLength} are allowed`;
     if (!DNS_LABEL.test(value)) {
         return `"${value}" is not a DNS label; use lower-case letters, digits and "-", starting and ending with a letter or digit`;

@@ -1,5 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import { parseClusterConfig, readRawConfig, type RawConfig } from "../../components/core/config";
 import type { ClusterSpec, ConfigIssue } from "../../components/core/types";
 
@@ -380,5 +381,29 @@ describe("readRawConfig", () => {
             return key === "platform" ? "aws" : undefined;
         }, ["platform", "name"]);
         assert.deepEqual(seen, ["platform", "name", "aws"]);
+    });
+});
+
+describe("robustness", () => {
+    const anyValue = fc.jsonValue({ maxDepth: 3 });
+    const poolLike = fc.dictionary(fc.constantFrom("name", "count", "labels", "taints", "os", "spot", "diskSizeGb", "failureDomains", "kubernetesVersion", "machineType", "x"), anyValue, { maxKeys: 6 });
+
+    test("any JSON anywhere gives issues, never an exception, and a spec exactly when there are none", () => {
+        fc.assert(
+            fc.property(
+                fc.dictionary(fc.constantFrom("name", "platform", "kubernetesVersion", "controlPlane", "failureDomains", "network", "cni", "access", "secretsEncryption", "tags", "aws", "other"), anyValue, { maxKeys: 6 }),
+                fc.option(fc.array(poolLike, { maxLength: 3 }), { nil: undefined }),
+                (overrides, pools) => {
+                    const raw = { ...base(), ...overrides, ...(pools ? { workerPools: pools } : {}) };
+                    const result = parseClusterConfig(raw);
+                    assert.equal(result.spec === undefined, result.issues.length > 0);
+                    for (const issue of result.issues) {
+                        assert.match(issue.field, /^kubeforge:/);
+                        assert.match(issue.message, /; /, `${issue.field}: ${issue.message}`);
+                    }
+                },
+            ),
+            { numRuns: 300 },
+        );
     });
 });
