@@ -43,9 +43,43 @@ already_done() {
     kubelet_active
 }
 
+# Static pods kubeadm writes; any other manifest (e.g. kube-vip on bare metal) belongs to the platform.
+kubeadm_manifests=(kube-apiserver.yaml kube-controller-manager.yaml kube-scheduler.yaml etcd.yaml)
+
 leftovers() {
+    local m
     [[ -f "$kubelet_conf" || -d "${root}/var/lib/etcd/member" ]] && return 0
-    compgen -G "${manifests}/*.yaml" >/dev/null
+    for m in "${kubeadm_manifests[@]}"; do
+        [[ -f "${manifests}/${m}" ]] && return 0
+    done
+    return 1
+}
+
+foreign_manifests() {
+    local f
+    for f in "${manifests}"/*.yaml; do
+        [[ -f "$f" ]] || continue
+        [[ " ${kubeadm_manifests[*]} " == *" $(basename "$f") "* ]] || printf '%s\n' "$f"
+    done
+}
+
+# kubeadm reset empties /etc/kubernetes/manifests; the platform's static pods are put back after it.
+reset_node() {
+    local stash="${KUBEFORGE_STATE_DIR}/static-pods" f
+    rm -rf "$stash"
+    mkdir -p "$stash"
+    while read -r f; do
+        [[ -n "$f" ]] && cp -p "$f" "$stash/"
+    done < <(foreign_manifests)
+    kubeadm reset --force >"${log_dir}/kubeadm-reset.log" 2>&1 || {
+        log "kubeadm reset failed; see ${log_dir}/kubeadm-reset.log"
+        return 1
+    }
+    mkdir -p "$manifests"
+    for f in "$stash"/*.yaml; do
+        [[ -f "$f" ]] && cp -p "$f" "${manifests}/"
+    done
+    return 0
 }
 
 # fact WHAT COMMAND PATTERN: runs a platform-provided shell command (metadata services can be slow to
@@ -108,7 +142,9 @@ run_kubeadm() {
     render_config "${templates}/${action}.yaml" "$config"
     log "running kubeadm ${action} as ${node_name}"
     local extra=()
-    [[ "$action" == init ]] && extra=(--skip-token-print)
+    [[ "$action" == init ]] && extra+=(--skip-token-print)
+    # kubeadm wants an empty manifests directory; the platform's own static pods are expected there.
+    [[ -n "$(foreign_manifests)" ]] && extra+=(--ignore-preflight-errors=DirAvailable--etc-kubernetes-manifests)
     if kubeadm "$action" --config "$config" "${extra[@]}" >"$output" 2>&1; then
         return 0
     fi
@@ -124,7 +160,7 @@ fi
 rm -f "$marker"
 if leftovers; then
     log "cleaning up an unfinished earlier kubeadm run"
-    kubeadm reset --force >"${log_dir}/kubeadm-reset.log" 2>&1 || die "kubeadm reset failed; see ${log_dir}/kubeadm-reset.log"
+    reset_node || die "could not clean up; fix the cause and run again"
 fi
 
 node_name="$KUBEFORGE_NODE"
@@ -164,7 +200,7 @@ while :; do
             log "kubeadm ${action} succeeded"
             exit 0
         fi
-        kubeadm reset --force >"${log_dir}/kubeadm-reset.log" 2>&1 || log "kubeadm reset failed; retrying anyway"
+        reset_node || log "retrying anyway"
     fi
     if ((SECONDS >= deadline)); then
         die "gave up after ${timeout}s; run $(dirname "${BASH_SOURCE[0]}")/bootstrap.sh ${mode} again once the cause is fixed"

@@ -168,6 +168,19 @@ describe("kubeadm step in a sandbox (real bash, stubbed kubeadm/systemctl/curl)"
         assert.ok(existsSync(join(s.root, "etc/kubernetes/pki/sa.key")), "PKI placed again after the reset");
     });
 
+    test("a platform static pod (kube-vip) is neither mistaken for leftovers nor lost in a reset", () => {
+        const s = box("init");
+        const vip = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: kube-vip\n";
+        s.write("/etc/kubernetes/manifests/kube-vip.yaml", vip);
+        writeFileSync(join(s.stub, "fail-init"), "1");
+        const r = s.run("kubeadm.sh", "init");
+        assert.equal(r.code, 0, r.stderr);
+        const calls = s.calls("kubeadm");
+        assert.deepEqual(calls.map((c) => c.split(" ")[0]), ["init", "reset", "init"]);
+        assert.match(calls[0], /--ignore-preflight-errors=DirAvailable--etc-kubernetes-manifests/);
+        assert.equal(s.read("etc/kubernetes/manifests/kube-vip.yaml"), vip);
+    });
+
     test("bootstrapped node with a stopped kubelet: restarts it, no kubeadm", () => {
         const s = box("worker");
         s.endpoint("200");
