@@ -4,7 +4,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { listPlatforms, loadPlatform, PLATFORMS_DIR, resolveFromConfig } from "../../components/core/registry";
-import { ConfigError, type ConfigIssue } from "../../components/core/types";
+import { ConfigError } from "../../components/core/types";
+import { configIssues } from "./config-error";
 
 let dir = "";
 
@@ -38,16 +39,6 @@ before(() => {
 });
 
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-function configIssues(run: () => unknown): ConfigIssue[] {
-    try {
-        run();
-    } catch (error) {
-        assert.ok(error instanceof ConfigError, String(error));
-        return error.issues;
-    }
-    assert.fail("expected a ConfigError");
-}
 
 describe("platform registry", () => {
     test("lists folders that hold an index and have a DNS-label name", () => {

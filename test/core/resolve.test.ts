@@ -2,7 +2,8 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { resolveCluster } from "../../components/core/resolve";
 import { masterPlan, placeNodes } from "../../components/core/placement";
-import { ConfigError, type ClusterSpec, type ConfigIssue, type NodePlan } from "../../components/core/types";
+import { ConfigError, type ClusterSpec, type NodePlan } from "../../components/core/types";
+import { configIssues } from "./config-error";
 import type { Platform } from "../../components/platform";
 import type { RawConfig } from "../../components/core/config";
 
@@ -38,16 +39,6 @@ function base(extra: RawConfig = {}): RawConfig {
     return { name: "demo", platform: "fake", access: { apiAllowedCidrs: ["203.0.113.7/32"] }, ...extra };
 }
 
-function issuesOf(run: () => unknown): ConfigIssue[] {
-    try {
-        run();
-    } catch (error) {
-        assert.ok(error instanceof ConfigError, String(error));
-        return error.issues;
-    }
-    assert.fail("expected a ConfigError");
-}
-
 describe("resolveCluster", () => {
     test("defaults the failure domains to the platform's and places the nodes", () => {
         const resolved = resolveCluster(base({ workerPools: [{ name: "w", count: 4 }] }), fakePlatform());
@@ -64,21 +55,21 @@ describe("resolveCluster", () => {
     test("configured domains keep their order and must be offered", () => {
         const resolved = resolveCluster(base({ failureDomains: ["z3", "z1", "z2"] }), fakePlatform());
         assert.deepEqual(resolved.nodes.map((n) => n.failureDomain), ["z3", "z1", "z2"]);
-        const issues = issuesOf(() => resolveCluster(base({ failureDomains: ["z1", "z2", "z9"] }), fakePlatform()));
+        const issues = configIssues(() => resolveCluster(base({ failureDomains: ["z1", "z2", "z9"] }), fakePlatform()));
         assert.deepEqual(issues.map((i) => i.field), ["kubeforge:failureDomains[2]"]);
         assert.match(issues[0].message, /"z9" is not one of the failure domains of the fake platform \(z1, z2, z3\)/);
     });
 
     test("pool domains are checked against the platform when the cluster's are defaulted", () => {
-        const issues = issuesOf(() => resolveCluster(base({ workerPools: [{ name: "w", count: 1, failureDomains: ["z4"] }] }), fakePlatform()));
+        const issues = configIssues(() => resolveCluster(base({ workerPools: [{ name: "w", count: 1, failureDomains: ["z4"] }] }), fakePlatform()));
         assert.deepEqual(issues.map((i) => i.field), ["kubeforge:workerPools[0].failureDomains[0]"]);
     });
 
     test("spread: required needs min(masters, 3) domains; preferred does not", () => {
-        const issues = issuesOf(() => resolveCluster(base({ fake: { zones: ["z1", "z2"] } }), fakePlatform()));
+        const issues = configIssues(() => resolveCluster(base({ fake: { zones: ["z1", "z2"] } }), fakePlatform()));
         assert.deepEqual(issues.map((i) => i.field), ["kubeforge:failureDomains"]);
         assert.match(issues[0].message, /3 masters .* need at least 3 failure domains, but only 2 .*spread to preferred/);
-        const five = issuesOf(() => resolveCluster(base({ controlPlane: { count: 5 }, failureDomains: ["z1", "z2"] }), fakePlatform()));
+        const five = configIssues(() => resolveCluster(base({ controlPlane: { count: 5 }, failureDomains: ["z1", "z2"] }), fakePlatform()));
         assert.match(five[0].message, /5 masters .* at least 3/);
         const preferred = resolveCluster(base({ controlPlane: { spread: "preferred" }, fake: { zones: ["z1", "z2"] } }), fakePlatform());
         assert.deepEqual(preferred.nodes.map((n) => n.failureDomain), ["z1", "z2", "z1"]);
@@ -87,37 +78,37 @@ describe("resolveCluster", () => {
     });
 
     test("a platform offering no domain is an error", () => {
-        const issues = issuesOf(() => resolveCluster(base({ fake: { zones: [] } }), fakePlatform()));
+        const issues = configIssues(() => resolveCluster(base({ fake: { zones: [] } }), fakePlatform()));
         assert.deepEqual(issues.map((i) => i.field), ["kubeforge:fake"]);
     });
 
     test("core and platform issues are reported together", () => {
         const seen: ClusterSpec[] = [];
-        const issues = issuesOf(() => resolveCluster(base({ controlPlane: { count: 2 }, fake: { zones: "z1" } }), fakePlatform({ seen })));
+        const issues = configIssues(() => resolveCluster(base({ controlPlane: { count: 2 }, fake: { zones: "z1" } }), fakePlatform({ seen })));
         assert.deepEqual(issues.map((i) => i.field), ["kubeforge:controlPlane.count", "kubeforge:fake.zones"]);
         assert.equal(seen.length, 1, "the platform saw a draft spec");
     });
 
     test("a platform that throws on a draft does not hide the core's issues", () => {
-        const issues = issuesOf(() => resolveCluster(base({ name: "Bad" }), fakePlatform({ throwOnDraft: true })));
+        const issues = configIssues(() => resolveCluster(base({ name: "Bad" }), fakePlatform({ throwOnDraft: true })));
         assert.deepEqual(issues.map((i) => i.field), ["kubeforge:name"]);
         assert.throws(() => resolveCluster(base(), fakePlatform({ throwOnDraft: true })), /cannot read a draft/, "on a valid spec a platform bug surfaces");
     });
 
     test("the config must name the platform being used", () => {
-        const issues = issuesOf(() => resolveCluster(base({ platform: "aws" }), fakePlatform()));
+        const issues = configIssues(() => resolveCluster(base({ platform: "aws" }), fakePlatform()));
         assert.ok(issues.some((i) => i.field === "kubeforge:platform" && /"fake" platform was loaded/.test(i.message)));
     });
 
     test("other platforms' blocks are accepted when their names are given", () => {
         assert.ok(resolveCluster(base({ aws: { region: "x" } }), fakePlatform(), { platformNames: ["aws", "fake"] }));
-        const issues = issuesOf(() => resolveCluster(base({ aws: { region: "x" } }), fakePlatform()));
+        const issues = configIssues(() => resolveCluster(base({ aws: { region: "x" } }), fakePlatform()));
         assert.deepEqual(issues.map((i) => i.field), ["kubeforge:aws"]);
     });
 
     test("a platform's own placement is used and its masters must still spread evenly", () => {
         const stacked = (_: FakeConfig, spec: ClusterSpec): NodePlan[] => [0, 1, 2].map((i) => masterPlan(spec, i, "z1"));
-        const issues = issuesOf(() => resolveCluster(base(), fakePlatform({ placeNodes: stacked })));
+        const issues = configIssues(() => resolveCluster(base(), fakePlatform({ placeNodes: stacked })));
         assert.deepEqual(issues.map((i) => i.field), ["kubeforge:controlPlane.spread"]);
         assert.match(issues[0].message, /not an even spread over z1, z2, z3/);
         const ok = resolveCluster(base({ controlPlane: { spread: "preferred" } }), fakePlatform({ placeNodes: stacked }));
@@ -126,7 +117,7 @@ describe("resolveCluster", () => {
 
     test("the platform's node checks run on the placed nodes", () => {
         let checked: NodePlan[] = [];
-        const issues = issuesOf(() =>
+        const issues = configIssues(() =>
             resolveCluster(
                 base(),
                 fakePlatform({
