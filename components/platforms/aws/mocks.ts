@@ -83,6 +83,8 @@ const outputs: Record<string, OutputMock> = {
     "aws:ec2/instance:Instance": (inputs, name) => {
         const ip = mockPrivateIp(name);
         const instanceId = hexId("i", name);
+        // The engine assigns physical ids itself (`<name>-id`); the EC2-shaped id is in the ARN and
+        // the `id` field for whoever reads raw state.
         return {
             id: instanceId,
             arn: arn("ec2", inputs, `instance/${instanceId}`),
