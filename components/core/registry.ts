@@ -8,8 +8,7 @@ import type { Platform } from "../platform";
 import { fieldName } from "./fields";
 import { resolveCluster, type ResolvedCluster } from "./resolve";
 import { ConfigError, type ConfigIssue } from "./types";
-import type { RawConfig } from "./config";
-import { draftClusterSpec } from "./config";
+import { draftClusterSpec, type RawConfig } from "./config";
 
 /** Where the platform folders live. */
 export const PLATFORMS_DIR = path.resolve(__dirname, "..", "platforms");
