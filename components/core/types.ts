@@ -110,8 +110,9 @@ export interface ClusterSpec {
     /** Worker pools, in the order the user wrote them. */
     workerPools: WorkerPoolSpec[];
     /**
-     * Failure domains (zones, racks, rooms) to spread over, in order. Placement uses this order, so
-     * appending a domain never moves a node that exists; removing or reordering one does.
+     * Failure domains (zones, racks, rooms) to spread over, in order. Placement is round-robin by
+     * ordinal over this list, so any change to it can move nodes: removing or reordering a domain, and
+     * also appending one (every node whose ordinal is at least the old domain count changes domain).
      */
     failureDomains: string[];
     /** Address ranges. */
