@@ -128,9 +128,27 @@ function tagsOf(r: PlanResource): Record<string, string> {
     return (r.inputs.tags ?? {}) as Record<string, string>;
 }
 
+/** Resource options as the engine receives them (the plan records inputs only), by resource name. */
+const options = new Map<string, { ignoreChanges: string[]; replaceOnChanges: string[] }>();
+
+function recordOptions(): void {
+    interface Req {
+        getName(): string;
+        getIgnorechangesList(): string[];
+        getReplaceonchangesList(): string[];
+    }
+    const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: Req, callback: unknown): void };
+    const inner = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: Req, callback: unknown) => {
+        options.set(req.getName(), { ignoreChanges: req.getIgnorechangesList(), replaceOnChanges: req.getReplaceonchangesList() });
+        inner(req, callback);
+    };
+}
+
 before(async () => {
     await engine.install("kubeforge", "test");
-    demo = build("demo", makeSpec(), rawAws());
+    recordOptions();
+    demo = build("demo", makeSpec(), rawAws({ replaceNodes: ["demo-general-2"] }));
     open = build(
         "open",
         makeSpec({ name: "open", access: { apiAllowedCidrs: ["0.0.0.0/0"], sshAllowedCidrs: ["0.0.0.0/0"], sshPublicKeys: [] } }),
@@ -282,6 +300,16 @@ describe("machines", () => {
             assert.match(text, /^#cloud-config\n/);
             assert.ok(text.includes(node.name));
         }
+    });
+
+    test("running machines ignore new images and renderings; listed ones are rebuilt by them", () => {
+        for (const node of demo.nodes) {
+            const got = options.get(`demo-${node.name}`);
+            assert.ok(got, node.name);
+            if (node.name === "demo-general-2") assert.deepEqual(got, { ignoreChanges: [], replaceOnChanges: ["ami", "userDataBase64"] });
+            else assert.deepEqual(got, { ignoreChanges: ["ami", "userDataBase64"], replaceOnChanges: [] });
+        }
+        assert.equal(byName(T.instance, "demo-demo-cp-0").inputs.userDataReplaceOnChange, false);
     });
 
     test("instances, instance types and host names", () => {
