@@ -315,7 +315,7 @@ function parseVpc(
             ok = false;
         }
         for (const [name, text] of [["podCidr", spec.network.podCidr], ["serviceCidr", spec.network.serviceCidr]] as const) {
-            const other = parseCidr(text);
+            const other = typeof text === "string" ? parseCidr(text) : undefined;
             if (other && overlaps(cidr, other)) {
                 issue("vpc.cidr", `overlaps kubeforge:network.${name} (${text}); pick disjoint ranges so pod and service traffic is not routed into the VPC`);
                 ok = false;
@@ -336,8 +336,8 @@ function parseVpc(
     return ok && cidr ? { kind: "new", cidr: formatCidr(cidr), natGateways } : undefined;
 }
 
-function normalise(text: string): string | undefined {
-    const c = parseCidr(text);
+function normalise(text: unknown): string | undefined {
+    const c = typeof text === "string" ? parseCidr(text) : undefined;
     return c ? formatCidr(c) : undefined;
 }
 

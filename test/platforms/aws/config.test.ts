@@ -98,6 +98,33 @@ describe("parseConfig: good blocks", () => {
 });
 
 describe("parseConfig: bad blocks name the field under kubeforge:aws", () => {
+    test("any value yields a config or issues under kubeforge:aws, never an exception", () => {
+        const near = fc.record(
+            {
+                region: fc.oneof(fc.constant("us-east-1"), fc.anything()),
+                availabilityZones: fc.oneof(fc.constant(ZONES), fc.array(fc.oneof(fc.constantFrom(...ZONES), fc.anything()))),
+                vpc: fc.oneof(fc.constant({ cidr: "10.0.0.0/16" }), fc.dictionary(fc.constantFrom("cidr", "existingVpcId", "subnetIds", "egressCidrs", "natGateways"), fc.anything())),
+                instanceTypes: fc.anything(),
+                ami: fc.anything(),
+                keyName: fc.anything(),
+                ebsKmsKeyArn: fc.anything(),
+                ipv6: fc.anything(),
+                workerMetadataHopLimit: fc.anything(),
+                replaceNodes: fc.anything(),
+            },
+            { requiredKeys: [] },
+        );
+        fc.assert(
+            fc.property(fc.oneof(fc.anything(), near), (raw) => {
+                const result = parseAwsConfig(raw, makeSpec());
+                assert.ok(result.config !== undefined || result.issues.length > 0);
+                assert.ok(result.config === undefined || result.issues.length === 0);
+                for (const issue of result.issues) assert.match(issue.field, /^kubeforge:aws(\.|\[|$)/);
+            }),
+            { numRuns: 500 },
+        );
+    });
+
     test("not an object", () => {
         assert.deepEqual(fields(undefined), ["kubeforge:aws"]);
         assert.deepEqual(fields("us-east-1"), ["kubeforge:aws"]);
