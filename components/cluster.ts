@@ -39,6 +39,14 @@ export interface ClusterArgs {
     readinessTimeoutSeconds?: number;
 }
 
+/** Groups one platform's resources: type `kubeforge:<platform>:Infrastructure`. */
+class PlatformInfrastructure extends pulumi.ComponentResource {
+    constructor(platformName: string, name: string, opts: pulumi.ComponentResourceOptions) {
+        super(`kubeforge:${platformName}:Infrastructure`, name, {}, opts);
+        this.registerOutputs({});
+    }
+}
+
 /** One node as the stack output shows it. */
 export interface NodeSummary {
     name: string;
@@ -70,12 +78,15 @@ export class Cluster extends pulumi.ComponentResource {
         const pki = new ClusterPki(`${name}-pki`, { clusterName: spec.name }, { parent: this });
         const facts = platform.bootstrapFacts(platformConfig, spec);
 
+        // The platform's resources hang under one component named after it, so the tree (and
+        // `pulumi stack --show-urns`) separates infrastructure from the core's resources.
+        const infrastructure = new PlatformInfrastructure(platform.name, `${name}-${platform.name}`, { parent: this });
         const ctx: PlatformContext<unknown> = {
             spec,
             config: platformConfig,
             nodes,
             pki,
-            parent: this,
+            parent: infrastructure,
             renderBootstrap: (node, endpoint) => renderBootstrapOutput(spec, node, endpoint, pki, facts),
         };
         const built = platform.create(name, ctx);
@@ -107,6 +118,9 @@ export class Cluster extends pulumi.ComponentResource {
         );
         this.apiServerVersion = readiness.serverVersion;
 
+        // Masters' records form a chain: Pulumi deletes dependents first, so removing several masters
+        // removes them (and their etcd members) one at a time, highest ordinal first, never two at once.
+        let previousMaster: NodeLifecycle | undefined;
         for (const machine of built.machines) {
             const node = machine.node;
             const record: NodeRecord = {
@@ -122,7 +136,8 @@ export class Cluster extends pulumi.ComponentResource {
                 labels: node.labels,
                 spot: node.spot,
             };
-            new NodeLifecycle(
+            const master = node.role === "control-plane";
+            const lifecycle = new NodeLifecycle(
                 node.name,
                 {
                     ...record,
@@ -130,8 +145,9 @@ export class Cluster extends pulumi.ComponentResource {
                     drainTimeoutSeconds: args.drainTimeoutSeconds ?? 600,
                     skipDrain: machine.handlesRemoval === true,
                 },
-                { parent: this, dependsOn: machine.dependsOn },
+                { parent: this, dependsOn: master && previousMaster ? [...machine.dependsOn, previousMaster] : machine.dependsOn },
             );
+            if (master) previousMaster = lifecycle;
         }
 
         this.kubeconfig = pulumi.secret(

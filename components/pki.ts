@@ -79,7 +79,7 @@ export class ClusterPki extends pulumi.ComponentResource implements ClusterPkiOu
                     isCaCertificate: true,
                     validityPeriodHours: caHours,
                     allowedUses: CA_USES,
-                    subject: { commonName, organizations: [args.clusterName] },
+                    subject: { commonName, organization: args.clusterName },
                 },
                 parent,
             );
@@ -122,7 +122,7 @@ export class ClusterPki extends pulumi.ComponentResource implements ClusterPkiOu
             `${name}-admin`,
             {
                 privateKeyPem: adminKey.privateKeyPem,
-                subject: { commonName: "kubeforge-admin", organizations: ["kubeadm:cluster-admins"] },
+                subject: { commonName: "kubeforge-admin", organization: "kubeadm:cluster-admins" },
             },
             parent,
         );

@@ -5,8 +5,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { readRawConfig } from "../components/core/config";
-import { resolveCluster } from "../components/core/resolve";
-import { loadPlatform } from "../components/core/registry";
+import { resolveFromConfig } from "../components/core/registry";
 import { ConfigError, type ClusterSpec, type NodePlan } from "../components/core/types";
 import type { Platform } from "../components/platform";
 import { Cluster } from "../components/cluster";
@@ -34,9 +33,9 @@ export function resolveStack(allConfig: Record<string, string>): ResolvedStack {
     }
     const { raw, issues } = readRawConfig(own);
     if (issues.length > 0) throw new ConfigError(issues);
-    const platform = loadPlatform(raw.platform);
-    const resolved = resolveCluster(raw, platform);
-    return { ...resolved, platform };
+    // Loads the platform named by `kubeforge:platform` and validates the core keys and its block
+    // together, so an unknown platform is reported alongside every other problem.
+    return resolveFromConfig(raw);
 }
 
 /** What the stack exports. */

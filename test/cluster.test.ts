@@ -17,6 +17,13 @@ let spec: ClusterSpec;
 let nodes: NodePlan[];
 let outputs: { kubeconfig: pulumi.Output<string>; endpoint: pulumi.Output<string>; apiServerVersion: pulumi.Output<string> };
 
+/** A machine of the fake cloud: a plain custom resource the mocks answer. */
+class FakeMachine extends pulumi.CustomResource {
+    constructor(name: string, props: pulumi.Inputs, opts: pulumi.CustomResourceOptions) {
+        super("fake:index:Machine", name, props, opts);
+    }
+}
+
 function fakePlatform(): Platform<{ zones: string[] }> {
     return {
         name: "fake",
@@ -24,20 +31,19 @@ function fakePlatform(): Platform<{ zones: string[] }> {
         parseConfig: () => ({ config: { zones: ["z1", "z2", "z3"] }, issues: [] }),
         failureDomains: (config) => config.zones,
         bootstrapFacts: () => ({ cloudProvider: "external", userDataLimitBytes: 16384 }),
-        create(name: string, ctx: PlatformContext<{ zones: string[] }>) {
+        create(_name: string, ctx: PlatformContext<{ zones: string[] }>) {
             const machines: MachineFacts[] = ctx.nodes.map((node) => {
                 // A stand-in machine whose input is the node's rendered bootstrap, as a VM's user data is.
                 const bootstrap = ctx.renderBootstrap(node, { host: "api.example.test", port: 6443 });
                 bootstrap.apply((b) => rendered.set(node.name, b));
-                const machine = new pulumi.CustomResource(
-                    "fake:index:Machine",
+                const machine = new FakeMachine(
                     node.name,
                     { userData: bootstrap.apply((b) => JSON.stringify(b.files.map((f) => f.path))) },
                     { parent: ctx.parent },
                 );
                 return {
                     node,
-                    machineId: machine.id.apply((id) => String(id)),
+                    machineId: machine.id.apply((id: string) => String(id)),
                     privateIp: pulumi.output("10.0.0.1"),
                     dependsOn: [machine],
                 };
@@ -54,8 +60,8 @@ function fakePlatform(): Platform<{ zones: string[] }> {
 
 before(async () => {
     await engine.install("kubeforge", "cluster-test");
-    const { parseClusterConfig } = await import("../components/core/config");
-    const { placeNodes } = await import("../components/core/placement");
+    const { parseClusterConfig } = await import("../components/core/config.js");
+    const { placeNodes } = await import("../components/core/placement.js");
     const parsed = parseClusterConfig({
         name: "demo",
         platform: "fake",
@@ -67,7 +73,7 @@ before(async () => {
     assert.deepEqual(parsed.issues, []);
     spec = parsed.spec as ClusterSpec;
     nodes = placeNodes(spec);
-    const { Cluster } = await import("../components/cluster");
+    const { Cluster } = await import("../components/cluster.js");
     const platform = fakePlatform() as Platform<unknown>;
     const cluster = new Cluster("demo", { spec, nodes, platform, platformConfig: { zones: ["z1", "z2", "z3"] } });
     outputs = cluster;
@@ -152,4 +158,17 @@ describe("Cluster", () => {
         assert.equal(await outputValue(outputs.endpoint), "https://api.example.test:6443");
         assert.equal(await outputValue(outputs.apiServerVersion), `v${spec.kubernetesVersion}`);
     });
+});
+
+test("masters' lifecycle records form a chain, so masters are removed one at a time", () => {
+    const masters = nodes.filter((n) => n.role === "control-plane");
+    for (let i = 1; i < masters.length; i++) {
+        const record = engine.resources.find((r) => r.type === NODE_LIFECYCLE_TYPE && r.name === masters[i].name);
+        const previous = engine.resources.find((r) => r.type === NODE_LIFECYCLE_TYPE && r.name === masters[i - 1].name);
+        assert.ok(record && previous);
+        assert.ok(record.dependencies.includes(previous.urn), `${masters[i].name} must depend on ${masters[i - 1].name}`);
+    }
+    const workers = engine.resources.filter((r) => r.type === NODE_LIFECYCLE_TYPE && r.inputs.role === "worker");
+    const lifecycleUrns = new Set(engine.resources.filter((r) => r.type === NODE_LIFECYCLE_TYPE).map((r) => r.urn));
+    for (const w of workers) assert.deepEqual(w.dependencies.filter((d) => lifecycleUrns.has(d)), [], "workers drain in parallel");
 });

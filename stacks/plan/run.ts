@@ -106,7 +106,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     pulumi.runtime.setAllConfig(config.values, config.secretKeys);
 
     // Imported only now: modules that register resources must load after the mocks.
-    const program = await import("../program");
+    const program = await import("../program.js");
     const outputs = program.buildCluster(resolved);
     const resolvedOutputs = await resolveOutputs({ ...outputs }, showSecrets);
     await engine.settle();
