@@ -87,15 +87,16 @@ function progress(message: string): void {
     sdk.log.info(`kubeforge ${message}`);
 }
 
-function limiterFor(concurrency: number): Limiter {
-    // One limiter per limit per process, shared by every HostBootstrap the engine runs here; globalThis
+function limiterFor(key: string, concurrency: number): Limiter {
+    // One limiter per key per process, shared by every HostBootstrap the engine runs here; globalThis
     // because each resource's serialized provider is its own copy of this module.
-    const g = globalThis as unknown as { __kubeforgeSshLimiters?: Map<number, Limiter> };
-    const map = (g.__kubeforgeSshLimiters ??= new Map<number, Limiter>());
-    let limiter = map.get(concurrency);
+    const g = globalThis as unknown as { __kubeforgeSshLimiters?: Map<string, Limiter> };
+    const map = (g.__kubeforgeSshLimiters ??= new Map<string, Limiter>());
+    const id = `${key}/${concurrency}`;
+    let limiter = map.get(id);
     if (!limiter) {
         limiter = createLimiter(concurrency);
-        map.set(concurrency, limiter);
+        map.set(id, limiter);
     }
     return limiter;
 }
@@ -111,7 +112,7 @@ function sameJson(a: unknown, b: unknown): boolean {
 
 async function apply(props: HostBootstrapProps): Promise<HostBootstrapOutputs> {
     const options = { ...DEFAULT_STEP_OPTIONS, ...props.options };
-    const result = await limiterFor(props.concurrency || 10).run(() =>
+    const result = await limiterFor("hosts", props.concurrency || 10).run(() =>
         applyBootstrap(props, props.nodeName, props.files, props.command, options, progress, props.secrets ?? []),
     );
     return outputsOf(props, result.hostKeySeen, result.appliedHash);
@@ -150,7 +151,10 @@ export const hostBootstrapProvider: pulumi.dynamic.ResourceProvider<HostBootstra
         const options = { ...DEFAULT_STEP_OPTIONS, ...props.options };
         // A host first trusted on first use is now known: hold it to the key it showed then.
         const access: HostAccess = { ...props, hostKey: props.hostKey || props.hostKeySeen || undefined };
-        await limiterFor(props.concurrency || 10).run(() =>
+        // Masters leave one at a time (etcd membership changes must not overlap, and quorum must hold
+        // between them); the engine would otherwise delete several in parallel.
+        const serial = props.role === "control-plane" ? limiterFor("control-plane-removal", 1) : undefined;
+        const remove = () =>
             removeNode(
                 {
                     access,
@@ -162,8 +166,9 @@ export const hostBootstrapProvider: pulumi.dynamic.ResourceProvider<HostBootstra
                 },
                 options,
                 progress,
-            ),
-        );
+            );
+        const hosts = limiterFor("hosts", props.concurrency || 10);
+        await (serial ? serial.run(() => hosts.run(remove)) : hosts.run(remove));
     },
 };
 

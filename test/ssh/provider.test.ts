@@ -213,6 +213,22 @@ describe("HostBootstrap provider against real sshd", () => {
         assert.equal(lines[5], "m0 kubectl --kubeconfig /etc/kubernetes/admin.conf delete node m1 --ignore-not-found");
     });
 
+    test("masters deleted at the same time leave one after the other", async () => {
+        const [a, b] = await Promise.all([created(props("m0")), created(props("m1"))]);
+        fs.writeFileSync(path.join(root, "members"), "");
+        fs.writeFileSync(log, "");
+        await Promise.all([hostBootstrapProvider.delete!("id", a), hostBootstrapProvider.delete!("id", b)]);
+        const subjects = logLines()
+            .map((l) => / (?:drain|delete node) (m\d)| kubeadm reset/.exec(l))
+            .filter((m): m is RegExpExecArray => m !== null && m[1] !== undefined)
+            .map((m) => m[1]);
+        // drain and delete-node of one master, then of the other: never interleaved.
+        assert.equal(subjects.length, 4, logLines().join("\n"));
+        assert.equal(subjects[0], subjects[1]);
+        assert.equal(subjects[2], subjects[3]);
+        assert.notEqual(subjects[0], subjects[2]);
+    });
+
     test("a host that is down at delete: fails naming it, unless forceRemoveUnreachable", async () => {
         const outs = await created(props("w0"));
         const down: HostBootstrapOutputs = { ...outs, nodeName: "w9", port: await freePort("127.0.0.23") };
