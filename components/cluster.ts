@@ -33,8 +33,6 @@ export interface ClusterArgs {
     platform: Platform<unknown>;
     /** The platform's validated config. */
     platformConfig: unknown;
-    /** Drain timeout per node on scale-down, in seconds (default 600). */
-    drainTimeoutSeconds?: number;
     /** How long to wait for the API after the machines exist, in seconds (default 1800). */
     readinessTimeoutSeconds?: number;
 }
@@ -142,8 +140,9 @@ export class Cluster extends pulumi.ComponentResource {
                 {
                     ...record,
                     ...connection,
-                    drainTimeoutSeconds: args.drainTimeoutSeconds ?? 600,
-                    skipDrain: machine.handlesRemoval === true,
+                    drainTimeoutSeconds: spec.lifecycle.drainTimeoutSeconds,
+                    // A platform that removes nodes itself (bare metal over SSH) drains them there.
+                    skipDrain: machine.handlesRemoval === true || !spec.lifecycle.drainOnDelete,
                 },
                 { parent: this, dependsOn: master && previousMaster ? [...machine.dependsOn, previousMaster] : machine.dependsOn },
             );

@@ -124,6 +124,8 @@ describe("Cluster", () => {
             assert.equal(record.inputs.failureDomain, node.failureDomain);
             assert.ok(record.dependencies.includes(urnOf("fake:index:Machine", node.name)), `${node.name} record does not depend on its machine`);
             assert.ok(isWrappedSecret(record.inputs.clientKey), "client key must stay secret");
+            assert.equal(record.inputs.skipDrain, false, "nodes are drained before deletion by default");
+            assert.equal(record.inputs.drainTimeoutSeconds, spec.lifecycle.drainTimeoutSeconds);
         }
     });
 

@@ -24,6 +24,7 @@ export const CONFIG_KEY_TYPES = {
     access: "object",
     secretsEncryption: "boolean",
     tags: "object",
+    lifecycle: "object",
 } as const satisfies Record<string, "string" | "boolean" | "object" | "array">;
 
 /** Every top-level key the core reads (platform blocks, `kubeforge:<platform>`, come on top). */
@@ -37,6 +38,7 @@ export const DEFAULTS = {
     network: { podCidr: "10.244.0.0/16", serviceCidr: "10.96.0.0/12", nodeCidr: "10.0.0.0/16" },
     cni: "cilium" as CniName,
     secretsEncryption: true,
+    lifecycle: { drainOnDelete: true, drainTimeoutSeconds: 600 },
 } as const;
 
 /** Smallest root disk, GiB (kubelet image GC starts fighting below this with a few images). */
@@ -61,6 +63,9 @@ const POOL_KEYS = ["name", "count", "machineType", "labels", "taints", "os", "sp
 const NETWORK_KEYS = ["podCidr", "serviceCidr", "nodeCidr"];
 const ACCESS_KEYS = ["apiAllowedCidrs", "sshAllowedCidrs", "sshPublicKeys"];
 const TAINT_KEYS = ["key", "value", "effect"];
+const LIFECYCLE_KEYS = ["drainOnDelete", "drainTimeoutSeconds"];
+/** Shortest drain timeout: evictions with a pod's default 30 s grace period need at least this. */
+const MIN_DRAIN_TIMEOUT_SECONDS = 60;
 const SSH_KEY = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+={0,2}( .*)?$/;
 
 /** Options of {@link parseClusterConfig}. */
@@ -115,6 +120,7 @@ export function draftClusterSpec(raw: RawConfig, options: ParseOptions = {}): { 
     const access = parseAccess(raw.access, issues);
     const secretsEncryption = readBoolean(raw.secretsEncryption, "secretsEncryption", issues) ?? DEFAULTS.secretsEncryption;
     const tags = parseTags(raw.tags, issues);
+    const lifecycle = parseLifecycle(raw.lifecycle, issues);
 
     const platformBlocks = new Set([...(options.platformNames ?? []), ...(platform ? [platform] : [])]);
     checkKnownKeys(raw, [...CONFIG_KEYS, ...platformBlocks], "", issues);
@@ -131,6 +137,7 @@ export function draftClusterSpec(raw: RawConfig, options: ParseOptions = {}): { 
         access,
         secretsEncryption,
         tags,
+        lifecycle,
         platform: platform ?? "",
         platformConfig: undefined,
     };
@@ -532,6 +539,17 @@ function parseAccess(value: unknown, issues: IssueList): AccessSpec {
     });
     access.sshPublicKeys = keys.map((k) => k.trim());
     return access;
+}
+
+function parseLifecycle(value: unknown, issues: IssueList): ClusterSpec["lifecycle"] {
+    const lifecycle: ClusterSpec["lifecycle"] = { ...DEFAULTS.lifecycle };
+    const object = readObject(value, "lifecycle", issues);
+    if (!object) return lifecycle;
+    checkKnownKeys(object, LIFECYCLE_KEYS, "lifecycle", issues);
+    lifecycle.drainOnDelete = readBoolean(object.drainOnDelete, "lifecycle.drainOnDelete", issues) ?? lifecycle.drainOnDelete;
+    lifecycle.drainTimeoutSeconds =
+        readInteger(object.drainTimeoutSeconds, "lifecycle.drainTimeoutSeconds", issues, MIN_DRAIN_TIMEOUT_SECONDS) ?? lifecycle.drainTimeoutSeconds;
+    return lifecycle;
 }
 
 function parseTags(value: unknown, issues: IssueList): Record<string, string> {

@@ -97,6 +97,18 @@ export interface AccessSpec {
     sshPublicKeys: string[];
 }
 
+/** Scale-down behaviour. */
+export interface LifecycleSpec {
+    /**
+     * Drain a node (cordon, evict respecting PodDisruptionBudgets) before its machine is deleted.
+     * Set it to false, and `pulumi up`, before `pulumi destroy` of a whole cluster: with every node
+     * leaving at once, evicted pods have nowhere to go and the drains could only time out.
+     */
+    drainOnDelete: boolean;
+    /** How long one node's drain may take before the deletion fails, in seconds. */
+    drainTimeoutSeconds: number;
+}
+
 /** The whole cluster, validated and with every default filled in. */
 export interface ClusterSpec {
     /** Cluster name: a DNS label, at most 32 characters (it prefixes every resource name and tag). */
@@ -125,6 +137,8 @@ export interface ClusterSpec {
     secretsEncryption: boolean;
     /** Extra tags / labels put on every cloud resource that takes them. */
     tags: Record<string, string>;
+    /** What happens to a node that leaves the cluster. */
+    lifecycle: LifecycleSpec;
     /** Name of the platform (the folder under `components/platforms/`). */
     platform: string;
     /**

@@ -83,6 +83,7 @@ export function spec(overrides: Partial<ClusterSpec> = {}): ClusterSpec {
         cni: "cilium",
         access: { apiAllowedCidrs: ["0.0.0.0/0"], sshAllowedCidrs: [], sshPublicKeys: [] },
         secretsEncryption: true,
+        lifecycle: { drainOnDelete: true, drainTimeoutSeconds: 600 },
         tags: {},
         platform: "aws",
         platformConfig: {},

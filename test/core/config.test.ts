@@ -49,6 +49,7 @@ describe("defaults", () => {
             access: { apiAllowedCidrs: ["203.0.113.7/32"], sshAllowedCidrs: [], sshPublicKeys: [] },
             secretsEncryption: true,
             tags: {},
+            lifecycle: { drainOnDelete: true, drainTimeoutSeconds: 600 },
             platform: "aws",
             platformConfig: undefined,
         });
@@ -405,5 +406,19 @@ describe("robustness", () => {
             ),
             { numRuns: 300 },
         );
+    });
+});
+
+describe("kubeforge:lifecycle", () => {
+    test("defaults: drain every leaving node, 600 s each", () => {
+        assert.deepEqual(specOf(base()).lifecycle, { drainOnDelete: true, drainTimeoutSeconds: 600 });
+    });
+    test("drainOnDelete can be switched off (before destroying a whole cluster)", () => {
+        assert.equal(specOf(base({ lifecycle: { drainOnDelete: false } })).lifecycle.drainOnDelete, false);
+    });
+    test("a timeout under a minute, a non-boolean switch and unknown keys are refused", () => {
+        expectIssue(base({ lifecycle: { drainTimeoutSeconds: 10 } }), "kubeforge:lifecycle.drainTimeoutSeconds", /at least 60/);
+        expectIssue(base({ lifecycle: { drainOnDelete: "no" } }), "kubeforge:lifecycle.drainOnDelete", /./);
+        expectIssue(base({ lifecycle: { drainTimeout: 100 } }), "kubeforge:lifecycle.drainTimeout", /./);
     });
 });

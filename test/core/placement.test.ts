@@ -45,6 +45,7 @@ const specArb: fc.Arbitrary<ClusterSpec> = fc
             cni: "calico" as const,
             access: { apiAllowedCidrs: ["203.0.113.7/32"], sshAllowedCidrs: [], sshPublicKeys: [] },
             secretsEncryption: true,
+            lifecycle: { drainOnDelete: true, drainTimeoutSeconds: 600 },
             tags: {},
             platform: "fake",
             platformConfig: undefined,
