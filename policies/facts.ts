@@ -44,7 +44,9 @@ export type TrafficSource =
     | { kind: "cidr"; cidr: string }
     | { kind: "group"; group: string }
     | { kind: "self" }
-    | { kind: "prefix-list"; id: string };
+    | { kind: "prefix-list"; id: string }
+    /** Not known until the update (an address or group id still being created). */
+    | { kind: "unknown" };
 
 /** One inbound allow rule of a firewall. */
 export interface IngressFact {

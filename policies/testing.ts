@@ -6,10 +6,13 @@
  * each resource's inputs, stack policies get `StackValidationArgs` whose resources carry outputs and
  * linked `parent` / `dependencies` / `propertyDependencies`; the enforcement level is the config's,
  * else the policy's, else the pack's; `remediate` reports as `mandatory`; `disabled` skips the policy;
- * `notApplicable()` throws and silences that policy for that resource. Like the Pulumi CLI, config is
+ * `notApplicable()` throws and silences that policy for that resource; props are wrapped in the SDK's
+ * unknown-checking proxy, so a value still unknown (the SDK's sentinel, as in a preview) read by a
+ * policy yields the engine's advisory "can't run ... during preview". Like the Pulumi CLI, config is
  * validated against each policy's `configSchema` and its defaults are filled in before a policy runs.
  */
 import Ajv from "ajv";
+import { UnknownValueError, unknownCheckingProxy } from "./sdk";
 import type {
     EnforcementLevel,
     Policies,
@@ -149,6 +152,11 @@ function isStackPolicy(p: Policy): p is StackValidationPolicy {
     return typeof (p as StackValidationPolicy).validateStack === "function";
 }
 
+/** What the engine reports when a policy reads a value a preview cannot know: advisory, whatever the policy's level. */
+function cannotRunInPreview(policy: string, urn: string | undefined, e: Error): Violation {
+    return { policy, level: "advisory", resource: urn, message: `can't run policy '${policy}' during preview: ${e.message}` };
+}
+
 function wrapError(policy: string, what: string, e: unknown): Error {
     const message = e instanceof Error ? e.message : String(e);
     return new Error(`Error validating ${what} with policy '${policy}': ${message}`, { cause: e });
@@ -191,7 +199,7 @@ export async function runPolicies(resources: PolicyInputResource[], options: Run
             const onlyType = !Array.isArray(validations) ? (validations as { __pulumiType?: string }).__pulumiType : undefined;
             if (onlyType && onlyType !== r.type) continue;
             for (const validation of list) {
-                const props = structuredClone(r.inputs);
+                const props = unknownCheckingProxy(structuredClone(r.inputs)) as Record<string, unknown>;
                 const args: ResourceValidationArgs = {
                     type: r.type,
                     props,
@@ -208,6 +216,10 @@ export async function runPolicies(resources: PolicyInputResource[], options: Run
                     await validation(args, reporter(policy.name, level, r.urn));
                 } catch (e) {
                     if (e instanceof NotApplicableError) continue;
+                    if (e instanceof UnknownValueError) {
+                        violations.push(cannotRunInPreview(policy.name, r.urn, e));
+                        continue;
+                    }
                     throw wrapError(policy.name, `resource ${r.urn}`, e);
                 }
             }
@@ -223,6 +235,10 @@ export async function runPolicies(resources: PolicyInputResource[], options: Run
                 await (policy as StackValidationPolicy).validateStack(args, reporter(policy.name, level, undefined));
             } catch (e) {
                 if (e instanceof NotApplicableError) continue;
+                if (e instanceof UnknownValueError) {
+                    violations.push(cannotRunInPreview(policy.name, undefined, e));
+                    continue;
+                }
                 throw wrapError(policy.name, "the stack", e);
             }
         }
@@ -234,8 +250,9 @@ export async function runPolicies(resources: PolicyInputResource[], options: Run
 function linkResources(resources: PolicyInputResource[]): PolicyResource[] {
     const byUrn = new Map<string, PolicyResource>();
     const built = resources.map((r) => {
-        const props: Record<string, unknown> = structuredClone(r.outputs ?? r.inputs);
-        if (r.id !== undefined && props.id === undefined) props.id = r.id;
+        const raw: Record<string, unknown> = structuredClone(r.outputs ?? r.inputs);
+        if (r.id !== undefined && raw.id === undefined) raw.id = r.id;
+        const props = unknownCheckingProxy(raw) as Record<string, unknown>;
         const resource: PolicyResource = {
             type: r.type,
             props,

@@ -9,7 +9,7 @@ import { LABELS } from "../../components/core/types";
 import { emptyFacts } from "../facts";
 import type { DiskFact, IngressFact, MetadataFact, PlatformAdapter, ResourceFacts, ResourceView, TrafficSource } from "../facts";
 import { normaliseProtocol } from "../net";
-import { asArray, asNumber, asRecord, asString, asStringMap, asStrings, isTrue } from "../props";
+import { asArray, asNumber, asRecord, asString, asStringMap, asStrings, field, isTrue, isUnknown, keysOf } from "../props";
 
 /** Type tokens this adapter reads. */
 export const AWS_TYPES = {
@@ -34,11 +34,21 @@ function groupRoleOf(tags: Record<string, string>): NodeRole | undefined {
     return roleOf(tags) ?? (tags["kubeforge.io/security-group"] === "control-plane" ? "control-plane" : undefined);
 }
 
+/** Tags: the known values, and every key (a key whose value is not known yet is still present). */
+interface Tags {
+    values: Record<string, string>;
+    keys: string[];
+}
+
+function tagsOf(value: unknown): Tags {
+    return { values: asStringMap(value), keys: keysOf(value) };
+}
+
 /** The cluster a resource's tags name: `kubeforge.io/cluster`, else the `kubernetes.io/cluster/<name>` key. */
-function clusterOf(tags: Record<string, string>): string | undefined {
-    const named = tags[LABELS.cluster];
+function clusterOf(tags: Tags): string | undefined {
+    const named = tags.values[LABELS.cluster];
     if (named) return named;
-    const key = Object.keys(tags).find((k) => k.startsWith(CLUSTER_TAG_PREFIX));
+    const key = tags.keys.find((k) => k.startsWith(CLUSTER_TAG_PREFIX));
     return key ? key.slice(CLUSTER_TAG_PREFIX.length) : undefined;
 }
 
@@ -51,9 +61,9 @@ function requiredClusterTags(cluster: string | undefined, withRole: boolean): st
 function metadataFrom(options: Record<string, unknown> | undefined, role: NodeRole | undefined): MetadataFact {
     // AWS defaults: endpoint enabled, tokens optional (unless the AMI says otherwise), hop limit 1.
     return {
-        endpointDisabled: asString(options?.httpEndpoint) === "disabled",
-        tokensRequired: asString(options?.httpTokens) === "required",
-        hopLimit: asNumber(options?.httpPutResponseHopLimit),
+        endpointDisabled: asString(field(options, "httpEndpoint")) === "disabled",
+        tokensRequired: asString(field(options, "httpTokens")) === "required",
+        hopLimit: asNumber(field(options, "httpPutResponseHopLimit")),
         role,
     };
 }
@@ -67,87 +77,107 @@ function portsOf(protocol: string, from: unknown, to: unknown): { fromPort: numb
     return { fromPort: f, toPort: t === undefined || t < 0 ? f : t };
 }
 
-function cidrSources(v4: unknown, v6: unknown): TrafficSource[] {
-    return [...asStrings(v4), ...asStrings(v6)].map((cidr) => ({ kind: "cidr" as const, cidr }));
+/** Sources from a list (or a single value) of ids or CIDRs; values not known yet become `unknown` sources. */
+function sourcesFrom(value: unknown, make: (v: string) => TrafficSource): TrafficSource[] {
+    if (value === undefined || value === null) return [];
+    const values = isUnknown(value) ? [value] : Array.isArray(value) ? asArray(value) : [value];
+    return values.flatMap((v): TrafficSource[] => (isUnknown(v) ? [{ kind: "unknown" }] : typeof v === "string" ? [make(v)] : []));
+}
+
+const cidr = (c: string): TrafficSource => ({ kind: "cidr", cidr: c });
+const prefixList = (id: string): TrafficSource => ({ kind: "prefix-list", id });
+
+/** A referenced group: `self` when it is the rule's own group, `unknown` while its id is not known. */
+function referencedGroup(ref: unknown, group: string | undefined): TrafficSource[] {
+    if (isUnknown(ref)) return [{ kind: "unknown" }];
+    const id = asString(ref);
+    if (!id) return [];
+    return [id === group ? { kind: "self" } : { kind: "group", group: id }];
 }
 
 /** Inline `ingress[]` of a SecurityGroup (older style, still accepted by the provider). */
 function inlineIngress(props: Record<string, unknown>): IngressFact[] {
-    const group = asString(props.id);
-    return asArray(props.ingress).flatMap((raw) => {
+    const group = asString(field(props, "id"));
+    return asArray(field(props, "ingress")).flatMap((raw) => {
         const r = asRecord(raw);
         if (!r) return [];
-        const protocol = normaliseProtocol(asString(r.protocol) ?? asNumber(r.protocol));
+        const protocol = normaliseProtocol(asString(field(r, "protocol")) ?? asNumber(field(r, "protocol")));
         const sources: TrafficSource[] = [
-            ...cidrSources(r.cidrBlocks, r.ipv6CidrBlocks),
-            ...asStrings(r.securityGroups).map((g) => ({ kind: "group" as const, group: g })),
-            ...asStrings(r.prefixListIds).map((id) => ({ kind: "prefix-list" as const, id })),
-            ...(isTrue(r.self) ? [{ kind: "self" as const }] : []),
+            ...sourcesFrom(field(r, "cidrBlocks"), cidr),
+            ...sourcesFrom(field(r, "ipv6CidrBlocks"), cidr),
+            ...sourcesFrom(field(r, "securityGroups"), (g) => (g === group ? { kind: "self" } : { kind: "group", group: g })),
+            ...sourcesFrom(field(r, "prefixListIds"), prefixList),
+            ...(isTrue(field(r, "self")) ? [{ kind: "self" as const }] : []),
         ];
-        return [{ protocol, ...portsOf(protocol, r.fromPort, r.toPort), sources, group }];
+        return [{ protocol, ...portsOf(protocol, field(r, "fromPort"), field(r, "toPort")), sources, group }];
     });
 }
 
 /** `aws.vpc.SecurityGroupIngressRule`: one source per rule. */
 function vpcIngressRule(props: Record<string, unknown>): IngressFact[] {
-    const protocol = normaliseProtocol(asString(props.ipProtocol) ?? asNumber(props.ipProtocol));
-    const sources: TrafficSource[] = [...cidrSources(props.cidrIpv4 ? [props.cidrIpv4] : [], props.cidrIpv6 ? [props.cidrIpv6] : [])];
-    const ref = asString(props.referencedSecurityGroupId);
-    const group = asString(props.securityGroupId);
-    if (ref) sources.push(ref === group ? { kind: "self" } : { kind: "group", group: ref });
-    const prefixList = asString(props.prefixListId);
-    if (prefixList) sources.push({ kind: "prefix-list", id: prefixList });
-    return [{ protocol, ...portsOf(protocol, props.fromPort, props.toPort), sources, group }];
+    const protocol = normaliseProtocol(asString(field(props, "ipProtocol")) ?? asNumber(field(props, "ipProtocol")));
+    const group = asString(field(props, "securityGroupId"));
+    const sources: TrafficSource[] = [
+        ...sourcesFrom(field(props, "cidrIpv4"), cidr),
+        ...sourcesFrom(field(props, "cidrIpv6"), cidr),
+        ...referencedGroup(field(props, "referencedSecurityGroupId"), group),
+        ...sourcesFrom(field(props, "prefixListId"), prefixList),
+    ];
+    return [{ protocol, ...portsOf(protocol, field(props, "fromPort"), field(props, "toPort")), sources, group }];
 }
 
 /** `aws.ec2.SecurityGroupRule` of type ingress. */
 function ec2SecurityGroupRule(props: Record<string, unknown>): IngressFact[] {
-    if (asString(props.type) !== "ingress") return [];
-    const protocol = normaliseProtocol(asString(props.protocol) ?? asNumber(props.protocol));
-    const group = asString(props.securityGroupId);
+    if (asString(field(props, "type")) !== "ingress") return [];
+    const protocol = normaliseProtocol(asString(field(props, "protocol")) ?? asNumber(field(props, "protocol")));
+    const group = asString(field(props, "securityGroupId"));
     const sources: TrafficSource[] = [
-        ...cidrSources(props.cidrBlocks, props.ipv6CidrBlocks),
-        ...asStrings(props.prefixListIds).map((id) => ({ kind: "prefix-list" as const, id })),
+        ...sourcesFrom(field(props, "cidrBlocks"), cidr),
+        ...sourcesFrom(field(props, "ipv6CidrBlocks"), cidr),
+        ...sourcesFrom(field(props, "prefixListIds"), prefixList),
+        ...referencedGroup(field(props, "sourceSecurityGroupId"), group),
+        ...(isTrue(field(props, "self")) ? [{ kind: "self" as const }] : []),
     ];
-    const ref = asString(props.sourceSecurityGroupId);
-    if (ref) sources.push(ref === group ? { kind: "self" } : { kind: "group", group: ref });
-    if (isTrue(props.self)) sources.push({ kind: "self" });
-    return [{ protocol, ...portsOf(protocol, props.fromPort, props.toPort), sources, group }];
+    return [{ protocol, ...portsOf(protocol, field(props, "fromPort"), field(props, "toPort")), sources, group }];
 }
 
 function instanceDisks(props: Record<string, unknown>): DiskFact[] {
-    const root = asRecord(props.rootBlockDevice);
-    const disks: DiskFact[] = [{ label: "root disk (rootBlockDevice)", encrypted: isTrue(root?.encrypted) }];
-    for (const raw of asArray(props.ebsBlockDevices)) {
+    const root = asRecord(field(props, "rootBlockDevice"));
+    const disks: DiskFact[] = [{ label: "root disk (rootBlockDevice)", encrypted: isTrue(field(root, "encrypted")) }];
+    for (const raw of asArray(field(props, "ebsBlockDevices"))) {
         const d = asRecord(raw);
-        disks.push({ label: `EBS volume ${asString(d?.deviceName) ?? "(unnamed)"}`, encrypted: isTrue(d?.encrypted) });
+        disks.push({ label: `EBS volume ${asString(field(d, "deviceName")) ?? "(unnamed)"}`, encrypted: isTrue(field(d, "encrypted")) });
     }
     return disks;
 }
 
 function launchTemplateDisks(props: Record<string, unknown>): DiskFact[] {
     // Only explicit mappings are judged: without one the AMI's own snapshot settings apply.
-    return asArray(props.blockDeviceMappings).flatMap((raw) => {
+    return asArray(field(props, "blockDeviceMappings")).flatMap((raw) => {
         const m = asRecord(raw);
-        const ebs = asRecord(m?.ebs);
+        const ebs = asRecord(field(m, "ebs"));
         if (!ebs) return [];
-        return [{ label: `block device ${asString(m?.deviceName) ?? "(unnamed)"}`, encrypted: isTrue(ebs.encrypted) }];
+        return [{ label: `block device ${asString(field(m, "deviceName")) ?? "(unnamed)"}`, encrypted: isTrue(field(ebs, "encrypted")) }];
     });
 }
 
 /** Tags of a launch template and of the instances it tags (tagSpecifications). */
-function launchTemplateTags(props: Record<string, unknown>): Record<string, string> {
-    const tags = { ...asStringMap(props.tags) };
-    for (const raw of asArray(props.tagSpecifications)) {
+function launchTemplateTags(props: Record<string, unknown>): Tags {
+    const tags = tagsOf(field(props, "tags"));
+    for (const raw of asArray(field(props, "tagSpecifications"))) {
         const spec = asRecord(raw);
-        if (spec && (spec.resourceType === undefined || spec.resourceType === "instance")) Object.assign(tags, asStringMap(spec.tags));
+        const type = field(spec, "resourceType");
+        if (!spec || (type !== undefined && type !== "instance")) continue;
+        const more = tagsOf(field(spec, "tags"));
+        tags.values = { ...tags.values, ...more.values };
+        tags.keys = [...new Set([...tags.keys, ...more.keys])];
     }
     return tags;
 }
 
 function launchTemplateGroups(props: Record<string, unknown>): string[] {
-    const groups = [...asStrings(props.vpcSecurityGroupIds), ...asStrings(props.securityGroupNames)];
-    for (const raw of asArray(props.networkInterfaces)) groups.push(...asStrings(asRecord(raw)?.securityGroups));
+    const groups = [...asStrings(field(props, "vpcSecurityGroupIds")), ...asStrings(field(props, "securityGroupNames"))];
+    for (const raw of asArray(field(props, "networkInterfaces"))) groups.push(...asStrings(field(raw, "securityGroups")));
     return groups;
 }
 
@@ -156,32 +186,32 @@ function describeAws(resource: ResourceView): ResourceFacts {
     const props = resource.props;
     switch (resource.type) {
         case AWS_TYPES.instance: {
-            const tags = asStringMap(props.tags);
-            const role = roleOf(tags);
+            const tags = tagsOf(field(props, "tags"));
+            const role = roleOf(tags.values);
             const cluster = clusterOf(tags);
-            facts.machine = { role, cluster, groups: [...asStrings(props.vpcSecurityGroupIds), ...asStrings(props.securityGroups)] };
+            facts.machine = { role, cluster, groups: [...asStrings(field(props, "vpcSecurityGroupIds")), ...asStrings(field(props, "securityGroups"))] };
             facts.disks = instanceDisks(props);
-            facts.metadata = metadataFrom(asRecord(props.metadataOptions), role);
-            facts.tagging = { subject: "instance", cluster, present: Object.keys(tags), required: requiredClusterTags(cluster, true) };
+            facts.metadata = metadataFrom(asRecord(field(props, "metadataOptions")), role);
+            facts.tagging = { subject: "instance", cluster, present: tags.keys, required: requiredClusterTags(cluster, true) };
             break;
         }
         case AWS_TYPES.launchTemplate: {
             const tags = launchTemplateTags(props);
-            const role = roleOf(tags);
+            const role = roleOf(tags.values);
             const cluster = clusterOf(tags);
             facts.machine = { role, cluster, groups: launchTemplateGroups(props) };
             facts.disks = launchTemplateDisks(props);
-            facts.metadata = metadataFrom(asRecord(props.metadataOptions), role);
+            facts.metadata = metadataFrom(asRecord(field(props, "metadataOptions")), role);
             // A template carries no node identity unless it says which cluster it serves.
-            if (cluster) facts.tagging = { subject: "launch template", cluster, present: Object.keys(tags), required: requiredClusterTags(cluster, true) };
+            if (cluster) facts.tagging = { subject: "launch template", cluster, present: tags.keys, required: requiredClusterTags(cluster, true) };
             break;
         }
         case AWS_TYPES.volume:
-            facts.disks = [{ label: "EBS volume", encrypted: isTrue(props.encrypted) }];
+            facts.disks = [{ label: "EBS volume", encrypted: isTrue(field(props, "encrypted")) }];
             break;
         case AWS_TYPES.securityGroup: {
-            const tags = asStringMap(props.tags);
-            facts.firewallGroup = { id: asString(props.id), role: groupRoleOf(tags) };
+            const tags = asStringMap(field(props, "tags"));
+            facts.firewallGroup = { id: asString(field(props, "id")), role: groupRoleOf(tags) };
             facts.ingress = inlineIngress(props);
             break;
         }
@@ -192,10 +222,10 @@ function describeAws(resource: ResourceView): ResourceFacts {
             facts.ingress = ec2SecurityGroupRule(props);
             break;
         case AWS_TYPES.subnet: {
-            const tags = asStringMap(props.tags);
+            const tags = tagsOf(field(props, "tags"));
             const cluster = clusterOf(tags);
             // Only subnets that say they belong to a kubeforge cluster are held to its tagging.
-            if (cluster) facts.tagging = { subject: "subnet", cluster, present: Object.keys(tags), required: requiredClusterTags(cluster, false) };
+            if (cluster) facts.tagging = { subject: "subnet", cluster, present: tags.keys, required: requiredClusterTags(cluster, false) };
             break;
         }
     }

@@ -11,7 +11,7 @@ import type { NodeRole } from "../../components/core/types";
 import { API_READINESS_TYPE, NODE_LIFECYCLE_TYPE } from "../../components/lifecycle/types";
 import { emptyFacts } from "../facts";
 import type { PlatformAdapter, ResourceFacts, ResourceView } from "../facts";
-import { asRecord, asString } from "../props";
+import { asRecord, asString, field } from "../props";
 
 const DYNAMIC_PREFIX = "pulumi-nodejs:dynamic/kubeforge:";
 
@@ -22,12 +22,12 @@ function roleOf(value: unknown): NodeRole | undefined {
 function describeHost(resource: ResourceView): ResourceFacts {
     const facts = emptyFacts("baremetal");
     const props = resource.props;
-    const nested = asRecord(props.node) ?? asRecord(props.record) ?? {};
-    const role = roleOf(props.role) ?? roleOf(nested.role);
-    const platform = asString(props.platform) ?? asString(nested.platform);
+    const nested = asRecord(field(props, "node")) ?? asRecord(field(props, "record")) ?? {};
+    const role = roleOf(field(props, "role")) ?? roleOf(field(nested, "role"));
+    const platform = asString(field(props, "platform")) ?? asString(field(nested, "platform"));
     // Only resources that say they are a node (a role) are hosts; other dynamic steps are not judged.
     if (role && (platform === undefined || platform === "baremetal")) {
-        facts.machine = { role, cluster: asString(props.cluster) ?? asString(nested.cluster), groups: [] };
+        facts.machine = { role, cluster: asString(field(props, "cluster")) ?? asString(field(nested, "cluster")), groups: [] };
     }
     return facts;
 }

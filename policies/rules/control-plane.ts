@@ -28,7 +28,7 @@ export const controlPlaneCount: StackValidationPolicy = {
         const { maxControlPlane } = settings<{ maxControlPlane: number }>(countSchema, args);
         for (const cluster of clustersOf(args)) {
             const masters = cluster.nodes.filter((n) => n.value.role === "control-plane");
-            const count = cluster.record?.value.controlPlaneCount ?? masters.length;
+            const count = cluster.record?.value.controlPlaneCount || masters.length;
             const urn = cluster.record?.urn ?? masters[0]?.urn;
             if (count > 0 && count % 2 === 0) {
                 reportViolation(
@@ -85,7 +85,7 @@ export const singleControlPlane: StackValidationPolicy = {
     validateStack: (args, reportViolation) => {
         for (const cluster of clustersOf(args)) {
             const masters = cluster.nodes.filter((n) => n.value.role === "control-plane");
-            const count = cluster.record?.value.controlPlaneCount ?? masters.length;
+            const count = cluster.record?.value.controlPlaneCount || masters.length;
             if (count === 1) {
                 reportViolation(
                     `cluster "${cluster.name}" has one master: losing it stops the API and etcd; set kubeforge:controlPlane.count to 3 for anything that must stay up`,
@@ -123,7 +123,7 @@ export const singleControlPlaneProduction: StackValidationPolicy = {
         }
         for (const cluster of clustersOf(args)) {
             const masters = cluster.nodes.filter((n) => n.value.role === "control-plane");
-            const count = cluster.record?.value.controlPlaneCount ?? masters.length;
+            const count = cluster.record?.value.controlPlaneCount || masters.length;
             if (count === 1) {
                 reportViolation(
                     `production cluster "${cluster.name}" has one master; set kubeforge:controlPlane.count to 3 (or 5)`,

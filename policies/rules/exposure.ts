@@ -174,6 +174,9 @@ export const etcdMastersOnly: StackValidationPolicy = {
                     return mastersOnly(source.group) ? undefined : `group ${source.group}, which is not the masters' group alone`;
                 case "prefix-list":
                     return `prefix list ${source.id}`;
+                case "unknown":
+                    // Only known once the group or address exists; the check after the update judges it.
+                    return undefined;
             }
         };
         for (const r of args.resources) {

@@ -8,7 +8,7 @@ import { API_READINESS_TYPE, NODE_LIFECYCLE_TYPE } from "../../components/lifecy
 import type { ClusterRecord, NodeRecord } from "../../components/lifecycle/types";
 import type { ResourceFacts, ResourceView } from "../facts";
 import { factsOf } from "../platforms";
-import { asArray, asNumber, asRecord, asString, asStringMap, asStrings } from "../props";
+import { asArray, asNumber, asRecord, asString, asStringMap, asStrings, field } from "../props";
 
 /**
  * The policy's config with every schema default filled in. The Pulumi CLI applies schema defaults
@@ -50,10 +50,10 @@ function roleOf(value: unknown): NodeRole | undefined {
 function taintsOf(value: unknown): Taint[] {
     return asArray(value).flatMap((raw) => {
         const t = asRecord(raw);
-        const key = asString(t?.key);
-        const effect = asString(t?.effect);
+        const key = asString(field(t, "key"));
+        const effect = asString(field(t, "effect"));
         if (!key || (effect !== "NoSchedule" && effect !== "PreferNoSchedule" && effect !== "NoExecute")) return [];
-        const value = asString(t?.value);
+        const value = asString(field(t, "value"));
         return [value === undefined ? { key, effect } : { key, value, effect }];
     });
 }
@@ -66,20 +66,20 @@ function taintsOf(value: unknown): Taint[] {
  */
 export function nodeRecordOf(type: string, props: Record<string, unknown>): NodeRecord | undefined {
     if (type !== NODE_LIFECYCLE_TYPE) return undefined;
-    const role = roleOf(props.role);
+    const role = roleOf(field(props, "role"));
     if (!role) return undefined;
     return {
-        cluster: asString(props.cluster) ?? "",
-        platform: asString(props.platform) ?? "",
-        node: asString(props.node) ?? "",
+        cluster: asString(field(props, "cluster")) ?? "",
+        platform: asString(field(props, "platform")) ?? "",
+        node: asString(field(props, "node")) ?? "",
         role,
-        pool: asString(props.pool) ?? "",
-        failureDomain: asString(props.failureDomain) ?? "",
-        os: (asString(props.os) ?? "linux") as OsFamily,
-        kubernetesVersion: asString(props.kubernetesVersion) ?? "",
-        taints: taintsOf(props.taints),
-        labels: asStringMap(props.labels),
-        spot: props.spot === true,
+        pool: asString(field(props, "pool")) ?? "",
+        failureDomain: asString(field(props, "failureDomain")) ?? "",
+        os: (asString(field(props, "os")) ?? "linux") as OsFamily,
+        kubernetesVersion: asString(field(props, "kubernetesVersion")) ?? "",
+        taints: taintsOf(field(props, "taints")),
+        labels: asStringMap(field(props, "labels")),
+        spot: field(props, "spot") === true,
     };
 }
 
@@ -91,16 +91,16 @@ export function nodeRecordOf(type: string, props: Record<string, unknown>): Node
  */
 export function clusterRecordOf(type: string, props: Record<string, unknown>): ClusterRecord | undefined {
     if (type !== API_READINESS_TYPE) return undefined;
-    const cni = asString(props.cni);
+    const cni = asString(field(props, "cni"));
     return {
-        cluster: asString(props.cluster) ?? "",
-        platform: asString(props.platform) ?? "",
-        kubernetesVersion: asString(props.kubernetesVersion) ?? "",
-        controlPlaneCount: asNumber(props.controlPlaneCount) ?? 0,
-        failureDomains: asStrings(props.failureDomains),
-        secretsEncryption: props.secretsEncryption === true,
-        apiAllowedCidrs: asStrings(props.apiAllowedCidrs),
-        sshAllowedCidrs: asStrings(props.sshAllowedCidrs),
+        cluster: asString(field(props, "cluster")) ?? "",
+        platform: asString(field(props, "platform")) ?? "",
+        kubernetesVersion: asString(field(props, "kubernetesVersion")) ?? "",
+        controlPlaneCount: asNumber(field(props, "controlPlaneCount")) ?? 0,
+        failureDomains: asStrings(field(props, "failureDomains")),
+        secretsEncryption: field(props, "secretsEncryption") === true,
+        apiAllowedCidrs: asStrings(field(props, "apiAllowedCidrs")),
+        sshAllowedCidrs: asStrings(field(props, "sshAllowedCidrs")),
         cni: cni === "cilium" || cni === "calico" ? cni : "none",
     };
 }

@@ -6,6 +6,7 @@ import { CONTROL_PLANE_TAINT } from "../../components/core/types";
 import type { ClusterRecord, NodeRecord } from "../../components/lifecycle/types";
 import { API_READINESS_TYPE, NODE_LIFECYCLE_TYPE } from "../../components/lifecycle/types";
 import { AWS_TYPES } from "../../policies/platforms/aws";
+import { UNKNOWN_SENTINEL } from "../../policies/sdk";
 import type { PolicyInputResource, Violation } from "../../policies/testing";
 
 export const CLUSTER = "demo";
@@ -167,4 +168,22 @@ export function replace(resources: PolicyInputResource[], replacement: PolicyInp
  */
 export function policiesOf(violations: Violation[]): string[] {
     return violations.map((v) => v.policy).sort();
+}
+
+/**
+ * The healthy cluster as a first `pulumi preview` sees it: security-group ids, the instances' group
+ * lists and the NAT addresses are not known yet.
+ */
+export function previewCluster(): PolicyInputResource[] {
+    const unknownIds = (inputs: Record<string, unknown>) => ({
+        ...inputs,
+        securityGroupId: UNKNOWN_SENTINEL,
+        ...(inputs.referencedSecurityGroupId ? { referencedSecurityGroupId: UNKNOWN_SENTINEL } : {}),
+    });
+    const resources = healthyCluster().map((r): PolicyInputResource => {
+        if (r.type === AWS_TYPES.ingressRule) return { ...r, inputs: unknownIds(r.inputs), id: undefined };
+        if (r.type === AWS_TYPES.instance) return { ...r, inputs: { ...r.inputs, vpcSecurityGroupIds: [UNKNOWN_SENTINEL, UNKNOWN_SENTINEL], tags: { ...(r.inputs.tags as object), Name: UNKNOWN_SENTINEL } }, id: undefined };
+        return { ...r, id: undefined };
+    });
+    return [...resources, ingressRule("demo-api-nat-0", { securityGroupId: UNKNOWN_SENTINEL, ipProtocol: "tcp", fromPort: 6443, toPort: 6443, cidrIpv4: UNKNOWN_SENTINEL })];
 }

@@ -6,7 +6,8 @@ import { Instance } from "@pulumi/aws/ec2/instance";
 import { SecurityGroup } from "@pulumi/aws/ec2/securityGroup";
 import { NotApplicableError, runPolicies } from "../../policies/testing";
 import type { PolicyInputResource } from "../../policies/testing";
-import { clusterRecord, healthyCluster, instance, policiesOf, replace } from "./builders";
+import { UNKNOWN_SENTINEL } from "../../policies/sdk";
+import { clusterRecord, healthyCluster, ingressRule, instance, policiesOf, previewCluster, replace } from "./builders";
 
 describe("enforcement levels", () => {
     const bad = () => replace(healthyCluster(), clusterRecord({ secretsEncryption: false }));
@@ -110,5 +111,21 @@ describe("args as the engine builds them", () => {
         await runPolicies([r], { policies: [policy] });
         assert.deepEqual(r.inputs, before);
         assert.deepEqual(policiesOf(await runPolicies([r])), []);
+    });
+});
+
+describe("preview: values not known yet", () => {
+    test("the pack judges what it can and stays silent on ids and addresses that do not exist yet", async () => {
+        assert.deepEqual(await runPolicies(previewCluster()), []);
+    });
+    test("a world-open rule is still caught in preview when only its group id is unknown", async () => {
+        const open = ingressRule("ssh-world", { securityGroupId: UNKNOWN_SENTINEL, ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: "0.0.0.0/0" });
+        assert.deepEqual(policiesOf(await runPolicies([...previewCluster(), open])), ["ssh-not-public"]);
+    });
+    test("a policy that reads an unknown value gets the engine's advisory instead of failing", async () => {
+        const policy = { name: "reads-id", description: "d", enforcementLevel: "mandatory" as const, validateResource: (args: ResourceValidationArgs) => void String(args.props.securityGroupId) };
+        const v = await runPolicies([ingressRule("r", { securityGroupId: UNKNOWN_SENTINEL })], { policies: [policy] });
+        assert.deepEqual(v.map((x) => x.level), ["advisory"]);
+        assert.match(v[0].message, /can't run policy 'reads-id' during preview: string value at \.securityGroupId can't be known during preview/);
     });
 });

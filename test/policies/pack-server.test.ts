@@ -16,7 +16,7 @@ import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { policies } from "../../policies/policies";
 import { type PolicyInputResource, runPolicies } from "../../policies/testing";
-import { clusterRecord, healthyCluster, ingressRule, instance, replace } from "./builders";
+import { clusterRecord, healthyCluster, ingressRule, instance, previewCluster, replace } from "./builders";
 
 // The grpc-js the SDK itself uses, so client and proto classes agree.
 const grpc = createRequire(require.resolve("@pulumi/pulumi/package.json"))("@grpc/grpc-js") as typeof grpcTypes;
@@ -117,6 +117,14 @@ describe("the pack served by @pulumi/policy", () => {
         const engine = await engineViolations(resources);
         assert.ok(engine.length >= 9, engine.join("\n"));
         assert.deepEqual(engine, await harnessViolations(resources, {}));
+    });
+
+    test("a preview (ids and addresses unknown) gets the same answer as from runPolicies", async () => {
+        const open = ingressRule("ssh-world", { securityGroupId: "04da6b54-80e4-46f7-96ec-b56ff0331ba9", ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: "0.0.0.0/0" });
+        const resources = [...previewCluster(), open];
+        const engine = await engineViolations(resources);
+        assert.deepEqual(engine, await harnessViolations(resources, {}));
+        assert.deepEqual(engine.map((l) => l.split(" ")[0]), ["ssh-not-public"]);
     });
 
     test("with stack tags and policy config sent as the CLI sends them, still the same", async () => {
