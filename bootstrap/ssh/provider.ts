@@ -25,6 +25,8 @@ import {
     type StepOptions,
 } from "./host";
 import { createLimiter, type Limiter } from "./limiter";
+import { SshError } from "./errors";
+import { withRetry } from "./retry";
 
 /** The resource type token the engine (and a policy) sees. */
 export const HOST_BOOTSTRAP_TYPE = "pulumi-nodejs:dynamic/kubeforge:HostBootstrap";
@@ -112,8 +114,17 @@ function sameJson(a: unknown, b: unknown): boolean {
 
 async function apply(props: HostBootstrapProps): Promise<HostBootstrapOutputs> {
     const options = { ...DEFAULT_STEP_OPTIONS, ...props.options };
+    // A host that drops the connection mid-step (reboot, network blip) gets one more try after a
+    // pause: the apply is idempotent, so a rerun picks up where it stopped. A command that ran and
+    // failed is not retried.
+    const lostMidStep = (err: unknown) => err instanceof SshError && err.kind === "disconnected";
     const result = await limiterFor("hosts", props.concurrency || 10).run(() =>
-        applyBootstrap(props, props.nodeName, props.files, props.command, options, progress, props.secrets ?? []),
+        withRetry(
+            () => applyBootstrap(props, props.nodeName, props.files, props.command, options, progress, props.secrets ?? []),
+            { attempts: 2, baseDelayMs: options.connectBackoffMs, maxDelayMs: 8000 },
+            lostMidStep,
+            (err) => progress(`${props.nodeName} (${props.host}:${props.port}): ${(err as Error).message.split("\n")[0]}; retrying the step`),
+        ),
     );
     return outputsOf(props, result.hostKeySeen, result.appliedHash);
 }

@@ -168,6 +168,31 @@ describe("HostBootstrap provider against real sshd", () => {
         assert.deepEqual(logLines(), ["m1 bootstrap --node m1"]);
     });
 
+    test("a host that drops the connection mid-bootstrap is retried once and the rerun completes", async () => {
+        const dir = path.join(root, "w0");
+        const flag = path.join(dir, "dropped-once");
+        fs.rmSync(flag, { force: true });
+        // First run: kill this session's sshd (the host "reboots" mid-step). Second run: succeed.
+        const script = [
+            "#!/bin/bash",
+            `if [ ! -e ${flag} ]; then`,
+            `  touch ${flag}`,
+            "  pid=$$",
+            '  while [ "$pid" -gt 1 ]; do',
+            '    if [ "$(cat /proc/$pid/comm)" = sshd ]; then kill -9 "$pid"; sleep 5; fi',
+            "    pid=$(awk '{print $4}' /proc/$pid/stat)",
+            "  done",
+            "fi",
+            'echo "$KF_HOST bootstrap $*" >> "$KF_LOG"',
+            "",
+        ].join("\n");
+        const p = props("w0", { files: [{ path: `${dir}/lib/flaky.sh`, content: script, permissions: "0755" }], command: [`${dir}/lib/flaky.sh`] });
+        const outs = await created(p);
+        assert.ok(fs.existsSync(flag), "the first run dropped the connection");
+        assert.deepEqual(logLines(), ["w0 bootstrap "]);
+        assert.ok(outs.appliedHash);
+    });
+
     test("trust on first use records the key the host presented", async () => {
         const outs = await created(props("w0", { hostKey: undefined, trustOnFirstUse: true }));
         assert.ok(outs.hostKeySeen.startsWith(hosts.w0.hostKey.publicKey.split(" ").slice(0, 2).join(" ")));
