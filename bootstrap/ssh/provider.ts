@@ -138,6 +138,11 @@ export const hostBootstrapProvider: pulumi.dynamic.ResourceProvider<HostBootstra
 
     async diff(_id: string, olds: HostBootstrapOutputs, news: HostBootstrapProps) {
         const replaces = REPLACE_KEYS.filter((k) => olds[k] !== news[k]);
+        // In a preview, inputs not known yet (a new PKI, a changed endpoint) arrive as a placeholder
+        // string instead of a list: the update will do host work.
+        if (!Array.isArray(news.files) || !Array.isArray(news.command)) {
+            return { changes: true, replaces: [...replaces], deleteBeforeReplace: replaces.length > 0 };
+        }
         const hostWork = !sameJson(olds.fileHashes, fileHashes(news.files)) || !sameJson(olds.command, news.command);
         const { files, ...newRest } = news;
         void files;

@@ -134,6 +134,9 @@ describe("HostBootstrap provider against real sshd", () => {
         assert.deepEqual(await hostBootstrapProvider.diff!("id", outs, changedFile), { changes: true, replaces: [], deleteBeforeReplace: false });
         assert.deepEqual(await hostBootstrapProvider.diff!("id", outs, { ...p, host: "127.0.0.99" }), { changes: true, replaces: ["host"], deleteBeforeReplace: true });
         assert.equal((await hostBootstrapProvider.diff!("id", outs, { ...p, drainTimeoutSeconds: 99 })).changes, true);
+        // Preview: unknown inputs arrive as the engine's placeholder string.
+        const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9" as unknown as HostBootstrapProps["files"];
+        assert.deepEqual(await hostBootstrapProvider.diff!("id", outs, { ...p, files: unknown }), { changes: true, replaces: [], deleteBeforeReplace: false });
 
         fs.writeFileSync(log, "");
         const untouched = p.files.filter((f) => !f.path.endsWith("labels")).map((f) => fs.statSync(f.path).ino);
