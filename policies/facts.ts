@@ -25,6 +25,8 @@ export interface DiskFact {
     label: string;
     /** True only when encryption at rest is explicitly requested. */
     encrypted: boolean;
+    /** How to ask for encryption on this resource, for the message; `set encrypted: true` when absent. */
+    fix?: string;
 }
 
 /** Instance-metadata service settings of a machine or machine template. */
@@ -106,6 +108,8 @@ export interface ResourceFacts {
 
 /**
  * Maps one platform's resources to neutral facts. Register new adapters in `policies/platforms/index.ts`.
+ * Several adapters may claim one type (a Kubernetes StorageClass belongs to whichever cloud its
+ * provisioner names): each describes what it recognises and returns empty facts otherwise.
  */
 export interface PlatformAdapter {
     /** Platform name, as in `kubeforge:platform`. */

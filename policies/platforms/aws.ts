@@ -20,7 +20,13 @@ export const AWS_TYPES = {
     ingressRule: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
     securityGroupRule: "aws:ec2/securityGroupRule:SecurityGroupRule",
     subnet: "aws:ec2/subnet:Subnet",
+    storageClass: "kubernetes:storage.k8s.io/v1:StorageClass",
+    helmRelease: "kubernetes:helm.sh/v3:Release",
+    helmChart: "kubernetes:helm.sh/v4:Chart",
 } as const;
+
+/** Provisioners whose volumes are EBS volumes (the CSI driver, and the in-tree name older classes keep). */
+const EBS_PROVISIONERS = ["ebs.csi.aws.com", "kubernetes.io/aws-ebs"];
 
 const CLUSTER_TAG_PREFIX = "kubernetes.io/cluster/";
 
@@ -181,6 +187,24 @@ function launchTemplateGroups(props: Record<string, unknown>): string[] {
     return groups;
 }
 
+/** A StorageClass of EBS volumes: persistent volumes are data disks too. */
+function storageClassDisks(props: Record<string, unknown>): DiskFact[] {
+    if (!EBS_PROVISIONERS.includes(asString(field(props, "provisioner")) ?? "")) return [];
+    const name = asString(field(field(props, "metadata"), "name")) ?? "(unnamed)";
+    return [{ label: `StorageClass ${name}`, encrypted: isTrue(field(field(props, "parameters"), "encrypted")), fix: 'set parameters.encrypted: "true"' }];
+}
+
+/** Storage classes the aws-ebs-csi-driver chart creates from its `storageClasses` value. */
+function ebsChartDisks(props: Record<string, unknown>): DiskFact[] {
+    const chart = asString(field(props, "chart")) ?? "";
+    if (!/(^|\/)aws-ebs-csi-driver$/.test(chart)) return [];
+    return asArray(field(field(props, "values"), "storageClasses")).map((sc) => ({
+        label: `StorageClass ${asString(field(sc, "name")) ?? "(unnamed)"} (chart value storageClasses)`,
+        encrypted: isTrue(field(field(sc, "parameters"), "encrypted")),
+        fix: 'set the storage class\'s parameters.encrypted: "true" in the chart values',
+    }));
+}
+
 function describeAws(resource: ResourceView): ResourceFacts {
     const facts = emptyFacts("aws");
     const props = resource.props;
@@ -220,6 +244,13 @@ function describeAws(resource: ResourceView): ResourceFacts {
             break;
         case AWS_TYPES.securityGroupRule:
             facts.ingress = ec2SecurityGroupRule(props);
+            break;
+        case AWS_TYPES.storageClass:
+            facts.disks = storageClassDisks(props);
+            break;
+        case AWS_TYPES.helmRelease:
+        case AWS_TYPES.helmChart:
+            facts.disks = ebsChartDisks(props);
             break;
         case AWS_TYPES.subnet: {
             const tags = tagsOf(field(props, "tags"));

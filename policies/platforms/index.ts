@@ -6,16 +6,29 @@ import type { PlatformAdapter, ResourceFacts, ResourceView } from "../facts";
 import { awsAdapter } from "./aws";
 import { baremetalAdapter } from "./baremetal";
 
-/** The registered adapters, first match wins. */
+/** The registered adapters. */
 export const ADAPTERS: readonly PlatformAdapter[] = [awsAdapter, baremetalAdapter];
 
 /**
- * Neutral facts about `resource` from the first adapter that claims its type; undefined when none does.
+ * Neutral facts about `resource` from every adapter that claims its type, merged (lists concatenated,
+ * the first adapter's single facts kept); undefined when none claims it.
  *
  * @param resource - the resource to describe
  * @param adapters - adapters to ask (the registered ones by default; tests pass their own)
  */
 export function factsOf(resource: ResourceView, adapters: readonly PlatformAdapter[] = ADAPTERS): ResourceFacts | undefined {
-    const adapter = adapters.find((a) => a.claims(resource.type));
-    return adapter?.describe(resource);
+    const all = adapters.filter((a) => a.claims(resource.type)).map((a) => a.describe(resource));
+    if (all.length === 0) return undefined;
+    return all.slice(1).reduce<ResourceFacts>(
+        (merged, f) => ({
+            platform: merged.platform,
+            machine: merged.machine ?? f.machine,
+            disks: [...merged.disks, ...f.disks],
+            metadata: merged.metadata ?? f.metadata,
+            ingress: [...merged.ingress, ...f.ingress],
+            firewallGroup: merged.firewallGroup ?? f.firewallGroup,
+            tagging: merged.tagging ?? f.tagging,
+        }),
+        all[0],
+    );
 }

@@ -38,6 +38,26 @@ describe("disks-encrypted", () => {
     });
 });
 
+describe("disks-encrypted: persistent volumes", () => {
+    const storageClass = (provisioner: string, parameters: Record<string, string>) =>
+        resource(AWS_TYPES.storageClass, "sc", { metadata: { name: "fast" }, provisioner, parameters });
+    const ebsChart = (chart: string, parameters: Record<string, string>) =>
+        resource(AWS_TYPES.helmRelease, "ebs", { chart, values: { storageClasses: [{ name: "gp3-encrypted", parameters }] } });
+    test("an EBS StorageClass without encrypted: \"true\" is reported, in-tree name included", async () => {
+        assert.deepEqual(policiesOf(await runPolicies([storageClass("ebs.csi.aws.com", { type: "gp3" })])), ["disks-encrypted"]);
+        assert.deepEqual(policiesOf(await runPolicies([storageClass("kubernetes.io/aws-ebs", { encrypted: "false" })])), ["disks-encrypted"]);
+        assert.deepEqual(policiesOf(await runPolicies([storageClass("ebs.csi.aws.com", { type: "gp3", encrypted: "true" })])), []);
+        assert.deepEqual(policiesOf(await runPolicies([storageClass("rancher.io/local-path", {})])), []);
+    });
+    test("storage classes created by the aws-ebs-csi-driver chart are judged from its values", async () => {
+        const v = await runPolicies([ebsChart("aws-ebs-csi-driver", { type: "gp3" })]);
+        assert.deepEqual(policiesOf(v), ["disks-encrypted"]);
+        assert.match(v[0].message, /StorageClass gp3-encrypted .*parameters\.encrypted/);
+        assert.deepEqual(policiesOf(await runPolicies([ebsChart("aws-ebs-csi-driver", { type: "gp3", encrypted: "true" })])), []);
+        assert.deepEqual(policiesOf(await runPolicies([ebsChart("cilium", { type: "gp3" })])), []);
+    });
+});
+
 describe("secrets-encryption", () => {
     test("secretsEncryption off is reported on the cluster record", async () => {
         const v = await runPolicies(replace(healthyCluster(), clusterRecord({ secretsEncryption: false })));

@@ -56,6 +56,15 @@ describe("adapters", () => {
         assert.equal(factsOf(view(vm)), undefined);
         assert.equal(factsOf(view(vm), [...ADAPTERS, fake])?.platform, "fakecloud");
     });
+    test("several adapters may claim one type; their facts are merged", () => {
+        const disk = (platform: string): PlatformAdapter => ({
+            platform,
+            claims: (type) => type === AWS_TYPES.storageClass,
+            describe: () => ({ ...emptyFacts(platform), disks: [{ label: platform, encrypted: true }] }),
+        });
+        const sc = resource(AWS_TYPES.storageClass, "sc", { provisioner: "x" });
+        assert.deepEqual(factsOf(view(sc), [disk("one"), disk("two")])?.disks.map((d) => d.label), ["one", "two"]);
+    });
     test("AWS: kubeforge's control-plane security-group tag declares the masters' group; protocol -1 covers every port", () => {
         const sg = resource(AWS_TYPES.securityGroup, "sg", { id: "sg-1", tags: { "kubeforge.io/security-group": "control-plane" } });
         assert.deepEqual(factsOf(view(sg))?.firewallGroup, { id: "sg-1", role: "control-plane" });
