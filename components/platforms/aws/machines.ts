@@ -67,7 +67,9 @@ export function createMachines(name: string, ctx: PlatformContext<AwsConfig>, de
         if ("id" in source) return source.id;
         let ami = amis.get(source.parameter);
         if (!ami) {
-            ami = getParameterOutput({ name: source.parameter, region: config.region }, { parent }).value;
+            // The provider marks the parameter's `value` secret, and an invoke result holding a secret is
+            // secret as a whole; an AMI id from a public parameter is not, and must show in previews.
+            ami = pulumi.unsecret(getParameterOutput({ name: source.parameter, region: config.region }, { parent }).insecureValue);
             amis.set(source.parameter, ami);
         }
         return ami;

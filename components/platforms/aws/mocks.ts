@@ -4,7 +4,7 @@
  * addresses, so plans can be compared.
  */
 import * as crypto from "node:crypto";
-import type { OutputMock, PlatformMocks } from "../../../stacks/plan/mocks";
+import { type OutputMock, type PlatformMocks, wrapSecret } from "../../../stacks/plan/mocks";
 
 function digest(seed: string): Buffer {
     return crypto.createHash("sha256").update(seed).digest();
@@ -114,7 +114,8 @@ const calls: NonNullable<PlatformMocks["calls"]> = {
             name,
             arn: `arn:aws:ssm:${regionOf(inputs)}::parameter${name}`,
             type: "String",
-            value,
+            // As the provider does: `value` is always secret, `insecureValue` never.
+            value: wrapSecret(value),
             insecureValue: value,
             version: 1,
             withDecryption: true,

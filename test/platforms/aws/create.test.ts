@@ -212,8 +212,11 @@ describe("placement of machines", () => {
     });
 
     test("the image comes from Canonical's Ubuntu 24.04 parameter, or the pinned id", () => {
-        for (const instance of ofCluster(demo, T.instance)) assert.match(String(instance.inputs.ami), /^ami-[0-9a-f]{17}$/);
-        const expected = awsMocks.calls!["aws:ssm/getParameter:getParameter"]({ name: UBUNTU_2404_AMI_PARAMETER.amd64 }).value;
+        for (const instance of ofCluster(demo, T.instance)) {
+            assert.ok(!isWrappedSecret(instance.inputs.ami), "an AMI id is public: it must show in previews");
+            assert.match(String(instance.inputs.ami), /^ami-[0-9a-f]{17}$/);
+        }
+        const expected = awsMocks.calls!["aws:ssm/getParameter:getParameter"]({ name: UBUNTU_2404_AMI_PARAMETER.amd64 }).insecureValue;
         assert.equal(ofCluster(demo, T.instance)[0].inputs.ami, expected);
         for (const instance of ofCluster(shared, T.instance)) assert.equal(instance.inputs.ami, "ami-0123456789abcdef0");
     });
