@@ -70,7 +70,7 @@ async function main(): Promise<EvaluateResult> {
     if (process.argv.includes("--profile")) {
         const profiled = await profileCall(run);
         plan = profiled.result;
-        profile = summarizeProfile(profiled.profile, 12);
+        profile = summarizeProfile(profiled.profile, Number(arg("profile-top", "12")));
     } else {
         plan = await run();
     }

@@ -11,6 +11,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { arg, MemorySampler, REPO_ROOT, round, runChild } from "./lib/child";
 import type { RecordedPlan } from "./evaluate";
+import { profileCall, summarizeProfile, type ProfileSummary } from "./lib/profile";
 import "../stacks/program";
 import { PlanEngine, isWrappedSecret, type PlatformMocks } from "../stacks/plan/mocks";
 
@@ -29,6 +30,8 @@ export interface FloorResult {
     peakMb: number;
     baselineMb: number;
     deltaMb: number;
+    /** With `--profile`: where the time went. */
+    profile?: ProfileSummary;
 }
 
 /** Turns the recorded (serialized) inputs back into what a program passes: secrets as secret Outputs. */
@@ -59,16 +62,21 @@ async function main(): Promise<FloorResult> {
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const engine = new PlanEngine({ platform });
-    await engine.install(recorded.project, recorded.stack);
-    recorded.resources.forEach((r, i) => new RawResource(r.type, r.name, inputs[i]));
-    await engine.settle();
+    const register = async () => {
+        await engine.install(recorded.project, recorded.stack);
+        recorded.resources.forEach((r, i) => new RawResource(r.type, r.name, inputs[i]));
+        await engine.settle();
+    };
+    let profile: ProfileSummary | undefined;
+    if (process.argv.includes("--profile")) profile = summarizeProfile((await profileCall(register)).profile, 40);
+    else await register();
     const ms = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
     const mem = memory.stop();
     if (engine.resources.length !== recorded.resources.length) {
         throw new Error(`floor registered ${engine.resources.length} of ${recorded.resources.length} resources`);
     }
-    return { customResources: engine.resources.length, ms: round(ms, 1), cpuMs: round((cpu.user + cpu.system) / 1000, 0), ...mem };
+    return { customResources: engine.resources.length, ms: round(ms, 1), cpuMs: round((cpu.user + cpu.system) / 1000, 0), ...mem, profile };
 }
 
 runChild(main);

@@ -13,6 +13,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { BENCH_DIR, round, spawnChild, type ChildOutcome } from "./lib/child";
 import { LATENCY_TABLE } from "./lib/latency";
+import type { HotSpot, ProfileSummary } from "./lib/profile";
 import type { DeployResult } from "./deploy";
 import type { EvaluateResult } from "./evaluate";
 import type { FloorResult } from "./floor";
@@ -35,9 +36,9 @@ const FULL: Settings = {
     deploySizes: [3, 30, 300],
     msPerSecond: 5,
     evalSizes: [10, 100, 1000],
-    evalRepeats: (w) => (w <= 100 ? 2 : 1),
+    evalRepeats: (w) => (w <= 10 ? 2 : 1),
     sshSizes: [1, 10, 50],
-    sshUnlimited: true,
+    sshUnlimited: false,
 };
 
 /** One goal and whether this run met it. */
@@ -79,7 +80,10 @@ function x(v: number): string {
 // ---------------------------------------------------------------- 1. deploy critical path
 
 interface DeployRow extends DeployResult {
-    /** Program CPU counted at its real cost: the graph's path plus the event loop's busy time. */
+    /**
+     * `up` with the program's CPU counted at its real cost instead of magnified by the time scale:
+     * the graph's critical path plus the program's CPU seconds (as if none of it overlapped a wait).
+     */
     estimatedSeconds: number;
     ratio: number;
     graphRatio: number;
@@ -94,7 +98,7 @@ async function deploySection(s: Settings): Promise<DeployRow[]> {
     for (const workers of s.deploySizes) {
         const r = unwrap(`deploy ${workers}w`, await spawnChild<DeployResult>("deploy.ts", ["--workers", String(workers), "--ms-per-second", String(s.msPerSecond)], CHILD_TIMEOUT_MS));
         if (!r) continue;
-        const estimatedSeconds = round(r.graphSeconds + r.loopBusyMs / 1000, 1);
+        const estimatedSeconds = round(r.graphSeconds + r.cpuMs / 1000, 1);
         rows.push({
             ...r,
             estimatedSeconds,
@@ -113,7 +117,7 @@ async function deploySection(s: Settings): Promise<DeployRow[]> {
             r.ideal.total,
             r.graphSeconds,
             x(r.graphRatio),
-            round(r.loopBusyMs / 1000, 1),
+            round(r.cpuMs / 1000, 1),
             r.estimatedSeconds,
             x(r.ratio),
             r.wallSeconds,
@@ -130,7 +134,7 @@ async function deploySection(s: Settings): Promise<DeployRow[]> {
     if (first.stackNote) log(`  note: ${first.stackNote}`);
     const last = rows[rows.length - 1];
     const worst = Math.max(...rows.map((r) => r.ratio));
-    goals.push({ name: "deploy: up/ideal near 1.0", target: "<= 1.10 at every size", value: rows.map((r) => `${r.workers}w ${x(r.ratio)}`).join(", "), met: worst <= 1.1 });
+    goals.push({ name: "deploy: up/ideal near 1.0", target: "<= 1.05 at every size", value: rows.map((r) => `${r.workers}w ${x(r.ratio)}`).join(", "), met: worst <= 1.05 });
     goals.push({ name: "deploy: ratio does not grow with workers", target: `largest/smallest <= 1.05`, value: x(last.ratio / first.ratio), met: last.ratio / first.ratio <= 1.05 });
     const hidden = Math.max(...rows.map((r) => r.unexplainedMs / r.wallMs));
     goals.push({
@@ -154,7 +158,7 @@ interface EvalRow {
     memoryRatio: number;
 }
 
-async function evalSection(s: Settings): Promise<{ rows: EvalRow[]; perNode?: Record<string, number>; profile?: EvaluateResult["profile"] }> {
+async function evalSection(s: Settings): Promise<{ rows: EvalRow[]; perNode?: Record<string, number>; profile?: { workers: number; toolkit: ProfileSummary; floor?: ProfileSummary; excess: HotSpot[] } }> {
     log("2. Evaluation overhead: the program under mocks vs the same custom resources registered directly (the floor)");
     const rows: EvalRow[] = [];
     const dumpDir = fs.mkdtempSync(path.join(os.tmpdir(), "kf-bench-eval-"));
@@ -216,12 +220,18 @@ async function evalSection(s: Settings): Promise<{ rows: EvalRow[]; perNode?: Re
             floorMb: round((b.floor.deltaMb - a.floor.deltaMb) / n, 3),
         };
         log(
-            `  per added worker (${a.workers} -> ${b.workers}): toolkit ${perNode.toolkitMs} ms (${perNode.toolkitCpuMs} ms CPU, ${round(perNode.toolkitMb * 1024, 0)} KB), ` +
-                `floor ${perNode.floorMs} ms (${perNode.floorCpuMs} ms CPU, ${round(perNode.floorMb * 1024, 0)} KB): ${x(perNode.toolkitMs / perNode.floorMs)}`,
+            `  per added worker (${a.workers} -> ${b.workers}): toolkit ${perNode.toolkitCpuMs} ms CPU (${perNode.toolkitMs} ms wall, ${round(perNode.toolkitMb * 1024, 0)} KB), ` +
+                `floor ${perNode.floorCpuMs} ms CPU (${perNode.floorMs} ms wall, ${round(perNode.floorMb * 1024, 0)} KB): ${x(perNode.toolkitCpuMs / perNode.floorCpuMs)} CPU, ${x(perNode.toolkitMb / perNode.floorMb)} memory`,
         );
     }
-    const worst = Math.max(...rows.map((r) => r.timeRatio));
-    goals.push({ name: "eval: time under 1.3x the floor", target: "< 1.30x at every size", value: rows.map((r) => `${r.workers}w ${x(r.timeRatio)}`).join(", "), met: worst < 1.3 });
+    // CPU time decides: on a shared machine wall time mostly measures the neighbours (both are kept).
+    const worst = Math.max(...rows.map((r) => r.cpuRatio));
+    goals.push({
+        name: "eval: time under 1.3x the floor",
+        target: "< 1.30x at every size (CPU time; wall in the table)",
+        value: rows.map((r) => `${r.workers}w ${x(r.cpuRatio)} (wall ${x(r.timeRatio)})`).join(", "),
+        met: worst < 1.3,
+    });
     goals.push({
         name: "eval: memory under 1.3x the floor",
         target: "< 1.30x at every size (memory added by evaluation)",
@@ -230,27 +240,42 @@ async function evalSection(s: Settings): Promise<{ rows: EvalRow[]; perNode?: Re
     });
     if (rows.length >= 3) {
         const [a, b, c] = rows.slice(-3);
-        const early = (b.toolkit.ms - a.toolkit.ms) / (b.workers - a.workers);
-        const late = (c.toolkit.ms - b.toolkit.ms) / (c.workers - b.workers);
+        const early = (b.toolkit.cpuMs - a.toolkit.cpuMs) / (b.workers - a.workers);
+        const late = (c.toolkit.cpuMs - b.toolkit.cpuMs) / (c.workers - b.workers);
         goals.push({
             name: "eval: linear in nodes",
-            target: "cost per added worker at the top <= 1.3x that lower down",
+            target: "CPU per added worker at the top <= 1.3x that lower down",
             value: `${round(early, 1)} ms -> ${round(late, 1)} ms (${x(late / early)})`,
             met: late / early <= 1.3,
         });
     }
-    let profile: EvaluateResult["profile"];
+    let profile: { workers: number; toolkit: ProfileSummary; floor?: ProfileSummary; excess: HotSpot[] } | undefined;
     if (worst >= 1.3) {
         const workers = rows.length >= 2 ? rows[rows.length - 2].workers : rows[0].workers;
         const dump = path.join(os.tmpdir(), `kf-bench-profile-${process.pid}.json`);
-        const profiled = unwrap(`profile ${workers}w`, await spawnChild<EvaluateResult>("evaluate.ts", ["--workers", String(workers), "--dump", dump, "--profile"], CHILD_TIMEOUT_MS));
+        const profiled = unwrap(
+            `profile ${workers}w`,
+            await spawnChild<EvaluateResult>("evaluate.ts", ["--workers", String(workers), "--dump", dump, "--profile", "--profile-top", "60"], CHILD_TIMEOUT_MS),
+        );
+        const floorProfiled = profiled ? unwrap(`profile floor ${workers}w`, await spawnChild<FloorResult>("floor.ts", ["--in", dump, "--profile"], CHILD_TIMEOUT_MS)) : undefined;
         fs.rmSync(dump, { force: true });
-        profile = profiled?.profile;
-        if (profile) {
-            log(`  over the goal: CPU profile of ${workers} workers (${profile.totalMs} ms sampled, ${profile.toolkitPercent}% under a toolkit frame). Toolkit lines, inclusive:`);
-            for (const h of profile.toolkit.slice(0, 8)) log(`    ${String(h.percent).padStart(5)}%  ${h.where}`);
-            log("  self time, anywhere:");
-            for (const h of profile.self.slice(0, 6)) log(`    ${String(h.percent).padStart(5)}%  ${h.where}`);
+        if (profiled?.profile) {
+            const toolkit = profiled.profile;
+            const floor = floorProfiled?.profile;
+            const floorSelf = new Map((floor?.self ?? []).map((h) => [h.where, h.ms]));
+            const excess = toolkit.self
+                .map((h) => ({ where: h.where, ms: h.ms - (floorSelf.get(h.where) ?? 0), percent: 0 }))
+                .filter((h) => h.ms > 0)
+                .sort((a, b) => b.ms - a.ms)
+                .slice(0, 10);
+            const extra = toolkit.totalMs - (floor?.totalMs ?? 0);
+            for (const h of excess) h.percent = round((100 * h.ms) / Math.max(extra, 1), 1);
+            profile = { workers, toolkit, floor, excess };
+            log(`  over the goal: CPU profiles at ${workers} workers, toolkit ${toolkit.totalMs} ms sampled vs floor ${floor?.totalMs ?? "?"} ms.`);
+            log("  toolkit functions, inclusive (innermost toolkit frame; includes the SDK work they start):");
+            for (const h of toolkit.toolkit.slice(0, 8)) log(`    ${String(h.percent).padStart(5)}%  ${h.where}`);
+            log(`  where the ${extra} ms extra go (self time, toolkit minus floor):`);
+            for (const h of excess.slice(0, 8)) log(`    ${String(h.ms).padStart(6)} ms  ${h.where}`);
         }
     }
     return { rows, perNode, profile };
