@@ -64,13 +64,20 @@ export const controlPlaneSpread: StackValidationPolicy = {
             const perDomain = new Map<string, string[]>();
             for (const m of masters) perDomain.set(m.value.failureDomain, [...(perDomain.get(m.value.failureDomain) ?? []), m.urn]);
             for (const [domain, urns] of perDomain) {
-                if (urns.length <= allowed) continue;
-                reportViolation(
-                    `cluster "${cluster.name}" places ${urns.length} of its ${masters.length} masters in failure domain "${domain}", ` +
-                        `more than the ${allowed} an even spread over ${domains.length} domain(s) (${domains.join(", ")}) allows; ` +
-                        `list every domain in kubeforge:failureDomains and let placement spread the masters`,
-                    urns[allowed],
-                );
+                if (declared.length > 0 && !declared.includes(domain)) {
+                    reportViolation(
+                        `cluster "${cluster.name}" places ${urns.length} master(s) in "${domain}", which is not one of its failure domains (${declared.join(", ")}); ` +
+                            `add it to kubeforge:failureDomains or let placement choose`,
+                        urns[0],
+                    );
+                } else if (urns.length > allowed) {
+                    reportViolation(
+                        `cluster "${cluster.name}" places ${urns.length} of its ${masters.length} masters in failure domain "${domain}", ` +
+                            `more than the ${allowed} an even spread over ${domains.length} domain(s) (${domains.join(", ")}) allows; ` +
+                            `list every domain in kubeforge:failureDomains and let placement spread the masters`,
+                        urns[allowed],
+                    );
+                }
             }
         }
     },

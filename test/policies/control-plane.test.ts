@@ -109,3 +109,11 @@ describe("control-plane-linux and control-plane-taint", () => {
         assert.deepEqual(policiesOf(soft), ["control-plane-taint"]);
     });
 });
+
+describe("control-plane-spread: domains outside the cluster's list", () => {
+    test("a master in a domain the cluster does not list is reported", async () => {
+        const v = await runPolicies(replace(healthyCluster(), nodeRecord("demo-cp-2", { role: "control-plane", failureDomain: "eu-west-1z" })));
+        assert.deepEqual(policiesOf(v), ["control-plane-spread"]);
+        assert.match(v[0].message, /"eu-west-1z", which is not one of its failure domains/);
+    });
+});
