@@ -1,5 +1,7 @@
 /**
- * Hosts the bare-metal provider bootstraps at once when the stack does not say: the fallback of
- * `props.concurrency || 10` in bootstrap/ssh/provider.ts (no exported constant there yet).
+ * Hosts the bare-metal platform bootstraps at once when the stack does not say: the platform's own
+ * default (`kubeforge:baremetal.concurrency`), which the `HostBootstrap` provider's limiter enforces.
  */
-export const PROVIDER_DEFAULT_CONCURRENCY = 10;
+import { BAREMETAL_DEFAULTS } from "../../components/platforms/baremetal/config";
+
+export const PROVIDER_DEFAULT_CONCURRENCY: number = BAREMETAL_DEFAULTS.concurrency;
