@@ -219,7 +219,10 @@ export class SshSession {
                 settled = true;
                 resolve(new SshSession(client, target, where, seen ? keyLine(seen) : "", redactor, options.outputTailBytes ?? 4096));
             });
-            client.once("error", (err: Error & { level?: string }) => {
+            // `on`, not `once`: ssh2 may emit a second error after the first (a timed-out handshake is
+            // followed by "connection lost"), and an error event without a listener crashes the process.
+            client.on("error", (err: Error & { level?: string }) => {
+                if (settled) return;
                 if (expected && seen && !expected.blob.equals(seen)) {
                     return fail(
                         new SshError({
@@ -331,6 +334,7 @@ export class SshSession {
                     }
                 });
                 channel.stderr.on("data", (chunk: Buffer) => tail.push(chunk));
+                channel.on("error", (e: Error) => finish(() => reject(new SshError({ kind: "disconnected", host: this.where, step, reason: this.redactor.redact(e.message), outputTail: this.redactor.redact(tail.text()), transient: true }))));
                 channel.on("exit", (code: number | null, signal?: string) => {
                     exit = { code: typeof code === "number" ? code : null, signal: signal ?? undefined };
                 });

@@ -196,6 +196,28 @@ describe("HostBootstrap provider against real sshd", () => {
         assert.ok(outs.appliedHash);
     });
 
+    test("creates across hosts respect the concurrency limit", async () => {
+        const stamps = path.join(root, "stamps");
+        fs.writeFileSync(stamps, "");
+        const runs = Array.from({ length: 6 }, (_, i) => {
+            const node = ["m0", "m1", "w0"][i % 3];
+            const dir = path.join(root, node, `c${i}`);
+            const script = `#!/bin/bash\necho "start $(date +%s%N)" >> ${stamps}\nsleep 0.4\necho "end $(date +%s%N)" >> ${stamps}\n`;
+            return props(node, { concurrency: 2, files: [{ path: `${dir}/run.sh`, content: script, permissions: "0755" }], command: [`${dir}/run.sh`], options: { ...props(node).options, stateDir: `${dir}/state` } });
+        });
+        await Promise.all(runs.map((p) => hostBootstrapProvider.create(p)));
+        const events = fs.readFileSync(stamps, "utf8").trim().split("\n").map((l) => l.split(" ")).map(([kind, t]) => ({ kind, t: BigInt(t) }));
+        events.sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : 0));
+        let active = 0;
+        let peak = 0;
+        for (const e of events) {
+            active += e.kind === "start" ? 1 : -1;
+            peak = Math.max(peak, active);
+        }
+        assert.equal(events.length, 12);
+        assert.equal(peak, 2);
+    });
+
     test("trust on first use records the key the host presented", async () => {
         const outs = await created(props("w0", { hostKey: undefined, trustOnFirstUse: true }));
         assert.ok(outs.hostKeySeen.startsWith(hosts.w0.hostKey.publicKey.split(" ").slice(0, 2).join(" ")));

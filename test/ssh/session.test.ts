@@ -126,6 +126,25 @@ describe("ssh session against real sshd", () => {
         assert.match(logs[1], /retrying in 0\.1s|retrying in 0\.2s/);
     });
 
+    test("a host that accepts TCP but never speaks SSH times out per attempt, then fails naming it", async () => {
+        const net = await import("node:net");
+        const sockets: import("node:net").Socket[] = [];
+        const silent = net.createServer((socket) => sockets.push(socket));
+        await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+        const port = (silent.address() as import("node:net").AddressInfo).port;
+        try {
+            const started = Date.now();
+            await assert.rejects(
+                SshSession.connect({ host: "127.0.0.1", port, user: "root", privateKey: host.clientKey.privateKey, hostKey: host.hostKey.publicKey, label: "mute" }, { connectTimeoutMs: 300, retry: { attempts: 2, baseDelayMs: 50, maxDelayMs: 50 } }),
+                (err: unknown) => err instanceof SshError && err.kind === "connect" && /mute \(127\.0\.0\.1:\d+\).*[Tt]imed out.*attempt 2 of 2/s.test(err.message),
+            );
+            assert.ok(Date.now() - started >= 600, "each attempt waited for its handshake time limit");
+        } finally {
+            for (const s of sockets) s.destroy();
+            silent.close();
+        }
+    });
+
     test("a connection killed mid-command fails clearly, naming host and step", async () => {
         const s = await SshSession.connect(targetOf(host));
         try {
