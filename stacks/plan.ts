@@ -84,13 +84,18 @@ async function main(): Promise<number> {
     }
 }
 
+/**
+ * The SDK keeps handles open, so the process must exit by itself; but `process.exit` does not wait for
+ * a piped stdout to drain (a large `--json` plan would be cut off), so exit once both streams flushed.
+ */
+function exitAfterFlush(code: number): void {
+    process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
+}
+
 main().then(
-    (code) => {
-        // The SDK keeps handles open; the plan is complete, so leave now with the right code.
-        process.exit(code);
-    },
+    (code) => exitAfterFlush(code),
     (err: unknown) => {
         process.stderr.write(`kubeforge plan failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-        process.exit(3);
+        exitAfterFlush(3);
     },
 );
