@@ -91,8 +91,11 @@ export function securityRules(spec: ClusterSpec, vpcCidr: string, egressCidrs: I
             protocol: "tcp",
             fromPort: 10250,
             toPort: 10250,
-            peer: { group: "controlPlane" },
-            description: "kubelet API from the API servers (logs, exec, port-forward)",
+            // From every node, not only the API servers: metrics-server and Prometheus run on workers and
+            // scrape each kubelet's /metrics/resource; the kubelet still authenticates and authorises
+            // every request (webhook authz), so reaching the port grants nothing by itself.
+            peer: { group: "nodes" },
+            description: "kubelet API from the API servers (logs, exec) and from in-cluster metrics scrapers",
         },
         ...(["tcp", "udp"] as const).map(
             (protocol): RuleSpec => ({

@@ -398,12 +398,12 @@ describe("security rules", () => {
         assert.equal(toMasters.inputs.referencedSecurityGroupId, "demo-api-lb-id");
     });
 
-    test("etcd only between masters, kubelet only from masters, NodePorts only from the VPC", () => {
+    test("etcd only between masters, kubelet only from nodes (API servers, metrics scrapers), NodePorts only from the VPC", () => {
         const etcd = ofCluster(demo, T.ingress).filter((r) => r.inputs.fromPort === 2379);
         assert.equal(etcd.length, 1);
         assert.deepEqual([etcd[0].inputs.securityGroupId, etcd[0].inputs.referencedSecurityGroupId, etcd[0].inputs.toPort], ["demo-control-plane-id", "demo-control-plane-id", 2380]);
         const kubelet = ofCluster(demo, T.ingress).filter((r) => r.inputs.fromPort === 10250);
-        assert.deepEqual(kubelet.map((r) => r.inputs.referencedSecurityGroupId), ["demo-control-plane-id"]);
+        assert.deepEqual(kubelet.map((r) => r.inputs.referencedSecurityGroupId), ["demo-nodes-id"]);
         const nodePorts = ofCluster(demo, T.ingress).filter((r) => r.inputs.fromPort === 30000);
         assert.deepEqual(nodePorts.map((r) => [r.inputs.ipProtocol, r.inputs.cidrIpv4]).sort(), [["tcp", "10.0.0.0/16"], ["udp", "10.0.0.0/16"]]);
     });
