@@ -98,11 +98,17 @@ export interface TaggingFact {
 export interface ResourceFacts {
     /** Platform of the adapter that described the resource. */
     platform: string;
+    /** Set when the resource is a node's machine (or a template of them). */
     machine?: MachineFact;
+    /** Disks the resource creates or describes. */
     disks: DiskFact[];
+    /** Instance-metadata settings, where the platform has such a service. */
     metadata?: MetadataFact;
+    /** Inbound allow rules the resource defines. */
     ingress: IngressFact[];
+    /** Set when the resource is a firewall group others refer to. */
     firewallGroup?: GroupFact;
+    /** Tags the resource carries and needs. */
     tagging?: TaggingFact;
 }
 

@@ -4,7 +4,9 @@
 
 /** Major and minor of a Kubernetes version. */
 export interface MinorVersion {
+    /** Major version (1). */
     major: number;
+    /** Minor version (36 in 1.36.4). */
     minor: number;
 }
 

@@ -107,7 +107,9 @@ export function clusterRecordOf(type: string, props: Record<string, unknown>): C
 
 /** A record with the URN of the resource that carries it. */
 export interface Located<T> {
+    /** URN of the resource that carries the record. */
     urn: string;
+    /** The record. */
     value: T;
 }
 
