@@ -28,6 +28,8 @@ export interface SshTarget {
     trustOnFirstUse?: boolean;
     /** A name for messages (the node name); `host:port` is always shown too. */
     label?: string;
+    /** Run commands through `sudo -n`; by default when {@link user} is not root. */
+    sudo?: boolean;
 }
 
 /** Connection behaviour. */
@@ -260,7 +262,7 @@ export class SshSession {
 
     /** True when the login user needs sudo to act as root. */
     get needsSudo(): boolean {
-        return this.target.user !== "root";
+        return this.target.sudo ?? this.target.user !== "root";
     }
 
     /**

@@ -59,6 +59,29 @@ describe("ssh session against real sshd", () => {
         }
     });
 
+    test("a non-root login runs everything through sudo -n, scripts and uploads alike", async () => {
+        const bin = path.join(dir, "sudo-bin");
+        const log = path.join(dir, "sudo.log");
+        fs.mkdirSync(bin, { recursive: true });
+        // A stand-in sudo that insists on -n (never prompt) and records what it ran.
+        fs.writeFileSync(path.join(bin, "sudo"), `#!/bin/bash\n[ "$1" = "-n" ] || { echo "sudo would prompt" >&2; exit 97; }\nshift\necho "$*" >> ${log}\nexec "$@"\n`, { mode: 0o755 });
+        const sudoHost = await startSshd({ setEnv: { PATH: `${bin}:/usr/bin:/bin` } });
+        try {
+            const s = await SshSession.connect({ ...targetOf(sudoHost), sudo: true });
+            try {
+                assert.equal((await s.check("as root", "id -u")).stdout.trim(), "0");
+                await s.upload(path.join(dir, "via-sudo.txt"), "x", "0600");
+                assert.equal((await s.run("no sudo", "true", { sudo: false })).code, 0);
+            } finally {
+                s.close();
+            }
+            assert.deepEqual(fs.readFileSync(log, "utf8").trim().split("\n"), ["bash -s", "bash -s"]);
+            assert.equal(fs.readFileSync(path.join(dir, "via-sudo.txt"), "utf8"), "x");
+        } finally {
+            await sudoHost.stop();
+        }
+    });
+
     test("uploads atomically with the requested mode, leaving no temp file", async () => {
         const s = await SshSession.connect(targetOf(host));
         try {
