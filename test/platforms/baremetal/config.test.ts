@@ -15,6 +15,7 @@ import { hostFor, placeBaremetalNodes } from "../../../components/platforms/bare
 import { KUBE_VIP_IMAGE, KUBE_VIP_MANIFEST_PATH, kubeVipFiles } from "../../../components/platforms/baremetal/kubevip";
 import { baremetalAddons, LOCAL_PATH_CHART, METALLB_CHART } from "../../../components/platforms/baremetal/addons";
 import baremetal, { baremetalBootstrapFacts } from "../../../components/platforms/baremetal/index";
+import { NODE_IP_FILE, platformFiles } from "../../../components/platforms/baremetal/machines";
 
 const example = readStackConfig(stackConfigPath("baremetal"), "baremetal");
 type Block = { hosts: Record<string, unknown>[] } & Record<string, unknown>;
@@ -171,6 +172,22 @@ describe("kube-vip and addons", () => {
         assert.equal(env.cp_enable, "true");
         assert.equal(pod.spec.containers[0].image, KUBE_VIP_IMAGE);
         assert.deepEqual(kubeVipFiles(resolved.nodes.find((n) => n.role === "worker")!, settings), []);
+    });
+
+    test("an external load balancer endpoint: no kube-vip; every host still pins its node IP", () => {
+        const block = exampleBlock();
+        block.endpoint = { loadBalancer: "api.example.com" };
+        const lb = resolveWith(block);
+        const lbConfig = lb.platformConfig as BaremetalConfig;
+        assert.deepEqual(lbConfig.endpoint, { kind: "loadBalancer", address: "api.example.com" });
+        for (const node of lb.nodes) {
+            const files = platformFiles(lbConfig, node, hostFor(lbConfig, node)!);
+            assert.deepEqual(files.map((f) => f.path), [NODE_IP_FILE]);
+        }
+        assert.equal(baremetalBootstrapFacts(lbConfig).nodeIpCommand, `cat ${NODE_IP_FILE}`);
+        const both = exampleBlock();
+        both.endpoint = { vip: "192.0.2.10", loadBalancer: "api.example.com" };
+        assert.ok(hasIssue(issuesOf(both), /baremetal\.endpoint$/, /exactly one of vip or loadBalancer/));
     });
 
     test("MetalLB gets the user's pool, local-path is the default StorageClass, versions are exact", () => {
