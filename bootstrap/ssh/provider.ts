@@ -112,15 +112,21 @@ function sameJson(a: unknown, b: unknown): boolean {
     return JSON.stringify(a) === JSON.stringify(b);
 }
 
-async function apply(props: HostBootstrapProps): Promise<HostBootstrapOutputs> {
+/**
+ * @param props - the desired state.
+ * @param recordedKey - the key recorded by trust-on-first-use in an earlier run: once seen, a host is
+ *   held to it (first use means first, not every).
+ */
+async function apply(props: HostBootstrapProps, recordedKey?: string): Promise<HostBootstrapOutputs> {
     const options = { ...DEFAULT_STEP_OPTIONS, ...props.options };
     // A host that drops the connection mid-step (reboot, network blip) gets one more try after a
     // pause: the apply is idempotent, so a rerun picks up where it stopped. A command that ran and
     // failed is not retried.
+    const access: HostAccess = { ...props, hostKey: props.hostKey || recordedKey || undefined };
     const lostMidStep = (err: unknown) => err instanceof SshError && err.kind === "disconnected";
     const result = await limiterFor("hosts", props.concurrency || 10).run(() =>
         withRetry(
-            () => applyBootstrap(props, props.nodeName, props.files, props.command, options, progress, props.secrets ?? []),
+            () => applyBootstrap(access, props.nodeName, props.files, props.command, options, progress, props.secrets ?? []),
             { attempts: 2, baseDelayMs: options.connectBackoffMs, maxDelayMs: 8000 },
             lostMidStep,
             (err) => progress(`${props.nodeName} (${props.host}:${props.port}): ${(err as Error).message.split("\n")[0]}; retrying the step`),
@@ -160,7 +166,7 @@ export const hostBootstrapProvider: pulumi.dynamic.ResourceProvider<HostBootstra
             // Keys, masters, drain settings: nothing to do on the host.
             return { outs: outputsOf(news, olds.hostKeySeen, olds.appliedHash) };
         }
-        return { outs: await apply(news) };
+        return { outs: await apply(news, news.trustOnFirstUse ? olds.hostKeySeen : undefined) };
     },
 
     async delete(_id: string, props: HostBootstrapOutputs) {

@@ -222,6 +222,12 @@ describe("HostBootstrap provider against real sshd", () => {
         const outs = await created(props("w0", { hostKey: undefined, trustOnFirstUse: true }));
         assert.ok(outs.hostKeySeen.startsWith(hosts.w0.hostKey.publicKey.split(" ").slice(0, 2).join(" ")));
         await assert.rejects(hostBootstrapProvider.create(props("w0", { hostKey: keygen(root, `wrong-${Date.now()}`).publicKey })), /host key refused/);
+        // Later runs hold the host to the recorded key: a host now showing another key is refused.
+        const tofu = props("w0", { hostKey: undefined, trustOnFirstUse: true });
+        const changed = { ...tofu, files: tofu.files.map((f) => (f.path.endsWith("labels") ? { ...f, content: "pool=c\n" } : f)) };
+        const impostor = keygen(root, `impostor-${Date.now()}`).publicKey;
+        await assert.rejects(hostBootstrapProvider.update!("id", { ...outs, hostKeySeen: impostor }, changed), /host key refused/);
+        await hostBootstrapProvider.update!("id", outs, changed);
     });
 
     test("delete of a worker: drain from a master, kubeadm reset on the host, delete the Node", async () => {
