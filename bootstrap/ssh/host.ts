@@ -234,12 +234,17 @@ export interface RemovalRequest {
 
 const KUBECTL = "kubectl --kubeconfig /etc/kubernetes/admin.conf";
 
-/** Shell run on a master to drain a node; exits 0 when the Node does not exist. */
+/** Shell run on a master to drain a node; exits 0 when the Node does not exist, fails when the API does not answer. */
 export function drainScript(nodeName: string, timeoutSeconds: number): string {
     const n = shellQuote(nodeName);
     return [
         "set -euo pipefail",
-        `if ! ${KUBECTL} get node ${n} >/dev/null 2>&1; then echo "node ${nodeName} not registered; nothing to drain"; exit 0; fi`,
+        // Only a Node that does not exist skips the drain; an API that does not answer fails it.
+        `if ! out=$(${KUBECTL} get node ${n} -o name 2>&1); then`,
+        `  if printf '%s' "$out" | grep -q NotFound; then echo ${shellQuote(`node ${nodeName} is not registered; nothing to drain`)}; exit 0; fi`,
+        `  printf '%s\n' "$out" >&2`,
+        "  exit 1",
+        "fi",
         // Evictions respect PodDisruptionBudgets; never --disable-eviction.
         `${KUBECTL} drain ${n} --ignore-daemonsets --delete-emptydir-data --timeout=${Math.max(1, Math.floor(timeoutSeconds))}s`,
     ].join("\n");

@@ -19,7 +19,9 @@ import { execFileSync } from "node:child_process";
 const KUBECTL_STUB = `#!/bin/bash
 echo "$KF_HOST kubectl $*" >> "$KF_LOG"
 case "$*" in
-  *" get node "*) exit 0 ;;
+  *" get node "*) if [ -e "$KF_DIR/api-down" ]; then echo "The connection to the server 192.0.2.10:6443 was refused" >&2; exit 1; fi
+                 if [ -e "$KF_DIR/no-node" ]; then echo 'Error from server (NotFound): nodes "x" not found' >&2; exit 1; fi
+                 echo "node/x"; exit 0 ;;
   *" drain "*) if [ -e "$KF_DIR/drain-fails" ]; then echo "error when evicting pods: Cannot evict pod as it would violate the pod's disruption budget." >&2; exit 1; fi ;;
   *"member list"*) cat "$KF_DIR/members" 2>/dev/null || true ;;
 esac
@@ -236,7 +238,7 @@ describe("HostBootstrap provider against real sshd", () => {
         await hostBootstrapProvider.delete!("id", outs);
         const lines = logLines();
         assert.deepEqual(lines, [
-            "m0 kubectl --kubeconfig /etc/kubernetes/admin.conf get node w0",
+            "m0 kubectl --kubeconfig /etc/kubernetes/admin.conf get node w0 -o name",
             "m0 kubectl --kubeconfig /etc/kubernetes/admin.conf drain w0 --ignore-daemonsets --delete-emptydir-data --timeout=30s",
             "w0 kubeadm reset -f",
             "m0 kubectl --kubeconfig /etc/kubernetes/admin.conf delete node w0 --ignore-not-found",
@@ -253,6 +255,27 @@ describe("HostBootstrap provider against real sshd", () => {
             assert.ok(!logLines().some((l) => l.includes("kubeadm reset")));
         } finally {
             fs.rmSync(path.join(root, "drain-fails"));
+        }
+    });
+
+    test("a Node that never registered is not drained; an API that does not answer stops the delete", async () => {
+        const outs = await created(props("w0"));
+        fs.writeFileSync(path.join(root, "no-node"), "");
+        fs.writeFileSync(log, "");
+        try {
+            await hostBootstrapProvider.delete!("id", outs);
+            assert.ok(!logLines().some((l) => l.includes(" drain ")));
+            assert.ok(logLines().includes("w0 kubeadm reset -f"));
+        } finally {
+            fs.rmSync(path.join(root, "no-node"));
+        }
+        fs.writeFileSync(path.join(root, "api-down"), "");
+        fs.writeFileSync(log, "");
+        try {
+            await assert.rejects(hostBootstrapProvider.delete!("id", outs), /step "drain w0" failed: exit code 1[\s\S]*connection to the server/);
+            assert.ok(!logLines().some((l) => l.includes("kubeadm reset")));
+        } finally {
+            fs.rmSync(path.join(root, "api-down"));
         }
     });
 
