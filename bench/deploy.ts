@@ -46,6 +46,11 @@ export interface DeployResult {
     graphSeconds: number;
     /** The resources on that path. */
     graphChain: ChainStep[];
+    /**
+     * The same path if machines did not wait for the load balancer (their user data rendered with an
+     * endpoint name known in advance): the price of that one dependency.
+     */
+    graphWithoutMachineOnLbSeconds: number;
     /** The chain that set the measured wall time (start and end in simulated seconds). */
     observed: { type: string; name: string; start: number; end: number }[];
     /** Most registrations in flight at once, and most machines in flight at once. */
@@ -118,6 +123,11 @@ async function main(): Promise<DeployResult> {
         ideal: idealSeconds(custom),
         graphSeconds: graph.seconds,
         graphChain: graph.chain,
+        graphWithoutMachineOnLbSeconds: graphCriticalPath(
+            traced,
+            latencySeconds,
+            (from, to) => latencyRow(from.type, from.name)?.phase === "machine" && latencyRow(to.type, to.name)?.phase === "endpoint",
+        ).seconds,
         observed: observedChain(traced)
             .filter((s) => latencySeconds(s.type, s.name) > 0)
             .map((s) => ({ type: s.type, name: s.name, start: sim(s.startMs), end: sim(s.endMs) })),

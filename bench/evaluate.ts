@@ -16,7 +16,26 @@ export interface RecordedPlan {
     project: string;
     stack: string;
     platform: string;
+    /** Long strings that occur more than once (provider code, certificates), referenced as `{"$str": i}`. */
+    strings: string[];
     resources: { type: string; name: string; inputs: Record<string, unknown> }[];
+}
+
+/** Strings at least this long are shared through {@link RecordedPlan.strings} when repeated. */
+const SHARED_STRING_MIN = 256;
+
+/** Writes the plan with repeated long strings once, so the floor reads no more than the program held. */
+function writeRecorded(file: string, plan: Omit<RecordedPlan, "strings">): void {
+    const seen = new Map<string, number>();
+    JSON.stringify(plan.resources, (_k, v: unknown) => {
+        if (typeof v === "string" && v.length >= SHARED_STRING_MIN) seen.set(v, (seen.get(v) ?? 0) + 1);
+        return v;
+    });
+    const strings = [...seen].filter(([, n]) => n > 1).map(([text]) => text);
+    const index = new Map(strings.map((text, i) => [text, i]));
+    const resources = JSON.stringify(plan.resources, (_k, v: unknown) => (typeof v === "string" && index.has(v) ? { $str: index.get(v) } : v));
+    const head = JSON.stringify({ project: plan.project, stack: plan.stack, platform: plan.platform, strings });
+    fs.writeFileSync(file, `${head.slice(0, -1)},"resources":${resources}}`);
 }
 
 /** What one evaluation reports. */
@@ -48,7 +67,7 @@ async function main(): Promise<EvaluateResult> {
     const config = readStackConfig(stack.file);
 
     let settledAt = 0;
-    let recorded: RecordedPlan | undefined;
+    let recorded: Omit<RecordedPlan, "strings"> | undefined;
     const memory = new MemorySampler();
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
@@ -79,7 +98,7 @@ async function main(): Promise<EvaluateResult> {
     const mem = memory.stop();
     if (!recorded) throw new Error("runPlan never settled");
     recorded.platform = plan.spec.platform;
-    fs.writeFileSync(dump, JSON.stringify(recorded));
+    writeRecorded(dump, recorded);
     return {
         stack: stack.base,
         stackNote: stack.note,

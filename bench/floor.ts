@@ -34,31 +34,47 @@ export interface FloorResult {
     profile?: ProfileSummary;
 }
 
-/** Turns the recorded (serialized) inputs back into what a program passes: secrets as secret Outputs. */
-function revive(value: unknown, isWrappedSecret: (v: unknown) => v is { value: unknown }): unknown {
-    if (isWrappedSecret(value)) return pulumi.secret(revive(value.value, isWrappedSecret));
-    if (Array.isArray(value)) return value.map((v) => revive(v, isWrappedSecret));
+/**
+ * Turns the recorded (serialized) inputs back into what a program passes: secrets as secret Outputs,
+ * shared strings as one string.
+ */
+function revive(value: unknown, strings: string[]): unknown {
+    if (isWrappedSecret(value)) return pulumi.secret(revive(value.value, strings));
+    if (Array.isArray(value)) return value.map((v) => revive(v, strings));
     if (typeof value === "object" && value !== null) {
+        const ref = (value as { $str?: unknown }).$str;
+        if (typeof ref === "number" && Object.keys(value).length === 1) return strings[ref];
         const out: Record<string, unknown> = {};
-        for (const [k, v] of Object.entries(value)) out[k] = revive(v, isWrappedSecret);
+        for (const [k, v] of Object.entries(value)) out[k] = revive(v, strings);
         return out;
     }
     return value;
 }
 
 async function main(): Promise<FloorResult> {
-    const recorded = JSON.parse(fs.readFileSync(arg("in"), "utf8")) as RecordedPlan;
     // The program's modules are imported above and the platform's here (its provider SDK submodules),
     // so the memory baseline matches a plan run's; nothing registers a resource at import.
-    const platformDir = path.join(REPO_ROOT, "components", "platforms", recorded.platform);
+    const file = arg("in");
+    // The platform's name is near the top of the file; reading only that keeps the heap clean.
+    const head = Buffer.alloc(4096);
+    const fd = fs.openSync(file, "r");
+    fs.readSync(fd, head, 0, head.length, 0);
+    fs.closeSync(fd);
+    const platformName = /"platform":"([^"]*)"/.exec(head.toString("utf8"))?.[1] ?? "";
+    const platformDir = path.join(REPO_ROOT, "components", "platforms", platformName);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     require(path.join(platformDir, "index.ts"));
     const mocksFile = path.join(platformDir, "mocks.ts");
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const platform = fs.existsSync(mocksFile) ? (require(mocksFile) as { default?: PlatformMocks }).default : undefined;
-    const inputs = recorded.resources.map((r) => revive(r.inputs, isWrappedSecret) as Record<string, unknown>);
 
+    // Memory counts from here, as a plan run's does from before the program runs: the floor must hold
+    // its inputs just as the program holds the values it computed (strings it shares, such as the
+    // dynamic providers' code, are written once in the file and shared here too).
     const memory = new MemorySampler();
+    const recorded = JSON.parse(fs.readFileSync(file, "utf8")) as RecordedPlan;
+    const inputs = recorded.resources.map((r) => revive(r.inputs, recorded.strings) as Record<string, unknown>);
+
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const engine = new PlanEngine({ platform });

@@ -127,8 +127,13 @@ export interface GraphPath {
 /**
  * The longest path through the traced graph, each resource weighted by `seconds(type, name)`: how long
  * `pulumi up` takes with unlimited parallelism and a free program, given the dependencies declared.
+ * `ignoreEdge` drops dependencies, to price a proposed change of the program.
  */
-export function graphCriticalPath(resources: TracedResource[], seconds: (type: string, name: string) => number): GraphPath {
+export function graphCriticalPath(
+    resources: TracedResource[],
+    seconds: (type: string, name: string) => number,
+    ignoreEdge: (from: TracedResource, to: TracedResource) => boolean = () => false,
+): GraphPath {
     const byUrn = new Map(resources.filter((r) => r.urn).map((r) => [r.urn, r]));
     const finish = new Map<string, { at: number; via?: string }>();
     const visiting = new Set<string>();
@@ -141,7 +146,7 @@ export function graphCriticalPath(resources: TracedResource[], seconds: (type: s
         let via: string | undefined;
         for (const dep of [...r.deps, ...(r.parent ? [r.parent] : [])]) {
             const d = byUrn.get(dep);
-            if (!d) continue;
+            if (!d || ignoreEdge(r, d)) continue;
             const at = solve(d);
             if (at > start) {
                 start = at;
