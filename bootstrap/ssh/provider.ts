@@ -108,9 +108,24 @@ function outputsOf(props: HostBootstrapProps, hostKeySeen: string, applied: stri
     return { ...rest, fileHashes: fileHashes(files), hostKeySeen, appliedHash: applied };
 }
 
-function sameJson(a: unknown, b: unknown): boolean {
-    return JSON.stringify(a) === JSON.stringify(b);
+/** JSON with object keys sorted: state read back may order keys differently from new inputs. */
+function canonical(value: unknown): string {
+    return JSON.stringify(value, (_key, v: unknown) =>
+        v !== null && typeof v === "object" && !Array.isArray(v)
+            ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+            : v,
+    );
 }
+
+function sameJson(a: unknown, b: unknown): boolean {
+    return canonical(a) === canonical(b);
+}
+
+/**
+ * Keys never compared as inputs: what the provider computes, and the serialized provider itself (its
+ * text changes with any code change; new code is stored with the next real update).
+ */
+const NOT_INPUTS = new Set(["files", "fileHashes", "hostKeySeen", "appliedHash", "__provider"]);
 
 /**
  * @param props - the desired state.
@@ -150,9 +165,10 @@ export const hostBootstrapProvider: pulumi.dynamic.ResourceProvider<HostBootstra
             return { changes: true, replaces: [...replaces], deleteBeforeReplace: replaces.length > 0 };
         }
         const hostWork = !sameJson(olds.fileHashes, fileHashes(news.files)) || !sameJson(olds.command, news.command);
-        const { files, ...newRest } = news;
-        void files;
-        const stateOnly = (Object.keys(newRest) as (keyof typeof newRest)[]).some((k) => !sameJson(olds[k], newRest[k]));
+        const o = olds as unknown as Record<string, unknown>;
+        const n = news as unknown as Record<string, unknown>;
+        const keys = new Set([...Object.keys(o), ...Object.keys(n)].filter((k) => !NOT_INPUTS.has(k)));
+        const stateOnly = [...keys].some((k) => !sameJson(o[k], n[k]));
         return {
             changes: replaces.length > 0 || hostWork || stateOnly,
             replaces: [...replaces],
