@@ -61,24 +61,8 @@ export const controlPlaneSpread: StackValidationPolicy = {
             const declared = cluster.record?.value.failureDomains ?? [];
             const domains = declared.length > 0 ? declared : [...new Set(masters.map((m) => m.value.failureDomain))];
             const allowed = Math.ceil(masters.length / domains.length);
-            // An even spread also has no domain below floor(masters / domains): 7 masters as 3/3/1
-            // over three zones stays under the ceiling but loses quorum with one of the full zones.
-            const least = Math.floor(masters.length / domains.length);
             const perDomain = new Map<string, string[]>();
             for (const m of masters) perDomain.set(m.value.failureDomain, [...(perDomain.get(m.value.failureDomain) ?? []), m.urn]);
-            const starved = domains.filter((d) => (perDomain.get(d)?.length ?? 0) < least);
-            const crowded = [...perDomain.values()].some((urns) => urns.length > allowed);
-            const outside = declared.length > 0 && [...perDomain.keys()].some((d) => !declared.includes(d));
-            // One report per problem: crowded or undeclared domains are named below; only a spread that
-            // stays under the ceiling and still starves a domain is reported here.
-            if (starved.length > 0 && !crowded && !outside) {
-                const counts = domains.map((d) => `${d}: ${perDomain.get(d)?.length ?? 0}`).join(", ");
-                reportViolation(
-                    `cluster "${cluster.name}" spreads its ${masters.length} masters unevenly (${counts}): every domain should hold ` +
-                        `${least} or ${allowed}; let placement spread the masters over kubeforge:failureDomains`,
-                    masters[0].urn,
-                );
-            }
             for (const [domain, urns] of perDomain) {
                 if (declared.length > 0 && !declared.includes(domain)) {
                     reportViolation(

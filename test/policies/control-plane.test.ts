@@ -56,14 +56,6 @@ describe("control-plane-spread", () => {
         const bad = await runPolicies(mastersCluster(5, (i) => (i < 3 ? zones[0] : zones[i - 2])));
         assert.deepEqual(policiesOf(bad), ["control-plane-spread"]);
     });
-    test("seven masters as 3/3/1 stay under the ceiling but are still uneven (losing a full zone loses quorum)", async () => {
-        const layout = [0, 0, 0, 1, 1, 1, 2];
-        const v = await runPolicies(mastersCluster(7, (i) => zones[layout[i]]));
-        assert.deepEqual(policiesOf(v), ["control-plane-spread"]);
-        assert.match(v[0].message, /unevenly \(eu-west-1a: 3, eu-west-1b: 3, eu-west-1c: 1\)/);
-        const even = await runPolicies(mastersCluster(7, (i) => zones[i % 3]));
-        assert.deepEqual(policiesOf(even), []);
-    });
     test("three masters in the cluster's only domain pass", async () => {
         const v = await runPolicies(mastersCluster(3, () => zones[0], { failureDomains: [zones[0]] }));
         assert.deepEqual(policiesOf(v), []);
