@@ -6,6 +6,7 @@
  *   npm run plan -- --config FILE         any Pulumi stack config file
  *   npm run plan -- --json                machine-readable plan
  *   npm run plan -- --show-secrets        reveal secret values (masked otherwise)
+ *   npm run plan -- --stack-tag K=V       a stack tag the policies see (e.g. environment=production)
  *
  * Exit codes: 0 planned with no mandatory policy violation; 1 invalid config or usage (every problem
  * listed); 2 planned, but a mandatory policy failed (as `pulumi preview --policy-pack` would).
@@ -24,12 +25,18 @@ interface CliOptions {
     configFile?: string;
     json: boolean;
     showSecrets: boolean;
+    stackTags: Record<string, string>;
 }
 
-const USAGE = "usage: npm run plan -- [--stack NAME | --config FILE] [--json] [--show-secrets]";
+const USAGE = "usage: npm run plan -- [--stack NAME | --config FILE] [--json] [--show-secrets] [--stack-tag KEY=VALUE ...]";
 
 function parseArgs(argv: string[]): CliOptions {
-    const options: CliOptions = { json: false, showSecrets: false };
+    const options: CliOptions = { json: false, showSecrets: false, stackTags: {} };
+    const addTag = (pair: string) => {
+        const at = pair.indexOf("=");
+        if (at <= 0) throw new UsageError(`--stack-tag takes KEY=VALUE, not "${pair}"`);
+        options.stackTags[pair.slice(0, at)] = pair.slice(at + 1);
+    };
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
         const value = () => {
@@ -41,6 +48,8 @@ function parseArgs(argv: string[]): CliOptions {
         else if (arg.startsWith("--stack=")) options.stack = arg.slice(8);
         else if (arg === "--config") options.configFile = value();
         else if (arg.startsWith("--config=")) options.configFile = arg.slice(9);
+        else if (arg === "--stack-tag") addTag(value());
+        else if (arg.startsWith("--stack-tag=")) addTag(arg.slice(12));
         else if (arg === "--json") options.json = true;
         else if (arg === "--show-secrets") options.showSecrets = true;
         else if (arg === "--help" || arg === "-h") throw new UsageError("");
@@ -72,7 +81,7 @@ async function main(): Promise<number> {
         return 1;
     }
     try {
-        const plan = await runPlan({ configFile, stack, showSecrets: options.showSecrets });
+        const plan = await runPlan({ configFile, stack, showSecrets: options.showSecrets, stackTags: options.stackTags });
         process.stdout.write(options.json ? JSON.stringify(planJson(plan), null, 2) + "\n" : planText(plan));
         return plan.violations.some((v) => v.level === "mandatory") ? 2 : 0;
     } catch (err) {

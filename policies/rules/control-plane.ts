@@ -83,26 +83,6 @@ export const controlPlaneSpread: StackValidationPolicy = {
     },
 };
 
-/** Clusters with a single master: a single point of failure. */
-export const singleControlPlane: StackValidationPolicy = {
-    name: "control-plane-single",
-    description: "A single master is a single point of failure: fine for development, not for production.",
-    enforcementLevel: "advisory",
-    severity: "medium",
-    validateStack: (args, reportViolation) => {
-        for (const cluster of clustersOf(args)) {
-            const masters = cluster.nodes.filter((n) => n.value.role === "control-plane");
-            const count = cluster.record?.value.controlPlaneCount || masters.length;
-            if (count === 1) {
-                reportViolation(
-                    `cluster "${cluster.name}" has one master: losing it stops the API and etcd; set kubeforge:controlPlane.count to 3 for anything that must stay up`,
-                    cluster.record?.urn ?? masters[0]?.urn,
-                );
-            }
-        }
-    },
-};
-
 const productionSchema: PolicyConfigSchema = {
     properties: {
         environmentTag: { type: "string", default: "environment", description: "Stack tag that names the environment." },
@@ -113,6 +93,33 @@ const productionSchema: PolicyConfigSchema = {
             description: "Values of that tag that mean production (case-insensitive).",
         },
         alwaysProduction: { type: "boolean", default: false, description: "Treat every stack as production, whatever its tags." },
+    },
+};
+
+/** Clusters with a single master: a single point of failure. */
+export const singleControlPlane: StackValidationPolicy = {
+    name: "control-plane-single",
+    description: "A single master is a single point of failure: fine for development, not for production.",
+    enforcementLevel: "advisory",
+    severity: "medium",
+    // The same settings as control-plane-single-production: on a production stack that policy reports
+    // the finding as mandatory, and this one stays silent so the finding is reported once.
+    configSchema: productionSchema,
+    validateStack: (args, reportViolation) => {
+        const c = settings<{ environmentTag: string; productionValues: string[]; alwaysProduction: boolean }>(productionSchema, args);
+        if (c.alwaysProduction || isProduction(args.stackTags, c.environmentTag, c.productionValues)) {
+            args.notApplicable("production stack: control-plane-single-production reports this");
+        }
+        for (const cluster of clustersOf(args)) {
+            const masters = cluster.nodes.filter((n) => n.value.role === "control-plane");
+            const count = cluster.record?.value.controlPlaneCount || masters.length;
+            if (count === 1) {
+                reportViolation(
+                    `cluster "${cluster.name}" has one master: losing it stops the API and etcd; set kubeforge:controlPlane.count to 3 for anything that must stay up`,
+                    cluster.record?.urn ?? masters[0]?.urn,
+                );
+            }
+        }
     },
 };
 

@@ -48,6 +48,8 @@ export interface PlanOptions {
     stack?: string;
     /** Show secret values instead of masking them. */
     showSecrets?: boolean;
+    /** Stack tags the policies see (`pulumi stack tag set` on a real stack), e.g. `environment=production`. */
+    stackTags?: Record<string, string>;
     /** Skip the policy pack (benchmarks). */
     skipPolicies?: boolean;
     /** Engine options (simulated latency for benchmarks). */
@@ -119,10 +121,13 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
                   type: r.type,
                   name: r.name,
                   urn: r.urn,
+                  id: r.id,
                   parent: r.parent,
+                  dependencies: r.dependencies,
                   inputs: revealOrMask(r.inputs, true) as Record<string, unknown>,
+                  outputs: revealOrMask(r.outputs, true) as Record<string, unknown>,
               })),
-              { stackTags: { "pulumi:project": config.project, "pulumi:stack": config.stack } },
+              { stackTags: { ...options.stackTags, "pulumi:project": config.project, "pulumi:stack": config.stack } },
           );
 
     return {

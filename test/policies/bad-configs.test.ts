@@ -20,11 +20,16 @@ interface PlanRun {
     stderr: string;
 }
 
+/** `# stack-tag: KEY=VALUE` lines of a fixture: tags `npm run plan --stack-tag` passes to the policies. */
+function stackTags(file: string): string[] {
+    return [...fs.readFileSync(file, "utf8").matchAll(/^# stack-tag: (\S+=\S*)$/gm)].flatMap((m) => ["--stack-tag", m[1]]);
+}
+
 function plan(configFile: string): Promise<PlanRun> {
     return new Promise((resolve, reject) => {
         execFile(
             process.execPath,
-            ["--import", "tsx", path.join(root, "stacks/plan.ts"), "--config", configFile, "--json"],
+            ["--import", "tsx", path.join(root, "stacks/plan.ts"), "--config", configFile, "--json", ...stackTags(configFile)],
             { cwd: root, maxBuffer: 64 * 1024 * 1024 },
             (error, stdout, stderr) => {
                 const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
