@@ -33,6 +33,12 @@ export interface BaremetalHost {
     pool: string;
     /** Extra node labels for this host. */
     labels: Record<string, string>;
+    /**
+     * The node's ordinal in its pool (its name is `<cluster>-<pool>-<ordinal>`, `<cluster>-cp-<ordinal>`
+     * for masters). Absent: the host's position among its pool's hosts. Write it down before removing a
+     * host from the middle of a pool, so the hosts after it keep their names and are not rebuilt.
+     */
+    ordinal?: number;
 }
 
 /** Where the API answers. */
@@ -98,7 +104,7 @@ const BLOCK_KEYS = [
     "drainTimeoutSeconds",
     "forceRemoveUnreachable",
 ];
-const HOST_KEYS = ["name", "address", "port", "user", "privateKey", "hostKey", "trustOnFirstUse", "failureDomain", "role", "pool", "labels"];
+const HOST_KEYS = ["name", "address", "port", "user", "privateKey", "hostKey", "trustOnFirstUse", "failureDomain", "role", "pool", "labels", "ordinal"];
 
 /** An IPv4 range, inclusive. */
 export interface AddressRange {
@@ -262,8 +268,9 @@ function parseHosts(value: unknown, defaultKey: string | undefined, defaultUser:
                 else labels[key] = text;
             }
         }
+        const ordinal = readInteger(item.ordinal, `${at}.ordinal`, issues, 0);
         if (address === undefined || failureDomain === undefined || role === undefined || pool === undefined) return;
-        hosts.push({ name, address, port, user, privateKey: privateKey ?? "", hostKey, trustOnFirstUse, failureDomain, role, pool, labels });
+        hosts.push({ name, address, port, user, privateKey: privateKey ?? "", hostKey, trustOnFirstUse, failureDomain, role, pool, labels, ...(ordinal === undefined ? {} : { ordinal }) });
     });
     return hosts;
 }

@@ -1,7 +1,8 @@
 /**
  * Bare-metal placement: each node goes to a host of the inventory, so the host decides the node's
- * failure domain. Ordinals follow the inventory order within a role/pool, which keeps node names
- * stable when hosts are appended (and removing the last host of a pool removes its highest ordinal).
+ * failure domain. A host's ordinal is the one it states, else its position among its pool's hosts:
+ * appending hosts renames nothing, and a host removed from the middle leaves the others' names alone
+ * once they state their ordinals (validation asks for that when positions and ordinals disagree).
  * Pure: no Pulumi import.
  */
 import { masterPlan, workerPlan } from "../../core/placement";
@@ -19,6 +20,11 @@ export function poolHosts(config: BaremetalConfig, pool: string): BaremetalHost[
     return config.hosts.filter((h) => h.pool === pool);
 }
 
+/** A host's ordinal in its pool: the one it states, else its position among the pool's hosts. */
+export function hostOrdinal(hosts: BaremetalHost[], host: BaremetalHost): number {
+    return host.ordinal ?? hosts.indexOf(host);
+}
+
 /**
  * The host a node runs on: the `ordinal`-th host of its pool.
  *
@@ -26,7 +32,8 @@ export function poolHosts(config: BaremetalConfig, pool: string): BaremetalHost[
  * @param node - a node placed by {@link placeBaremetalNodes}.
  */
 export function hostFor(config: BaremetalConfig, node: NodePlan): BaremetalHost | undefined {
-    return poolHosts(config, node.pool)[node.ordinal];
+    const hosts = poolHosts(config, node.pool);
+    return hosts.find((h) => hostOrdinal(hosts, h) === node.ordinal);
 }
 
 /**
@@ -39,9 +46,17 @@ export function hostFor(config: BaremetalConfig, node: NodePlan): BaremetalHost 
  */
 export function placeBaremetalNodes(config: BaremetalConfig, spec: ClusterSpec): NodePlan[] {
     const withHostLabels = (plan: NodePlan, host: BaremetalHost): NodePlan => ({ ...plan, labels: { ...host.labels, ...plan.labels } });
-    const nodes = poolHosts(config, "control-plane").map((host, i) => withHostLabels(masterPlan(spec, i, host.failureDomain), host));
+    const masters = poolHosts(config, "control-plane");
+    const lowest = Math.min(...masters.map((h) => hostOrdinal(masters, h)));
+    // The master with the lowest ordinal runs `kubeadm init` (master 0 may have left the inventory; its
+    // script joins instead whenever the API already answers, so a running cluster is never re-inited).
+    const nodes = masters.map((host) => {
+        const ordinal = hostOrdinal(masters, host);
+        return withHostLabels({ ...masterPlan(spec, ordinal, host.failureDomain), initNode: ordinal === lowest }, host);
+    });
     for (const pool of spec.workerPools) {
-        poolHosts(config, pool.name).forEach((host, i) => nodes.push(withHostLabels(workerPlan(spec, pool, i, host.failureDomain), host)));
+        const hosts = poolHosts(config, pool.name);
+        hosts.forEach((host) => nodes.push(withHostLabels(workerPlan(spec, pool, hostOrdinal(hosts, host), host.failureDomain), host)));
     }
     return nodes;
 }
@@ -54,6 +69,20 @@ export function placeBaremetalNodes(config: BaremetalConfig, spec: ClusterSpec):
  */
 export function checkBaremetalNodes(config: BaremetalConfig, nodes: NodePlan[]): ConfigIssue[] {
     const issues: ConfigIssue[] = [];
+    const seen = new Map<string, BaremetalHost>();
+    for (const host of config.hosts) {
+        const key = `${host.pool}#${hostOrdinal(poolHosts(config, host.pool), host)}`;
+        const twin = seen.get(key);
+        if (twin) {
+            issues.push({
+                field: "kubeforge:baremetal.hosts",
+                message:
+                    `hosts ${twin.name} and ${host.name} would both be node ${key.split("#")[1]} of pool ${host.pool}; ` +
+                    "give every host of a pool its own ordinal (state it on each host once any host states one)",
+            });
+        }
+        seen.set(key, host);
+    }
     const used = new Map<string, string>();
     for (const node of nodes) {
         const host = hostFor(config, node);

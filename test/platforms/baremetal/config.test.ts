@@ -149,6 +149,44 @@ describe("placement", () => {
     });
 });
 
+describe("removing a host from the middle of a pool", () => {
+    const base = resolveStack(example.values);
+    const config = base.platformConfig as BaremetalConfig;
+
+    test("with ordinals stated, the other hosts keep their node names and hosts", () => {
+        const workers = config.hosts.filter((h) => h.pool === "general");
+        const stated = config.hosts.map((h) => (h.pool === "general" ? { ...h, ordinal: workers.indexOf(h) } : h));
+        const statedConfig: BaremetalConfig = { ...config, hosts: stated };
+        const before = placeBaremetalNodes(statedConfig, base.spec);
+        const middle = stated.find((h) => h.pool === "general" && h.ordinal === 1)!;
+        const shrunk: BaremetalConfig = { ...config, hosts: stated.filter((h) => h !== middle) };
+        const spec = { ...base.spec, workerPools: base.spec.workerPools.map((p) => ({ ...p, count: p.count - 1 })) };
+        const after = placeBaremetalNodes(shrunk, spec);
+        assert.deepEqual(
+            before.filter((n) => n.name !== "metal-general-1").map((n) => [n.name, hostFor(statedConfig, n)?.address]),
+            after.map((n) => [n.name, hostFor(shrunk, n)?.address]),
+        );
+        assert.ok(!after.some((n) => n.name === "metal-general-1"), "only the removed host's node leaves");
+        assert.deepEqual(baremetal.checkNodes!(shrunk, spec, after), []);
+    });
+
+    test("the master with the lowest ordinal inits when master 0 has left", () => {
+        const masters = config.hosts.filter((h) => h.role === "control-plane");
+        const hosts = config.hosts.filter((h) => h !== masters[0]).map((h) => (h.role === "control-plane" ? { ...h, ordinal: masters.indexOf(h) } : h));
+        const spec = { ...base.spec, controlPlane: { ...base.spec.controlPlane, count: 2 } };
+        const nodes = placeBaremetalNodes({ ...config, hosts }, spec).filter((n) => n.role === "control-plane");
+        assert.deepEqual(nodes.map((n) => [n.name, n.initNode]), [["metal-cp-1", true], ["metal-cp-2", false]]);
+    });
+
+    test("two hosts claiming one ordinal are refused, naming both", () => {
+        const block = exampleBlock();
+        const workers = block.hosts.filter((h) => h.pool === "general");
+        workers[0].ordinal = 2;
+        const issues = issuesOf(block);
+        assert.ok(hasIssue(issues, /baremetal\.hosts$/, /would both be node 2 of pool general/), JSON.stringify(issues));
+    });
+});
+
 describe("kube-vip and addons", () => {
     const resolved = resolveStack(example.values);
     const config = resolved.platformConfig as BaremetalConfig;
