@@ -99,14 +99,18 @@ async function main(): Promise<SshResult> {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "kf-bench-ssh-"));
     const clientKey = keygen(root, "client");
     const setup0 = performance.now();
-    const hosts: SshdHost[] = await Promise.all(Array.from({ length: count + 1 }, () => startSshd({ clientKey })));
+    // Each server's own directory lives under `root`, so one removal cleans everything up.
+    const servers: SshdHost[] = await Promise.all(
+        Array.from({ length: count + 1 }, () => startSshd({ clientKey, dir: fs.mkdtempSync(path.join(root, "sshd-")) })),
+    );
     const setupMs = performance.now() - setup0;
     try {
         // Warm-up on a host of its own: loads ssh2 and the crypto code, so one host is not
         // charged for what every count pays once.
-        const warm = hosts.pop()!;
+        const warm = servers[count];
         await hostBootstrapProvider.create(props(warm, count, root, limit, 0));
 
+        const hosts = servers.slice(0, count);
         const each = hosts.map((h, i) => props(h, i, root, limit, remoteSeconds));
         const perHost: number[] = [];
         const serverCpu0 = hosts.reduce((n, h) => n + processTreeCpuMs(h.process.pid), 0);
@@ -139,7 +143,7 @@ async function main(): Promise<SshResult> {
             cpuBoundMs: round(cpuMs / os.cpus().length, 0),
         };
     } finally {
-        await Promise.all(hosts.map((h) => h.stop()));
+        await Promise.all(servers.map((h) => h.stop()));
         fs.rmSync(root, { recursive: true, force: true });
     }
 }

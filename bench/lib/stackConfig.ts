@@ -49,6 +49,7 @@ export function writeSizedStack(base: string, workers: number, masters = 3): str
     const podPrefix = Number(/\/(\d+)$/.exec(String(network.podCidr ?? "10.244.0.0/16"))?.[1] ?? 16);
     if (masters + workers > 2 ** (24 - podPrefix)) config["kubeforge:network"] = { ...network, podCidr: "10.128.0.0/12" };
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kf-bench-stack-"));
+    process.on("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
     const file = path.join(dir, `Pulumi.bench-${masters}m${workers}w.yaml`);
     fs.writeFileSync(file, stringify(doc));
     return file;
