@@ -228,6 +228,11 @@ export interface RemovalRequest {
     controlPlane: PeerAccess[];
     /** `kubectl drain --timeout`, in seconds. */
     drainTimeoutSeconds: number;
+    /**
+     * Skip the drain (`kubeforge:lifecycle.drainOnDelete: false`, set before destroying a whole
+     * cluster: with every node leaving, evicted pods have nowhere to go). Reset and cleanup still run.
+     */
+    skipDrain?: boolean;
     /** Remove the Node and etcd member even when the host itself cannot be reached. */
     forceRemoveUnreachable: boolean;
 }
@@ -336,12 +341,14 @@ export async function removeNode(request: RemovalRequest, options: StepOptions, 
     const redactor = makeRedactor([access.privateKey, ...request.controlPlane.map((p) => p.privateKey)]);
     const where = `${nodeName} (${access.host}:${access.port})`;
 
-    log(`${where}: drain`);
-    const drained = await onMaster(request.controlPlane, nodeName, options, redactor, log, (s) =>
-        s.check(`drain ${nodeName}`, drainScript(nodeName, request.drainTimeoutSeconds), { timeoutMs: (request.drainTimeoutSeconds + 60) * 1000 }),
-    );
-    const noMaster = "errors" in drained;
-    if (noMaster && request.controlPlane.length > 0) {
+    if (request.skipDrain) log(`${where}: drain skipped (kubeforge:lifecycle.drainOnDelete is false)`);
+    else log(`${where}: drain`);
+    const drained = request.skipDrain
+        ? undefined
+        : await onMaster(request.controlPlane, nodeName, options, redactor, log, (s) =>
+              s.check(`drain ${nodeName}`, drainScript(nodeName, request.drainTimeoutSeconds), { timeoutMs: (request.drainTimeoutSeconds + 60) * 1000 }),
+          );
+    if (drained !== undefined && "errors" in drained && request.controlPlane.length > 0) {
         if (!request.forceRemoveUnreachable) {
             throw new SshError({
                 kind: "connect",

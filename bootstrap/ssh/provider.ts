@@ -53,6 +53,8 @@ export interface HostBootstrapProps extends HostAccess {
     controlPlane: PeerAccess[];
     /** Drain time limit in seconds. */
     drainTimeoutSeconds: number;
+    /** Skip the drain on delete (absent in state written before it existed: drain). */
+    skipDrain?: boolean;
     /** Remove an unreachable host's Node and etcd member anyway on delete. */
     forceRemoveUnreachable: boolean;
     /** Hosts bootstrapped at once by this process. */
@@ -200,6 +202,7 @@ export const hostBootstrapProvider: pulumi.dynamic.ResourceProvider<HostBootstra
                     role: props.role,
                     controlPlane: props.controlPlane,
                     drainTimeoutSeconds: props.drainTimeoutSeconds,
+                    skipDrain: props.skipDrain === true,
                     forceRemoveUnreachable: props.forceRemoveUnreachable,
                 },
                 options,
@@ -236,6 +239,8 @@ export interface HostBootstrapArgs {
     controlPlane: pulumi.Input<PeerAccess[]>;
     /** Drain time limit in seconds. */
     drainTimeoutSeconds: pulumi.Input<number>;
+    /** Skip the drain on delete (before destroying a whole cluster). */
+    skipDrain?: pulumi.Input<boolean>;
     /** Remove an unreachable host's Node and etcd member anyway. */
     forceRemoveUnreachable: pulumi.Input<boolean>;
     /** Hosts bootstrapped at once. */

@@ -250,6 +250,13 @@ describe("HostBootstrap provider against real sshd", () => {
         assert.ok(!lines.some((l) => l.includes("--disable-eviction")));
     });
 
+    test("with drainOnDelete off (skipDrain), delete resets and removes the Node without draining", async () => {
+        const outs = await created({ ...props("w0"), skipDrain: true });
+        fs.writeFileSync(log, "");
+        await hostBootstrapProvider.delete!("id", outs);
+        assert.deepEqual(logLines(), ["w0 kubeadm reset -f", "m0 kubectl --kubeconfig /etc/kubernetes/admin.conf delete node w0 --ignore-not-found"]);
+    });
+
     test("a drain blocked by a PodDisruptionBudget stops the delete before the reset", async () => {
         const outs = await created(props("w0"));
         fs.writeFileSync(path.join(root, "drain-fails"), "");

@@ -75,8 +75,6 @@ export interface BaremetalConfig {
     storage: "local-path" | "none";
     /** Hosts bootstrapped at once. */
     concurrency: number;
-    /** `kubectl drain --timeout` when a host leaves, in seconds. */
-    drainTimeoutSeconds: number;
     /** On removal, remove an unreachable host's Node and etcd member anyway (the host is not reset). */
     forceRemoveUnreachable: boolean;
 }
@@ -86,7 +84,6 @@ export const BAREMETAL_DEFAULTS = {
     port: 22,
     user: "root",
     concurrency: 10,
-    drainTimeoutSeconds: 600,
     storage: "local-path",
     serviceLoadBalancer: "metallb",
 } as const;
@@ -101,7 +98,6 @@ const BLOCK_KEYS = [
     "serviceLoadBalancer",
     "storage",
     "concurrency",
-    "drainTimeoutSeconds",
     "forceRemoveUnreachable",
 ];
 const HOST_KEYS = ["name", "address", "port", "user", "privateKey", "hostKey", "trustOnFirstUse", "failureDomain", "role", "pool", "labels", "ordinal"];
@@ -175,7 +171,6 @@ export function parseBaremetalConfig(raw: unknown, spec: ClusterSpec): { config?
     }
     const storage = readChoice<"local-path" | "none">(block.storage, `${BLOCK}.storage`, issues, ["local-path", "none"]) ?? BAREMETAL_DEFAULTS.storage;
     const concurrency = readInteger(block.concurrency, `${BLOCK}.concurrency`, issues, 1) ?? BAREMETAL_DEFAULTS.concurrency;
-    const drainTimeoutSeconds = readInteger(block.drainTimeoutSeconds, `${BLOCK}.drainTimeoutSeconds`, issues, 1) ?? BAREMETAL_DEFAULTS.drainTimeoutSeconds;
     const forceRemoveUnreachable = readBoolean(block.forceRemoveUnreachable, `${BLOCK}.forceRemoveUnreachable`, issues) ?? false;
 
     checkAddresses(hosts, endpoint, pool, spec, issues);
@@ -190,7 +185,6 @@ export function parseBaremetalConfig(raw: unknown, spec: ClusterSpec): { config?
             serviceLoadBalancer,
             storage,
             concurrency,
-            drainTimeoutSeconds,
             forceRemoveUnreachable,
         },
         issues: [],

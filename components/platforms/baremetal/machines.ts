@@ -76,7 +76,9 @@ export function createHosts(name: string, ctx: PlatformContext<BaremetalConfig>)
                 files,
                 command: bootstrap.apply((b) => b.command),
                 controlPlane: peers,
-                drainTimeoutSeconds: config.drainTimeoutSeconds,
+                // Scale-down behaviour is the cluster's (kubeforge:lifecycle), the same on every platform.
+                drainTimeoutSeconds: ctx.spec.lifecycle.drainTimeoutSeconds,
+                skipDrain: !ctx.spec.lifecycle.drainOnDelete,
                 forceRemoveUnreachable: config.forceRemoveUnreachable,
                 concurrency: config.concurrency,
                 secrets: [pki.bootstrapToken, pki.encryptionKey],
