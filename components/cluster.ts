@@ -12,6 +12,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Provider as KubernetesProvider } from "@pulumi/kubernetes/provider";
 import type { ClusterSpec, NodePlan } from "./core/types";
+import { masterDomains } from "./core/resolve";
 import type { BootstrapEndpoint, Platform, PlatformContext } from "./platform";
 import { ClusterPki } from "./pki";
 import { renderNodeBootstrap, kubeProxyReplaced } from "../bootstrap/render";
@@ -103,7 +104,9 @@ export class Cluster extends pulumi.ComponentResource {
             platform: platform.name,
             kubernetesVersion: spec.kubernetesVersion,
             controlPlaneCount: masters.length,
-            failureDomains: spec.failureDomains,
+            // The domains the masters could use: all of the cluster's when the core placed them; where the
+            // user put master hosts when the platform placed them (worker-only racks do not count).
+            failureDomains: platform.placeNodes ? masterDomains(spec, nodes) : spec.failureDomains,
             secretsEncryption: spec.secretsEncryption,
             apiAllowedCidrs: spec.access.apiAllowedCidrs,
             sshAllowedCidrs: spec.access.sshAllowedCidrs,

@@ -99,15 +99,27 @@ function chooseFailureDomains(raw: RawConfig, draft: ClusterSpec, offered: strin
     return domains;
 }
 
-/** A platform that places nodes itself must still spread `required` masters evenly over the cluster's domains. */
+/**
+ * A platform that places nodes itself (bare metal: the user assigns hosts) must still spread `required`
+ * masters: over enough domains, and evenly over the domains it used for them. Domains that only hold
+ * workers (a rack of GPU boxes) do not count against the masters' spread.
+ */
 function checkPlatformPlacement(spec: ClusterSpec, nodes: NodePlan[], platformName: string, issues: IssueList): void {
     if ((spec.controlPlane.spread ?? "required") !== "required") return;
     const masters = nodes.filter((n) => n.role === "control-plane").map((n) => n.failureDomain);
-    if (!isEvenSpread(masters, spec.failureDomains)) {
+    const used = masterDomains(spec, nodes);
+    const needed = requiredMasterDomains(masters.length);
+    if (used.length < needed || !isEvenSpread(masters, used)) {
         issues.add(
             "controlPlane.spread",
-            `the ${platformName} platform placed the masters in ${masters.join(", ")}, which is not an even spread over ${spec.failureDomains.join(", ")}; ` +
+            `the ${platformName} platform placed the masters in ${masters.join(", ")}, which is not an even spread over at least ${needed} failure domains; ` +
                 "assign masters to hosts in different failure domains, or set kubeforge:controlPlane.spread to preferred",
         );
     }
+}
+
+/** The cluster's failure domains that hold at least one master, in the cluster's order. */
+export function masterDomains(spec: ClusterSpec, nodes: NodePlan[]): string[] {
+    const used = new Set(nodes.filter((n) => n.role === "control-plane").map((n) => n.failureDomain));
+    return spec.failureDomains.filter((d) => used.has(d));
 }

@@ -110,9 +110,20 @@ describe("resolveCluster", () => {
         const stacked = (_: FakeConfig, spec: ClusterSpec): NodePlan[] => [0, 1, 2].map((i) => masterPlan(spec, i, "z1"));
         const issues = configIssues(() => resolveCluster(base(), fakePlatform({ placeNodes: stacked })));
         assert.deepEqual(issues.map((i) => i.field), ["kubeforge:controlPlane.spread"]);
-        assert.match(issues[0].message, /not an even spread over z1, z2, z3/);
+        assert.match(issues[0].message, /z1, z1, z1, which is not an even spread over at least 3 failure domains/);
         const ok = resolveCluster(base({ controlPlane: { spread: "preferred" } }), fakePlatform({ placeNodes: stacked }));
         assert.deepEqual(ok.nodes.map((n) => n.failureDomain), ["z1", "z1", "z1"]);
+    });
+
+    test("a platform's masters are judged over the domains holding masters, not worker-only ones", () => {
+        const five = (domains: string[]) => (_: FakeConfig, spec: ClusterSpec): NodePlan[] => domains.map((d, i) => masterPlan(spec, i, d));
+        const raw = base({ controlPlane: { count: 5 }, failureDomains: ["z1", "z2", "z3", "z4", "z5"] });
+        const offered = fakePlatform({ placeNodes: five(["z1", "z2", "z3", "z1", "z2"]) });
+        const widened = { ...offered, failureDomains: () => ["z1", "z2", "z3", "z4", "z5"] };
+        const ok = resolveCluster(raw, widened);
+        assert.equal(ok.nodes.length, 5, "2/2/1 over three master racks passes though two racks hold only workers");
+        const uneven = { ...widened, placeNodes: five(["z1", "z1", "z1", "z2", "z3"]) };
+        assert.deepEqual(configIssues(() => resolveCluster(raw, uneven)).map((i) => i.field), ["kubeforge:controlPlane.spread"]);
     });
 
     test("the platform's node checks run on the placed nodes", () => {
