@@ -181,23 +181,27 @@ export async function applyBootstrap(
     options: StepOptions,
     log: ProgressLog,
     secrets: string[] = [],
+    transfer: TransferGate = (task) => task(),
 ): Promise<ApplyResult> {
     const redactor = hostRedactor(access, files, secrets);
     const desired = appliedHash(files, command);
     const marker = `${options.stateDir.replace(/\/+$/, "")}/bootstrap.applied`;
     return withSession(target(access, nodeName), sshOptions(options, redactor, log), async (session) => {
         log(`${session.where}: connected`);
-        const probe = await session.check("read file hashes and bootstrap marker", probeScript(files.map((f) => f.path), marker));
-        const { hashes: remote, marker: markerValue } = parseProbe(probe.stdout);
-        const changed = files.filter((file) => {
-            const have = remote.get(file.path);
-            return !(have === sha256Hex(file.content) || (file.finalContent !== undefined && have === sha256Hex(file.finalContent)));
+        const { uploaded, markerValue } = await transfer(async () => {
+            const probe = await session.check("read file hashes and bootstrap marker", probeScript(files.map((f) => f.path), marker));
+            const { hashes: remote, marker: markerValue } = parseProbe(probe.stdout);
+            const changed = files.filter((file) => {
+                const have = remote.get(file.path);
+                return !(have === sha256Hex(file.content) || (file.finalContent !== undefined && have === sha256Hex(file.finalContent)));
+            });
+            const uploaded = changed.map((f) => f.path);
+            if (changed.length > 0) {
+                log(`${session.where}: upload ${uploaded.join(", ")}`);
+                await session.uploadMany(changed.map((f) => ({ path: f.path, content: f.content, mode: f.permissions })), `upload ${uploaded.join(", ")}`);
+            }
+            return { uploaded, markerValue };
         });
-        const uploaded = changed.map((f) => f.path);
-        if (changed.length > 0) {
-            log(`${session.where}: upload ${uploaded.join(", ")}`);
-            await session.uploadMany(changed.map((f) => ({ path: f.path, content: f.content, mode: f.permissions })), `upload ${uploaded.join(", ")}`);
-        }
         const upToDate = markerValue === desired && uploaded.length === 0;
         if (upToDate) {
             log(`${session.where}: bootstrap up to date`);
@@ -210,11 +214,18 @@ export async function applyBootstrap(
         const after = files.filter((f) => f.finalContent !== undefined).map((f) => ({ path: f.path, content: f.finalContent!, mode: f.permissions }));
         if (after.length > 0) log(`${session.where}: upload ${after.map((f) => f.path).join(", ")} (after bootstrap)`);
         // The marker last: it says "this exact bootstrap completed", so it must never precede the work.
-        await session.uploadMany([...after, { path: marker, content: desired + "\n", mode: "0600" }], "record bootstrap marker");
+        await transfer(() => session.uploadMany([...after, { path: marker, content: desired + "\n", mode: "0600" }], "record bootstrap marker"));
         log(`${session.where}: bootstrap done`);
         return { hostKeySeen: session.seenHostKey, uploaded, commandRan: true, appliedHash: desired };
     });
 }
+
+/**
+ * Runs the transfer phases of a host's step (probe and uploads: the operator's uplink and this
+ * machine's CPU) under a concurrency limit. The remote command runs outside it: it works on the host,
+ * so fifty hosts installing packages at once cost this side nothing and finish in one wave.
+ */
+export type TransferGate = <T>(task: () => Promise<T>) => Promise<T>;
 
 /** What to remove. */
 export interface RemovalRequest {

@@ -141,13 +141,15 @@ async function apply(props: HostBootstrapProps, recordedKey?: string): Promise<H
     // failed is not retried.
     const access: HostAccess = { ...props, hostKey: props.hostKey || recordedKey || undefined };
     const lostMidStep = (err: unknown) => err instanceof SshError && err.kind === "disconnected";
-    const result = await limiterFor("hosts", props.concurrency || 10).run(() =>
-        withRetry(
-            () => applyBootstrap(access, props.nodeName, props.files, props.command, options, progress, props.secrets ?? []),
-            { attempts: 2, baseDelayMs: options.connectBackoffMs, maxDelayMs: 8000 },
-            lostMidStep,
-            (err) => progress(`${props.nodeName} (${props.host}:${props.port}): ${(err as Error).message.split("\n")[0]}; retrying the step`),
-        ),
+    // `concurrency` bounds the transfers (probe, uploads); the bootstrap command itself runs on every
+    // host at once, so a slow package install on one host never holds another host back.
+    const hosts = limiterFor("hosts", props.concurrency || 10);
+    const transfer = <T>(task: () => Promise<T>) => hosts.run(task);
+    const result = await withRetry(
+        () => applyBootstrap(access, props.nodeName, props.files, props.command, options, progress, props.secrets ?? [], transfer),
+        { attempts: 2, baseDelayMs: options.connectBackoffMs, maxDelayMs: 8000 },
+        lostMidStep,
+        (err) => progress(`${props.nodeName} (${props.host}:${props.port}): ${(err as Error).message.split("\n")[0]}; retrying the step`),
     );
     return outputsOf(props, result.hostKeySeen, result.appliedHash);
 }

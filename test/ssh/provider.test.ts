@@ -202,13 +202,13 @@ describe("HostBootstrap provider against real sshd", () => {
         assert.ok(outs.appliedHash);
     });
 
-    test("creates across hosts respect the concurrency limit", async () => {
+    test("concurrency bounds the transfers, not the remote commands: slow bootstraps overlap in one wave", async () => {
         const stamps = path.join(root, "stamps");
         fs.writeFileSync(stamps, "");
         const runs = Array.from({ length: 6 }, (_, i) => {
             const node = ["m0", "m1", "w0"][i % 3];
             const dir = path.join(root, node, `c${i}`);
-            const script = `#!/bin/bash\necho "start $(date +%s%N)" >> ${stamps}\nsleep 0.4\necho "end $(date +%s%N)" >> ${stamps}\n`;
+            const script = `#!/bin/bash\necho "start $(date +%s%N)" >> ${stamps}\nsleep 2\necho "end $(date +%s%N)" >> ${stamps}\n`;
             return props(node, { concurrency: 2, files: [{ path: `${dir}/run.sh`, content: script, permissions: "0755" }], command: [`${dir}/run.sh`], options: { ...props(node).options, stateDir: `${dir}/state` } });
         });
         await Promise.all(runs.map((p) => hostBootstrapProvider.create(p)));
@@ -221,7 +221,34 @@ describe("HostBootstrap provider against real sshd", () => {
             peak = Math.max(peak, active);
         }
         assert.equal(events.length, 12);
-        assert.equal(peak, 2);
+        // Six 2 s commands on three hosts with concurrency 2: more than two run at once, because the
+        // limit holds only probe and uploads, which applyBootstrap runs through its gate.
+        assert.ok(peak > 2, `peak ${peak}: the remote commands were held to the transfer limit`);
+    });
+
+    test("applyBootstrap runs probe/uploads and the marker through the transfer gate, the command outside it", async () => {
+        const { applyBootstrap } = await import("../../bootstrap/ssh/host.js");
+        const p = props("w0", { options: { ...props("w0").options, stateDir: path.join(root, "w0", `gate-${Date.now()}`) } });
+        let inGate = 0;
+        const phases: string[] = [];
+        const gate = async <T>(task: () => Promise<T>): Promise<T> => {
+            inGate++;
+            try {
+                return await task();
+            } finally {
+                inGate--;
+            }
+        };
+        const files = [...p.files, { path: path.join(root, "w0", "gate-probe.sh"), content: `#!/bin/bash
+echo "$KF_HOST gate-check" >> "$KF_LOG"
+`, permissions: "0755" }];
+        const logs: string[] = [];
+        await applyBootstrap(p, p.nodeName, files, p.command, { ...p.options! } as Parameters<typeof applyBootstrap>[4], (line) => {
+            logs.push(line);
+            phases.push(`${line.replace(/^.*?: /, "")} gate=${inGate}`);
+        }, [], gate);
+        assert.ok(phases.some((l) => /^upload .* gate=1$/.test(l)), phases.join("\n"));
+        assert.ok(phases.some((l) => /^bootstrap: running .* gate=0$/.test(l)), phases.join("\n"));
     });
 
     test("trust on first use records the key the host presented", async () => {
