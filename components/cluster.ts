@@ -76,6 +76,14 @@ export class Cluster extends pulumi.ComponentResource {
 
         const pki = new ClusterPki(`${name}-pki`, { clusterName: spec.name }, { parent: this });
         const facts = platform.bootstrapFacts(platformConfig, spec);
+        // The PKI material per role is one Output shared by every node of that role: building it per
+        // node cost a dozen Output hops each (the bench's evaluation profile).
+        const materials = new Map<NodePlan["role"], pulumi.Output<PkiMaterial>>();
+        const material = (role: NodePlan["role"]) => {
+            let m = materials.get(role);
+            if (!m) materials.set(role, (m = pkiMaterial(pki, role)));
+            return m;
+        };
 
         // The platform's resources hang under one component named after it, so the tree (and
         // `pulumi stack --show-urns`) separates infrastructure from the core's resources.
@@ -86,7 +94,7 @@ export class Cluster extends pulumi.ComponentResource {
             nodes,
             pki,
             parent: infrastructure,
-            renderBootstrap: (node, endpoint) => renderBootstrapOutput(spec, node, endpoint, pki, facts),
+            renderBootstrap: (node, endpoint) => renderBootstrapOutput(spec, node, endpoint, material(node.role), facts),
         };
         const built = platform.create(name, ctx);
 
@@ -201,16 +209,9 @@ export class Cluster extends pulumi.ComponentResource {
     }
 }
 
-/** Resolves PKI and endpoint Outputs and renders one node's bootstrap (secret: it holds the token). */
-function renderBootstrapOutput(
-    spec: ClusterSpec,
-    node: NodePlan,
-    endpoint: BootstrapEndpoint,
-    pki: ClusterPki,
-    facts: ReturnType<Platform<unknown>["bootstrapFacts"]>,
-): pulumi.Output<NodeBootstrap> {
-    const master = node.role === "control-plane";
-    const material: pulumi.Output<PkiMaterial> = master
+/** The PKI material a node of `role` receives: every CA key for masters, the CA certificate and token for workers. */
+function pkiMaterial(pki: ClusterPki, role: NodePlan["role"]): pulumi.Output<PkiMaterial> {
+    return role === "control-plane"
         ? pulumi
               .all([
                   pki.caCert,
@@ -237,6 +238,16 @@ function renderBootstrapOutput(
                   encryptionKey,
               }))
         : pulumi.all([pki.caCert, pki.bootstrapToken]).apply(([caCert, bootstrapToken]) => ({ caCert, bootstrapToken }));
+}
+
+/** Resolves the endpoint and renders one node's bootstrap (secret: it holds the token, masters the CA keys). */
+function renderBootstrapOutput(
+    spec: ClusterSpec,
+    node: NodePlan,
+    endpoint: BootstrapEndpoint,
+    material: pulumi.Output<PkiMaterial>,
+    facts: ReturnType<Platform<unknown>["bootstrapFacts"]>,
+): pulumi.Output<NodeBootstrap> {
     return pulumi.secret(
         pulumi
             .all([endpoint.host, pulumi.all(endpoint.extraSans ?? []), material])
