@@ -1,7 +1,8 @@
 /**
- * The AWS platform: a VPC across the listed zones, an internet-facing NLB in front of the masters,
+ * The AWS platform: a VPC across the listed zones, an internet-facing NLB in front of the masters
+ * (named `api.<cluster>.kubeforge.internal` inside the VPC by a private hosted zone),
  * one EC2 instance per node in its zone's private subnet, IAM for the cloud controller and the EBS
- * CSI driver. Split by concern, one file each (config, network, security, endpoint, identity,
+ * CSI driver. Split by concern, one file each (config, network, security, endpoint, dns,
  * machines, bootstrap facts, addons, outputs).
  */
 import type { Platform, PlatformContext, PlatformOutputs } from "../../platform";
@@ -10,6 +11,7 @@ import { awsBootstrapFacts } from "./bootstrap";
 import { createNetwork } from "./network";
 import { createSecurityGroups } from "./security";
 import { API_PORT, createEndpoint } from "./endpoint";
+import { createPrivateApiName } from "./dns";
 import { createIdentity } from "./identity";
 import { createMachines } from "./machines";
 import { awsAddons } from "./addons";
@@ -31,14 +33,16 @@ const aws: Platform<AwsConfig> = {
         const network = createNetwork(name, spec, config, parent);
         const groups = createSecurityGroups(name, spec, config, network, parent);
         const endpoint = createEndpoint(name, spec, config, network, groups, parent);
+        const apiName = createPrivateApiName(name, spec, config, network, endpoint, parent);
         const identity = createIdentity(name, spec, config, parent);
-        const machines = createMachines(name, ctx, { network, groups, endpoint, identity });
+        const machines = createMachines(name, ctx, { network, groups, endpoint, apiName, identity });
         return {
+            // People and the readiness gate use the public name; nodes use the private one (apiName).
             endpointHost: endpoint.dnsName,
             endpointPort: API_PORT,
             machines,
             addons: awsAddons(spec, config),
-            extraOutputs: awsOutputs(network, endpoint, groups),
+            extraOutputs: awsOutputs(network, endpoint, apiName, groups),
         };
     },
 };

@@ -33,6 +33,7 @@ import type { MachineFacts, PlatformContext } from "../../platform";
 import { type AwsConfig, amiSourceFor, instanceTypeFor, machineChangePolicy } from "./config";
 import { USER_DATA_LIMIT_BYTES } from "./bootstrap";
 import { API_PORT, type AwsEndpoint, attachMaster } from "./endpoint";
+import type { AwsPrivateApiName } from "./dns";
 import type { AwsIdentity } from "./identity";
 import type { AwsNetwork } from "./network";
 import type { AwsSecurityGroups } from "./security";
@@ -47,8 +48,10 @@ export interface MachineDeps {
     network: AwsNetwork;
     /** Security groups to attach. */
     groups: AwsSecurityGroups;
-    /** The API endpoint (bootstrap host, target group for masters). */
+    /** The API endpoint (target group for masters). */
     endpoint: AwsEndpoint;
+    /** The API's private name: the bootstrap host and SANs, known before the load balancer exists. */
+    apiName: AwsPrivateApiName;
     /** Instance profiles by role. */
     identity: AwsIdentity;
 }
@@ -57,7 +60,7 @@ export interface MachineDeps {
  * Creates one instance per node (and, for masters, its target group attachment).
  * @param name prefix of every resource name
  * @param ctx the platform context (spec, nodes, bootstrap renderer, parent)
- * @param deps network, security groups, endpoint and identity
+ * @param deps network, security groups, endpoint, the API's private name and identity
  */
 export function createMachines(name: string, ctx: PlatformContext<AwsConfig>, deps: MachineDeps): MachineFacts[] {
     const { spec, config, parent } = ctx;
@@ -99,10 +102,12 @@ function createInstance(
     }
     const isMaster = node.role === "control-plane";
     const instanceType = instanceTypeFor(config, node.role, node.machineType);
+    // Plain strings, not the load balancer's Outputs: the instance (and its 30 s boot) must not wait
+    // for the NLB. The certificate still verifies under the NLB's public name through the wildcard SAN.
     const bootstrap = ctx.renderBootstrap(node, {
-        host: deps.endpoint.dnsName,
+        host: deps.apiName.host,
         port: API_PORT,
-        extraSans: [deps.endpoint.dnsName],
+        extraSans: deps.apiName.extraSans,
     });
     const userDataBase64 = pulumi.secret(bootstrap.apply((b) => encodeUserData(renderCloudInit(b), USER_DATA_LIMIT_BYTES, node.name).base64));
     const tags = machineTags(spec, node);
@@ -147,7 +152,9 @@ function createInstance(
         },
         {
             parent: ctx.parent,
-            dependsOn: [...deps.network.ready, ...deps.identity.ready],
+            // The zone and its short negative-caching SOA, so an early lookup of the API name is not
+            // cached as NXDOMAIN for long; not the alias record, which waits for the load balancer.
+            dependsOn: [...deps.network.ready, ...deps.identity.ready, ...deps.apiName.ready],
             ...machineChangePolicy(config, node.name),
         },
     );

@@ -80,6 +80,14 @@ const outputs: Record<string, OutputMock> = {
         arn: arn("elasticloadbalancing", inputs, `targetgroup/${name.slice(0, 24)}/${digest(name).toString("hex").slice(0, 16)}`),
     }),
     "aws:lb/listener:Listener": (inputs, name) => ({ arn: arn("elasticloadbalancing", inputs, `listener/net/${name}/${digest(name).toString("hex").slice(0, 16)}`) }),
+    "aws:route53/zone:Zone": (_inputs, name) => {
+        const d = digest(name);
+        const zoneId = `Z${d.toString("hex").slice(0, 19).toUpperCase()}`;
+        // Route 53 draws the four servers from its awsdns-00..63 pools (.com, .net, .org, .co.uk).
+        const nameServers = ["com", "net", "org", "co.uk"].map((tld, i) => `ns-${(d[i] * 8) % 2048}.awsdns-${String(d[i] % 64).padStart(2, "0")}.${tld}`);
+        return { zoneId, arn: `arn:aws:route53:::hostedzone/${zoneId}`, nameServers, primaryNameServer: nameServers[0] };
+    },
+    "aws:route53/record:Record": (inputs) => ({ fqdn: String(inputs.name ?? "") }),
     "aws:ec2/instance:Instance": (inputs, name) => {
         const ip = mockPrivateIp(name);
         const instanceId = hexId("i", name);

@@ -17,6 +17,13 @@ import type { ClusterPkiOutputs } from "../../../components/pki";
 import type { NodeBootstrap } from "../../../bootstrap/types";
 import { ZONES, makeNodes, makeSpec, rawAws } from "./fixtures";
 
+/** RFC 6125 matching of a certificate DNS name (a wildcard covers exactly one leftmost label). */
+function sanCovers(san: string, host: string): boolean {
+    if (!san.startsWith("*.")) return san === host;
+    const dot = host.indexOf(".");
+    return dot > 0 && host.slice(dot + 1) === san.slice(2);
+}
+
 const T = {
     vpc: "aws:ec2/vpc:Vpc",
     subnet: "aws:ec2/subnet:Subnet",
@@ -33,6 +40,8 @@ const T = {
     rolePolicyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
     rolePolicy: "aws:iam/rolePolicy:RolePolicy",
     role: "aws:iam/role:Role",
+    zone: "aws:route53/zone:Zone",
+    record: "aws:route53/record:Record",
 } as const;
 
 const engine = new PlanEngine({ platform: awsMocks });
@@ -255,12 +264,125 @@ describe("API endpoint", () => {
         for (const a of attachments) assert.equal(a.inputs.port, 6443);
     });
 
-    test("endpoint host is the NLB's DNS name, given to every bootstrap and as a SAN", async () => {
+    test("kubeconfig and the readiness gate keep the NLB's public name; bootstraps get the private name", async () => {
         const dnsName = String(ofCluster(demo, T.lb)[0].outputs.dnsName);
         assert.equal(await outputValue(demo.outputs.endpointHost), dnsName);
         assert.equal(demo.outputs.endpointPort, 6443);
         assert.equal(demo.endpoints.size, demo.nodes.length);
-        for (const e of demo.endpoints.values()) assert.deepEqual(e, { host: dnsName, port: 6443, extraSans: [dnsName] });
+        for (const [node, e] of demo.endpoints) {
+            assert.equal(e.host, "api.demo.kubeforge.internal", node);
+            assert.equal(e.port, 6443, node);
+            assert.deepEqual(e.extraSans, ["*.elb.us-east-1.amazonaws.com", "api.demo.kubeforge.internal"], node);
+        }
+    });
+
+    test("the certificate's SANs cover the NLB's public name and the private name, nothing else of ours", () => {
+        for (const b of [demo, open, shared]) {
+            const dnsName = String(ofCluster(b, T.lb)[0].outputs.dnsName);
+            for (const [node, e] of b.endpoints) {
+                const sans = [e.host, ...e.extraSans];
+                assert.ok(sans.some((san) => sanCovers(san, dnsName)), `${node}: ${dnsName} not covered by ${sans.join(", ")}`);
+                assert.ok(sans.some((san) => sanCovers(san, `api.${b.name}.kubeforge.internal`)), node);
+                // One label only: the wildcard does not reach other services' names in the region.
+                assert.ok(!sans.some((san) => sanCovers(san, `x.${dnsName}`)), node);
+                assert.ok(!sans.some((san) => sanCovers(san, "ec2.us-east-1.amazonaws.com")), node);
+            }
+        }
+    });
+
+    test("user data embeds the private name, not the load balancer's", () => {
+        for (const b of [demo, shared]) {
+            const dnsName = String(ofCluster(b, T.lb)[0].outputs.dnsName);
+            for (const instance of ofCluster(b, T.instance)) {
+                const userData = instance.inputs.userDataBase64 as { value: unknown };
+                const text = gunzipSync(Buffer.from(String(userData.value), "base64")).toString("utf8");
+                assert.ok(text.includes(`api.${b.name}.kubeforge.internal:6443`), instance.name);
+                assert.ok(!text.includes(dnsName), `${instance.name} still embeds ${dnsName}`);
+            }
+        }
+    });
+
+    test("no instance waits for the load balancer, directly or through anything that depends on it", () => {
+        for (const b of [demo, open, shared]) {
+            const lbUrn = ofCluster(b, T.lb)[0].urn;
+            // Everything that (transitively) depends on the load balancer.
+            const waiting = new Set([lbUrn]);
+            for (let grew = true; grew; ) {
+                grew = false;
+                for (const r of engine.resources) {
+                    if (!waiting.has(r.urn) && r.dependencies.some((d) => waiting.has(d))) {
+                        waiting.add(r.urn);
+                        grew = true;
+                    }
+                }
+            }
+            // The closure works: the listener and the alias record do wait for it.
+            assert.ok(waiting.has(ofCluster(b, T.listener)[0].urn), b.name);
+            assert.ok(waiting.has(byName(T.record, `${b.name}-api-private`).urn), b.name);
+            const instances = ofCluster(b, T.instance);
+            assert.equal(instances.length, b.nodes.length);
+            for (const instance of instances) {
+                assert.ok(!waiting.has(instance.urn), `${instance.name} waits for the load balancer`);
+                assert.deepEqual(instance.dependencies.filter((d) => waiting.has(d)), [], instance.name);
+            }
+        }
+    });
+
+    test("instances wait for the private zone and its short negative-caching SOA", () => {
+        for (const b of [demo, shared]) {
+            const zone = byName(T.zone, `${b.name}-private-zone`);
+            const soa = byName(T.record, `${b.name}-private-zone-soa`);
+            for (const instance of ofCluster(b, T.instance)) {
+                assert.ok(instance.dependencies.includes(zone.urn), instance.name);
+                assert.ok(instance.dependencies.includes(soa.urn), instance.name);
+            }
+        }
+    });
+});
+
+describe("private API name", () => {
+    test("a private zone <cluster>.kubeforge.internal associated with the cluster's VPC", () => {
+        const zone = byName(T.zone, "demo-private-zone");
+        assert.equal(zone.inputs.name, "demo.kubeforge.internal");
+        assert.deepEqual(zone.inputs.vpcs, [{ vpcId: byName(T.vpc, "demo-vpc").id, vpcRegion: "us-east-1" }]);
+        assert.equal(zone.inputs.delegationSetId, undefined, "a private zone has no delegation set");
+        assert.equal(tagsOf(zone)["kubeforge.io/cluster"], "demo");
+        assert.equal(tagsOf(zone)["kubernetes.io/cluster/demo"], "owned");
+    });
+
+    test("an existing VPC gets the zone too", () => {
+        const zone = byName(T.zone, "shared-private-zone");
+        assert.equal(zone.inputs.name, "shared.kubeforge.internal");
+        assert.deepEqual(zone.inputs.vpcs, [{ vpcId: "vpc-0123456789abcdef0", vpcRegion: "us-east-1" }]);
+    });
+
+    test("api.<zone> is an alias A record of the NLB, health evaluated", () => {
+        for (const b of [demo, open, shared]) {
+            const lb = ofCluster(b, T.lb)[0];
+            const zone = byName(T.zone, `${b.name}-private-zone`);
+            const record = byName(T.record, `${b.name}-api-private`);
+            assert.equal(record.inputs.name, `api.${b.name}.kubeforge.internal`);
+            assert.equal(record.inputs.type, "A");
+            assert.equal(record.inputs.zoneId, zone.outputs.zoneId);
+            assert.equal(record.inputs.records, undefined);
+            assert.deepEqual(record.inputs.aliases, [{ name: lb.outputs.dnsName, zoneId: lb.outputs.zoneId, evaluateTargetHealth: true }]);
+        }
+    });
+
+    test("the zone's SOA keeps Route 53's servers and caches NXDOMAIN for seconds, not 15 minutes", () => {
+        const zone = byName(T.zone, "demo-private-zone");
+        const soa = byName(T.record, "demo-private-zone-soa");
+        assert.equal(soa.inputs.type, "SOA");
+        assert.equal(soa.inputs.name, "demo.kubeforge.internal");
+        assert.equal(soa.inputs.zoneId, zone.outputs.zoneId);
+        assert.equal(soa.inputs.allowOverwrite, true, "Route 53 made the SOA with the zone");
+        const [value] = soa.inputs.records as string[];
+        const fields = value.split(" ");
+        assert.equal(fields.length, 7);
+        assert.equal(fields[0], zone.outputs.primaryNameServer);
+        // Negative caching lasts min(SOA TTL, SOA minimum) (RFC 2308 section 5).
+        const negative = Math.min(Number(soa.inputs.ttl), Number(fields[6]));
+        assert.ok(negative > 0 && negative <= 30, `negative caching ${negative}s`);
     });
 });
 
@@ -451,10 +573,11 @@ describe("existing VPC", () => {
 describe("outputs", () => {
     test("extra outputs hold ids and names, no secrets", async () => {
         const extra = demo.outputs.extraOutputs ?? {};
-        assert.deepEqual(Object.keys(extra).sort(), ["apiLoadBalancerArn", "apiLoadBalancerDnsName", "nodeSecurityGroupId", "privateSubnetIds", "publicSubnetIds", "vpcId"]);
+        assert.deepEqual(Object.keys(extra).sort(), ["apiLoadBalancerArn", "apiLoadBalancerDnsName", "apiPrivateDnsName", "apiPrivateZoneId", "nodeSecurityGroupId", "privateSubnetIds", "publicSubnetIds", "vpcId"]);
         assert.equal(await pulumi.isSecret(pulumi.secret("x")), true, "the secrecy check itself works under mocks");
         for (const [key, output] of Object.entries(extra)) assert.equal(await pulumi.isSecret(output), false, key);
         assert.equal(await outputValue(extra.vpcId), "demo-vpc-id");
+        assert.equal(await outputValue(extra.apiPrivateDnsName), "api.demo.kubeforge.internal");
         assert.deepEqual(await outputValue(extra.privateSubnetIds), Object.fromEntries(ZONES.map((z) => [z, `demo-private-${z}-id`])));
     });
 
