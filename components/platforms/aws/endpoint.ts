@@ -28,7 +28,10 @@ export interface AwsEndpoint {
     targetGroup: TargetGroup;
     /** The TCP 6443 listener. */
     listener: Listener;
-    /** Public DNS name of the load balancer: the cluster endpoint host. */
+    /**
+     * Public DNS name of the load balancer: the endpoint host of kubeconfig and the readiness gate.
+     * Nodes use the private alias instead (`dns.ts`), so their user data does not wait for it.
+     */
     dnsName: pulumi.Output<string>;
 }
 
