@@ -13,6 +13,8 @@
  * minimum 86400) the VPC resolver and systemd-resolved would keep answering NXDOMAIN for up to 15
  * minutes after the record appears (hashicorp/terraform-provider-aws#7846). The instances depend on
  * the zone and that SOA (≈ 1 min, well inside the NAT gateways' ≈ 2), not on the record.
+ * On destroy, Route 53 refuses to delete a zone's SOA; the provider takes that refusal as done
+ * (hashicorp/terraform-provider-aws#37806), so the zone is then deleted as usual.
  *
  * `evaluateTargetHealth` on the alias is harmless while no master is healthy yet: Route 53 answers with
  * the only record of a name even when it is unhealthy, and the NLB fails open.
