@@ -206,5 +206,11 @@ while :; do
         die "gave up after ${timeout}s; run $(dirname "${BASH_SOURCE[0]}")/bootstrap.sh ${mode} again once the cause is fixed"
     fi
     sleep "$delay"
-    delay=$((delay * 2 > 60 ? 60 : delay * 2))
+    # A name that does not resolve yet (a DNS record created beside the machines) is polled every 5 s:
+    # backing off there would only add up to a minute after the record appears. Everything else backs off.
+    if [[ "$status" == unresolved ]]; then
+        delay=5
+    else
+        delay=$((delay * 2 > 60 ? 60 : delay * 2))
+    fi
 done

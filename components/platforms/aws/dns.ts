@@ -16,8 +16,9 @@
  * On destroy, Route 53 refuses to delete a zone's SOA; the provider takes that refusal as done
  * (hashicorp/terraform-provider-aws#37806), so the zone is then deleted as usual.
  *
- * `evaluateTargetHealth` on the alias is harmless while no master is healthy yet: Route 53 answers with
- * the only record of a name even when it is unhealthy, and the NLB fails open.
+ * The alias does not evaluate target health: it is the name's only record, so there is nothing to fail
+ * over to, and before `kubeadm init` no master is healthy yet; the init master must still resolve the
+ * name then (the NLB itself fails open to every target).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Record as DnsRecord, Zone } from "@pulumi/aws/route53";
@@ -97,7 +98,7 @@ export function createPrivateApiName(
             zoneId: zone.zoneId,
             name: host,
             type: "A",
-            aliases: [{ name: endpoint.loadBalancer.dnsName, zoneId: endpoint.loadBalancer.zoneId, evaluateTargetHealth: true }],
+            aliases: [{ name: endpoint.loadBalancer.dnsName, zoneId: endpoint.loadBalancer.zoneId, evaluateTargetHealth: false }],
         },
         opts,
     );

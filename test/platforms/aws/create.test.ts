@@ -365,7 +365,7 @@ describe("private API name", () => {
             assert.equal(record.inputs.type, "A");
             assert.equal(record.inputs.zoneId, zone.outputs.zoneId);
             assert.equal(record.inputs.records, undefined);
-            assert.deepEqual(record.inputs.aliases, [{ name: lb.outputs.dnsName, zoneId: lb.outputs.zoneId, evaluateTargetHealth: true }]);
+            assert.deepEqual(record.inputs.aliases, [{ name: lb.outputs.dnsName, zoneId: lb.outputs.zoneId, evaluateTargetHealth: false }]);
         }
     });
 
