@@ -39,6 +39,14 @@ export interface PlatformBootstrapFacts {
     providerIdCommand?: string;
     /** Shell expression that prints the node's primary IP (kubelet `--node-ip`); kubelet's choice when absent. */
     nodeIpCommand?: string;
+    /**
+     * PowerShell equivalents of {@link nodeNameCommand}, {@link providerIdCommand} and
+     * {@link nodeIpCommand} for Windows workers, whose bootstrap cannot run the bash ones. Each is a
+     * PowerShell expression (or statement list) whose output is the value, run at boot by the Windows
+     * bootstrap and retried. When absent, a Windows node registers under its NodePlan name, without
+     * `--provider-id` and with the kubelet's own choice of IP.
+     */
+    windows?: WindowsBootstrapFacts;
     /** Extra kubelet flags for every node (v1beta4 `kubeletExtraArgs`). */
     kubeletExtraArgs?: { name: string; value: string }[];
     /** Extra API server flags. */
@@ -51,6 +59,16 @@ export interface PlatformBootstrapFacts {
     nodeFiles?: BootstrapFile[];
     /** Largest user data the platform accepts, in bytes after compression; undefined: no user data (SSH). */
     userDataLimitBytes?: number;
+}
+
+/** PowerShell versions of the per-node facts, for Windows workers ({@link PlatformBootstrapFacts.windows}). */
+export interface WindowsBootstrapFacts {
+    /** PowerShell expression that prints the Kubernetes node name (e.g. the EC2 private DNS name). */
+    nodeNameCommand?: string;
+    /** PowerShell expression that prints the kubelet `--provider-id`. */
+    providerIdCommand?: string;
+    /** PowerShell expression that prints the node's primary IP (kubelet `--node-ip`). */
+    nodeIpCommand?: string;
 }
 
 /** An in-cluster addon the platform needs (cloud controller, CSI, VIP for Services, storage class...). */
