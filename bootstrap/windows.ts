@@ -5,18 +5,27 @@
  * NOT VERIFIED HERE: no Windows machine was available, so this script has never run. It follows the
  * upstream "adding Windows worker nodes" guide's order (Containers feature, containerd, kubelet as a
  * service, kubeadm join) and must be tried on a real Windows Server 2022/2025 node before relying on it.
+ *
+ * Node identity: the platform's PowerShell facts (`facts.windows`: node name, provider id, node IP)
+ * are run at boot, retried, and substituted for the same `__KUBEFORGE_*__` placeholders the Linux
+ * scripts fill (join config, kubelet flags). A platform without them gives today's behaviour: the
+ * NodePlan name, no `--provider-id`, the kubelet's own IP. The bash facts are never used here.
+ *
  * Known gaps:
- * - The platform facts' node-name / provider-id / node-ip commands are bash, so they are not used:
- *   the node registers under its NodePlan name and without `--provider-id` (a cloud CCM that needs
- *   the private DNS name as node name will not initialise it).
  * - kubelet.exe and kubeadm.exe are checked against the `.sha256` files dl.k8s.io publishes next to
  *   them, and containerd against its release's `.sha256sum`: that proves the transfer, not a pin
  *   reviewed in this repository (no pinned Windows checksums were found in a reviewed source).
- * - The CNI (Calico for Windows) and kube-proxy for Windows are the CNI addon's job; with Cilium
- *   (kube-proxy replacement, Linux only) Windows pods get no Service routing.
+ * - The facts are read on every run of the script (EC2 re-runs it at each boot, `<persist>`). Calico
+ *   documents that creating its HNS vSwitch on a cloud VM can drop the route to the metadata service;
+ *   a node re-running the script after that (kubelet not yet running) would fail to read its facts.
+ * - Nothing deploys kube-proxy for Windows (kubeadm's DaemonSet is Linux-only): Calico's Windows
+ *   components come from the CNI addon, but Windows pods get no Service routing until a Windows
+ *   kube-proxy (e.g. sig-windows-tools' HostProcess DaemonSet) is installed. With Cilium (Linux only)
+ *   Windows pods get no network at all; the core refuses that combination.
  */
 import type { BootstrapInput } from "./types";
 import { hostPort, joinConfiguration, kubeletExtraArgs, renderDiscoveryKubeconfig } from "./kubeadm";
+import { PLACEHOLDERS } from "./layout";
 import { toYaml } from "./yaml";
 import { CONTAINERD, pauseImage } from "./versions";
 
@@ -28,21 +37,62 @@ function psQuote(value: string): string {
     return `'${value.replace(/'/g, "''")}'`;
 }
 
-/** Bash fact commands cannot run on Windows (see the file comment). */
+/**
+ * The input with the bash fact commands replaced by the platform's PowerShell ones (or none), so the
+ * shared kubeadm renderers put placeholders exactly where a Windows fact will be substituted.
+ */
 function windowsInput(input: BootstrapInput): BootstrapInput {
-    return { ...input, facts: { ...input.facts, providerIdCommand: undefined, nodeIpCommand: undefined, nodeNameCommand: undefined } };
+    const w = input.facts.windows ?? {};
+    return {
+        ...input,
+        facts: { ...input.facts, nodeNameCommand: w.nodeNameCommand, providerIdCommand: w.providerIdCommand, nodeIpCommand: w.nodeIpCommand },
+    };
+}
+
+/** The facts a Windows node reads at boot: PowerShell variable, placeholder, description, expression. */
+function bootFacts(input: BootstrapInput): { variable: string; placeholder: string; what: string; expression: string }[] {
+    const w = input.facts.windows ?? {};
+    const facts = [
+        { variable: "$NodeName", placeholder: PLACEHOLDERS.nodeName, what: "node name", expression: w.nodeNameCommand },
+        { variable: "$ProviderId", placeholder: PLACEHOLDERS.providerId, what: "provider id", expression: w.providerIdCommand },
+        { variable: "$NodeIp", placeholder: PLACEHOLDERS.nodeIp, what: "node IP", expression: w.nodeIpCommand },
+    ];
+    return facts.flatMap((f) => (f.expression ? [{ ...f, expression: f.expression }] : []));
 }
 
 /**
- * The Windows worker's JoinConfiguration (containerd's named pipe, NodePlan name, Windows paths).
- * Secret: it holds the bootstrap token.
+ * PowerShell lines that read each fact at boot (retried: the metadata service may not answer in the
+ * first seconds) and define `Fill`, which substitutes them for their placeholders. Failures go to the
+ * warning stream: `Log` writes to the output stream, which would become part of the fact's value.
+ */
+function bootFactLines(input: BootstrapInput): string[] {
+    const facts = bootFacts(input);
+    return [
+        "function Read-Fact([string]$What, [scriptblock]$Read) {",
+        "  for ($i = 1; $i -le 30; $i++) {",
+        "    try { $v = ((& $Read) | Out-String).Trim(); if ($v) { return $v } } catch { Write-Warning \"kubeforge: reading the $What failed (attempt $i): $_\" }",
+        "    Start-Sleep -Seconds 5",
+        "  }",
+        "  throw \"could not read the $What\"",
+        "}",
+        ...facts.map((f) => `${f.variable} = Read-Fact ${psQuote(f.what)} { ${f.expression} }`),
+        ...facts.map((f) => `Log "${f.what}: ${f.variable}"`),
+        `function Fill([string]$Text) { return $Text${facts.map((f) => `.Replace(${psQuote(f.placeholder)}, ${f.variable})`).join("")} }`,
+    ];
+}
+
+/**
+ * The Windows worker's JoinConfiguration (containerd's named pipe, Windows paths). The node name,
+ * provider id and node IP are placeholders when the platform gives Windows facts for them (filled at
+ * boot); otherwise the NodePlan name and no provider id / node IP. Secret: it holds the bootstrap token.
  *
  * @param input the Windows worker's bootstrap input
  */
 export function renderWindowsJoinConfiguration(input: BootstrapInput): string {
-    const join = joinConfiguration(windowsInput(input), false);
+    const winInput = windowsInput(input);
+    const join = joinConfiguration(winInput, false);
     const reg = join.nodeRegistration as Record<string, unknown>;
-    reg.name = input.node.name;
+    reg.name = winInput.facts.nodeNameCommand ? PLACEHOLDERS.nodeName : input.node.name;
     reg.criSocket = WINDOWS_CRI_SOCKET;
     (join.discovery as { file: { kubeConfigPath: string } }).file.kubeConfigPath = "C:\\etc\\kubeforge\\discovery.kubeconfig";
     return toYaml(join);
@@ -64,7 +114,7 @@ export function renderWindowsBootstrap(input: BootstrapInput): string {
         "--config=C:\\var\\lib\\kubelet\\config.yaml",
         "--bootstrap-kubeconfig=C:\\etc\\kubernetes\\bootstrap-kubelet.conf",
         "--kubeconfig=C:\\etc\\kubernetes\\kubelet.conf",
-        `--hostname-override=${input.node.name}`,
+        `--hostname-override=${winInput.facts.nodeNameCommand ? PLACEHOLDERS.nodeName : input.node.name}`,
         `--container-runtime-endpoint=${WINDOWS_CRI_SOCKET}`,
         `--pod-infra-container-image=${pauseImage(version)}`,
         // Windows has no cgroups: the cluster-wide KubeletConfiguration's QoS cgroups and allocatable
@@ -118,10 +168,11 @@ export function renderWindowsBootstrap(input: BootstrapInput): string {
         "  Get-Verified $url \"$url.sha256\" \"$Bin\\$b\"",
         "}",
         `[System.IO.File]::WriteAllText("$Etc\\discovery.kubeconfig", ${psQuote(renderDiscoveryKubeconfig(input.spec.name, input.endpoint, input.pki.caCert))})`,
-        `[System.IO.File]::WriteAllText("$Etc\\join.yaml", ${psQuote(renderWindowsJoinConfiguration(input))})`,
+        ...bootFactLines(input),
+        `[System.IO.File]::WriteAllText("$Etc\\join.yaml", (Fill ${psQuote(renderWindowsJoinConfiguration(input))}))`,
         "icacls.exe \"$Etc\\join.yaml\" /inheritance:r /grant:r 'SYSTEM:F' 'Administrators:F' | Out-Null",
         "if (-not (Get-Service kubelet -ErrorAction SilentlyContinue)) {",
-        `  $flags = ${psQuote(kubeletFlags.join(" "))}`,
+        `  $flags = Fill ${psQuote(kubeletFlags.join(" "))}`,
         "  sc.exe create kubelet binPath= \"$Bin\\kubelet.exe $flags\" start= auto depend= containerd | Out-Null",
         "  sc.exe failure kubelet reset= 0 actions= restart/10000 | Out-Null",
         "}",
