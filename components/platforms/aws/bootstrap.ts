@@ -4,14 +4,18 @@
  * Node names are the EC2 private DNS names (`ip-10-0-1-23.ec2.internal`), the IP-based naming
  * cloud-provider-aws expects; the provider ID is `aws:///<zone>/<instance-id>`. Both are read at boot
  * from the instance metadata service with IMDSv2 (token PUT, then GET): the instances require tokens.
- * The bootstrap script runs each command with `bash -c` and retries it.
+ * The bootstrap script runs each command with `bash -c` and retries it; Windows workers get
+ * PowerShell equivalents (`Invoke-RestMethod`), run and retried by their PowerShell bootstrap.
  */
-import type { BootstrapFile } from "../../../bootstrap/types";
+import type { BootstrapFile, NodeBootstrap } from "../../../bootstrap/types";
 import type { ClusterSpec } from "../../core/types";
 import type { PlatformBootstrapFacts } from "../../platform";
 import type { AwsConfig } from "./config";
 
-/** AWS's user data limit (bytes, before base64; cloud-init accepts it gzip-compressed). */
+/**
+ * AWS's user data limit (bytes, before base64; cloud-init accepts it gzip-compressed, Windows
+ * `<powershell>` user data must be sent uncompressed: EC2Launch does not unzip).
+ */
 export const USER_DATA_LIMIT_BYTES = 16384;
 
 /** Directory of the cloud config on masters, mounted into the cloud controller manager. */
@@ -31,6 +35,25 @@ export function imdsCommand(paths: string[], format: string): string {
     const reads = paths.map((p, i) => `v${i}=$(curl -sSf --max-time 5 -H "X-aws-ec2-metadata-token: $t" ${IMDS}/meta-data/${p})`);
     const args = paths.map((_, i) => `"$v${i}"`).join(" ");
     return [token, ...reads, `printf '${format}' ${args}`].join(" && ");
+}
+
+/** A PowerShell single-quoted string. */
+function psQuote(value: string): string {
+    return `'${value.replace(/'/g, "''")}'`;
+}
+
+/**
+ * The PowerShell twin of {@link imdsCommand}, for Windows workers: one IMDSv2 token (`PUT` with the
+ * TTL header), then one `GET` per path with it, printed through a .NET format string. Written after
+ * AWS's documented `Invoke-RestMethod` IMDSv2 example; NOT run here (no Windows or PowerShell in CI).
+ * @param paths meta-data paths, e.g. `local-hostname`
+ * @param format .NET format string with `{0}`, `{1}`... one per path
+ */
+export function imdsPowerShell(paths: string[], format: string): string {
+    const token = `$t = Invoke-RestMethod -Method PUT -Uri '${IMDS}/api/token' -Headers @{ 'X-aws-ec2-metadata-token-ttl-seconds' = '60' } -TimeoutSec 5`;
+    const headers = "$h = @{ 'X-aws-ec2-metadata-token' = [string]$t }";
+    const reads = paths.map((p) => `(Invoke-RestMethod -Method GET -Uri '${IMDS}/meta-data/${p}' -Headers $h -TimeoutSec 5)`);
+    return `${token}; ${headers}; ${psQuote(format)} -f ${reads.join(", ")}`;
 }
 
 /**
@@ -54,7 +77,33 @@ export function awsBootstrapFacts(_config: AwsConfig, spec: ClusterSpec): Platfo
         nodeNameCommand: imdsCommand(["local-hostname"], "%s"),
         providerIdCommand: imdsCommand(["placement/availability-zone", "instance-id"], "aws:///%s/%s"),
         nodeIpCommand: imdsCommand(["local-ipv4"], "%s"),
+        // Windows workers: the same names from IMDSv2 through PowerShell, so the CCM finds them too.
+        windows: {
+            nodeNameCommand: imdsPowerShell(["local-hostname"], "{0}"),
+            providerIdCommand: imdsPowerShell(["placement/availability-zone", "instance-id"], "aws:///{0}/{1}"),
+            nodeIpCommand: imdsPowerShell(["local-ipv4"], "{0}"),
+        },
         controlPlaneFiles,
         userDataLimitBytes: USER_DATA_LIMIT_BYTES,
     };
+}
+
+/**
+ * A Windows worker's user data for EC2: base64 of the plain `<powershell>` text. Not gzipped, unlike
+ * cloud-init's: EC2Launch runs the text as it is and does not unzip it, so the 16 KB limit applies to
+ * the text itself.
+ * @param b the node's bootstrap (its `powershell`)
+ * @param limitBytes the largest user data EC2 accepts, in bytes before base64
+ * @returns the base64 user data and its size before base64 (the number the limit applies to)
+ */
+export function encodeWindowsUserData(b: NodeBootstrap, limitBytes: number = USER_DATA_LIMIT_BYTES): { base64: string; bytes: number } {
+    if (b.powershell === undefined) throw new Error(`node ${b.nodeName}: a Windows machine needs a PowerShell bootstrap, but the rendering has none`);
+    const raw = Buffer.from(b.powershell, "utf8");
+    if (raw.length > limitBytes) {
+        throw new Error(
+            `user data for Windows node ${b.nodeName} is ${raw.length} bytes, over EC2's limit of ${limitBytes} bytes; ` +
+                `Windows user data cannot be gzipped (EC2Launch does not unzip it), so shorten the bootstrap (fewer labels, taints or platform facts)`,
+        );
+    }
+    return { base64: raw.toString("base64"), bytes: raw.length };
 }
