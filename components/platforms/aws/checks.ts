@@ -1,11 +1,11 @@
 /**
- * What AWS cannot build from an otherwise valid cluster: Windows pools (not yet), zones the aws block
- * does not list, machine types that are not EC2 instance types, IPv6 access ranges (the VPC and the
+ * What AWS cannot build from an otherwise valid cluster: Windows pools on Graviton instance types (EC2
+ * has no arm64 Windows image), zones the aws block does not list, machine types that are not EC2 instance types, IPv6 access ranges (the VPC and the
  * load balancer are IPv4-only), and tags AWS rejects or kubeforge sets itself. Pure; runs before any
  * resource exists, every issue named by the cluster-level field to fix.
  */
 import type { ClusterSpec, ConfigIssue, NodePlan } from "../../core/types";
-import { type AwsConfig, INSTANCE_TYPE_RE } from "./config";
+import { type AwsConfig, INSTANCE_TYPE_RE, instanceTypeFor, isArmInstanceType } from "./config";
 import { clusterTagKey } from "./tags";
 
 /** AWS's limits on user tags (`aws:` keys are reserved; 50 tags per resource, kubeforge uses up to 9). */
@@ -71,9 +71,14 @@ export function checkAwsNodes(config: AwsConfig, spec: ClusterSpec, nodes: NodeP
     for (const node of nodes) {
         const poolIndex = spec.workerPools.findIndex((p) => p.name === node.pool);
         const poolField = poolIndex >= 0 ? `kubeforge:workerPools[${poolIndex}]` : "kubeforge:controlPlane";
-        if (node.os === "windows" && !reported.has(`${node.pool}/os`)) {
-            reported.add(`${node.pool}/os`);
-            issues.push({ field: `${poolField}.os`, message: "Windows workers are not supported on aws yet; use `os: linux` for this pool" });
+        // Windows pools are otherwise the core's to validate (Calico as the CNI, a 32 GiB root disk).
+        const instanceType = instanceTypeFor(config, node.role, node.machineType);
+        if (node.os === "windows" && isArmInstanceType(instanceType) && !reported.has(`${node.pool}/arch`)) {
+            reported.add(`${node.pool}/arch`);
+            issues.push({
+                field: node.machineType ? `${poolField}.machineType` : "kubeforge:aws.instanceTypes.worker",
+                message: `\`${instanceType}\` is a Graviton (arm64) type, but Windows Server on EC2 runs on x86_64 only; use an x86 type such as \`m7i.large\` for this Windows pool`,
+            });
         }
         if (!config.availabilityZones.includes(node.failureDomain) && !reported.has(`${node.pool}/zone/${node.failureDomain}`)) {
             reported.add(`${node.pool}/zone/${node.failureDomain}`);

@@ -9,6 +9,7 @@
  *   vpc: { cidr: 10.0.0.0/16, natGateways: perZone }   # or { existingVpcId, subnetIds: {<zone>: {public, private}} }
  *   instanceTypes: { controlPlane: m7i.large, worker: m7i.large }
  *   ami: /aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id   # or ami-0123...
+ *   windowsAmi: /aws/service/ami-windows-latest/Windows_Server-2022-English-Full-Base      # Windows pools only
  *   keyName: ops            # optional EC2 key pair
  *   ebsKmsKeyArn: arn:aws:kms:us-east-1:111122223333:key/...   # optional CMK for root disks and PVs
  *   workerMetadataHopLimit: 2
@@ -22,6 +23,13 @@ export const UBUNTU_2404_AMI_PARAMETER = {
     amd64: "/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id",
     arm64: "/aws/service/canonical/ubuntu/server/24.04/stable/current/arm64/hvm/ebs-gp3/ami-id",
 } as const;
+
+/**
+ * Amazon's public SSM parameter for the current Windows Server 2022 "Full Base" (English) AMI, the
+ * image of Windows worker pools unless `windowsAmi` says otherwise. x86_64 only: EC2 has no Windows
+ * image for Graviton.
+ */
+export const WINDOWS_SERVER_2022_AMI_PARAMETER = "/aws/service/ami-windows-latest/Windows_Server-2022-English-Full-Base";
 
 /** Instance type used when neither the pool nor `instanceTypes` names one. */
 export const DEFAULT_INSTANCE_TYPE = "m7i.large";
@@ -81,8 +89,10 @@ export interface AwsConfig {
     vpc: NewVpc | ExistingVpc;
     /** Default instance types by role (a pool's or the control plane's `machineType` wins). */
     instanceTypes: { controlPlane: string; worker: string };
-    /** Machine image. */
+    /** Machine image of Linux nodes. */
     ami: AmiSource;
+    /** Machine image of Windows workers (Windows Server 2022 Full Base by default). */
+    windowsAmi: AmiSource;
     /** EC2 key pair name for the admin user, if any (SSH keys from `access.sshPublicKeys` work too). */
     keyName?: string;
     /** KMS key for root volumes and the default StorageClass; AWS's EBS default key when absent. */
@@ -105,6 +115,7 @@ const KNOWN_KEYS = [
     "vpc",
     "instanceTypes",
     "ami",
+    "windowsAmi",
     "keyName",
     "ebsKmsKeyArn",
     "ipv6",
@@ -224,6 +235,17 @@ export function parseAwsConfig(raw: unknown, spec: ClusterSpec): { config?: AwsC
         }
     }
 
+    let windowsAmi: AmiSource = { kind: "ssm", parameter: WINDOWS_SERVER_2022_AMI_PARAMETER, perArchitecture: false };
+    if (raw.windowsAmi !== undefined) {
+        if (typeof raw.windowsAmi === "string" && AMI_ID_RE.test(raw.windowsAmi)) {
+            windowsAmi = { kind: "id", id: raw.windowsAmi };
+        } else if (typeof raw.windowsAmi === "string" && SSM_PATH_RE.test(raw.windowsAmi)) {
+            windowsAmi = { kind: "ssm", parameter: raw.windowsAmi, perArchitecture: false };
+        } else {
+            issue("windowsAmi", "must be an AMI id (`ami-0123456789abcdef0`) or an SSM parameter path starting with `/`; omit it for Windows Server 2022 Full Base");
+        }
+    }
+
     // optional scalars
     let keyName: string | undefined;
     if (raw.keyName !== undefined) {
@@ -273,6 +295,7 @@ export function parseAwsConfig(raw: unknown, spec: ClusterSpec): { config?: AwsC
             vpc,
             instanceTypes,
             ami,
+            windowsAmi,
             keyName,
             ebsKmsKeyArn,
             workerMetadataHopLimit,
@@ -420,11 +443,14 @@ export function instanceTypeFor(config: AwsConfig, role: "control-plane" | "work
 }
 
 /**
- * The SSM parameter or fixed id the image of an instance type comes from.
+ * The SSM parameter or fixed id the image of a node comes from: `windowsAmi` for Windows workers,
+ * else `ami` (Ubuntu's arm64 twin for Graviton types when it is the default).
  * @param config the aws config
  * @param instanceType the node's instance type
+ * @param os the node's operating system
  */
-export function amiSourceFor(config: AwsConfig, instanceType: string): { parameter: string } | { id: string } {
+export function amiSourceFor(config: AwsConfig, instanceType: string, os: "linux" | "windows" = "linux"): { parameter: string } | { id: string } {
+    if (os === "windows") return config.windowsAmi.kind === "id" ? { id: config.windowsAmi.id } : { parameter: config.windowsAmi.parameter };
     const ami = config.ami;
     if (ami.kind === "id") return { id: ami.id };
     if (ami.perArchitecture && isArmInstanceType(instanceType)) return { parameter: UBUNTU_2404_AMI_PARAMETER.arm64 };

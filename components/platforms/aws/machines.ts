@@ -18,6 +18,11 @@
  *   New nodes get the new ones; existing nodes are rolled by listing them, one or a few at a time, in
  *   `kubeforge:aws.replaceNodes` (see `machineChangePolicy`).
  * - The OS host name is the EC2 private DNS name (`hostnameType: ip-name`), the Kubernetes node name.
+ * - Windows workers (never verified on a real instance here: nothing in CI runs Windows) get the
+ *   `windowsAmi` image (Windows Server 2022 Full Base by default) and base64 of the plain PowerShell
+ *   user data, which EC2Launch does not unzip; their node name, provider id and IP come from the
+ *   platform's PowerShell IMDSv2 facts, since Windows keeps its own host name. Everything else (subnet,
+ *   groups, worker role, hop limit, encrypted gp3 root disk, spot, tags) is as for Linux workers.
  * - Spot nodes use a one-time request, terminated on interruption. A persistent request would keep
  *   the instance through interruptions, but it outlives the instance Pulumi manages: destroying or
  *   replacing the node leaves the request behind and EC2 launches an unmanaged instance from it
@@ -31,7 +36,7 @@ import { encodeUserData, renderCloudInit } from "../../../bootstrap/cloudinit";
 import type { ClusterSpec, NodePlan } from "../../core/types";
 import type { MachineFacts, PlatformContext } from "../../platform";
 import { type AwsConfig, amiSourceFor, instanceTypeFor, machineChangePolicy } from "./config";
-import { USER_DATA_LIMIT_BYTES } from "./bootstrap";
+import { USER_DATA_LIMIT_BYTES, encodeWindowsUserData } from "./bootstrap";
 import { API_PORT, type AwsEndpoint, attachMaster } from "./endpoint";
 import type { AwsPrivateApiName } from "./dns";
 import type { AwsIdentity } from "./identity";
@@ -65,8 +70,8 @@ export interface MachineDeps {
 export function createMachines(name: string, ctx: PlatformContext<AwsConfig>, deps: MachineDeps): MachineFacts[] {
     const { spec, config, parent } = ctx;
     const amis = new Map<string, pulumi.Output<string>>();
-    const amiFor = (instanceType: string): pulumi.Input<string> => {
-        const source = amiSourceFor(config, instanceType);
+    const amiFor = (instanceType: string, os: NodePlan["os"]): pulumi.Input<string> => {
+        const source = amiSourceFor(config, instanceType, os);
         if ("id" in source) return source.id;
         let ami = amis.get(source.parameter);
         if (!ami) {
@@ -93,7 +98,7 @@ function createInstance(
     node: NodePlan,
     ctx: PlatformContext<AwsConfig>,
     deps: MachineDeps,
-    amiFor: (instanceType: string) => pulumi.Input<string>,
+    amiFor: (instanceType: string, os: NodePlan["os"]) => pulumi.Input<string>,
 ): Instance {
     const zone = deps.network.zones.find((z) => z.zone === node.failureDomain);
     if (!zone) {
@@ -109,14 +114,20 @@ function createInstance(
         port: API_PORT,
         extraSans: deps.apiName.extraSans,
     });
-    const userDataBase64 = pulumi.secret(bootstrap.apply((b) => encodeUserData(renderCloudInit(b), USER_DATA_LIMIT_BYTES, node.name).base64));
+    const userDataBase64 = pulumi.secret(
+        bootstrap.apply((b) =>
+            node.os === "windows"
+                ? encodeWindowsUserData(b, USER_DATA_LIMIT_BYTES).base64
+                : encodeUserData(renderCloudInit(b), USER_DATA_LIMIT_BYTES, node.name).base64,
+        ),
+    );
     const tags = machineTags(spec, node);
 
     return new Instance(
         `${name}-${node.name}`,
         {
             region: config.region,
-            ami: amiFor(instanceType),
+            ami: amiFor(instanceType, node.os),
             instanceType,
             availabilityZone: node.failureDomain,
             subnetId: zone.privateSubnetId,

@@ -2,7 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import aws from "../../../components/platforms/aws/index";
-import { UBUNTU_2404_AMI_PARAMETER, amiSourceFor, isArmInstanceType, machineChangePolicy, parseAwsConfig, partitionOf } from "../../../components/platforms/aws/config";
+import { UBUNTU_2404_AMI_PARAMETER, WINDOWS_SERVER_2022_AMI_PARAMETER, amiSourceFor, isArmInstanceType, machineChangePolicy, parseAwsConfig, partitionOf } from "../../../components/platforms/aws/config";
 
 import { contains, formatCidr, layoutSubnets, overlaps, parseCidr } from "../../../components/platforms/aws/cidr";
 import { ZONES, makeNodes, makeSpec, rawAws } from "./fixtures";
@@ -28,6 +28,7 @@ describe("parseConfig: good blocks", () => {
         assert.deepEqual(config.vpc, { kind: "new", cidr: "10.0.0.0/16", natGateways: "perZone" });
         assert.deepEqual(config.instanceTypes, { controlPlane: "m7i.large", worker: "m7i.large" });
         assert.deepEqual(config.ami, { kind: "ssm", parameter: UBUNTU_2404_AMI_PARAMETER.amd64, perArchitecture: true });
+        assert.deepEqual(config.windowsAmi, { kind: "ssm", parameter: WINDOWS_SERVER_2022_AMI_PARAMETER, perArchitecture: false });
         assert.equal(config.workerMetadataHopLimit, 2);
         assert.deepEqual(config.replaceNodes, []);
         assert.equal(config.keyName, undefined);
@@ -92,6 +93,13 @@ describe("parseConfig: good blocks", () => {
         const pinned = parseAwsConfig(rawAws({ ami: "/my/images/k8s" }), makeSpec()).config;
         assert.ok(pinned);
         assert.deepEqual(amiSourceFor(pinned, "m7g.large"), { parameter: "/my/images/k8s" });
+        // Windows workers take windowsAmi whatever `ami` says: a Linux image cannot boot them.
+        assert.deepEqual(amiSourceFor(config, "m7i.large", "windows"), { parameter: WINDOWS_SERVER_2022_AMI_PARAMETER });
+        assert.deepEqual(amiSourceFor(pinned, "m7i.large", "windows"), { parameter: WINDOWS_SERVER_2022_AMI_PARAMETER });
+        const win = parseAwsConfig(rawAws({ ami: "ami-0123456789abcdef0", windowsAmi: "ami-0fedcba9876543210" }), makeSpec()).config;
+        assert.ok(win);
+        assert.deepEqual(amiSourceFor(win, "m7i.large", "windows"), { id: "ami-0fedcba9876543210" });
+        assert.deepEqual(amiSourceFor(win, "m7i.large"), { id: "ami-0123456789abcdef0" });
         for (const t of ["m7g.large", "c7gn.xlarge", "t4g.small", "r8gd.large", "a1.medium", "g5g.xlarge"]) assert.ok(isArmInstanceType(t), t);
         for (const t of ["m7i.large", "c6a.large", "g4dn.xlarge", "p5.48xlarge", "m7i-flex.large", "t3.micro"]) assert.ok(!isArmInstanceType(t), t);
     });
@@ -184,6 +192,7 @@ describe("parseConfig: bad blocks name the field under kubeforge:aws", () => {
 
     test("scalar settings", () => {
         assert.deepEqual(fields(rawAws({ ami: "ubuntu" })), ["kubeforge:aws.ami"]);
+        assert.deepEqual(fields(rawAws({ windowsAmi: "windows" })), ["kubeforge:aws.windowsAmi"]);
         assert.deepEqual(fields(rawAws({ instanceTypes: { controlPlane: "big", gpu: "p5.48xlarge" } })).sort(), [
             "kubeforge:aws.instanceTypes.controlPlane",
             "kubeforge:aws.instanceTypes.gpu",
@@ -207,13 +216,28 @@ describe("checkNodes", () => {
         assert.deepEqual(aws.checkNodes(config, spec, makeNodes(spec)), []);
     });
 
-    test("rejects Windows pools and zones the config does not list, once per pool", () => {
-        const spec = makeSpec({ failureDomains: [...ZONES, "us-east-1d"] });
+    test("accepts Windows pools; rejects zones the config does not list, once per pool", () => {
+        const spec = makeSpec({ cni: "calico", failureDomains: [...ZONES, "us-east-1d"] });
         spec.workerPools[0] = { ...spec.workerPools[0], os: "windows", count: 4 };
         const { config } = parseAwsConfig(rawAws(), spec);
         assert.ok(config && aws.checkNodes);
         const issues = aws.checkNodes(config, spec, makeNodes(spec));
-        assert.deepEqual(issues.map((i) => i.field).sort(), ["kubeforge:failureDomains", "kubeforge:workerPools[0].os"]);
+        assert.deepEqual(issues.map((i) => i.field).sort(), ["kubeforge:failureDomains"]);
+        assert.deepEqual(aws.checkNodes(config, { ...spec, failureDomains: ZONES }, makeNodes({ ...spec, failureDomains: ZONES })), []);
+    });
+
+    test("a Windows pool on a Graviton type is refused (no arm64 Windows image), named by the field that chose the type", () => {
+        const spec = makeSpec({ cni: "calico" });
+        spec.workerPools[0] = { ...spec.workerPools[0], os: "windows", machineType: "m7g.large" };
+        spec.workerPools[1] = { ...spec.workerPools[1], os: "windows" };
+        const { config } = parseAwsConfig(rawAws({ instanceTypes: { worker: "c7g.xlarge" } }), spec);
+        assert.ok(config && aws.checkNodes);
+        const issues = aws.checkNodes(config, spec, makeNodes(spec));
+        assert.deepEqual(issues.map((i) => i.field).sort(), ["kubeforge:aws.instanceTypes.worker", "kubeforge:workerPools[0].machineType"]);
+        for (const i of issues) assert.match(i.message, /x86_64 only; use an x86 type/);
+        // The same Graviton types are fine for Linux pools.
+        const linux = makeSpec();
+        assert.deepEqual(aws.checkNodes(config, linux, makeNodes(linux)), []);
     });
 });
 
