@@ -49,7 +49,11 @@ export function cniAddons(spec: ClusterSpec, endpoint: pulumi.Input<CniEndpoint>
                     })),
                 },
             ];
-        case "calico":
+        case "calico": {
+            // Calico's operator guide for Windows nodes: the HNS dataplane for them, BGP off (Windows
+            // supports the VXLAN pool only without it), the Service range and the API server address
+            // (its Windows agents start before any Service works). Without Windows pools nothing changes.
+            const windows = spec.workerPools.some((pool) => pool.os === "windows");
             return [
                 {
                     kind: "helm",
@@ -62,14 +66,15 @@ export function cniAddons(spec: ClusterSpec, endpoint: pulumi.Input<CniEndpoint>
                         installation: {
                             calicoNetwork: {
                                 ipPools: [{ cidr: spec.network.podCidr, encapsulation: "VXLAN", natOutgoing: "Enabled" }],
+                                ...(windows ? { windowsDataplane: "HNS", bgp: "Disabled" } : {}),
                             },
-                            // Windows pools need Calico's Windows dataplane and the API server address.
                             serviceCIDRs: [spec.network.serviceCidr],
                         },
                         kubernetesServiceEndpoint: { host: e.host, port: String(e.port) },
                     })),
                 },
             ];
+        }
         case "none":
             return [];
     }
