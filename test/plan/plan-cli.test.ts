@@ -10,6 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
 import { parse, stringify } from "yaml";
+import { after } from "node:test";
 import { cloudInitSchemaErrors } from "../helpers/validators";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -38,10 +39,14 @@ interface JsonPlan {
     violations: { policy: string; level: string; resource?: string; message: string }[];
 }
 
+const tempDirs: string[] = [];
+after(() => tempDirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
 function writeConfig(mutate: (config: Record<string, unknown>) => void): string {
     const doc = parse(fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.aws.yaml"), "utf8")) as { config: Record<string, unknown> };
     mutate(doc.config);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kubeforge-plan-"));
+    tempDirs.push(dir);
     const file = path.join(dir, "Pulumi.test.yaml");
     fs.writeFileSync(file, stringify(doc));
     return file;

@@ -1,4 +1,4 @@
-import { test } from "node:test";
+import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -7,8 +7,12 @@ import { readStackConfig, SECURE_PLACEHOLDER, shippedStacks } from "../../stacks
 import { revealOrMask, SECRET_MASK } from "../../stacks/plan/run";
 import { wrapSecret } from "../../stacks/plan/mocks";
 
+const tempDirs: string[] = [];
+after(() => tempDirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
 function write(text: string, name = "Pulumi.demo.yaml"): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kubeforge-config-"));
+    tempDirs.push(dir);
     const file = path.join(dir, name);
     fs.writeFileSync(file, text);
     return file;

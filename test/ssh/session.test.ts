@@ -214,14 +214,16 @@ describe("ssh session against real sshd", () => {
 
 describe("concurrency across many real hosts", () => {
     const hosts: SshdHost[] = [];
+    const clientDir = fs.mkdtempSync(path.join(os.tmpdir(), "kf-ssh-many-"));
     before(async () => {
-        const client = keygen(fs.mkdtempSync(path.join(os.tmpdir(), "kf-ssh-many-")), "client");
+        const client = keygen(clientDir, "client");
         // 20 servers on 20 distinct loopback addresses.
         const started = await Promise.all(Array.from({ length: 20 }, (_, i) => startSshd({ host: `127.0.${1 + Math.floor(i / 10)}.${10 + (i % 10)}`, clientKey: client })));
         hosts.push(...started);
     });
     after(async () => {
         await Promise.all(hosts.map((h) => h.stop()));
+        fs.rmSync(clientDir, { recursive: true, force: true });
     });
 
     test("runs every host, never more than the limit at once, overlapping up to it", async () => {

@@ -77,6 +77,8 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdHost> {
         fs.mkdirSync("/run/sshd", { recursive: true, mode: 0o755 });
         privsepChecked = true;
     }
+    // A dir this helper made is removed on stop; one the caller gave stays the caller's.
+    const ownsDir = options.dir === undefined;
     const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), "kf-sshd-"));
     const host = options.host ?? "127.0.0.1";
     const port = await freePort(host);
@@ -118,8 +120,12 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdHost> {
         log: () => log,
         stop: () =>
             new Promise<void>((resolve) => {
-                if (child.exitCode !== null || child.signalCode !== null) return resolve();
-                child.once("exit", () => resolve());
+                const done = () => {
+                    if (ownsDir) fs.rmSync(dir, { recursive: true, force: true });
+                    resolve();
+                };
+                if (child.exitCode !== null || child.signalCode !== null) return done();
+                child.once("exit", done);
                 child.kill("SIGTERM");
             }),
     };

@@ -3,7 +3,7 @@
  * aws checks → Cluster → aws create → policy pack) under the offline engine. Nothing here runs
  * Windows or PowerShell: what is checked is what EC2 would be handed, not what it would do with it.
  */
-import { before, describe, test } from "node:test";
+import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -47,9 +47,12 @@ const facts = aws.bootstrapFacts(parseAwsConfig(rawAws(), spec).config!, spec);
 let plan: PlanResult;
 let engine: PlanEngine;
 
+let configFile: string;
 before(async () => {
-    plan = await runPlan({ configFile: writeConfig(), stack: "win", onSettled: (e) => (engine = e) });
+    configFile = writeConfig();
+    plan = await runPlan({ configFile, stack: "win", onSettled: (e) => (engine = e) });
 });
+after(() => fs.rmSync(path.dirname(configFile), { recursive: true, force: true }));
 
 function instance(node: string): PlanResource {
     const found = engine.ofType(INSTANCE).find((r) => r.name === `demo-${node}`);
