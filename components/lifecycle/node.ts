@@ -9,7 +9,7 @@ import { createKubeApi } from "./kubeapi";
 import { decommissionNode } from "./decommission";
 import { findNode } from "./drain";
 import { changedKeys, LIFECYCLE_PROVIDER_VERSION, withoutProvider } from "./diffing";
-import type { InputsOf, LifecycleConnectionArgs } from "./readiness";
+import { withSecretClientKey, type InputsOf, type LifecycleConnectionArgs } from "./readiness";
 import type { NodeRecord } from "./types";
 
 /** Arguments of {@link NodeLifecycle}: the node record, the connection and the drain settings. */
@@ -117,7 +117,7 @@ export class NodeLifecycle extends pulumi.dynamic.Resource {
                 waitForJoin: args.waitForJoin ?? false,
                 providerVersion: args.providerVersion ?? LIFECYCLE_PROVIDER_VERSION,
             },
-            { ...opts, additionalSecretOutputs: [...new Set([...(opts.additionalSecretOutputs ?? []), "clientKey"])] },
+            withSecretClientKey(opts),
             "kubeforge",
             "NodeLifecycle",
         );

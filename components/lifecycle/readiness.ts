@@ -26,6 +26,16 @@ export interface LifecycleConnectionArgs {
     providerVersion?: pulumi.Input<string>;
 }
 
+/**
+ * Resource options of a lifecycle resource: the caller's, with `clientKey` always among the secret
+ * outputs (the provider receives the key in plaintext and returns it in its state).
+ *
+ * @param opts the caller's options
+ */
+export function withSecretClientKey(opts: pulumi.CustomResourceOptions): pulumi.CustomResourceOptions {
+    return { ...opts, additionalSecretOutputs: [...new Set([...(opts.additionalSecretOutputs ?? []), "clientKey"])] };
+}
+
 /** Arguments of {@link ApiReadiness}: the cluster record, the connection and the wait limit. */
 export interface ApiReadinessArgs extends InputsOf<ClusterRecord>, LifecycleConnectionArgs {
     /** Give up waiting after this many seconds (1800). */
@@ -100,7 +110,7 @@ export class ApiReadiness extends pulumi.dynamic.Resource {
                 providerVersion: args.providerVersion ?? LIFECYCLE_PROVIDER_VERSION,
                 serverVersion: undefined,
             },
-            { ...opts, additionalSecretOutputs: [...new Set([...(opts.additionalSecretOutputs ?? []), "clientKey"])] },
+            withSecretClientKey(opts),
             "kubeforge",
             "ApiReadiness",
         );
