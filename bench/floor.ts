@@ -1,10 +1,16 @@
 /**
  * Child: the floor of evaluation cost. Registers the same custom resources a plan run recorded (same
- * types, names and inputs, secrets re-wrapped as secrets) directly with `new pulumi.CustomResource`,
- * under the same mock engine and platform mocks: no components, no apply chains, no rendering. The
- * same modules are loaded first, so memory baselines match.
+ * types, names and inputs, secrets re-wrapped as secrets) directly, under the same mock engine and
+ * platform mocks: no components, no apply chains, no rendering. The same modules are loaded first, so
+ * memory baselines match.
  *
- *   node --import tsx bench/floor.ts --in resources.json --out result.json
+ * Each resource goes through its provider SDK's generated class (`new Instance(name, inputs)`), as a
+ * program written by hand against `@pulumi/aws` would; the toolkit's dynamic resources, which have
+ * none, through `new pulumi.CustomResource` with the recorded provider text. `--raw` registers every
+ * resource through `pulumi.CustomResource` with only the recorded keys: cheaper than any program
+ * using the generated classes can be (see bench/README.md), kept as a second reference.
+ *
+ *   node --import tsx bench/floor.ts --in resources.json --out result.json [--raw]
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -14,6 +20,7 @@ import type { RecordedPlan } from "./evaluate";
 import { profileCall, summarizeProfile, type ProfileSummary } from "./lib/profile";
 import "../stacks/program";
 import { PlanEngine, isWrappedSecret, type PlatformMocks } from "../stacks/plan/mocks";
+import { resolveProviderClass, type ProviderClass } from "./lib/providerClasses";
 
 /** `CustomResource` is abstract in the SDK's types; the floor needs it as is. */
 class RawResource extends pulumi.CustomResource {
@@ -24,7 +31,11 @@ class RawResource extends pulumi.CustomResource {
 
 /** What the floor reports. */
 export interface FloorResult {
+    /** `classes` (the provider SDKs' generated classes) or `raw` (`pulumi.CustomResource`, recorded keys only). */
+    mode: "classes" | "raw";
     customResources: number;
+    /** Resources registered through a generated class (the rest: dynamic resources, raw). */
+    throughClasses: number;
     ms: number;
     cpuMs: number;
     peakMb: number;
@@ -75,12 +86,30 @@ async function main(): Promise<FloorResult> {
     const recorded = JSON.parse(fs.readFileSync(file, "utf8")) as RecordedPlan;
     const inputs = recorded.resources.map((r) => revive(r.inputs, recorded.strings) as Record<string, unknown>);
 
+    // Classes are looked up (and their modules loaded) before the clock starts, as the program's are
+    // imported before it runs.
+    const raw = process.argv.includes("--raw");
+    const classes = new Map<string, ProviderClass | undefined>();
+    if (!raw) {
+        for (const r of recorded.resources) {
+            if (classes.has(r.type)) continue;
+            const lookup = resolveProviderClass(r.type, (id) => require(id));
+            classes.set(r.type, lookup.found ? lookup.ctor : undefined);
+            if (!lookup.found && !r.type.startsWith("pulumi-nodejs:")) throw new Error(`floor: ${lookup.why}`);
+        }
+    }
+    const throughClasses = recorded.resources.filter((r) => classes.get(r.type) !== undefined).length;
+
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const engine = new PlanEngine({ platform });
     const register = async () => {
         await engine.install(recorded.project, recorded.stack);
-        recorded.resources.forEach((r, i) => new RawResource(r.type, r.name, inputs[i]));
+        recorded.resources.forEach((r, i) => {
+            const Class = classes.get(r.type);
+            if (Class) new Class(r.name, inputs[i]);
+            else new RawResource(r.type, r.name, inputs[i]);
+        });
         await engine.settle();
     };
     let profile: ProfileSummary | undefined;
@@ -92,7 +121,7 @@ async function main(): Promise<FloorResult> {
     if (engine.resources.length !== recorded.resources.length) {
         throw new Error(`floor registered ${engine.resources.length} of ${recorded.resources.length} resources`);
     }
-    return { customResources: engine.resources.length, ms: round(ms, 1), cpuMs: round((cpu.user + cpu.system) / 1000, 0), ...mem, profile };
+    return { mode: raw ? "raw" : "classes", customResources: engine.resources.length, throughClasses, ms: round(ms, 1), cpuMs: round((cpu.user + cpu.system) / 1000, 0), ...mem, profile };
 }
 
 runChild(main);

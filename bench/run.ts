@@ -154,18 +154,22 @@ interface EvalRow {
     resources: number;
     toolkit: EvaluateResult;
     floor: FloorResult;
+    /** The same resources through `pulumi.CustomResource` with only the recorded keys (`floor.ts --raw`). */
+    rawFloor?: FloorResult;
     timeRatio: number;
     cpuRatio: number;
     memoryRatio: number;
+    /** CPU against the raw floor: information, not the goal (see bench/README.md). */
+    rawCpuRatio?: number;
 }
 
 async function evalSection(s: Settings): Promise<{ rows: EvalRow[]; perNode?: Record<string, number>; profile?: { workers: number; toolkit: ProfileSummary; floor?: ProfileSummary; excess: HotSpot[] } }> {
-    log("2. Evaluation overhead: the program under mocks vs the same custom resources registered directly (the floor)");
+    log("2. Evaluation overhead: the program under mocks vs the same provider resources registered directly (the floor: their SDK classes, no components)");
     const rows: EvalRow[] = [];
     const dumpDir = fs.mkdtempSync(path.join(os.tmpdir(), "kf-bench-eval-"));
     try {
         for (const workers of s.evalSizes) {
-            let best: { toolkit?: EvaluateResult; floor?: FloorResult } = {};
+            let best: { toolkit?: EvaluateResult; floor?: FloorResult; rawFloor?: FloorResult } = {};
             for (let rep = 0; rep < s.evalRepeats(workers); rep++) {
                 const dump = path.join(dumpDir, `resources-${workers}.json`);
                 const toolkit = unwrap(`evaluate ${workers}w`, await spawnChild<EvaluateResult>("evaluate.ts", ["--workers", String(workers), "--dump", dump], CHILD_TIMEOUT_MS));
@@ -174,6 +178,8 @@ async function evalSection(s: Settings): Promise<{ rows: EvalRow[]; perNode?: Re
                 if (!floor) break;
                 if (!best.toolkit || toolkit.cpuMs < best.toolkit.cpuMs) best = { ...best, toolkit };
                 if (!best.floor || floor.cpuMs < best.floor.cpuMs) best = { ...best, floor };
+                const rawFloor = unwrap(`raw floor ${workers}w`, await spawnChild<FloorResult>("floor.ts", ["--in", dump, "--raw"], CHILD_TIMEOUT_MS));
+                if (rawFloor && (!best.rawFloor || rawFloor.cpuMs < best.rawFloor.cpuMs)) best = { ...best, rawFloor };
             }
             if (!best.toolkit || !best.floor) continue;
             rows.push({
@@ -184,6 +190,8 @@ async function evalSection(s: Settings): Promise<{ rows: EvalRow[]; perNode?: Re
                 timeRatio: round(best.toolkit.ms / best.floor.ms, 2),
                 cpuRatio: round(best.toolkit.cpuMs / best.floor.cpuMs, 2),
                 memoryRatio: round(best.toolkit.deltaMb / Math.max(best.floor.deltaMb, 1), 2),
+                rawFloor: best.rawFloor,
+                rawCpuRatio: best.rawFloor ? round(best.toolkit.cpuMs / best.rawFloor.cpuMs, 2) : undefined,
             });
         }
     } finally {
@@ -191,7 +199,7 @@ async function evalSection(s: Settings): Promise<{ rows: EvalRow[]; perNode?: Re
     }
     if (rows.length === 0) return { rows };
     table(
-        ["workers", "resources", "toolkit s", "floor s", "time", "toolkit CPU s", "floor CPU s", "CPU", "toolkit +MB", "floor +MB", "memory", "peak MB"],
+        ["workers", "resources", "toolkit s", "floor s", "time", "toolkit CPU s", "floor CPU s", "CPU", "toolkit +MB", "floor +MB", "memory", "peak MB", "raw floor CPU s", "CPU vs raw"],
         rows.map((r) => [
             r.workers,
             r.resources,
@@ -205,6 +213,8 @@ async function evalSection(s: Settings): Promise<{ rows: EvalRow[]; perNode?: Re
             r.floor.deltaMb,
             x(r.memoryRatio),
             r.toolkit.peakMb,
+            r.rawFloor ? round(r.rawFloor.cpuMs / 1000, 2) : "-",
+            r.rawCpuRatio !== undefined ? x(r.rawCpuRatio) : "-",
         ]),
     );
     let perNode: Record<string, number> | undefined;
