@@ -60,7 +60,11 @@ export function renderCloudInit(b: NodeBootstrap, options: CloudInitOptions = {}
  * @returns the gzipped bytes in base64 and their count (the number the limit applies to)
  */
 export function encodeUserData(text: string, limitBytes?: number, nodeName?: string): { base64: string; bytes: number } {
-    const gz = gzipSync(Buffer.from(text, "utf8"), { level: 9 });
+    const raw = Buffer.from(text, "utf8");
+    // zlib's default level: on a worker's 30 KB cloud-config, level 9 takes 4x as long (1.5 ms a node)
+    // to save 0.5% (about 50 bytes). Level 9 is tried only when the default misses the limit.
+    let gz = gzipSync(raw);
+    if (limitBytes !== undefined && gz.length > limitBytes) gz = gzipSync(raw, { level: 9 });
     if (limitBytes !== undefined && gz.length > limitBytes) {
         const name = nodeName ?? /^# kubeforge node: (\S+)$/m.exec(text)?.[1] ?? "(unnamed node)";
         throw new Error(
