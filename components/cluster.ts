@@ -13,9 +13,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { Provider as KubernetesProvider } from "@pulumi/kubernetes/provider";
 import type { ClusterSpec, NodePlan } from "./core/types";
 import { masterDomains } from "./core/resolve";
-import type { BootstrapEndpoint, Platform, PlatformContext } from "./platform";
+import type { BootstrapEndpoint, Platform, PlatformContext, UserDataDelivery } from "./platform";
 import { ClusterPki } from "./pki";
 import { renderNodeBootstrap, kubeProxyReplaced } from "../bootstrap/render";
+import { renderByTemplate } from "../bootstrap/template";
 import type { NodeBootstrap, PkiMaterial } from "../bootstrap/types";
 import { cniAddons } from "./addons/cni";
 import { ClusterAddons } from "./addons/install";
@@ -95,6 +96,7 @@ export class Cluster extends pulumi.ComponentResource {
             pki,
             parent: infrastructure,
             renderBootstrap: (node, endpoint) => renderBootstrapOutput(spec, node, endpoint, material(node.role), facts),
+            renderUserData: (userDataNodes, endpoint, delivery) => renderUserDataOutputs(spec, userDataNodes, endpoint, material, facts, delivery),
         };
         const built = platform.create(name, ctx);
 
@@ -262,4 +264,35 @@ function renderBootstrapOutput(
                 }),
             ),
     );
+}
+
+/**
+ * Every node's user data: one Output per role (the PKI material differs), inside which nodes that
+ * differ only by name are rendered once ({@link renderByTemplate}); then one Output per node. Secret:
+ * the material is.
+ */
+function renderUserDataOutputs(
+    spec: ClusterSpec,
+    nodes: NodePlan[],
+    endpoint: BootstrapEndpoint,
+    material: (role: NodePlan["role"]) => pulumi.Output<PkiMaterial>,
+    facts: ReturnType<Platform<unknown>["bootstrapFacts"]>,
+    delivery: UserDataDelivery,
+): pulumi.Output<string>[] {
+    const out = new Array<pulumi.Output<string>>(nodes.length);
+    for (const role of ["control-plane", "worker"] as const) {
+        const indexes = nodes.flatMap((n, i) => (n.role === role ? [i] : []));
+        if (indexes.length === 0) continue;
+        const roleNodes = indexes.map((i) => nodes[i]);
+        const all = pulumi.secret(
+            pulumi.all([endpoint.host, pulumi.all(endpoint.extraSans ?? []), material(role)]).apply(([host, extraSans, pki]) => {
+                const render = (node: NodePlan) =>
+                    delivery.format(renderNodeBootstrap({ spec, node, endpoint: { host, port: endpoint.port }, extraSans, pki, facts }), node);
+                const texts = renderByTemplate(roleNodes, render);
+                return texts.map((text, j) => delivery.encode(text, roleNodes[j]));
+            }),
+        );
+        indexes.forEach((i, j) => (out[i] = all.apply((values) => values[j])));
+    }
+    return out;
 }

@@ -152,6 +152,25 @@ export interface PlatformContext<C> {
      * The result is secret on masters (it carries CA keys).
      */
     renderBootstrap(node: NodePlan, endpoint: BootstrapEndpoint): pulumi.Output<NodeBootstrap>;
+    /**
+     * Renders many nodes' user data at once: what {@link renderBootstrap} renders, turned into the
+     * delivered text by `delivery.format` and into the final per-node value by `delivery.encode`.
+     * Nodes that differ only by name are formatted once and the name filled in (checked, see
+     * bootstrap/template.ts), so large pools cost one rendering, not one per node. Returns one
+     * secret Output per node, in the order of `nodes`.
+     */
+    renderUserData(nodes: NodePlan[], endpoint: BootstrapEndpoint, delivery: UserDataDelivery): pulumi.Output<string>[];
+}
+
+/** How a platform delivers a node's bootstrap as user data (see {@link PlatformContext.renderUserData}). */
+export interface UserDataDelivery {
+    /**
+     * The text the machine receives, before any encoding: cloud-init YAML, a PowerShell script. Must
+     * be a pure function of its arguments (it runs once for a whole group of nodes).
+     */
+    format(bootstrap: NodeBootstrap, node: NodePlan): string;
+    /** The value the machine resource takes (e.g. gzip + base64, with the platform's size check). */
+    encode(text: string, node: NodePlan): string;
 }
 
 /** Where the API answers, as the bootstrap needs it. */

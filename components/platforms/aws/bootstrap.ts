@@ -7,9 +7,10 @@
  * The bootstrap script runs each command with `bash -c` and retries it; Windows workers get
  * PowerShell equivalents (`Invoke-RestMethod`), run and retried by their PowerShell bootstrap.
  */
+import { encodeUserData, renderCloudInit } from "../../../bootstrap/cloudinit";
 import type { BootstrapFile, NodeBootstrap } from "../../../bootstrap/types";
 import type { ClusterSpec } from "../../core/types";
-import type { PlatformBootstrapFacts } from "../../platform";
+import type { PlatformBootstrapFacts, UserDataDelivery } from "../../platform";
 import type { AwsConfig } from "./config";
 
 /**
@@ -97,13 +98,35 @@ export function awsBootstrapFacts(_config: AwsConfig, spec: ClusterSpec): Platfo
  * @returns the base64 user data and its size before base64 (the number the limit applies to)
  */
 export function encodeWindowsUserData(b: NodeBootstrap, limitBytes: number = USER_DATA_LIMIT_BYTES): { base64: string; bytes: number } {
+    return encodeWindowsUserDataText(windowsUserDataText(b), b.nodeName, limitBytes);
+}
+
+/** The `<powershell>` text of a Windows worker's bootstrap. */
+function windowsUserDataText(b: NodeBootstrap): string {
     if (b.powershell === undefined) throw new Error(`node ${b.nodeName}: a Windows machine needs a PowerShell bootstrap, but the rendering has none`);
-    const raw = Buffer.from(b.powershell, "utf8");
+    return b.powershell;
+}
+
+/** {@link encodeWindowsUserData} of the text itself. */
+function encodeWindowsUserDataText(text: string, nodeName: string, limitBytes: number): { base64: string; bytes: number } {
+    const raw = Buffer.from(text, "utf8");
     if (raw.length > limitBytes) {
         throw new Error(
-            `user data for Windows node ${b.nodeName} is ${raw.length} bytes, over EC2's limit of ${limitBytes} bytes; ` +
+            `user data for Windows node ${nodeName} is ${raw.length} bytes, over EC2's limit of ${limitBytes} bytes; ` +
                 `Windows user data cannot be gzipped (EC2Launch does not unzip it), so shorten the bootstrap (fewer labels, taints or platform facts)`,
         );
     }
     return { base64: raw.toString("base64"), bytes: raw.length };
 }
+
+/**
+ * EC2 user data: gzipped cloud-config for Linux, the plain `<powershell>` text for Windows, both in
+ * base64 (`userDataBase64`) and checked against {@link USER_DATA_LIMIT_BYTES}.
+ */
+export const awsUserData: UserDataDelivery = {
+    format: (b, node) => (node.os === "windows" ? windowsUserDataText(b) : renderCloudInit(b)),
+    encode: (text, node) =>
+        node.os === "windows"
+            ? encodeWindowsUserDataText(text, node.name, USER_DATA_LIMIT_BYTES).base64
+            : encodeUserData(text, USER_DATA_LIMIT_BYTES, node.name).base64,
+};

@@ -32,11 +32,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Instance } from "@pulumi/aws/ec2";
 import { getParameterOutput } from "@pulumi/aws/ssm";
-import { encodeUserData, renderCloudInit } from "../../../bootstrap/cloudinit";
 import type { ClusterSpec, NodePlan } from "../../core/types";
 import type { MachineFacts, PlatformContext } from "../../platform";
 import { type AwsConfig, amiSourceFor, instanceTypeFor, machineChangePolicy } from "./config";
-import { USER_DATA_LIMIT_BYTES, encodeWindowsUserData } from "./bootstrap";
+import { awsUserData } from "./bootstrap";
 import { API_PORT, type AwsEndpoint, attachMaster } from "./endpoint";
 import type { AwsPrivateApiName } from "./dns";
 import type { AwsIdentity } from "./identity";
@@ -83,8 +82,12 @@ export function createMachines(name: string, ctx: PlatformContext<AwsConfig>, de
         return ami;
     };
 
-    return ctx.nodes.map((node) => {
-        const instance = createInstance(name, spec, config, node, ctx, deps, amiFor);
+    // Plain strings, not the load balancer's Outputs: the instances (and their 30 s boot) must not wait
+    // for the NLB. The certificate still verifies under the NLB's public name through the wildcard SAN.
+    // One rendering per group of nodes that differ only by name (a pool in one zone), not per node.
+    const userData = ctx.renderUserData(ctx.nodes, { host: deps.apiName.host, port: API_PORT, extraSans: deps.apiName.extraSans }, awsUserData);
+    return ctx.nodes.map((node, i) => {
+        const instance = createInstance(name, spec, config, node, ctx, deps, amiFor, userData[i]);
         const dependsOn: pulumi.Resource[] = [instance];
         if (node.role === "control-plane") dependsOn.push(attachMaster(name, config, deps.endpoint, node, instance, parent));
         return { node, machineId: instance.id, privateIp: instance.privateIp, dependsOn };
@@ -99,6 +102,7 @@ function createInstance(
     ctx: PlatformContext<AwsConfig>,
     deps: MachineDeps,
     amiFor: (instanceType: string, os: NodePlan["os"]) => pulumi.Input<string>,
+    userDataBase64: pulumi.Output<string>,
 ): Instance {
     const zone = deps.network.zones.find((z) => z.zone === node.failureDomain);
     if (!zone) {
@@ -107,20 +111,6 @@ function createInstance(
     }
     const isMaster = node.role === "control-plane";
     const instanceType = instanceTypeFor(config, node.role, node.machineType);
-    // Plain strings, not the load balancer's Outputs: the instance (and its 30 s boot) must not wait
-    // for the NLB. The certificate still verifies under the NLB's public name through the wildcard SAN.
-    const bootstrap = ctx.renderBootstrap(node, {
-        host: deps.apiName.host,
-        port: API_PORT,
-        extraSans: deps.apiName.extraSans,
-    });
-    const userDataBase64 = pulumi.secret(
-        bootstrap.apply((b) =>
-            node.os === "windows"
-                ? encodeWindowsUserData(b, USER_DATA_LIMIT_BYTES).base64
-                : encodeUserData(renderCloudInit(b), USER_DATA_LIMIT_BYTES, node.name).base64,
-        ),
-    );
     const tags = machineTags(spec, node);
 
     return new Instance(

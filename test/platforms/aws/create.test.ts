@@ -12,7 +12,7 @@ import awsMocks from "../../../components/platforms/aws/mocks";
 import aws from "../../../components/platforms/aws/index";
 import { UBUNTU_2404_AMI_PARAMETER, type AwsConfig } from "../../../components/platforms/aws/config";
 import type { ClusterSpec, NodePlan } from "../../../components/core/types";
-import type { BootstrapEndpoint, PlatformOutputs } from "../../../components/platform";
+import type { BootstrapEndpoint, PlatformOutputs, UserDataDelivery } from "../../../components/platform";
 import type { ClusterPkiOutputs } from "../../../components/pki";
 import type { NodeBootstrap } from "../../../bootstrap/types";
 import { ZONES, makeNodes, makeSpec, rawAws } from "./fixtures";
@@ -97,6 +97,10 @@ function build(name: string, spec: ClusterSpec, raw: Record<string, unknown>): B
         nodes,
         pki,
         parent,
+        // Node by node, through renderBootstrap below: the grouping the Cluster does is tested on its own.
+        renderUserData(userDataNodes: NodePlan[], endpoint: BootstrapEndpoint, delivery: UserDataDelivery): pulumi.Output<string>[] {
+            return userDataNodes.map((node) => this.renderBootstrap(node, endpoint).apply((b) => delivery.encode(delivery.format(b, node), node)));
+        },
         renderBootstrap(node: NodePlan, endpoint: BootstrapEndpoint): pulumi.Output<NodeBootstrap> {
             const rendered = pulumi
                 .all([pulumi.output(endpoint.host), pulumi.all(endpoint.extraSans ?? []), pki.bootstrapToken])
