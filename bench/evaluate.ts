@@ -5,7 +5,7 @@
  *   node --import tsx bench/evaluate.ts --workers 100 --dump resources.json --out result.json
  */
 import * as fs from "node:fs";
-import { arg, MemorySampler, round, runChild } from "./lib/child";
+import { arg, CpuClock, MemorySampler, round, runChild } from "./lib/child";
 import { profileCall, summarizeProfile, type ProfileSummary } from "./lib/profile";
 import { sizedStack } from "./lib/stackConfig";
 import { runPlan } from "../stacks/plan/run";
@@ -69,7 +69,7 @@ async function main(): Promise<EvaluateResult> {
     let settledAt = 0;
     let recorded: Omit<RecordedPlan, "strings"> | undefined;
     const memory = new MemorySampler();
-    const cpu0 = process.cpuUsage();
+    const cpu0 = new CpuClock();
     const t0 = performance.now();
     const run = () => runPlan({
         configFile: stack.file,
@@ -94,7 +94,7 @@ async function main(): Promise<EvaluateResult> {
         plan = await run();
     }
     const ms = settledAt - t0;
-    const cpu = process.cpuUsage(cpu0);
+    const cpuMs = cpu0.elapsedMs();
     const mem = memory.stop();
     if (!recorded) throw new Error("runPlan never settled");
     recorded.platform = plan.spec.platform;
@@ -107,7 +107,7 @@ async function main(): Promise<EvaluateResult> {
         customResources: recorded.resources.length,
         components: plan.resources.length - recorded.resources.length,
         ms: round(ms, 1),
-        cpuMs: round((cpu.user + cpu.system) / 1000, 0),
+        cpuMs: round(cpuMs, 0),
         ...mem,
         profile,
     };

@@ -15,7 +15,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { arg, MemorySampler, REPO_ROOT, round, runChild } from "./lib/child";
+import { arg, CpuClock, MemorySampler, REPO_ROOT, round, runChild } from "./lib/child";
 import type { RecordedPlan } from "./evaluate";
 import { profileCall, summarizeProfile, type ProfileSummary } from "./lib/profile";
 import "../stacks/program";
@@ -100,7 +100,7 @@ async function main(): Promise<FloorResult> {
     }
     const throughClasses = recorded.resources.filter((r) => classes.get(r.type) !== undefined).length;
 
-    const cpu0 = process.cpuUsage();
+    const cpu0 = new CpuClock();
     const t0 = performance.now();
     const engine = new PlanEngine({ platform });
     const register = async () => {
@@ -116,12 +116,12 @@ async function main(): Promise<FloorResult> {
     if (process.argv.includes("--profile")) profile = summarizeProfile((await profileCall(register)).profile, 40);
     else await register();
     const ms = performance.now() - t0;
-    const cpu = process.cpuUsage(cpu0);
+    const cpuMs = cpu0.elapsedMs();
     const mem = memory.stop();
     if (engine.resources.length !== recorded.resources.length) {
         throw new Error(`floor registered ${engine.resources.length} of ${recorded.resources.length} resources`);
     }
-    return { mode: raw ? "raw" : "classes", customResources: engine.resources.length, throughClasses, ms: round(ms, 1), cpuMs: round((cpu.user + cpu.system) / 1000, 0), ...mem, profile };
+    return { mode: raw ? "raw" : "classes", customResources: engine.resources.length, throughClasses, ms: round(ms, 1), cpuMs: round(cpuMs, 0), ...mem, profile };
 }
 
 runChild(main);
