@@ -1,7 +1,8 @@
 /**
  * The whole removal of one node through the API, in the order that keeps the cluster healthy: find
  * it, drain it, (masters) remove its etcd member from another master, delete the Node object.
- * Free of imports other than types: serialized by value into the NodeLifecycle provider.
+ * Bundled into the NodeLifecycle provider's text by esbuild (components/dynamic.ts): no runtime
+ * import of `@pulumi/pulumi` here.
  */
 import type { KubeApi } from "./kubeapi";
 import type { NodeRole } from "../core/types";

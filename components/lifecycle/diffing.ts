@@ -1,5 +1,6 @@
 /**
- * Helpers the dynamic providers share. Free of imports: serialized by value into provider state.
+ * Helpers the lifecycle providers share, bundled into their text by esbuild (components/dynamic.ts);
+ * the resource classes read {@link LIFECYCLE_PROVIDER_VERSION} from here too.
  */
 
 /**
@@ -15,7 +16,7 @@ export function changedKeys(olds: Record<string, unknown>, news: Record<string, 
     return all.filter((k) => k !== "__provider" && JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
 }
 
-/** Copies inputs into outputs without the serialized provider (the engine adds it back). */
+/** Copies inputs into outputs without the provider text (the engine adds it back). */
 export function withoutProvider<T extends Record<string, unknown>>(inputs: T): T {
     const copy: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(inputs)) if (k !== "__provider") copy[k] = v;

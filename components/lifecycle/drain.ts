@@ -4,7 +4,8 @@
  * leave, and delete the Node object. Written against the {@link KubeApi} interface, with the clock
  * injected, so it is tested against a fake API server without real waits.
  *
- * Kept free of imports other than types: it is serialized by value into the NodeLifecycle provider.
+ * Bundled into the NodeLifecycle provider's text by esbuild (components/dynamic.ts): no runtime
+ * import of `@pulumi/pulumi` here.
  */
 import type { KubeApi, KubeStatus } from "./kubeapi";
 

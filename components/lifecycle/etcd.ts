@@ -5,7 +5,8 @@
  * member. Two pods run, one per command, because the etcd image has no shell to script both:
  * `member list` (to find the id of the member named after the node) and `member remove <id>`.
  *
- * Free of imports other than types: serialized by value into the NodeLifecycle provider.
+ * Bundled into the NodeLifecycle provider's text by esbuild (components/dynamic.ts): no runtime
+ * import of `@pulumi/pulumi` here.
  */
 import type { KubeApi } from "./kubeapi";
 import type { DrainClock, KubeNode } from "./drain";

@@ -1,8 +1,7 @@
 /**
  * A small Kubernetes API client over node's `https`: client-certificate authentication, the cluster CA
- * pinned, TLS verification always on. It is used inside dynamic providers, whose code Pulumi
- * serializes by value; so node modules are required inside the functions (a top-level import would be
- * serialized as an internal module path) and nothing here captures native objects at module level.
+ * pinned, TLS verification always on. It runs inside the lifecycle providers, bundled into their text
+ * by esbuild (components/dynamic.ts), where node builtins stay external.
  */
 import type { IncomingMessage } from "node:http";
 import type { RequestOptions } from "node:https";
@@ -137,7 +136,8 @@ export function describeTransportError(err: unknown): { kind: KubeTransportError
  * leak between provider calls); the server certificate must chain to `conn.caCert`.
  */
 export function createKubeApi(conn: KubeConnection, options: KubeApiOptions = {}): KubeApi {
-    // Required here, not imported at the top: this function is serialized into Pulumi state.
+    // A call-time require, left from Pulumi's closure serializer (which turned top-level imports into
+    // internal module paths); the bundle keeps builtins external, so an import would work as well.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const https = require("node:https") as typeof import("node:https");
     const base = new URL(conn.endpoint);
@@ -169,8 +169,6 @@ export function createKubeApi(conn: KubeConnection, options: KubeApiOptions = {}
             };
             const timeoutMs = opts.timeoutMs ?? defaultTimeout;
             let settled = false;
-            // Declared before the closures that use it: Pulumi's closure serializer rejects a use
-            // that precedes the declaration.
             let timer: ReturnType<typeof setTimeout> | undefined;
             const fail = (err: Error) => {
                 if (settled) return;

@@ -1,6 +1,7 @@
 /**
- * Waiting for the API server to answer `/readyz` through the cluster endpoint. Free of imports other
- * than types: it is serialized by value into the ApiReadiness provider.
+ * Waiting for the API server to answer `/readyz` through the cluster endpoint. Bundled into the
+ * ApiReadiness provider's text by esbuild (components/dynamic.ts): no runtime import of
+ * `@pulumi/pulumi` here.
  */
 import type { KubeApi } from "./kubeapi";
 import type { DrainClock } from "./drain";

@@ -1,13 +1,15 @@
 /**
  * The dynamic resources under the offline engine: registration (type token, secret key, defaults) and
- * the provider text the SDK's real closure serializer produced, loaded the way Pulumi's dynamic
- * provider host loads it and run against the fake API, so what is stored in state works on its own.
+ * the bundled provider text they registered, loaded the way Pulumi's dynamic provider host loads it
+ * and run against the fake API, so what is stored in state works on its own.
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { isWrappedSecret, PlanEngine, type PlanResource } from "../../stacks/plan/mocks";
 import { FakeKube, makeTestPki, removeTestPki, type TestPki } from "./fake-kube";
+import { isolatedFilename, loadProvider as load, requiredPackages } from "./providerHost";
 
 const engine = new PlanEngine();
 const secretOutputs = new Map<string, string[]>();
@@ -17,14 +19,6 @@ let readiness: PlanResource;
 let worker: PlanResource;
 let master: PlanResource;
 
-type Provider = Required<pulumi.dynamic.ResourceProvider>;
-
-/** Loads serialized provider text as Pulumi's dynamic provider host does (require-from-string + handler()). */
-function load(text: string): Provider {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const requireFromString = require("require-from-string") as (code: string) => { handler: () => Provider };
-    return requireFromString(text).handler();
-}
 
 const record = {
     cluster: "demo",
@@ -115,13 +109,19 @@ describe("registration under the plan engine", () => {
         assert.equal(master.inputs.skipDrain, true);
     });
 
-    test("the serialized providers are self-contained: node builtins only, no project paths, no SDK, no secrets", () => {
+    test("the provider texts are self-contained: node builtins only, no project paths, no SDK, no secrets", async () => {
+        const { providerText } = await import("../../components/dynamic.js");
+        const { API_READINESS_PROVIDER } = await import("../../components/lifecycle/readiness.js");
+        const { NODE_LIFECYCLE_PROVIDER } = await import("../../components/lifecycle/node.js");
+        assert.equal(readiness.inputs.__provider, providerText(API_READINESS_PROVIDER));
+        assert.equal(worker.inputs.__provider, providerText(NODE_LIFECYCLE_PROVIDER));
+        assert.equal(master.inputs.__provider, worker.inputs.__provider, "one text for every node: the host loads it once");
         for (const r of [readiness, worker]) {
             const text = r.inputs.__provider as string;
             assert.equal(typeof text, "string");
             assert.ok(text.length < 100_000, `${r.name}: ${text.length} characters`);
-            const requires = [...text.matchAll(/require\((["'`])([^"'`]+)\1\)/g)].map((m) => m[2]);
-            assert.deepEqual([...new Set(requires)].sort(), ["node:https"], `${r.name} requires only node:https`);
+            assert.deepEqual(requiredPackages(text), ["node:https"], `${r.name} requires only node:https`);
+            assert.ok(!text.includes(path.resolve(__dirname, "../..")), "no path of this checkout");
             assert.ok(!text.includes("@pulumi"), "the SDK is not captured");
             assert.ok(!text.includes("PRIVATE KEY") && !text.includes(pki.clientKey.split("\n")[1]));
         }
@@ -233,6 +233,20 @@ describe("the stored provider code, run as the dynamic provider host runs it", (
         });
         assert.ok(kube.nodes.has("ip-10-0-2-2"));
         kube.eviction = () => "allow";
+    });
+
+    test("loaded where no package resolves (not even the SDK), the providers load and work", async () => {
+        const isolated = isolatedFilename(["@pulumi/pulumi"]);
+        try {
+            const node = load(worker.inputs.__provider as string, isolated.filename);
+            assert.equal(typeof node.delete, "function");
+            const provider = load(readiness.inputs.__provider as string, isolated.filename);
+            kube.gitVersion = "v1.36.3";
+            const created = await capture(() => provider.create(plain(readiness)));
+            assert.equal(created.outs.serverVersion, "v1.36.3");
+        } finally {
+            isolated.remove();
+        }
     });
 
     test("a master whose platform removes it itself (skipDrain): delete makes no API call", async () => {
