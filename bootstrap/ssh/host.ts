@@ -3,8 +3,9 @@
  * {@link NodeBootstrap} (upload what changed, run the idempotent command when anything changed or it
  * never completed) and remove a node (drain from a master, `kubeadm reset`, etcd member, Node object).
  *
- * Everything here is serialized into the provider by value, so it requires `ssh2` and `node:crypto`
- * lazily (see session.ts) and holds no native function at module level.
+ * Everything here is bundled into the provider's text by esbuild (components/dynamic.ts); `ssh2` is
+ * required lazily (see session.ts). The call-time require of `node:crypto` is a leftover of Pulumi's
+ * closure serializer, harmless now that builtins stay external.
  */
 import { SshError } from "./errors";
 import { embeddedSecrets, makeRedactor, type Redactor } from "./redact";

@@ -2,9 +2,10 @@
  * One SSH connection to one host, over `ssh2`: host-key verification, commands with exit code and a
  * bounded, redacted output tail, sudo for non-root users, atomic uploads.
  *
- * `ssh2` is required inside {@link SshSession.connect}, never at the top of the module: this code is
- * serialized into Pulumi dynamic providers, and a top-level import would be captured as an internal
- * path of the package (see the project's Pulumi facts).
+ * This code runs inside the bare-metal dynamic provider, bundled into its text by esbuild
+ * (components/dynamic.ts) with `ssh2` left external: its optional native parts must come from the
+ * project's `node_modules`. `ssh2` is required inside {@link SshSession.connect}, not at the top, so
+ * loading the provider text does not load it; the first connection does.
  */
 import type { Client, ClientChannel, ConnectConfig } from "ssh2";
 import { SshError } from "./errors";
@@ -77,7 +78,6 @@ export function shellQuote(text: string): string {
 
 /** Keeps the last `limit` bytes of a stream. */
 class Tail {
-    // Assigned in the constructor, not as field initializers: Pulumi's closure serializer drops those.
     private chunks: Buffer[];
     private size: number;
     private readonly limit: number;
@@ -112,8 +112,6 @@ export class SshSession {
     private closed: boolean;
     private lostReason: string | undefined;
 
-    // Fields are assigned here rather than initialized in place or as parameter properties: Pulumi's
-    // closure serializer (this class runs inside a dynamic provider) drops field initializers.
     private constructor(client: Client, target: SshTarget, where: string, seenHostKey: string, redactor: Redactor, tailBytes: number) {
         this.client = client;
         this.target = target;
@@ -289,8 +287,6 @@ export class SshSession {
             let exit: { code: number | null; signal?: string } | undefined;
             let timer: NodeJS.Timeout | undefined;
             let done = false;
-            // Declared before `finish` (which removes it): Pulumi's closure serializer cannot resolve a
-            // const used before its declaration.
             let onClientClose: () => void = () => undefined;
             const finish = (fn: () => void) => {
                 if (done) return;
