@@ -5,11 +5,13 @@
  * comment), so rendering every one (documents, YAML) cost about 3 ms a node and kept a full
  * rendering per node alive: the evaluation benchmark's largest toolkit-only cost after Pulumi's own.
  *
- * Safety does not rest on knowing where a name appears. Each group is rendered twice, under two
- * different placeholder names and ordinals; only if the second text is exactly the first with one
- * placeholder swapped for the other is the group filled by substitution. Anything else (a renderer
- * that derives text from the name or the ordinal, a config value that happens to contain the
- * placeholder) renders that group node by node, as before. Pure: no Pulumi.
+ * Safety does not rest on knowing where a name appears. Each group's template is rendered under a
+ * placeholder name and an ordinal no node has, and its first node is rendered for real; only if the
+ * placeholder filled with that node's name gives exactly the real rendering is the rest of the group
+ * filled by substitution. Anything else (a renderer that derives text from the name or the ordinal, a
+ * config value that happens to contain the placeholder) renders that group node by node, as before.
+ * A group therefore costs two renderings, whatever its size: never more than rendering each node.
+ * Pure: no Pulumi.
  */
 import { LABELS, type NodePlan } from "../components/core/types";
 
@@ -18,8 +20,8 @@ import { LABELS, type NodePlan } from "../components/core/types";
  * lower-case DNS labels, so no name can contain it (and the check above catches any other value).
  */
 export const NODE_NAME_PLACEHOLDER = "KUBEFORGENODENAMEA";
-/** The second placeholder of the safety check: same length, so no width-dependent layout differs. */
-const CHECK_PLACEHOLDER = "KUBEFORGENODENAMEB";
+/** The template's ordinal: no placed node has it, so a rendering that uses the ordinal fails the check. */
+const TEMPLATE_ORDINAL = -1;
 
 /**
  * The node with its name (and the `kubeforge.io/node` label that carries it) replaced, and its
@@ -29,7 +31,7 @@ const CHECK_PLACEHOLDER = "KUBEFORGENODENAMEB";
  * @param placeholder what stands for the name
  * @param ordinal the ordinal to give it
  */
-export function nodeTemplate(node: NodePlan, placeholder: string = NODE_NAME_PLACEHOLDER, ordinal = 0): NodePlan {
+export function nodeTemplate(node: NodePlan, placeholder: string = NODE_NAME_PLACEHOLDER, ordinal = TEMPLATE_ORDINAL): NodePlan {
     const labels = { ...node.labels };
     if (LABELS.node in labels) labels[LABELS.node] = placeholder;
     return { ...node, name: placeholder, ordinal, labels };
@@ -68,7 +70,7 @@ export function fillNodeName(text: string, name: string, placeholder: string = N
 export interface TemplateStats {
     /** Groups filled by substitution. */
     templated: number;
-    /** Groups rendered node by node (their two placeholder renderings disagreed). */
+    /** Groups rendered node by node (one node, or the template failed the check). */
     perNode: number;
     /** Calls of `render` in all. */
     renders: number;
@@ -110,16 +112,18 @@ export function renderByTemplate(nodes: readonly NodePlan[], render: (node: Node
             counts.perNode += 1;
             continue;
         }
-        const text = attempt(() => render(nodeTemplate(first, NODE_NAME_PLACEHOLDER, 0)));
-        const check = attempt(() => render(nodeTemplate(first, CHECK_PLACEHOLDER, 1)));
+        const text = attempt(() => render(nodeTemplate(first)));
+        // Rendered for real: the check, and the first node's text (it throws for real, too).
+        const real = render(first);
         counts.renders += 2;
-        if (text !== undefined && check !== undefined && fillNodeName(text, CHECK_PLACEHOLDER) === check) {
-            for (const i of members) out[i] = fillNodeName(text, nodes[i].name);
+        out[members[0]] = real;
+        const rest = members.slice(1);
+        if (text !== undefined && fillNodeName(text, first.name) === real) {
+            for (const i of rest) out[i] = fillNodeName(text, nodes[i].name);
             counts.templated += 1;
         } else {
-            // Also the path of a rendering error: the node itself throws it, naming the real node.
-            for (const i of members) out[i] = render(nodes[i]);
-            counts.renders += members.length;
+            for (const i of rest) out[i] = render(nodes[i]);
+            counts.renders += rest.length;
             counts.perNode += 1;
         }
     }

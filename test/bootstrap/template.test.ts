@@ -58,7 +58,7 @@ describe("rendering once per group of nodes that differ only by name", () => {
         );
     });
 
-    test("a pool of ten in three zones renders three times (plus the check), not ten", () => {
+    test("a pool of ten in three zones renders twice per zone (template and one real node), not ten times", () => {
         const spec = baseSpec({
             controlPlane: { count: 3, diskSizeGb: 50 },
             workerPools: [{ name: "general", count: 10, labels: {}, taints: [], os: "linux", spot: false, diskSizeGb: 80 }],
