@@ -86,26 +86,21 @@ async function main(): Promise<FloorResult> {
     const recorded = JSON.parse(fs.readFileSync(file, "utf8")) as RecordedPlan;
     const inputs = recorded.resources.map((r) => revive(r.inputs, recorded.strings) as Record<string, unknown>);
 
-    // Classes are looked up (and their modules loaded) before the clock starts, as the program's are
-    // imported before it runs.
     const raw = process.argv.includes("--raw");
     const classes = new Map<string, ProviderClass | undefined>();
-    if (!raw) {
-        for (const r of recorded.resources) {
-            if (classes.has(r.type)) continue;
-            const lookup = resolveProviderClass(r.type, (id) => require(id));
-            classes.set(r.type, lookup.found ? lookup.ctor : undefined);
-            if (!lookup.found && !r.type.startsWith("pulumi-nodejs:")) throw new Error(`floor: ${lookup.why}`);
-        }
-    }
-    const throughClasses = recorded.resources.filter((r) => classes.get(r.type) !== undefined).length;
-
     const cpu0 = new CpuClock();
     const t0 = performance.now();
     const engine = new PlanEngine({ platform });
     const register = async () => {
         await engine.install(recorded.project, recorded.stack);
         recorded.resources.forEach((r, i) => {
+            // Looked up on first use, inside the clock: the provider SDKs load each resource class
+            // lazily (on first access of `Instance`), so the program pays the same module loads.
+            if (!raw && !classes.has(r.type)) {
+                const lookup = resolveProviderClass(r.type, (id) => require(id));
+                if (!lookup.found && !r.type.startsWith("pulumi-nodejs:")) throw new Error(`floor: ${lookup.why}`);
+                classes.set(r.type, lookup.found ? lookup.ctor : undefined);
+            }
             const Class = classes.get(r.type);
             if (Class) new Class(r.name, inputs[i]);
             else new RawResource(r.type, r.name, inputs[i]);
@@ -121,6 +116,7 @@ async function main(): Promise<FloorResult> {
     if (engine.resources.length !== recorded.resources.length) {
         throw new Error(`floor registered ${engine.resources.length} of ${recorded.resources.length} resources`);
     }
+    const throughClasses = recorded.resources.filter((r) => classes.get(r.type) !== undefined).length;
     return { mode: raw ? "raw" : "classes", customResources: engine.resources.length, throughClasses, ms: round(ms, 1), cpuMs: round(cpuMs, 0), ...mem, profile };
 }
 
