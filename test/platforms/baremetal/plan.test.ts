@@ -62,7 +62,7 @@ describe("baremetal stack under the offline engine", () => {
             assert.ok(isWrappedSecret(h.inputs.controlPlane), `${h.name} controlPlane`);
             assert.ok(isWrappedSecret(h.inputs.secrets), `${h.name} secrets`);
             const provider = h.inputs.__provider;
-            assert.equal(typeof provider, "string", "the provider closure was serialized");
+            assert.equal(typeof provider, "string", "the provider is bundled into the inputs");
             assert.ok(!(provider as string).includes(unwrap<string>(h.inputs.privateKey)));
             assert.match(provider as string, /require\("ssh2"\)/);
             assert.doesNotMatch(provider as string, /require\("ssh2\/lib/);
