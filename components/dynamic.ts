@@ -9,7 +9,9 @@
  * Used by the lifecycle resources and the bare-metal bootstrap alike, so it knows nothing of either.
  */
 import * as path from "node:path";
-import { buildSync, type BuildFailure, type Message, type Metafile } from "esbuild";
+import * as fs from "node:fs";
+import type { BuildFailure, Message, Metafile } from "esbuild";
+import { cachedBuild, type BuildOutput } from "./buildCache";
 import type { Inputs } from "@pulumi/pulumi";
 
 /** Where a provider object lives, and what its bundle leaves to the host's `node_modules`. */
@@ -85,33 +87,55 @@ function checkSdkRequires(entry: ProviderEntry, text: string, metafile: Metafile
     }
 }
 
-function bundle(entry: ProviderEntry): string {
+let esbuildModule: typeof import("esbuild") | undefined;
+
+/** esbuild, loaded on first build: a run served from the cache never needs it. */
+function esbuild(): typeof import("esbuild") {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    esbuildModule ??= require("esbuild") as typeof import("esbuild");
+    return esbuildModule;
+}
+
+/** Where bundles are kept between runs (see {@link cachedBuild}); `KUBEFORGE_PROVIDER_CACHE=off` disables it. */
+const CACHE_DIR = path.join(ROOT, "node_modules", ".cache", "kubeforge", "providers");
+
+/** The version of esbuild that would build, without loading it. */
+function esbuildVersion(): string {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require("esbuild/package.json") as { version: string }).version;
+}
+
+/** Every build option but the entry and the externals: part of the cache key, so a change rebuilds. */
+const BUILD_OPTIONS = {
+    absWorkingDir: ROOT,
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node20",
+    write: false,
+    metafile: true,
+    sourcemap: false,
+    legalComments: "none",
+    // Smaller text (state keeps a copy per resource), but real names in the host's stack traces.
+    minifyWhitespace: true,
+    minifySyntax: true,
+    minifyIdentifiers: false,
+    logLevel: "silent",
+} as const;
+
+/** The stdin entry: the host's contract is that `require(text).handler()` returns the provider object. */
+function entrySource(entry: ProviderEntry): string {
     const specifier = `./${path.relative(ROOT, entry.file).split(path.sep).join("/")}`;
+    return `import { ${entry.exportName} as provider } from ${JSON.stringify(specifier)};\nexport function handler() { return provider; }\n`;
+}
+
+function bundle(entry: ProviderEntry): BuildOutput {
     let result;
     try {
-        result = buildSync({
-            // The host's contract: `require(text).handler()` returns the provider object.
-            stdin: {
-                contents: `import { ${entry.exportName} as provider } from ${JSON.stringify(specifier)};\nexport function handler() { return provider; }\n`,
-                resolveDir: ROOT,
-                sourcefile: "provider-entry.ts",
-                loader: "ts",
-            },
-            absWorkingDir: ROOT,
-            bundle: true,
-            platform: "node",
-            format: "cjs",
-            target: "node20",
+        result = esbuild().buildSync({
+            ...BUILD_OPTIONS,
+            stdin: { contents: entrySource(entry), resolveDir: ROOT, sourcefile: "provider-entry.ts", loader: "ts" },
             external: [`${SDK_PREFIX}*`, ...(entry.external ?? [])],
-            write: false,
-            metafile: true,
-            sourcemap: false,
-            legalComments: "none",
-            // Smaller text (state keeps a copy per resource), but real names in the host's stack traces.
-            minifyWhitespace: true,
-            minifySyntax: true,
-            minifyIdentifiers: false,
-            logLevel: "silent",
         });
     } catch (err) {
         const errors = (err as Partial<BuildFailure>).errors ?? [];
@@ -121,7 +145,12 @@ function bundle(entry: ProviderEntry): string {
     const text = result.outputFiles?.[0]?.text;
     if (text === undefined || !result.metafile) throw new Error(`${entryName(entry)}: esbuild produced no output`);
     checkSdkRequires(entry, text, result.metafile);
-    return text;
+    // The files read, for the cache (the entry module given on stdin is not a file), plus the two
+    // that shape how esbuild reads them without being listed: tsconfig.json (class fields, decorators)
+    // and package.json (module type, side effects).
+    const read = Object.keys(result.metafile.inputs).filter((file) => !file.startsWith("<") && fs.existsSync(path.join(ROOT, file)));
+    const settings = ["tsconfig.json", "package.json"].filter((file) => fs.existsSync(path.join(ROOT, file)));
+    return { text, inputs: [...new Set([...read, ...settings])] };
 }
 
 /**
@@ -137,7 +166,13 @@ export function providerText(entry: ProviderEntry): string {
     const key = JSON.stringify([entry.file, entry.exportName, entry.external ?? []]);
     let text = texts.get(key);
     if (text === undefined) {
-        text = bundle(entry);
+        // Bundling takes esbuild ~50 ms and a worker thread (a second V8 isolate, ~10 MB) on every run;
+        // the files it read are hashed instead, so only a run after a change to them pays it.
+        const build = () => bundle(entry);
+        text =
+            process.env.KUBEFORGE_PROVIDER_CACHE === "off"
+                ? build().text
+                : cachedBuild({ root: ROOT, dir: CACHE_DIR, key: JSON.stringify({ esbuild: esbuildVersion(), options: BUILD_OPTIONS, entry: entrySource(entry), external: entry.external ?? [] }) }, build).text;
         texts.set(key, text);
     }
     return text;

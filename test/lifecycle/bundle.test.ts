@@ -33,7 +33,9 @@ function textsFromProcess(root: string): Record<string, string> {
             readiness: providerText({ file: at("components/lifecycle/readinessProvider"), exportName: "apiReadinessProvider" }),
             host: providerText({ file: at("bootstrap/ssh/hostProvider"), exportName: "hostBootstrapProvider", external: ["ssh2"] }),
         }));`;
-    return JSON.parse(execFileSync(process.execPath, ["--import", "tsx", "-e", script], { cwd: root, encoding: "utf8" })) as Record<string, string>;
+    // The bundle cache off: the child must really build, not read what this run recorded.
+    const env = { ...process.env, KUBEFORGE_PROVIDER_CACHE: "off" };
+    return JSON.parse(execFileSync(process.execPath, ["--import", "tsx", "-e", script], { cwd: root, encoding: "utf8", env })) as Record<string, string>;
 }
 
 describe("the provider texts are the same everywhere", () => {
@@ -65,10 +67,17 @@ describe("what providerText accepts", () => {
         fs.writeFileSync(path.join(dir, `${name}.ts`), source);
         return { file: path.join(dir, name), exportName };
     };
+    const cacheSetting = process.env.KUBEFORGE_PROVIDER_CACHE;
     before(() => {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "kf-bundle-"));
+        // Throwaway fixtures: keep their bundles out of the checkout's cache (tested in buildCache.test.ts).
+        process.env.KUBEFORGE_PROVIDER_CACHE = "off";
     });
-    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+    after(() => {
+        fs.rmSync(dir, { recursive: true, force: true });
+        if (cacheSetting === undefined) delete process.env.KUBEFORGE_PROVIDER_CACHE;
+        else process.env.KUBEFORGE_PROVIDER_CACHE = cacheSetting;
+    });
 
     test("a value import of the SDK fails the build, naming the entry and the importing file", () => {
         fs.writeFileSync(path.join(dir, "stack.ts"), `import * as pulumi from "@pulumi/pulumi";\nexport const stack = () => pulumi.getStack();\n`);
