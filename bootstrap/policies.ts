@@ -94,9 +94,12 @@ export function auditPolicy(): Record<string, unknown> {
     };
 }
 
-/** The audit policy as the YAML file the API server reads. */
+let auditPolicyYaml: string | undefined;
+
+/** The audit policy as the YAML file the API server reads (constant: rendered once per process). */
 export function renderAuditPolicy(): string {
-    return toYaml(auditPolicy());
+    auditPolicyYaml ??= toYaml(auditPolicy());
+    return auditPolicyYaml;
 }
 
 /**
