@@ -36,8 +36,9 @@ const FULL: Settings = {
     deploySizes: [3, 30, 300],
     msPerSecond: 5,
     evalSizes: [10, 100, 1000],
-    // Small sizes take a second or two and are the noisiest relative to their length: the least of three.
-    evalRepeats: (w) => (w <= 10 ? 3 : w <= 100 ? 2 : 1),
+    // Small sizes take a second or two and are the noisiest relative to their length (single 10-worker
+    // runs here ranged over +-15%): the least of five there, of two at 100.
+    evalRepeats: (w) => (w <= 10 ? 5 : w <= 100 ? 2 : 1),
     sshSizes: [1, 10, 50],
     sshUnlimited: false,
 };
