@@ -89,26 +89,22 @@ export function awsBootstrapFacts(_config: AwsConfig, spec: ClusterSpec): Platfo
     };
 }
 
-/**
- * A Windows worker's user data for EC2: base64 of the plain `<powershell>` text. Not gzipped, unlike
- * cloud-init's: EC2Launch runs the text as it is and does not unzip it, so the 16 KB limit applies to
- * the text itself.
- * @param b the node's bootstrap (its `powershell`)
- * @param limitBytes the largest user data EC2 accepts, in bytes before base64
- * @returns the base64 user data and its size before base64 (the number the limit applies to)
- */
-export function encodeWindowsUserData(b: NodeBootstrap, limitBytes: number = USER_DATA_LIMIT_BYTES): { base64: string; bytes: number } {
-    return encodeWindowsUserDataText(windowsUserDataText(b), b.nodeName, limitBytes);
-}
-
 /** The `<powershell>` text of a Windows worker's bootstrap. */
 function windowsUserDataText(b: NodeBootstrap): string {
     if (b.powershell === undefined) throw new Error(`node ${b.nodeName}: a Windows machine needs a PowerShell bootstrap, but the rendering has none`);
     return b.powershell;
 }
 
-/** {@link encodeWindowsUserData} of the text itself. */
-function encodeWindowsUserDataText(text: string, nodeName: string, limitBytes: number): { base64: string; bytes: number } {
+/**
+ * A Windows worker's user data for EC2: base64 of the plain `<powershell>` text. Not gzipped, unlike
+ * cloud-init's: EC2Launch runs the text as it is and does not unzip it, so the 16 KB limit applies to
+ * the text itself.
+ * @param text the `<powershell>` script
+ * @param nodeName the node, for the error message
+ * @param limitBytes the largest user data EC2 accepts, in bytes before base64
+ * @returns the base64 user data and its size before base64 (the number the limit applies to)
+ */
+export function encodeWindowsUserData(text: string, nodeName: string, limitBytes: number = USER_DATA_LIMIT_BYTES): { base64: string; bytes: number } {
     const raw = Buffer.from(text, "utf8");
     if (raw.length > limitBytes) {
         throw new Error(
@@ -127,6 +123,6 @@ export const awsUserData: UserDataDelivery = {
     format: (b, node) => (node.os === "windows" ? windowsUserDataText(b) : renderCloudInit(b)),
     encode: (text, node) =>
         node.os === "windows"
-            ? encodeWindowsUserDataText(text, node.name, USER_DATA_LIMIT_BYTES).base64
+            ? encodeWindowsUserData(text, node.name).base64
             : encodeUserData(text, USER_DATA_LIMIT_BYTES, node.name).base64,
 };

@@ -15,8 +15,9 @@ import { isWrappedSecret, type PlanEngine, type PlanResource } from "../../../st
 import awsMocks from "../../../components/platforms/aws/mocks";
 import aws from "../../../components/platforms/aws/index";
 import { UBUNTU_2404_AMI_PARAMETER, WINDOWS_SERVER_2022_AMI_PARAMETER, parseAwsConfig } from "../../../components/platforms/aws/config";
-import { USER_DATA_LIMIT_BYTES, encodeWindowsUserData, imdsPowerShell } from "../../../components/platforms/aws/bootstrap";
-import { makeSpec, rawAws } from "./fixtures";
+import { USER_DATA_LIMIT_BYTES, awsUserData, encodeWindowsUserData, imdsPowerShell } from "../../../components/platforms/aws/bootstrap";
+import { makeNodes, makeSpec, rawAws } from "./fixtures";
+import type { NodeBootstrap } from "../../../bootstrap/types";
 
 const ROOT = path.resolve(__dirname, "..", "..", "..");
 const INSTANCE = "aws:ec2/instance:Instance";
@@ -171,14 +172,22 @@ describe("Windows user data pieces", () => {
 
     test("over 16 KB is an error naming the node, without the content", () => {
         const secret = "abcdef.0123456789abcdef";
-        const big = { nodeName: "demo-win-7", files: [], command: [], containsSecrets: true, powershell: `<powershell>\n# ${secret}\n${"x".repeat(USER_DATA_LIMIT_BYTES)}\n</powershell>\n` };
-        assert.throws(() => encodeWindowsUserData(big), (e: Error) => {
+        const big: NodeBootstrap = { nodeName: "demo-win-7", files: [], command: [], containsSecrets: true, powershell: `<powershell>\n# ${secret}\n${"x".repeat(USER_DATA_LIMIT_BYTES)}\n</powershell>\n` };
+        // Through the delivery machines use: format (the script) then encode (size check, base64).
+        const worker = makeNodes(makeSpec()).find((n) => n.role === "worker");
+        assert.ok(worker);
+        const deliver = (b: NodeBootstrap) => {
+            const node = { ...worker, os: "windows" as const, name: b.nodeName };
+            return awsUserData.encode(awsUserData.format(b, node), node);
+        };
+        assert.throws(() => deliver(big), (e: Error) => {
             assert.match(e.message, /Windows node demo-win-7 is \d+ bytes, over EC2's limit of 16384 bytes/);
             assert.ok(!e.message.includes(secret));
             return true;
         });
         const fits = { ...big, powershell: "<powershell>\nexit 0\n</powershell>\n" };
-        assert.equal(Buffer.from(encodeWindowsUserData(fits).base64, "base64").toString("utf8"), fits.powershell);
-        assert.throws(() => encodeWindowsUserData({ ...fits, powershell: undefined }), /demo-win-7: a Windows machine needs a PowerShell bootstrap/);
+        assert.equal(Buffer.from(deliver(fits), "base64").toString("utf8"), fits.powershell);
+        assert.equal(encodeWindowsUserData(fits.powershell ?? "", "demo-win-7").bytes, Buffer.byteLength(fits.powershell ?? ""));
+        assert.throws(() => deliver({ ...fits, powershell: undefined }), /demo-win-7: a Windows machine needs a PowerShell bootstrap/);
     });
 });
