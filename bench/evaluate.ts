@@ -6,7 +6,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { arg, CpuClock, MemorySampler, REPO_ROOT, round, runChild } from "./lib/child";
+import { arg, CpuClock, MemorySampler, REPO_ROOT, round, runChild, type Measurement } from "./lib/child";
 import { profileCall, summarizeProfile, type ProfileSummary } from "./lib/profile";
 import { sizedStack } from "./lib/stackConfig";
 import { runPlan } from "../stacks/plan/run";
@@ -40,7 +40,7 @@ function writeRecorded(file: string, plan: Omit<RecordedPlan, "strings">): void 
 }
 
 /** What one evaluation reports. */
-export interface EvaluateResult {
+export interface EvaluateResult extends Measurement {
     stack: string;
     stackNote?: string;
     masters: number;
@@ -49,14 +49,6 @@ export interface EvaluateResult {
     customResources: number;
     /** Components registered. */
     components: number;
-    /** From `runPlan` start to every registration settled, ms. */
-    ms: number;
-    /** CPU used meanwhile, ms. */
-    cpuMs: number;
-    /** Resident memory: peak, before evaluation, and the difference, MB. */
-    peakMb: number;
-    baselineMb: number;
-    deltaMb: number;
     /** With `--profile`: where the time went (the run is slower, its timings are not comparable). */
     profile?: ProfileSummary;
 }

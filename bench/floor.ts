@@ -15,7 +15,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { arg, CpuClock, MemorySampler, REPO_ROOT, round, runChild } from "./lib/child";
+import { arg, CpuClock, MemorySampler, REPO_ROOT, round, runChild, type Measurement } from "./lib/child";
 import type { RecordedPlan } from "./evaluate";
 import { profileCall, summarizeProfile, type ProfileSummary } from "./lib/profile";
 import "../stacks/program";
@@ -30,17 +30,12 @@ class RawResource extends pulumi.CustomResource {
 }
 
 /** What the floor reports. */
-export interface FloorResult {
+export interface FloorResult extends Measurement {
     /** `classes` (the provider SDKs' generated classes) or `raw` (`pulumi.CustomResource`, recorded keys only). */
     mode: "classes" | "raw";
     customResources: number;
     /** Resources registered through a generated class (the rest: dynamic resources, raw). */
     throughClasses: number;
-    ms: number;
-    cpuMs: number;
-    peakMb: number;
-    baselineMb: number;
-    deltaMb: number;
     /** With `--profile`: where the time went. */
     profile?: ProfileSummary;
 }

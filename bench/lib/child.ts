@@ -94,6 +94,18 @@ export class CpuClock {
     }
 }
 
+/** What an evaluation child (the program or the floor) measured. */
+export interface Measurement {
+    /** From the start of evaluation to every registration settled, ms. */
+    ms: number;
+    /** CPU used meanwhile (this process and the children it waited for), ms. */
+    cpuMs: number;
+    /** Resident memory: peak, before evaluation, and the difference, MB. */
+    peakMb: number;
+    baselineMb: number;
+    deltaMb: number;
+}
+
 /** Rounds to `digits` decimals. */
 export function round(value: number, digits = 2): number {
     const f = 10 ** digits;
