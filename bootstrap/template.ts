@@ -14,6 +14,7 @@
  * Pure: no Pulumi.
  */
 import { LABELS, type NodePlan } from "../components/core/types";
+import { canonicalJson } from "./canonicalJson";
 
 /**
  * Stands for a node's name in a group's rendering. Upper case: node, cluster and pool names are
@@ -35,15 +36,6 @@ export function nodeTemplate(node: NodePlan, placeholder: string = NODE_NAME_PLA
     const labels = { ...node.labels };
     if (LABELS.node in labels) labels[LABELS.node] = placeholder;
     return { ...node, name: placeholder, ordinal, labels };
-}
-
-/** JSON with object keys sorted, so equal templates give equal keys whatever the key order. */
-function canonicalJson(value: unknown): string {
-    return JSON.stringify(value, (_key, v: unknown) =>
-        v !== null && typeof v === "object" && !Array.isArray(v)
-            ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-            : v,
-    );
 }
 
 /**

@@ -15,6 +15,7 @@
  * also stores) are secret whenever the bootstrap holds a secret.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { canonicalJson } from "../canonicalJson";
 import {
     applyBootstrap,
     DEFAULT_STEP_OPTIONS,
@@ -111,17 +112,9 @@ function outputsOf(props: HostBootstrapProps, hostKeySeen: string, applied: stri
     return { ...rest, fileHashes: fileHashes(files), hostKeySeen, appliedHash: applied };
 }
 
-/** JSON with object keys sorted: state read back may order keys differently from new inputs. */
-function canonical(value: unknown): string {
-    return JSON.stringify(value, (_key, v: unknown) =>
-        v !== null && typeof v === "object" && !Array.isArray(v)
-            ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-            : v,
-    );
-}
-
+/** Equal as JSON, key order aside: state read back may order keys differently from new inputs. */
 function sameJson(a: unknown, b: unknown): boolean {
-    return canonical(a) === canonical(b);
+    return canonicalJson(a) === canonicalJson(b);
 }
 
 /**
