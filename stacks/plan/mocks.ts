@@ -35,6 +35,8 @@ export interface PlanResource {
     parent?: string;
     /** URNs this resource depends on (`dependsOn` and inputs from other resources). */
     dependencies: string[];
+    /** For each input that took another resource's output: the URNs it came from. */
+    propertyDependencies: Record<string, string[]>;
     /** True for custom resources, false for components. */
     custom: boolean;
     /** Inputs as the provider would receive them; secrets stay wrapped (see {@link isWrappedSecret}). */
@@ -164,7 +166,7 @@ export class PlanEngine {
     /** Installs the mocks. Call before importing any program module. */
     async install(project: string, stack: string, preview = false): Promise<void> {
         const record = this.options.record !== false;
-        const pending = new Map<string, { parent?: string; dependencies: string[] }>();
+        const pending = new Map<string, { parent?: string; dependencies: string[]; propertyDependencies: Record<string, string[]> }>();
         await pulumi.runtime.setMocks(
             {
                 newResource: async (args) => {
@@ -183,6 +185,7 @@ export class PlanEngine {
                             id,
                             parent: meta?.parent,
                             dependencies: meta?.dependencies ?? [],
+                            propertyDependencies: meta?.propertyDependencies ?? {},
                             custom: Boolean(args.custom),
                             inputs: args.inputs as Record<string, unknown>,
                             outputs: state,
@@ -212,7 +215,7 @@ export class PlanEngine {
             getName(): string;
             getParent(): string;
             getDependenciesList(): string[];
-            getPropertydependenciesMap(): { forEach(cb: (value: { getUrnsList(): string[] }) => void): void };
+            getPropertydependenciesMap(): { forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void };
         }
         const monitor = pulumi.runtime.getMonitor() as unknown as {
             registerResource(req: Req, callback: Callback): void;
@@ -221,8 +224,13 @@ export class PlanEngine {
         monitor.registerResource = (req: Req, callback: Callback) => {
             const key = `${req.getType()}::${req.getName()}`;
             const dependencies = new Set(req.getDependenciesList());
-            req.getPropertydependenciesMap().forEach((deps) => deps.getUrnsList().forEach((urn) => dependencies.add(urn)));
-            pending.set(key, { parent: req.getParent() || undefined, dependencies: [...dependencies] });
+            const propertyDependencies: Record<string, string[]> = {};
+            req.getPropertydependenciesMap().forEach((deps, property) => {
+                const urns = deps.getUrnsList();
+                if (urns.length > 0) propertyDependencies[property] = urns;
+                urns.forEach((urn) => dependencies.add(urn));
+            });
+            pending.set(key, { parent: req.getParent() || undefined, dependencies: [...dependencies], propertyDependencies });
             original(req, (err, response) => {
                 const resource = this.pendingUrn.get(key);
                 if (resource && response) {

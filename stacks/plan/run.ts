@@ -124,6 +124,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
                   id: r.id,
                   parent: r.parent,
                   dependencies: r.dependencies,
+                  propertyDependencies: r.propertyDependencies,
                   inputs: revealOrMask(r.inputs, true) as Record<string, unknown>,
                   outputs: revealOrMask(r.outputs, true) as Record<string, unknown>,
               })),

@@ -332,6 +332,16 @@ describe("API endpoint", () => {
         }
     });
 
+    test("the engine records which input took which resource's output (an instance's subnetId: its subnet)", () => {
+        const subnets = new Map(ofCluster(demo, T.subnet).map((s) => [`${s.name}-id`, s.urn]));
+        for (const instance of ofCluster(demo, T.instance)) {
+            const subnet = subnets.get(String(instance.inputs.subnetId));
+            assert.ok(subnet, `${instance.name}: subnet ${String(instance.inputs.subnetId)} is not one of the cluster's`);
+            assert.deepEqual(instance.propertyDependencies.subnetId, [subnet], instance.name);
+            assert.equal(instance.propertyDependencies.instanceType, undefined, "a literal input has no dependencies");
+        }
+    });
+
     test("instances wait for the private zone and its short negative-caching SOA", () => {
         for (const b of [demo, shared]) {
             const zone = byName(T.zone, `${b.name}-private-zone`);
