@@ -11,16 +11,7 @@ import { profileCall, summarizeProfile, type ProfileSummary } from "./lib/profil
 import { sizedStack } from "./lib/stackConfig";
 import { runPlan } from "../stacks/plan/run";
 import { readStackConfig } from "../stacks/plan/stackConfig";
-
-/** What the floor replays. */
-export interface RecordedPlan {
-    project: string;
-    stack: string;
-    platform: string;
-    /** Long strings that occur more than once (provider code, certificates), referenced as `{"$str": i}`. */
-    strings: string[];
-    resources: { type: string; name: string; inputs: Record<string, unknown> }[];
-}
+import { recordResources, type RecordedPlan } from "./lib/recorded";
 
 /** Strings at least this long are shared through {@link RecordedPlan.strings} when repeated. */
 const SHARED_STRING_MIN = 256;
@@ -81,7 +72,7 @@ async function main(): Promise<EvaluateResult> {
                 project: config.project,
                 stack: config.stack,
                 platform: "",
-                resources: engine.resources.filter((r) => r.custom).map((r) => ({ type: r.type, name: r.name, inputs: r.inputs })),
+                resources: recordResources(engine.resources),
             };
         },
     });

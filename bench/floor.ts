@@ -6,17 +6,21 @@
  *
  * Each resource goes through its provider SDK's generated class (`new Instance(name, inputs)`), as a
  * program written by hand against `@pulumi/aws` would; the toolkit's dynamic resources, which have
- * none, through `new pulumi.CustomResource` with the recorded provider text. `--raw` registers every
- * resource through `pulumi.CustomResource` with only the recorded keys: cheaper than any program
- * using the generated classes can be (see bench/README.md), kept as a second reference.
+ * none, through `new pulumi.CustomResource` with the recorded provider text. Each is wired to the
+ * resources it depended on in the program: an input that took another resource's output gets that
+ * output (`vpcId: vpc.id`), a `dependsOn` stays a `dependsOn`, and the run checks afterwards that the
+ * engine saw the program's dependency graph, input by input. `--unwired` passes recorded values
+ * only, no dependencies. `--raw` registers every resource through `pulumi.CustomResource` with only
+ * the recorded keys and no dependencies: cheaper than any program using the generated classes can
+ * be (see bench/README.md), kept as a second reference.
  *
- *   node --import tsx bench/floor.ts --in resources.json --out result.json [--raw]
+ *   node --import tsx bench/floor.ts --in resources.json --out result.json [--raw | --unwired]
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { arg, CpuClock, quiesce, MemorySampler, REPO_ROOT, round, runChild, type Measurement } from "./lib/child";
-import type { RecordedPlan } from "./evaluate";
+import { dependencyMismatches, shareGroups, wire, type RecordedPlan } from "./lib/recorded";
 import { profileCall, summarizeProfile, type ProfileSummary } from "./lib/profile";
 import "../stacks/program";
 import { PlanEngine, isWrappedSecret, type PlatformMocks } from "../stacks/plan/mocks";
@@ -24,8 +28,8 @@ import { resolveProviderClass, type ProviderClass } from "./lib/providerClasses"
 
 /** `CustomResource` is abstract in the SDK's types; the floor needs it as is. */
 class RawResource extends pulumi.CustomResource {
-    constructor(type: string, name: string, inputs: Record<string, unknown>) {
-        super(type, name, inputs);
+    constructor(type: string, name: string, inputs: Record<string, unknown>, opts?: pulumi.CustomResourceOptions) {
+        super(type, name, inputs, opts);
     }
 }
 
@@ -33,6 +37,8 @@ class RawResource extends pulumi.CustomResource {
 export interface FloorResult extends Measurement {
     /** `classes` (the provider SDKs' generated classes) or `raw` (`pulumi.CustomResource`, recorded keys only). */
     mode: "classes" | "raw";
+    /** Inputs from other resources passed as their outputs, `dependsOn` kept (not with `--raw` or `--unwired`). */
+    wired: boolean;
     customResources: number;
     /** Resources registered through a generated class (the rest: dynamic resources, raw). */
     throughClasses: number;
@@ -82,6 +88,11 @@ async function main(): Promise<FloorResult> {
     const inputs = recorded.resources.map((r) => revive(r.inputs, recorded.strings) as Record<string, unknown>);
 
     const raw = process.argv.includes("--raw");
+    // The raw floor is the cheapest registration there is: no classes, no dependencies.
+    const wired = !raw && !process.argv.includes("--unwired");
+    const registered: pulumi.CustomResource[] = [];
+    const shares = shareGroups(recorded.resources);
+    const shared: unknown[] = [];
     const classes = new Map<string, ProviderClass | undefined>();
     await quiesce();
     const cpu0 = new CpuClock();
@@ -98,8 +109,24 @@ async function main(): Promise<FloorResult> {
                 classes.set(r.type, lookup.found ? lookup.ctor : undefined);
             }
             const Class = classes.get(r.type);
-            if (Class) new Class(r.name, inputs[i]);
-            else new RawResource(r.type, r.name, inputs[i]);
+            let args = inputs[i];
+            let opts: pulumi.CustomResourceOptions | undefined;
+            if (wired) {
+                const on = (j: number) => {
+                    if (j >= i) throw new Error(`floor: ${r.name} depends on ${recorded.resources[j]?.name}, registered after it`);
+                    return registered[j];
+                };
+                if (r.propertyDependencies) {
+                    args = { ...args };
+                    for (const [key, deps] of Object.entries(r.propertyDependencies)) {
+                        if (!(key in args)) continue;
+                        const share = shares[i][key];
+                        args[key] = shared[share] ??= wire(args[key], deps.map(on), deps.map((j) => recorded.resources[j].id));
+                    }
+                }
+                if (r.dependsOn) opts = { dependsOn: r.dependsOn.map(on) };
+            }
+            registered.push(Class ? new Class(r.name, args, opts) : new RawResource(r.type, r.name, args, opts));
         });
         await engine.settle();
     };
@@ -117,8 +144,13 @@ async function main(): Promise<FloorResult> {
     if (engine.resources.length !== recorded.resources.length) {
         throw new Error(`floor registered ${engine.resources.length} of ${recorded.resources.length} resources`);
     }
+    if (wired) {
+        // The same dependency graph as the program's, input by input, or it is not the same resources.
+        const mismatched = dependencyMismatches(recorded.resources, engine.resources);
+        if (mismatched.length > 0) throw new Error(`floor: ${mismatched.length} resources declared other dependencies than the program's: ${mismatched.slice(0, 3).join("; ")}`);
+    }
     const throughClasses = recorded.resources.filter((r) => classes.get(r.type) !== undefined).length;
-    return { mode: raw ? "raw" : "classes", customResources: engine.resources.length, throughClasses, ms: round(ms, 1), cpuMs: round(cpuMs, 0), ...mem, profile };
+    return { mode: raw ? "raw" : "classes", wired, customResources: engine.resources.length, throughClasses, ms: round(ms, 1), cpuMs: round(cpuMs, 0), ...mem, profile };
 }
 
 runChild(main);

@@ -166,7 +166,7 @@ interface EvalRow {
 }
 
 async function evalSection(s: Settings): Promise<{ rows: EvalRow[]; perNode?: Record<string, number>; profile?: { workers: number; toolkit: ProfileSummary; floor?: ProfileSummary; excess: HotSpot[] } }> {
-    log("2. Evaluation overhead: the program under mocks vs the same provider resources registered directly (the floor: their SDK classes, no components)");
+    log("2. Evaluation overhead: the program under mocks vs the same provider resources registered directly (the floor: their SDK classes, wired as the program wired them, no components)");
     const rows: EvalRow[] = [];
     const dumpDir = fs.mkdtempSync(path.join(os.tmpdir(), "kf-bench-eval-"));
     try {

@@ -5,9 +5,11 @@
  * resource declares (an EC2 instance: about 60 keys, whatever the program sets), not only the ones set.
  */
 
+import type * as pulumi from "@pulumi/pulumi";
+
 /** A generated resource class: `new (name, args, opts)`, with its type token as a static. */
 export interface ProviderClass {
-    new (name: string, args: Record<string, unknown>, opts?: Record<string, unknown>): unknown;
+    new (name: string, args: Record<string, unknown>, opts?: pulumi.CustomResourceOptions): pulumi.CustomResource;
     __pulumiType?: string;
 }
 
