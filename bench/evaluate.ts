@@ -12,6 +12,7 @@ import { sizedStack } from "./lib/stackConfig";
 import { runPlan } from "../stacks/plan/run";
 import { readStackConfig } from "../stacks/plan/stackConfig";
 import { recordResources, type RecordedPlan } from "./lib/recorded";
+import type { PlanResource } from "../stacks/plan/mocks";
 
 /** Strings at least this long are shared through {@link RecordedPlan.strings} when repeated. */
 const SHARED_STRING_MIN = 256;
@@ -56,8 +57,9 @@ async function main(): Promise<EvaluateResult> {
     require(path.join(platformDir, "index.ts"));
     if (fs.existsSync(path.join(platformDir, "mocks.ts"))) require(path.join(platformDir, "mocks.ts"));
 
-    let settledAt = 0;
-    let recorded: Omit<RecordedPlan, "strings"> | undefined;
+    // The evaluation ends when every registration has settled: time, CPU and memory are read there,
+    // before runPlan builds its result and before the bench records what the floor replays.
+    let settled: { ms: number; cpuMs: number; mem: ReturnType<MemorySampler["stop"]>; resources: PlanResource[] } | undefined;
     const memory = new MemorySampler();
     await quiesce();
     const cpu0 = new CpuClock();
@@ -67,13 +69,7 @@ async function main(): Promise<EvaluateResult> {
         config,
         skipPolicies: true,
         onSettled: (engine) => {
-            settledAt = performance.now();
-            recorded = {
-                project: config.project,
-                stack: config.stack,
-                platform: "",
-                resources: recordResources(engine.resources),
-            };
+            settled = { ms: performance.now() - t0, cpuMs: cpu0.elapsedMs(), mem: memory.stop(), resources: engine.resources };
         },
     });
     let profile: ProfileSummary | undefined;
@@ -86,10 +82,9 @@ async function main(): Promise<EvaluateResult> {
     } else {
         plan = await run();
     }
-    const ms = settledAt - t0;
-    const cpuMs = cpu0.elapsedMs();
-    const mem = memory.stop();
-    if (!recorded) throw new Error("runPlan never settled");
+    if (!settled) throw new Error("runPlan never settled");
+    const { ms, cpuMs, mem } = settled;
+    const recorded: Omit<RecordedPlan, "strings"> = { project: config.project, stack: config.stack, platform: "", resources: recordResources(settled.resources) };
     recorded.platform = plan.spec.platform;
     writeRecorded(dump, recorded);
     return {

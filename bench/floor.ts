@@ -8,7 +8,7 @@
  * program written by hand against `@pulumi/aws` would; the toolkit's dynamic resources, which have
  * none, through `new pulumi.CustomResource` with the recorded provider text. Each is wired to the
  * resources it depended on in the program: an input that took another resource's output gets that
- * output (`vpcId: vpc.id`), a `dependsOn` stays a `dependsOn`, and the run checks afterwards that the
+ * output (`vpcId: vpc.id`, `role: role.name`), a `dependsOn` stays a `dependsOn`, and the run checks afterwards that the
  * engine saw the program's dependency graph, input by input. `--unwired` passes recorded values
  * only, no dependencies. `--raw` registers every resource through `pulumi.CustomResource` with only
  * the recorded keys and no dependencies: cheaper than any program using the generated classes can
@@ -120,6 +120,13 @@ async function main(): Promise<FloorResult> {
                     args = { ...args };
                     for (const [key, deps] of Object.entries(r.propertyDependencies)) {
                         if (!(key in args)) continue;
+                        // `role: role.name`: the dependency's own output property, when it has one.
+                        const property = r.fromOutputs?.[key];
+                        const output = property === undefined ? undefined : (on(deps[0]) as unknown as Record<string, unknown>)[property];
+                        if (pulumi.Output.isInstance(output)) {
+                            args[key] = output;
+                            continue;
+                        }
                         const share = shares[i][key];
                         args[key] = shared[share] ??= wire(args[key], deps.map(on), deps.map((j) => recorded.resources[j].id));
                     }

@@ -28,6 +28,11 @@ export interface RecordedResource {
      * program written by hand must.
      */
     propertyDependencies?: Record<string, number[]>;
+    /**
+     * Inputs that are exactly one output property of their one dependency (`role: role.name`): the
+     * property's name. A program passes that Output as it is, with nothing in between.
+     */
+    fromOutputs?: Record<string, string>;
     /** Other resources it waits for (`dependsOn`), not through an input. */
     dependsOn?: number[];
 }
@@ -48,11 +53,23 @@ export function recordResources(resources: readonly PlanResource[]): RecordedRes
             const deps = indexes(urns);
             urns.forEach((urn) => viaInputs.add(urn));
             if (deps.length > 0) (out.propertyDependencies ??= {})[key] = deps;
+            const property = deps.length === 1 ? matchingOutput(r.inputs[key], custom[deps[0]]) : undefined;
+            if (property !== undefined) (out.fromOutputs ??= {})[key] = property;
         }
         const dependsOn = indexes(r.dependencies.filter((urn) => !viaInputs.has(urn)));
         if (dependsOn.length > 0) out.dependsOn = dependsOn;
         return out;
     });
+}
+
+/** The output property of `dep` whose value is exactly `value` (ids are matched by the floor itself). */
+function matchingOutput(value: unknown, dep: PlanResource): string | undefined {
+    if (value === undefined || value === dep.id) return undefined;
+    const json = typeof value === "string" ? undefined : JSON.stringify(value);
+    for (const [property, output] of Object.entries(dep.outputs)) {
+        if (typeof value === "string" ? output === value : typeof output === "object" && output !== null && JSON.stringify(output) === json) return property;
+    }
+    return undefined;
 }
 
 /**
@@ -64,13 +81,23 @@ export function recordResources(resources: readonly PlanResource[]): RecordedRes
  * @returns per resource, the group of each input that has property dependencies
  */
 export function shareGroups(resources: readonly RecordedResource[]): Record<string, number>[] {
-    const groups = new Map<string, number>();
+    // Keyed by the dependencies, then by the value: a string by itself (the very string the parsed
+    // record holds, so a node's 40 KB of user data is not copied into a key), anything else by its
+    // JSON in a map of its own (a string that reads like JSON is not that object). Copies would raise
+    // the floor's peak memory, which the bench measures.
+    const byDeps = new Map<string, { strings: Map<string, number>; others: Map<string, number> }>();
+    let next = 0;
     return resources.map((r) => {
         const out: Record<string, number> = {};
         for (const [key, deps] of Object.entries(r.propertyDependencies ?? {})) {
-            const id = `${deps.join(",")}\0${JSON.stringify(r.inputs[key])}`;
-            if (!groups.has(id)) groups.set(id, groups.size);
-            out[key] = groups.get(id)!;
+            const depsKey = deps.join(",");
+            let groups = byDeps.get(depsKey);
+            if (!groups) byDeps.set(depsKey, (groups = { strings: new Map(), others: new Map() }));
+            const value = r.inputs[key];
+            const [map, id] = typeof value === "string" ? [groups.strings, value] : [groups.others, JSON.stringify(value) ?? "undefined"];
+            let group = map.get(id);
+            if (group === undefined) map.set(id, (group = next++));
+            out[key] = group;
         }
         return out;
     });

@@ -21,10 +21,26 @@ describe("what the evaluation benchmark records for the floor", () => {
             resource("vm", { dependencies: ["urn:sg", "urn:vpc", "urn:comp"], propertyDependencies: { groups: ["urn:sg"] }, inputs: { groups: ["sg-id"] } }),
         ]);
         assert.deepEqual(recorded.map((r) => r.name), ["vpc", "sg", "vm"]);
+        assert.equal(recorded[1].fromOutputs, undefined, "an id is matched by the floor itself");
         assert.deepEqual(recorded[1], { type: "t:m:R", name: "sg", id: "sg-id", inputs: { vpcId: "vpc-id" }, propertyDependencies: { vpcId: [0] } });
         assert.deepEqual(recorded[2].propertyDependencies, { groups: [1] });
         assert.deepEqual(recorded[2].dependsOn, [0]);
         assert.equal(recorded[0].dependsOn, undefined);
+    });
+
+    test("an input that is exactly one output of its one dependency names that output", () => {
+        const recorded = recordResources([
+            resource("role", { outputs: { name: "demo-node", arn: "arn:aws:iam::1:role/demo-node" } }),
+            resource("key", { outputs: { privateKeyPem: { secret: "x", value: "PEM" } } }),
+            resource("profile", { propertyDependencies: { role: ["urn:role"] }, inputs: { role: "demo-node" } }),
+            resource("cert", { propertyDependencies: { key: ["urn:key"] }, inputs: { key: { secret: "x", value: "PEM" } } }),
+            resource("both", { propertyDependencies: { text: ["urn:role", "urn:key"] }, inputs: { text: "demo-node" } }),
+            resource("derived", { propertyDependencies: { url: ["urn:role"] }, inputs: { url: "https://demo-node" } }),
+        ]);
+        assert.deepEqual(recorded[2].fromOutputs, { role: "name" });
+        assert.deepEqual(recorded[3].fromOutputs, { key: "privateKeyPem" });
+        assert.equal(recorded[4].fromOutputs, undefined, "two dependencies: not one output");
+        assert.equal(recorded[5].fromOutputs, undefined, "derived from an output, not the output");
     });
 
     test("inputs with the same value from the same resources share one group", () => {
@@ -36,6 +52,14 @@ describe("what the evaluation benchmark records for the floor", () => {
         assert.equal(groups[0].endpoint, groups[1].endpoint);
         assert.notEqual(groups[0].ca, groups[1].ca);
         assert.notEqual(groups[2].endpoint, groups[0].endpoint);
+        // A string that reads like JSON is not the object it reads as.
+        const mixed = shareGroups([
+            { type: "t", name: "a", inputs: { v: '{"a":1}' }, propertyDependencies: { v: [0] } },
+            { type: "t", name: "b", inputs: { v: { a: 1 } }, propertyDependencies: { v: [0] } },
+            { type: "t", name: "c", inputs: { v: { a: 1 } }, propertyDependencies: { v: [0] } },
+        ]);
+        assert.notEqual(mixed[0].v, mixed[1].v);
+        assert.equal(mixed[1].v, mixed[2].v);
     });
 
     test("a floor that declared another graph is told, input by input", () => {
