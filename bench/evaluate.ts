@@ -84,8 +84,7 @@ async function main(): Promise<EvaluateResult> {
     }
     if (!settled) throw new Error("runPlan never settled");
     const { ms, cpuMs, mem } = settled;
-    const recorded: Omit<RecordedPlan, "strings"> = { project: config.project, stack: config.stack, platform: "", resources: recordResources(settled.resources) };
-    recorded.platform = plan.spec.platform;
+    const recorded: Omit<RecordedPlan, "strings"> = { project: config.project, stack: config.stack, platform: plan.spec.platform, resources: recordResources(settled.resources) };
     writeRecorded(dump, recorded);
     return {
         stack: stack.base,
