@@ -223,28 +223,17 @@ export function parseAwsConfig(raw: unknown, spec: ClusterSpec): { config?: AwsC
         }
     }
 
-    // ami
-    let ami: AmiSource = { kind: "ssm", parameter: UBUNTU_2404_AMI_PARAMETER.amd64, perArchitecture: true };
-    if (raw.ami !== undefined) {
-        if (typeof raw.ami === "string" && AMI_ID_RE.test(raw.ami)) {
-            ami = { kind: "id", id: raw.ami };
-        } else if (typeof raw.ami === "string" && SSM_PATH_RE.test(raw.ami)) {
-            ami = { kind: "ssm", parameter: raw.ami, perArchitecture: false };
-        } else {
-            issue("ami", "must be an AMI id (`ami-0123456789abcdef0`) or an SSM parameter path starting with `/`; omit it for Ubuntu 24.04 LTS");
-        }
-    }
-
-    let windowsAmi: AmiSource = { kind: "ssm", parameter: WINDOWS_SERVER_2022_AMI_PARAMETER, perArchitecture: false };
-    if (raw.windowsAmi !== undefined) {
-        if (typeof raw.windowsAmi === "string" && AMI_ID_RE.test(raw.windowsAmi)) {
-            windowsAmi = { kind: "id", id: raw.windowsAmi };
-        } else if (typeof raw.windowsAmi === "string" && SSM_PATH_RE.test(raw.windowsAmi)) {
-            windowsAmi = { kind: "ssm", parameter: raw.windowsAmi, perArchitecture: false };
-        } else {
-            issue("windowsAmi", "must be an AMI id (`ami-0123456789abcdef0`) or an SSM parameter path starting with `/`; omit it for Windows Server 2022 Full Base");
-        }
-    }
+    // ami, windowsAmi: an AMI id or an SSM parameter path; absent, the default image.
+    const amiSource = (key: "ami" | "windowsAmi", fallback: AmiSource, fallbackName: string): AmiSource => {
+        const value = raw[key];
+        if (value === undefined) return fallback;
+        if (typeof value === "string" && AMI_ID_RE.test(value)) return { kind: "id", id: value };
+        if (typeof value === "string" && SSM_PATH_RE.test(value)) return { kind: "ssm", parameter: value, perArchitecture: false };
+        issue(key, `must be an AMI id (\`ami-0123456789abcdef0\`) or an SSM parameter path starting with \`/\`; omit it for ${fallbackName}`);
+        return fallback;
+    };
+    const ami = amiSource("ami", { kind: "ssm", parameter: UBUNTU_2404_AMI_PARAMETER.amd64, perArchitecture: true }, "Ubuntu 24.04 LTS");
+    const windowsAmi = amiSource("windowsAmi", { kind: "ssm", parameter: WINDOWS_SERVER_2022_AMI_PARAMETER, perArchitecture: false }, "Windows Server 2022 Full Base");
 
     // optional scalars
     let keyName: string | undefined;
