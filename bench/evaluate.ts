@@ -26,7 +26,9 @@ function writeRecorded(file: string, plan: Omit<RecordedPlan, "strings">): void 
     });
     const strings = [...seen].filter(([, n]) => n > 1).map(([text]) => text);
     const index = new Map(strings.map((text, i) => [text, i]));
-    const resources = JSON.stringify(plan.resources, (_k, v: unknown) => (typeof v === "string" && index.has(v) ? { $str: index.get(v) } : v));
+    const resources = JSON.stringify(plan.resources, (_k, v: unknown) =>
+        typeof v === "string" && index.has(v) ? { $str: index.get(v) } : v,
+    );
     const head = JSON.stringify({ project: plan.project, stack: plan.stack, platform: plan.platform, strings });
     fs.writeFileSync(file, `${head.slice(0, -1)},"resources":${resources}}`);
 }
@@ -64,14 +66,15 @@ async function main(): Promise<EvaluateResult> {
     await quiesce();
     const cpu0 = new CpuClock();
     const t0 = performance.now();
-    const run = () => runPlan({
-        configFile: stack.file,
-        config,
-        skipPolicies: true,
-        onSettled: (engine) => {
-            settled = { ms: performance.now() - t0, cpuMs: cpu0.elapsedMs(), mem: memory.stop(), resources: engine.resources };
-        },
-    });
+    const run = () =>
+        runPlan({
+            configFile: stack.file,
+            config,
+            skipPolicies: true,
+            onSettled: (engine) => {
+                settled = { ms: performance.now() - t0, cpuMs: cpu0.elapsedMs(), mem: memory.stop(), resources: engine.resources };
+            },
+        });
     let profile: ProfileSummary | undefined;
     let plan: Awaited<ReturnType<typeof run>>;
     if (process.argv.includes("--profile")) {
@@ -84,7 +87,12 @@ async function main(): Promise<EvaluateResult> {
     }
     if (!settled) throw new Error("runPlan never settled");
     const { ms, cpuMs, mem } = settled;
-    const recorded: Omit<RecordedPlan, "strings"> = { project: config.project, stack: config.stack, platform: plan.spec.platform, resources: recordResources(settled.resources) };
+    const recorded: Omit<RecordedPlan, "strings"> = {
+        project: config.project,
+        stack: config.stack,
+        platform: plan.spec.platform,
+        resources: recordResources(settled.resources),
+    };
     writeRecorded(dump, recorded);
     return {
         stack: stack.base,

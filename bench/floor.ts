@@ -128,7 +128,11 @@ async function main(): Promise<FloorResult> {
                             continue;
                         }
                         const share = shares[i][key];
-                        args[key] = shared[share] ??= wire(args[key], deps.map(on), deps.map((j) => recorded.resources[j].id));
+                        args[key] = shared[share] ??= wire(
+                            args[key],
+                            deps.map(on),
+                            deps.map((j) => recorded.resources[j].id),
+                        );
                     }
                 }
                 if (r.dependsOn) opts = { dependsOn: r.dependsOn.map(on) };
@@ -154,10 +158,22 @@ async function main(): Promise<FloorResult> {
     if (wired) {
         // The same dependency graph as the program's, input by input, or it is not the same resources.
         const mismatched = dependencyMismatches(recorded.resources, engine.resources);
-        if (mismatched.length > 0) throw new Error(`floor: ${mismatched.length} resources declared other dependencies than the program's: ${mismatched.slice(0, 3).join("; ")}`);
+        if (mismatched.length > 0)
+            throw new Error(
+                `floor: ${mismatched.length} resources declared other dependencies than the program's: ${mismatched.slice(0, 3).join("; ")}`,
+            );
     }
     const throughClasses = recorded.resources.filter((r) => classes.get(r.type) !== undefined).length;
-    return { mode: raw ? "raw" : "classes", wired, customResources: engine.resources.length, throughClasses, ms: round(ms, 1), cpuMs: round(cpuMs, 0), ...mem, profile };
+    return {
+        mode: raw ? "raw" : "classes",
+        wired,
+        customResources: engine.resources.length,
+        throughClasses,
+        ms: round(ms, 1),
+        cpuMs: round(cpuMs, 0),
+        ...mem,
+        profile,
+    };
 }
 
 runChild(main);

@@ -31,7 +31,14 @@ interface Settings {
     sshUnlimited: boolean;
 }
 
-const QUICK: Settings = { deploySizes: [3, 30], msPerSecond: 2, evalSizes: [10, 100], evalRepeats: () => 1, sshSizes: [1, 10], sshUnlimited: false };
+const QUICK: Settings = {
+    deploySizes: [3, 30],
+    msPerSecond: 2,
+    evalSizes: [10, 100],
+    evalRepeats: () => 1,
+    sshSizes: [1, 10],
+    sshUnlimited: false,
+};
 const FULL: Settings = {
     deploySizes: [3, 30, 300],
     msPerSecond: 5,
@@ -98,7 +105,14 @@ async function deploySection(s: Settings): Promise<DeployRow[]> {
     log(`1. Deploy critical path: simulated pulumi up of the aws stack, 3 masters + N workers (1 simulated s = ${s.msPerSecond} ms)`);
     const rows: DeployRow[] = [];
     for (const workers of s.deploySizes) {
-        const r = unwrap(`deploy ${workers}w`, await spawnChild<DeployResult>("deploy.ts", ["--workers", String(workers), "--ms-per-second", String(s.msPerSecond)], CHILD_TIMEOUT_MS));
+        const r = unwrap(
+            `deploy ${workers}w`,
+            await spawnChild<DeployResult>(
+                "deploy.ts",
+                ["--workers", String(workers), "--ms-per-second", String(s.msPerSecond)],
+                CHILD_TIMEOUT_MS,
+            ),
+        );
         if (!r) continue;
         const estimatedSeconds = round(r.graphSeconds + r.cpuMs / 1000, 1);
         rows.push({
@@ -112,7 +126,20 @@ async function deploySection(s: Settings): Promise<DeployRow[]> {
     }
     if (rows.length === 0) return rows;
     table(
-        ["workers", "resources", "ideal s", "graph s", "graph/ideal", "program CPU s", "up s (est.)", "up/ideal", "measured s", "measured/ideal", "unexplained ms", "machines at once"],
+        [
+            "workers",
+            "resources",
+            "ideal s",
+            "graph s",
+            "graph/ideal",
+            "program CPU s",
+            "up s (est.)",
+            "up/ideal",
+            "measured s",
+            "measured/ideal",
+            "unexplained ms",
+            "machines at once",
+        ],
         rows.map((r) => [
             r.workers,
             r.resources,
@@ -130,15 +157,29 @@ async function deploySection(s: Settings): Promise<DeployRow[]> {
     );
     const first = rows[0];
     const i = first.ideal;
-    log(`  ideal = network ${i.network} + max(load balancer, boot, NAT) ${i.endpointOrBoot} (${i.endpointOrBootIs}) + init ${i.init} + max(join ${i.join}, addons ${i.addons}) = ${i.total} s`);
+    log(
+        `  ideal = network ${i.network} + max(load balancer, boot, NAT) ${i.endpointOrBoot} (${i.endpointOrBootIs}) + init ${i.init} + max(join ${i.join}, addons ${i.addons}) = ${i.total} s`,
+    );
     log(`  the program's critical path: ${first.graphChain.map((c) => `${c.name} ${c.seconds}`).join(" -> ")}`);
-    log(`  without machines waiting for the load balancer it would be ${first.graphWithoutMachineOnLbSeconds} s (${x(first.graphWithoutMachineOnLbSeconds / first.ideal.total)})`);
+    log(
+        `  without machines waiting for the load balancer it would be ${first.graphWithoutMachineOnLbSeconds} s (${x(first.graphWithoutMachineOnLbSeconds / first.ideal.total)})`,
+    );
     if (first.unknownTypes.length > 0) log(`  types with no latency row (counted as instant): ${first.unknownTypes.join(", ")}`);
     if (first.stackNote) log(`  note: ${first.stackNote}`);
     const last = rows[rows.length - 1];
     const worst = Math.max(...rows.map((r) => r.ratio));
-    goals.push({ name: "deploy: up/ideal near 1.0", target: "<= 1.05 at every size", value: rows.map((r) => `${r.workers}w ${x(r.ratio)}`).join(", "), met: worst <= 1.05 });
-    goals.push({ name: "deploy: ratio does not grow with workers", target: `largest/smallest <= 1.05`, value: x(last.ratio / first.ratio), met: last.ratio / first.ratio <= 1.05 });
+    goals.push({
+        name: "deploy: up/ideal near 1.0",
+        target: "<= 1.05 at every size",
+        value: rows.map((r) => `${r.workers}w ${x(r.ratio)}`).join(", "),
+        met: worst <= 1.05,
+    });
+    goals.push({
+        name: "deploy: ratio does not grow with workers",
+        target: `largest/smallest <= 1.05`,
+        value: x(last.ratio / first.ratio),
+        met: last.ratio / first.ratio <= 1.05,
+    });
     const hidden = Math.max(...rows.map((r) => r.unexplainedMs / r.wallMs));
     goals.push({
         name: "deploy: no hidden serialisation (engine, SDK, mocks)",
@@ -165,8 +206,16 @@ interface EvalRow {
     rawCpuRatio?: number;
 }
 
-async function evalSection(s: Settings): Promise<{ rows: EvalRow[]; perNode?: Record<string, number>; profile?: { workers: number; toolkit: ProfileSummary; floor?: ProfileSummary; excess: HotSpot[] } }> {
-    log("2. Evaluation overhead: the program under mocks vs the same provider resources registered directly (the floor: their SDK classes, wired as the program wired them, no components)");
+async function evalSection(
+    s: Settings,
+): Promise<{
+    rows: EvalRow[];
+    perNode?: Record<string, number>;
+    profile?: { workers: number; toolkit: ProfileSummary; floor?: ProfileSummary; excess: HotSpot[] };
+}> {
+    log(
+        "2. Evaluation overhead: the program under mocks vs the same provider resources registered directly (the floor: their SDK classes, wired as the program wired them, no components)",
+    );
     const rows: EvalRow[] = [];
     const dumpDir = fs.mkdtempSync(path.join(os.tmpdir(), "kf-bench-eval-"));
     try {
@@ -174,13 +223,19 @@ async function evalSection(s: Settings): Promise<{ rows: EvalRow[]; perNode?: Re
             let best: { toolkit?: EvaluateResult; floor?: FloorResult; rawFloor?: FloorResult } = {};
             for (let rep = 0; rep < s.evalRepeats(workers); rep++) {
                 const dump = path.join(dumpDir, `resources-${workers}.json`);
-                const toolkit = unwrap(`evaluate ${workers}w`, await spawnChild<EvaluateResult>("evaluate.ts", ["--workers", String(workers), "--dump", dump], CHILD_TIMEOUT_MS));
+                const toolkit = unwrap(
+                    `evaluate ${workers}w`,
+                    await spawnChild<EvaluateResult>("evaluate.ts", ["--workers", String(workers), "--dump", dump], CHILD_TIMEOUT_MS),
+                );
                 if (!toolkit) break;
                 const floor = unwrap(`floor ${workers}w`, await spawnChild<FloorResult>("floor.ts", ["--in", dump], CHILD_TIMEOUT_MS));
                 if (!floor) break;
                 if (!best.toolkit || toolkit.cpuMs < best.toolkit.cpuMs) best = { ...best, toolkit };
                 if (!best.floor || floor.cpuMs < best.floor.cpuMs) best = { ...best, floor };
-                const rawFloor = unwrap(`raw floor ${workers}w`, await spawnChild<FloorResult>("floor.ts", ["--in", dump, "--raw"], CHILD_TIMEOUT_MS));
+                const rawFloor = unwrap(
+                    `raw floor ${workers}w`,
+                    await spawnChild<FloorResult>("floor.ts", ["--in", dump, "--raw"], CHILD_TIMEOUT_MS),
+                );
                 if (rawFloor && (!best.rawFloor || rawFloor.cpuMs < best.rawFloor.cpuMs)) best = { ...best, rawFloor };
             }
             if (!best.toolkit || !best.floor) continue;
@@ -201,7 +256,22 @@ async function evalSection(s: Settings): Promise<{ rows: EvalRow[]; perNode?: Re
     }
     if (rows.length === 0) return { rows };
     table(
-        ["workers", "resources", "toolkit s", "floor s", "time", "toolkit CPU s", "floor CPU s", "CPU", "toolkit +MB", "floor +MB", "memory", "peak MB", "raw floor CPU s", "CPU vs raw"],
+        [
+            "workers",
+            "resources",
+            "toolkit s",
+            "floor s",
+            "time",
+            "toolkit CPU s",
+            "floor CPU s",
+            "CPU",
+            "toolkit +MB",
+            "floor +MB",
+            "memory",
+            "peak MB",
+            "raw floor CPU s",
+            "CPU vs raw",
+        ],
         rows.map((r) => [
             r.workers,
             r.resources,
@@ -268,9 +338,15 @@ async function evalSection(s: Settings): Promise<{ rows: EvalRow[]; perNode?: Re
         const dump = path.join(os.tmpdir(), `kf-bench-profile-${process.pid}.json`);
         const profiled = unwrap(
             `profile ${workers}w`,
-            await spawnChild<EvaluateResult>("evaluate.ts", ["--workers", String(workers), "--dump", dump, "--profile", "--profile-top", "60"], CHILD_TIMEOUT_MS),
+            await spawnChild<EvaluateResult>(
+                "evaluate.ts",
+                ["--workers", String(workers), "--dump", dump, "--profile", "--profile-top", "60"],
+                CHILD_TIMEOUT_MS,
+            ),
         );
-        const floorProfiled = profiled ? unwrap(`profile floor ${workers}w`, await spawnChild<FloorResult>("floor.ts", ["--in", dump, "--profile"], CHILD_TIMEOUT_MS)) : undefined;
+        const floorProfiled = profiled
+            ? unwrap(`profile floor ${workers}w`, await spawnChild<FloorResult>("floor.ts", ["--in", dump, "--profile"], CHILD_TIMEOUT_MS))
+            : undefined;
         fs.rmSync(dump, { force: true });
         if (profiled?.profile) {
             const toolkit = profiled.profile;
@@ -284,7 +360,9 @@ async function evalSection(s: Settings): Promise<{ rows: EvalRow[]; perNode?: Re
             const extra = toolkit.totalMs - (floor?.totalMs ?? 0);
             for (const h of excess) h.percent = round((100 * h.ms) / Math.max(extra, 1), 1);
             profile = { workers, toolkit, floor, excess };
-            log(`  over the goal: CPU profiles at ${workers} workers, toolkit ${toolkit.totalMs} ms sampled vs floor ${floor?.totalMs ?? "?"} ms.`);
+            log(
+                `  over the goal: CPU profiles at ${workers} workers, toolkit ${toolkit.totalMs} ms sampled vs floor ${floor?.totalMs ?? "?"} ms.`,
+            );
             log("  toolkit functions, inclusive (innermost toolkit frame; includes the SDK work they start):");
             for (const h of toolkit.toolkit.slice(0, 8)) log(`    ${String(h.percent).padStart(5)}%  ${h.where}`);
             log(`  where the ${extra} ms extra go (self time, toolkit minus floor):`);
@@ -303,7 +381,9 @@ interface SshRow extends SshResult {
 }
 
 async function sshSection(s: Settings): Promise<SshRow[]> {
-    log(`3. SSH fan-out: one bootstrap step (HostBootstrap provider create) on N real sshd hosts on 127.0.0.1, limit ${PROVIDER_DEFAULT_CONCURRENCY}`);
+    log(
+        `3. SSH fan-out: one bootstrap step (HostBootstrap provider create) on N real sshd hosts on 127.0.0.1, limit ${PROVIDER_DEFAULT_CONCURRENCY}`,
+    );
     const runs: SshResult[] = [];
     for (const hosts of s.sshSizes) {
         const r = unwrap(`ssh ${hosts} hosts`, await spawnChild<SshResult>("ssh.ts", ["--hosts", String(hosts)], CHILD_TIMEOUT_MS));
@@ -311,7 +391,10 @@ async function sshSection(s: Settings): Promise<SshRow[]> {
     }
     if (s.sshUnlimited) {
         const n = s.sshSizes[s.sshSizes.length - 1];
-        const r = unwrap(`ssh ${n} hosts unlimited`, await spawnChild<SshResult>("ssh.ts", ["--hosts", String(n), "--limit", String(n)], CHILD_TIMEOUT_MS));
+        const r = unwrap(
+            `ssh ${n} hosts unlimited`,
+            await spawnChild<SshResult>("ssh.ts", ["--hosts", String(n), "--limit", String(n)], CHILD_TIMEOUT_MS),
+        );
         if (r) runs.push(r);
     }
     const one = runs.find((r) => r.hosts === 1);
@@ -323,9 +406,20 @@ async function sshSection(s: Settings): Promise<SshRow[]> {
     });
     table(
         ["hosts", "limit", "wall s", "vs 1 host", "bound", "per host median s", "CPU s (sshd+client)", "CPU-bound s"],
-        rows.map((r) => [r.hosts, r.limit, round(r.ms / 1000, 2), x(r.ratio), x(r.boundRatio), round(r.perHostMs.median / 1000, 2), round(r.cpuMs / 1000, 2), round(r.cpuBoundMs / 1000, 2)]),
+        rows.map((r) => [
+            r.hosts,
+            r.limit,
+            round(r.ms / 1000, 2),
+            x(r.ratio),
+            x(r.boundRatio),
+            round(r.perHostMs.median / 1000, 2),
+            round(r.cpuMs / 1000, 2),
+            round(r.cpuBoundMs / 1000, 2),
+        ]),
     );
-    log(`  bound = max(ceil(hosts / limit), CPU the step costs here / cores / one host's time); the step waits ${one.remoteSeconds} s on the host (standing for apt/kubeadm)`);
+    log(
+        `  bound = max(ceil(hosts / limit), CPU the step costs here / cores / one host's time); the step waits ${one.remoteSeconds} s on the host (standing for apt/kubeadm)`,
+    );
     const limited = rows.filter((r) => r.limit === PROVIDER_DEFAULT_CONCURRENCY && r.hosts > 1);
     goals.push({
         name: "ssh: N hosts within 1.25x of what the limit and this machine allow",
@@ -334,7 +428,13 @@ async function sshSection(s: Settings): Promise<SshRow[]> {
         met: limited.length > 0 ? limited.every((r) => r.ratio <= 1.25 * r.boundRatio) : null,
     });
     const most = limited[limited.length - 1];
-    if (most) goals.push({ name: `ssh: ${most.hosts} hosts do not take ${most.hosts} times one`, target: `< ${most.hosts / 2}x`, value: x(most.ratio), met: most.ratio < most.hosts / 2 });
+    if (most)
+        goals.push({
+            name: `ssh: ${most.hosts} hosts do not take ${most.hosts} times one`,
+            target: `< ${most.hosts / 2}x`,
+            value: x(most.ratio),
+            met: most.ratio < most.hosts / 2,
+        });
     return rows;
 }
 
@@ -373,7 +473,13 @@ async function main(): Promise<void> {
         loadAverage: { start: round(load0, 2), end: round(os.loadavg()[0], 2) },
         durationSeconds: seconds,
         settings: { ...settings, evalRepeats: settings.evalSizes.map(settings.evalRepeats) },
-        latencyTable: LATENCY_TABLE.map((r) => ({ type: String(r.type), name: r.name ? String(r.name) : undefined, seconds: r.seconds, phase: r.phase, source: r.source })),
+        latencyTable: LATENCY_TABLE.map((r) => ({
+            type: String(r.type),
+            name: r.name ? String(r.name) : undefined,
+            seconds: r.seconds,
+            phase: r.phase,
+            source: r.source,
+        })),
         deploy,
         evaluation,
         ssh,

@@ -20,7 +20,6 @@ import { keygen, startSshd, type SshdHost } from "../test/ssh/sshd";
 import { arg, round, runChild } from "./lib/child";
 import { PROVIDER_DEFAULT_CONCURRENCY } from "./lib/fanout";
 
-
 /** What one fan-out run reports. */
 export interface SshResult {
     hosts: number;
@@ -64,7 +63,15 @@ function stepFiles(dir: string, index: number): HostFile[] {
         { path: path.join(dir, "etc", "token"), content: `abcdef.${"0123456789abcdef"}\n`, permissions: "0600", secret: true },
         {
             path: path.join(dir, "bin", "bootstrap.sh"),
-            content: ["#!/bin/bash", "set -euo pipefail", 'cd "$(dirname "$0")/.."', "sha256sum etc/kubeadm.yaml etc/token > /dev/null", 'sleep "$1"', "echo bootstrapped"].join("\n") + "\n",
+            content:
+                [
+                    "#!/bin/bash",
+                    "set -euo pipefail",
+                    'cd "$(dirname "$0")/.."',
+                    "sha256sum etc/kubeadm.yaml etc/token > /dev/null",
+                    'sleep "$1"',
+                    "echo bootstrapped",
+                ].join("\n") + "\n",
             permissions: "0755",
         },
     ];
@@ -135,7 +142,11 @@ async function main(): Promise<SshResult> {
             limit,
             remoteSeconds,
             ms: round(ms, 0),
-            perHostMs: { min: round(perHost[0], 0), median: round(perHost[Math.floor(perHost.length / 2)], 0), max: round(perHost[perHost.length - 1], 0) },
+            perHostMs: {
+                min: round(perHost[0], 0),
+                median: round(perHost[Math.floor(perHost.length / 2)], 0),
+                max: round(perHost[perHost.length - 1], 0),
+            },
             bytesPerHost: each[0].files.reduce((n, f) => n + Buffer.byteLength(f.content), 0),
             setupMs: round(setupMs, 0),
             cpuMs: round(cpuMs, 0),

@@ -2,7 +2,7 @@
  * JSON with object keys sorted at every level, so equal values give equal text whatever order their
  * keys were built or read back in. Free of imports: the bare-metal provider bundles it.
  *
- * @param value any JSON-serializable value
+ * @param value - any JSON-serializable value
  */
 export function canonicalJson(value: unknown): string {
     return JSON.stringify(value, (_key, v: unknown) =>

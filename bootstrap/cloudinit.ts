@@ -29,8 +29,8 @@ export interface CloudInitOptions {
 /**
  * The `#cloud-config` text for a Linux node.
  *
- * @param b the node's bootstrap (files + command)
- * @param options file encoding
+ * @param b - the node's bootstrap (files + command)
+ * @param options - file encoding
  */
 export function renderCloudInit(b: NodeBootstrap, options: CloudInitOptions = {}): string {
     if (b.powershell !== undefined) throw new Error(`node ${b.nodeName}: Windows nodes take PowerShell user data, not cloud-init`);
@@ -73,7 +73,8 @@ function writeFilesItem(f: BootstrapFile, gz: boolean): string {
         permissions: f.permissions,
     };
     const list = toYaml({ write_files: [item] });
-    if (!list.startsWith(WRITE_FILES_HEAD)) throw new Error(`internal: the YAML library wrote write_files as ${JSON.stringify(list.slice(0, 40))}`);
+    if (!list.startsWith(WRITE_FILES_HEAD))
+        throw new Error(`internal: the YAML library wrote write_files as ${JSON.stringify(list.slice(0, 40))}`);
     const text = list.slice(WRITE_FILES_HEAD.length);
     if (key !== undefined) {
         if (itemCache.size >= ITEM_CACHE_MAX) itemCache.clear();
@@ -86,9 +87,9 @@ function writeFilesItem(f: BootstrapFile, gz: boolean): string {
  * Gzips user data and checks it against a platform's limit. For cloud-init only: EC2 does not
  * decompress Windows (`<powershell>`) user data, so send that base64 of the plain text.
  *
- * @param text user data (cloud-config or PowerShell)
- * @param limitBytes largest size the platform accepts after compression; no check when absent
- * @param nodeName node name for the error message; read from the cloud-config marker when absent
+ * @param text - user data (cloud-config or PowerShell)
+ * @param limitBytes - largest size the platform accepts after compression; no check when absent
+ * @param nodeName - node name for the error message; read from the cloud-config marker when absent
  * @returns the gzipped bytes in base64 and their count (the number the limit applies to)
  */
 export function encodeUserData(text: string, limitBytes?: number, nodeName?: string): { base64: string; bytes: number } {

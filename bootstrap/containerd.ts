@@ -8,17 +8,18 @@ import { pauseImage } from "./versions";
 /**
  * A TOML basic string (JSON string escaping is a valid subset for the characters we emit).
  *
- * @param value the string
+ * @param value - the string
  */
 export function tomlString(value: string): string {
-    if (/[\u0000-\u001f\u007f]/.test(value)) throw new Error(`control characters are not allowed in containerd config values: ${JSON.stringify(value)}`);
+    if (/[\u0000-\u001f\u007f]/.test(value))
+        throw new Error(`control characters are not allowed in containerd config values: ${JSON.stringify(value)}`);
     return JSON.stringify(value);
 }
 
 /**
  * /etc/containerd/config.toml for a Linux node.
  *
- * @param kubernetesVersion the node's kubelet version (selects the pause image kubeadm expects)
+ * @param kubernetesVersion - the node's kubelet version (selects the pause image kubeadm expects)
  */
 export function renderContainerdConfig(kubernetesVersion: string): string {
     return [

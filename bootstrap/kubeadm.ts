@@ -37,7 +37,7 @@ const API_SERVER_PORT = 6443;
  * True when the cluster runs without kube-proxy because the CNI replaces it (Cilium). The CNI addon
  * must then reach the API through the endpoint (`k8sServiceHost`) and enable its replacement.
  *
- * @param spec the cluster
+ * @param spec - the cluster
  */
 export function kubeProxyReplaced(spec: ClusterSpec): boolean {
     return spec.cni === "cilium";
@@ -47,7 +47,7 @@ export function kubeProxyReplaced(spec: ClusterSpec): boolean {
  * Whether kube-controller-manager allocates a pod CIDR per node: only when no CNI with its own IPAM
  * is chosen (Cilium runs `cluster-pool`, Calico `calico-ipam`).
  *
- * @param spec the cluster
+ * @param spec - the cluster
  */
 export function allocatesNodeCidrs(spec: ClusterSpec): boolean {
     return spec.cni === "none";
@@ -57,7 +57,7 @@ export function allocatesNodeCidrs(spec: ClusterSpec): boolean {
  * Joins argument lists; a later entry with the same name replaces an earlier one (so platform facts
  * override kubeforge's defaults) while keeping the first one's position.
  *
- * @param lists argument lists, lowest precedence first
+ * @param lists - argument lists, lowest precedence first
  */
 export function mergeArgs(...lists: (readonly Arg[] | undefined)[]): Arg[] {
     const out = new Map<string, Arg>();
@@ -91,13 +91,14 @@ const KUBELET_LABELS = new Set([
 /**
  * The kubelet `--node-labels` value, refusing labels the kubelet may not set on itself.
  *
- * @param node the node
+ * @param node - the node
  */
 export function nodeLabelsArg(node: NodePlan): string {
     const entries = Object.entries(node.labels).sort(([a], [b]) => a.localeCompare(b));
     for (const [key] of entries) {
         const prefix = key.includes("/") ? key.slice(0, key.indexOf("/")) : "";
-        const restricted = prefix === "kubernetes.io" || prefix.endsWith(".kubernetes.io") || prefix === "k8s.io" || prefix.endsWith(".k8s.io");
+        const restricted =
+            prefix === "kubernetes.io" || prefix.endsWith(".kubernetes.io") || prefix === "k8s.io" || prefix.endsWith(".k8s.io");
         const allowed = KUBELET_LABELS.has(key) || KUBELET_LABEL_NAMESPACES.some((ns) => prefix === ns || prefix.endsWith(`.${ns}`));
         if (restricted && !allowed) {
             throw new Error(
@@ -113,7 +114,7 @@ export function nodeLabelsArg(node: NodePlan): string {
  * kubelet flags for one node: cloud provider, provider id, node ip (placeholders filled at boot),
  * labels, then the platform's own flags.
  *
- * @param input the node's bootstrap input
+ * @param input - the node's bootstrap input
  */
 export function kubeletExtraArgs(input: BootstrapInput): Arg[] {
     const { facts, node } = input;
@@ -138,15 +139,13 @@ function nodeRegistration(input: BootstrapInput): Doc {
 }
 
 function localApiEndpoint(input: BootstrapInput): Doc {
-    return input.facts.nodeIpCommand
-        ? { advertiseAddress: PLACEHOLDERS.nodeIp, bindPort: API_SERVER_PORT }
-        : { bindPort: API_SERVER_PORT };
+    return input.facts.nodeIpCommand ? { advertiseAddress: PLACEHOLDERS.nodeIp, bindPort: API_SERVER_PORT } : { bindPort: API_SERVER_PORT };
 }
 
 /**
  * InitConfiguration for the init master.
  *
- * @param input the init master's bootstrap input
+ * @param input - the init master's bootstrap input
  */
 export function initConfiguration(input: BootstrapInput): Doc {
     return {
@@ -185,7 +184,7 @@ export function apiServerArgs(input: BootstrapInput): Arg[] {
 /**
  * ClusterConfiguration, shared by every master (kubeadm stores it in the `kubeadm-config` ConfigMap).
  *
- * @param input a master's bootstrap input
+ * @param input - a master's bootstrap input
  */
 export function clusterConfiguration(input: BootstrapInput): Doc {
     const { spec, facts } = input;
@@ -213,8 +212,20 @@ export function clusterConfiguration(input: BootstrapInput): Doc {
             certSANs: sans,
             extraArgs: apiServerArgs(input),
             extraVolumes: [
-                { name: "kubeforge-apiserver", hostPath: APISERVER_DIR, mountPath: APISERVER_DIR, readOnly: true, pathType: "DirectoryOrCreate" },
-                { name: "kubeforge-audit-log", hostPath: AUDIT_LOG_DIR, mountPath: AUDIT_LOG_DIR, readOnly: false, pathType: "DirectoryOrCreate" },
+                {
+                    name: "kubeforge-apiserver",
+                    hostPath: APISERVER_DIR,
+                    mountPath: APISERVER_DIR,
+                    readOnly: true,
+                    pathType: "DirectoryOrCreate",
+                },
+                {
+                    name: "kubeforge-audit-log",
+                    hostPath: AUDIT_LOG_DIR,
+                    mountPath: AUDIT_LOG_DIR,
+                    readOnly: false,
+                    pathType: "DirectoryOrCreate",
+                },
             ],
         },
         controllerManager: { extraArgs: controllerManagerArgs },
@@ -227,8 +238,8 @@ export function clusterConfiguration(input: BootstrapInput): Doc {
 /**
  * JoinConfiguration with file discovery and the TLS bootstrap token.
  *
- * @param input the joining node's bootstrap input
- * @param controlPlane true for a master (its CAs and SA key are pre-placed, so no certificateKey)
+ * @param input - the joining node's bootstrap input
+ * @param controlPlane - true for a master (its CAs and SA key are pre-placed, so no certificateKey)
  */
 export function joinConfiguration(input: BootstrapInput, controlPlane: boolean): Doc {
     const doc: Doc = {
@@ -247,7 +258,7 @@ export function joinConfiguration(input: BootstrapInput, controlPlane: boolean):
 /**
  * KubeletConfiguration (cluster-wide; kubeadm uploads it at init and every join downloads it).
  *
- * @param _spec the cluster (reserved for per-cluster tuning)
+ * @param _spec - the cluster (reserved for per-cluster tuning)
  */
 export function kubeletConfiguration(_spec: ClusterSpec): Doc {
     return {
@@ -281,7 +292,7 @@ export function kubeletConfiguration(_spec: ClusterSpec): Doc {
 /**
  * KubeProxyConfiguration, or undefined when the CNI replaces kube-proxy.
  *
- * @param spec the cluster
+ * @param spec - the cluster
  */
 export function kubeProxyConfiguration(spec: ClusterSpec): Doc | undefined {
     if (kubeProxyReplaced(spec)) return undefined;
@@ -297,7 +308,7 @@ export function kubeProxyConfiguration(spec: ClusterSpec): Doc | undefined {
  * The init master's `kubeadm init --config` file: Init, Cluster, Kubelet and (when kube-proxy runs)
  * KubeProxy documents. Secret: it holds the bootstrap token.
  *
- * @param input the init master's bootstrap input
+ * @param input - the init master's bootstrap input
  */
 export function renderKubeadmInit(input: BootstrapInput): string {
     const docs: Doc[] = [initConfiguration(input), clusterConfiguration(input), kubeletConfiguration(input.spec)];
@@ -309,8 +320,8 @@ export function renderKubeadmInit(input: BootstrapInput): string {
 /**
  * A `kubeadm join --config` file. Secret: it holds the bootstrap token.
  *
- * @param input the joining node's bootstrap input
- * @param controlPlane true for a master
+ * @param input - the joining node's bootstrap input
+ * @param controlPlane - true for a master
  */
 export function renderKubeadmJoin(input: BootstrapInput, controlPlane: boolean): string {
     return toYaml(joinConfiguration(input, controlPlane));
@@ -319,9 +330,9 @@ export function renderKubeadmJoin(input: BootstrapInput, controlPlane: boolean):
 /**
  * The discovery kubeconfig: the cluster CA and the endpoint, no credentials (public).
  *
- * @param clusterName cluster name (kubeconfig entry names)
- * @param endpoint API endpoint
- * @param caCert cluster CA certificate (PEM)
+ * @param clusterName - cluster name (kubeconfig entry names)
+ * @param endpoint - API endpoint
+ * @param caCert - cluster CA certificate (PEM)
  */
 export function renderDiscoveryKubeconfig(clusterName: string, endpoint: { host: string; port: number }, caCert: string): string {
     return toYaml({

@@ -7,7 +7,7 @@ import { toYaml } from "./yaml";
  * EncryptionConfiguration: Secrets written with aescbc under the generated key; `identity` last so
  * Secrets written before encryption was turned on stay readable (rewrite them to encrypt them).
  *
- * @param key base64 of 32 random bytes (the PKI component's `encryptionKey`)
+ * @param key - base64 of 32 random bytes (the PKI component's `encryptionKey`)
  */
 export function encryptionConfiguration(key: string): Record<string, unknown> {
     if (Buffer.from(key, "base64").length !== 32) {
@@ -46,7 +46,13 @@ export function auditPolicy(): Record<string, unknown> {
                 level: "None",
                 nonResourceURLs: ["/healthz*", "/livez*", "/readyz*", "/version", "/version/", "/metrics", "/openapi/*"],
             },
-            { level: "None", resources: [{ group: "", resources: ["events"] }, { group: "events.k8s.io", resources: ["events"] }] },
+            {
+                level: "None",
+                resources: [
+                    { group: "", resources: ["events"] },
+                    { group: "events.k8s.io", resources: ["events"] },
+                ],
+            },
             {
                 level: "None",
                 userGroups: ["system:nodes"],
@@ -63,12 +69,18 @@ export function auditPolicy(): Record<string, unknown> {
                 level: "None",
                 users: ["system:kube-proxy"],
                 verbs: ["watch"],
-                resources: [{ group: "", resources: ["endpoints", "services"] }, { group: "discovery.k8s.io", resources: ["endpointslices"] }],
+                resources: [
+                    { group: "", resources: ["endpoints", "services"] },
+                    { group: "discovery.k8s.io", resources: ["endpointslices"] },
+                ],
             },
             {
                 level: "Metadata",
                 resources: [
-                    { group: "", resources: ["secrets", "configmaps", "serviceaccounts/token", "pods/exec", "pods/attach", "pods/portforward"] },
+                    {
+                        group: "",
+                        resources: ["secrets", "configmaps", "serviceaccounts/token", "pods/exec", "pods/attach", "pods/portforward"],
+                    },
                     { group: "authentication.k8s.io", resources: ["tokenreviews"] },
                     { group: "authorization.k8s.io", resources: ["subjectaccessreviews", "selfsubjectaccessreviews"] },
                     { group: "certificates.k8s.io", resources: ["certificatesigningrequests"] },
@@ -105,7 +117,7 @@ export function renderAuditPolicy(): string {
 /**
  * The EncryptionConfiguration file (secret: it holds the key).
  *
- * @param key base64 of 32 random bytes
+ * @param key - base64 of 32 random bytes
  */
 export function renderEncryptionConfiguration(key: string): string {
     return toYaml(encryptionConfiguration(key));

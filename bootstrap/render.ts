@@ -3,13 +3,7 @@
  * idempotent entry command. Pure: same input, same output; no Pulumi.
  */
 import type { BootstrapFile, BootstrapInput, NodeBootstrap } from "./types";
-import {
-    kubeProxyReplaced,
-    renderDiscoveryKubeconfig,
-    renderKubeadmInit,
-    renderKubeadmJoin,
-    hostPort,
-} from "./kubeadm";
+import { kubeProxyReplaced, renderDiscoveryKubeconfig, renderKubeadmInit, renderKubeadmJoin, hostPort } from "./kubeadm";
 import { renderAuditPolicy, renderEncryptionConfiguration } from "./policies";
 import { renderContainerdConfig, renderContainerdUnit } from "./containerd";
 import { renderModulesLoad, renderSysctls } from "./host";
@@ -30,7 +24,7 @@ export const JOIN_TIMEOUT_SECONDS = 30 * 60;
 /**
  * The bootstrap mode of a node.
  *
- * @param input the node's bootstrap input
+ * @param input - the node's bootstrap input
  */
 export function bootstrapMode(input: BootstrapInput): BootstrapMode {
     if (input.node.role === "worker") return "worker";
@@ -40,7 +34,7 @@ export function bootstrapMode(input: BootstrapInput): BootstrapMode {
 /**
  * The env file variables for a Linux node (no secrets).
  *
- * @param input the node's bootstrap input
+ * @param input - the node's bootstrap input
  */
 export function envVars(input: BootstrapInput): Record<string, string> {
     const version = input.node.kubernetesVersion.replace(/^v/, "");
@@ -68,7 +62,10 @@ function file(path: string, content: string, permissions: string, secret = false
 }
 
 function required(value: string | undefined, what: string, node: string): string {
-    if (!value) throw new Error(`node ${node}: the ${what} is missing from the PKI material; masters need every CA, the SA key pair and the encryption key`);
+    if (!value)
+        throw new Error(
+            `node ${node}: the ${what} is missing from the PKI material; masters need every CA, the SA key pair and the encryption key`,
+        );
     return value;
 }
 
@@ -99,7 +96,7 @@ function controlPlaneFiles(input: BootstrapInput): BootstrapFile[] {
  * Everything one node needs to bootstrap. Linux nodes get files plus `bootstrap.sh <mode>`; Windows
  * workers get a PowerShell script instead.
  *
- * @param input the node, the cluster, the endpoint, the PKI material and the platform facts
+ * @param input - the node, the cluster, the endpoint, the PKI material and the platform facts
  */
 export function renderNodeBootstrap(input: BootstrapInput): NodeBootstrap {
     const { node } = input;
@@ -124,7 +121,8 @@ export function renderNodeBootstrap(input: BootstrapInput): NodeBootstrap {
     ];
     const seen = new Set<string>();
     for (const f of files) {
-        if (seen.has(f.path)) throw new Error(`node ${node.name}: two bootstrap files want ${f.path}; platform files must not replace kubeforge's`);
+        if (seen.has(f.path))
+            throw new Error(`node ${node.name}: two bootstrap files want ${f.path}; platform files must not replace kubeforge's`);
         seen.add(f.path);
     }
     return {

@@ -26,7 +26,7 @@ const cache = new Map<ScriptName, string>();
 /**
  * The text of one script.
  *
- * @param name script file name
+ * @param name - script file name
  */
 export function scriptText(name: ScriptName): string {
     let text = cache.get(name);

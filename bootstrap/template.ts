@@ -28,9 +28,9 @@ const TEMPLATE_ORDINAL = -1;
  * The node with its name (and the `kubeforge.io/node` label that carries it) replaced, and its
  * ordinal fixed: what every node of its group shares.
  *
- * @param node a placed node
- * @param placeholder what stands for the name
- * @param ordinal the ordinal to give it
+ * @param node - a placed node
+ * @param placeholder - what stands for the name
+ * @param ordinal - the ordinal to give it
  */
 export function nodeTemplate(node: NodePlan, placeholder: string = NODE_NAME_PLACEHOLDER, ordinal = TEMPLATE_ORDINAL): NodePlan {
     const labels = { ...node.labels };
@@ -41,7 +41,7 @@ export function nodeTemplate(node: NodePlan, placeholder: string = NODE_NAME_PLA
 /**
  * The key of a node's group: nodes with the same key render the same text but for their name.
  *
- * @param node a placed node
+ * @param node - a placed node
  */
 export function templateKey(node: NodePlan): string {
     return canonicalJson(nodeTemplate(node));
@@ -50,9 +50,9 @@ export function templateKey(node: NodePlan): string {
 /**
  * Puts a node's name where the placeholder stands.
  *
- * @param text a group's rendering
- * @param name the node's name
- * @param placeholder what stands for the name in `text`
+ * @param text - a group's rendering
+ * @param name - the node's name
+ * @param placeholder - what stands for the name in `text`
  */
 export function fillNodeName(text: string, name: string, placeholder: string = NODE_NAME_PLACEHOLDER): string {
     return text.split(placeholder).join(name);
@@ -80,9 +80,9 @@ function attempt(f: () => string): string | undefined {
 /**
  * `nodes.map(render)`, rendering once per group (twice, for the check) instead of once per node.
  *
- * @param nodes the nodes, in any order
- * @param render the node's delivered text; must be a pure function of the node
- * @param stats filled in, when given
+ * @param nodes - the nodes, in any order
+ * @param render - the node's delivered text; must be a pure function of the node
+ * @param stats - filled in, when given
  * @returns one text per node, in the order of `nodes`
  */
 export function renderByTemplate(nodes: readonly NodePlan[], render: (node: NodePlan) => string, stats?: TemplateStats): string[] {

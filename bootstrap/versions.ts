@@ -63,7 +63,7 @@ export const K8S_IMAGE_REGISTRY = "registry.k8s.io";
 /**
  * The minor (`1.36`) of a full Kubernetes version (`1.36.3` or `v1.36.3`).
  *
- * @param version full version string
+ * @param version - full version string
  */
 export function minorOf(version: string): string {
     const m = /^v?(\d+)\.(\d+)(?:\.\d+)?/.exec(version);
@@ -74,7 +74,7 @@ export function minorOf(version: string): string {
 /**
  * The pause image reference for a Kubernetes version, e.g. `registry.k8s.io/pause:3.10.2`.
  *
- * @param kubernetesVersion full or minor version of the node's kubelet
+ * @param kubernetesVersion - full or minor version of the node's kubelet
  */
 export function pauseImage(kubernetesVersion: string): string {
     const minor = minorOf(kubernetesVersion);

@@ -45,7 +45,12 @@ function windowsInput(input: BootstrapInput): BootstrapInput {
     const w = input.facts.windows ?? {};
     return {
         ...input,
-        facts: { ...input.facts, nodeNameCommand: w.nodeNameCommand, providerIdCommand: w.providerIdCommand, nodeIpCommand: w.nodeIpCommand },
+        facts: {
+            ...input.facts,
+            nodeNameCommand: w.nodeNameCommand,
+            providerIdCommand: w.providerIdCommand,
+            nodeIpCommand: w.nodeIpCommand,
+        },
     };
 }
 
@@ -70,10 +75,10 @@ function bootFactLines(input: BootstrapInput): string[] {
     return [
         "function Read-Fact([string]$What, [scriptblock]$Read) {",
         "  for ($i = 1; $i -le 30; $i++) {",
-        "    try { $v = ((& $Read) | Out-String).Trim(); if ($v) { return $v } } catch { Write-Warning \"kubeforge: reading the $What failed (attempt $i): $_\" }",
+        '    try { $v = ((& $Read) | Out-String).Trim(); if ($v) { return $v } } catch { Write-Warning "kubeforge: reading the $What failed (attempt $i): $_" }',
         "    Start-Sleep -Seconds 5",
         "  }",
-        "  throw \"could not read the $What\"",
+        '  throw "could not read the $What"',
         "}",
         ...facts.map((f) => `${f.variable} = Read-Fact ${psQuote(f.what)} { ${f.expression} }`),
         ...facts.map((f) => `Log "${f.what}: ${f.variable}"`),
@@ -86,7 +91,7 @@ function bootFactLines(input: BootstrapInput): string[] {
  * provider id and node IP are placeholders when the platform gives Windows facts for them (filled at
  * boot); otherwise the NodePlan name and no provider id / node IP. Secret: it holds the bootstrap token.
  *
- * @param input the Windows worker's bootstrap input
+ * @param input - the Windows worker's bootstrap input
  */
 export function renderWindowsJoinConfiguration(input: BootstrapInput): string {
     const winInput = windowsInput(input);
@@ -102,7 +107,7 @@ export function renderWindowsJoinConfiguration(input: BootstrapInput): string {
  * The PowerShell bootstrap of a Windows worker, wrapped in `<powershell>` with `<persist>true</persist>`
  * so EC2 runs it again after the reboot the Containers feature needs. Secret: it holds the token.
  *
- * @param input the Windows worker's bootstrap input
+ * @param input - the Windows worker's bootstrap input
  */
 export function renderWindowsBootstrap(input: BootstrapInput): string {
     const version = input.node.kubernetesVersion.replace(/^v/, "");
@@ -133,7 +138,7 @@ export function renderWindowsBootstrap(input: BootstrapInput): string {
         `$ContainerdVersion = ${psQuote(CONTAINERD.version)}`,
         "$Bin = 'C:\\k'",
         "$Etc = 'C:\\etc\\kubeforge'",
-        "function Log([string]$m) { Write-Output \"$(Get-Date -Format o) kubeforge: $m\" }",
+        'function Log([string]$m) { Write-Output "$(Get-Date -Format o) kubeforge: $m" }',
         "if (Test-Path 'C:\\etc\\kubernetes\\kubelet.conf') { if ((Get-Service kubelet -ErrorAction SilentlyContinue).Status -eq 'Running') { Log 'already bootstrapped'; exit 0 } }",
         "if ((Get-WindowsFeature -Name Containers).InstallState -ne 'Installed') {",
         "  Log 'installing the Containers feature; rebooting (this script runs again after the reboot)'",
@@ -144,28 +149,28 @@ export function renderWindowsBootstrap(input: BootstrapInput): string {
         "New-Item -ItemType Directory -Force -Path $Bin, $Etc, 'C:\\var\\lib\\kubelet\\pki', 'C:\\etc\\kubernetes\\pki', 'C:\\var\\log\\kubelet' | Out-Null",
         "function Get-Verified([string]$Url, [string]$SumUrl, [string]$Dest) {",
         "  if (Test-Path $Dest) { return }",
-        "  Invoke-WebRequest -UseBasicParsing -Uri $Url -OutFile \"$Dest.part\"",
+        '  Invoke-WebRequest -UseBasicParsing -Uri $Url -OutFile "$Dest.part"',
         "  $want = ((Invoke-WebRequest -UseBasicParsing -Uri $SumUrl).Content -split '\\s+')[0].Trim().ToLower()",
-        "  $got = (Get-FileHash -Algorithm SHA256 \"$Dest.part\").Hash.ToLower()",
-        "  if ($want -ne $got) { Remove-Item \"$Dest.part\"; throw \"checksum mismatch for $Url\" }",
-        "  Move-Item \"$Dest.part\" $Dest",
+        '  $got = (Get-FileHash -Algorithm SHA256 "$Dest.part").Hash.ToLower()',
+        '  if ($want -ne $got) { Remove-Item "$Dest.part"; throw "checksum mismatch for $Url" }',
+        '  Move-Item "$Dest.part" $Dest',
         "}",
         "# containerd",
         "if (-not (Get-Service containerd -ErrorAction SilentlyContinue)) {",
-        "  $tgz = \"$env:TEMP\\containerd-$ContainerdVersion.tar.gz\"",
-        "  $url = \"https://github.com/containerd/containerd/releases/download/v$ContainerdVersion/containerd-$ContainerdVersion-windows-amd64.tar.gz\"",
-        "  Get-Verified $url \"$url.sha256sum\" $tgz",
-        "  $dir = \"$env:ProgramFiles\\containerd\"",
+        '  $tgz = "$env:TEMP\\containerd-$ContainerdVersion.tar.gz"',
+        '  $url = "https://github.com/containerd/containerd/releases/download/v$ContainerdVersion/containerd-$ContainerdVersion-windows-amd64.tar.gz"',
+        '  Get-Verified $url "$url.sha256sum" $tgz',
+        '  $dir = "$env:ProgramFiles\\containerd"',
         "  New-Item -ItemType Directory -Force -Path $dir | Out-Null",
         "  tar.exe -xzf $tgz -C $dir --strip-components=1",
-        "  & \"$dir\\containerd.exe\" config default | Out-File \"$dir\\config.toml\" -Encoding ascii",
-        "  & \"$dir\\containerd.exe\" --register-service",
+        '  & "$dir\\containerd.exe" config default | Out-File "$dir\\config.toml" -Encoding ascii',
+        '  & "$dir\\containerd.exe" --register-service',
         "}",
         "Start-Service containerd",
         "# kubelet and kubeadm",
         "foreach ($b in 'kubelet.exe', 'kubeadm.exe') {",
-        "  $url = \"https://dl.k8s.io/release/v$KubeVersion/bin/windows/amd64/$b\"",
-        "  Get-Verified $url \"$url.sha256\" \"$Bin\\$b\"",
+        '  $url = "https://dl.k8s.io/release/v$KubeVersion/bin/windows/amd64/$b"',
+        '  Get-Verified $url "$url.sha256" "$Bin\\$b"',
         "}",
         `[System.IO.File]::WriteAllText("$Etc\\discovery.kubeconfig", ${psQuote(renderDiscoveryKubeconfig(input.spec.name, input.endpoint, input.pki.caCert))})`,
         ...bootFactLines(input),
@@ -173,18 +178,18 @@ export function renderWindowsBootstrap(input: BootstrapInput): string {
         "icacls.exe \"$Etc\\join.yaml\" /inheritance:r /grant:r 'SYSTEM:F' 'Administrators:F' | Out-Null",
         "if (-not (Get-Service kubelet -ErrorAction SilentlyContinue)) {",
         `  $flags = Fill ${psQuote(kubeletFlags.join(" "))}`,
-        "  sc.exe create kubelet binPath= \"$Bin\\kubelet.exe $flags\" start= auto depend= containerd | Out-Null",
+        '  sc.exe create kubelet binPath= "$Bin\\kubelet.exe $flags" start= auto depend= containerd | Out-Null',
         "  sc.exe failure kubelet reset= 0 actions= restart/10000 | Out-Null",
         "}",
         "New-NetFirewallRule -Name kubelet -DisplayName 'kubelet' -Protocol TCP -LocalPort 10250 -Action Allow -Enabled True -ErrorAction SilentlyContinue | Out-Null",
         `$Endpoint = ${psQuote(hostPort(input.endpoint))}`,
         "$deadline = (Get-Date).AddMinutes(30)",
         "while ($true) {",
-        "  Log \"joining the cluster at $Endpoint\"",
-        "  & \"$Bin\\kubeadm.exe\" join --config \"$Etc\\join.yaml\" *> 'C:\\var\\log\\kubelet\\kubeadm-join.log'",
+        '  Log "joining the cluster at $Endpoint"',
+        '  & "$Bin\\kubeadm.exe" join --config "$Etc\\join.yaml" *> \'C:\\var\\log\\kubelet\\kubeadm-join.log\'',
         "  if ($LASTEXITCODE -eq 0) { Log 'joined'; break }",
         "  if ((Get-Date) -gt $deadline) { throw 'kubeadm join kept failing for 30 minutes; see C:\\var\\log\\kubelet\\kubeadm-join.log' }",
-        "  & \"$Bin\\kubeadm.exe\" reset --force *> $null",
+        '  & "$Bin\\kubeadm.exe" reset --force *> $null',
         "  Start-Sleep -Seconds 30",
         "}",
         "</powershell>",

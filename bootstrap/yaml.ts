@@ -9,7 +9,7 @@ import { Document } from "yaml";
 /**
  * One YAML document, YAML 1.1-safe.
  *
- * @param value plain data (no undefined inside arrays)
+ * @param value - plain data (no undefined inside arrays)
  */
 export function toYaml(value: unknown): string {
     return new Document(value, { version: "1.1" }).toString({ directives: false, lineWidth: 0 });
@@ -18,7 +18,7 @@ export function toYaml(value: unknown): string {
 /**
  * Several documents in one stream separated by `---`, as kubeadm's `--config` expects.
  *
- * @param values one plain object per document
+ * @param values - one plain object per document
  */
 export function toYamlStream(values: unknown[]): string {
     return values.map(toYaml).join("---\n");

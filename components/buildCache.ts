@@ -56,7 +56,8 @@ function validText(options: BuildCacheOptions): string | undefined {
     } catch {
         return undefined;
     }
-    if (record.key !== options.key || typeof record.text !== "string" || typeof record.inputs !== "object" || record.inputs === null) return undefined;
+    if (record.key !== options.key || typeof record.text !== "string" || typeof record.inputs !== "object" || record.inputs === null)
+        return undefined;
     const inputs = Object.entries(record.inputs);
     if (inputs.length === 0) return undefined;
     for (const [file, digest] of inputs) {
@@ -93,8 +94,8 @@ function write(options: BuildCacheOptions, output: BuildOutput, startedAt: numbe
 /**
  * The build's text, from the cache when valid, else built and recorded.
  *
- * @param options the sources' root, the records' directory and the key
- * @param build runs the build; called only on a miss
+ * @param options - the sources' root, the records' directory and the key
+ * @param build - runs the build; called only on a miss
  */
 export function cachedBuild(options: BuildCacheOptions, build: () => BuildOutput): CachedText {
     const cached = validText(options);

@@ -96,7 +96,8 @@ export class Cluster extends pulumi.ComponentResource {
             pki,
             parent: infrastructure,
             renderBootstrap: (node, endpoint) => renderBootstrapOutput(spec, node, endpoint, material(node.role), facts),
-            renderUserData: (userDataNodes, endpoint, delivery) => renderUserDataOutputs(spec, userDataNodes, endpoint, material, facts, delivery),
+            renderUserData: (userDataNodes, endpoint, delivery) =>
+                renderUserDataOutputs(spec, userDataNodes, endpoint, material, facts, delivery),
         };
         const built = platform.create(name, ctx);
 
@@ -189,19 +190,17 @@ export class Cluster extends pulumi.ComponentResource {
 
         // One `all` over every id and address, one apply: an Output per node in between cost about
         // 1.5 ms of evaluation a node (the SDK tracks each Output's resources and state), for nothing.
-        this.nodes = pulumi
-            .all(built.machines.flatMap((m) => [m.machineId, m.privateIp]))
-            .apply((values) =>
-                built.machines.map((m, i) => ({
-                    name: m.node.name,
-                    role: m.node.role,
-                    pool: m.node.pool,
-                    failureDomain: m.node.failureDomain,
-                    os: m.node.os,
-                    machineId: values[2 * i],
-                    privateIp: values[2 * i + 1],
-                })),
-            );
+        this.nodes = pulumi.all(built.machines.flatMap((m) => [m.machineId, m.privateIp])).apply((values) =>
+            built.machines.map((m, i) => ({
+                name: m.node.name,
+                role: m.node.role,
+                pool: m.node.pool,
+                failureDomain: m.node.failureDomain,
+                os: m.node.os,
+                machineId: values[2 * i],
+                privateIp: values[2 * i + 1],
+            })),
+        );
         this.platformOutputs = built.extraOutputs ?? {};
 
         this.registerOutputs({
@@ -229,18 +228,31 @@ function pkiMaterial(pki: ClusterPki, role: NodePlan["role"]): pulumi.Output<Pki
                   pki.bootstrapToken,
                   pki.encryptionKey,
               ])
-              .apply(([caCert, caKey, etcdCaCert, etcdCaKey, frontProxyCaCert, frontProxyCaKey, serviceAccountKey, serviceAccountPub, bootstrapToken, encryptionKey]) => ({
-                  caCert,
-                  caKey,
-                  etcdCaCert,
-                  etcdCaKey,
-                  frontProxyCaCert,
-                  frontProxyCaKey,
-                  serviceAccountKey,
-                  serviceAccountPub,
-                  bootstrapToken,
-                  encryptionKey,
-              }))
+              .apply(
+                  ([
+                      caCert,
+                      caKey,
+                      etcdCaCert,
+                      etcdCaKey,
+                      frontProxyCaCert,
+                      frontProxyCaKey,
+                      serviceAccountKey,
+                      serviceAccountPub,
+                      bootstrapToken,
+                      encryptionKey,
+                  ]) => ({
+                      caCert,
+                      caKey,
+                      etcdCaCert,
+                      etcdCaKey,
+                      frontProxyCaCert,
+                      frontProxyCaKey,
+                      serviceAccountKey,
+                      serviceAccountPub,
+                      bootstrapToken,
+                      encryptionKey,
+                  }),
+              )
         : pulumi.all([pki.caCert, pki.bootstrapToken]).apply(([caCert, bootstrapToken]) => ({ caCert, bootstrapToken }));
 }
 
@@ -253,18 +265,16 @@ function renderBootstrapOutput(
     facts: ReturnType<Platform<unknown>["bootstrapFacts"]>,
 ): pulumi.Output<NodeBootstrap> {
     return pulumi.secret(
-        pulumi
-            .all([endpoint.host, pulumi.all(endpoint.extraSans ?? []), material])
-            .apply(([host, extraSans, pkiMaterial]) =>
-                renderNodeBootstrap({
-                    spec,
-                    node,
-                    endpoint: { host, port: endpoint.port },
-                    extraSans,
-                    pki: pkiMaterial,
-                    facts,
-                }),
-            ),
+        pulumi.all([endpoint.host, pulumi.all(endpoint.extraSans ?? []), material]).apply(([host, extraSans, pkiMaterial]) =>
+            renderNodeBootstrap({
+                spec,
+                node,
+                endpoint: { host, port: endpoint.port },
+                extraSans,
+                pki: pkiMaterial,
+                facts,
+            }),
+        ),
     );
 }
 
@@ -289,7 +299,10 @@ function renderUserDataOutputs(
         const all = pulumi.secret(
             pulumi.all([endpoint.host, pulumi.all(endpoint.extraSans ?? []), material(role)]).apply(([host, extraSans, pki]) => {
                 const render = (node: NodePlan) =>
-                    delivery.format(renderNodeBootstrap({ spec, node, endpoint: { host, port: endpoint.port }, extraSans, pki, facts }), node);
+                    delivery.format(
+                        renderNodeBootstrap({ spec, node, endpoint: { host, port: endpoint.port }, extraSans, pki, facts }),
+                        node,
+                    );
                 const texts = renderByTemplate(roleNodes, render);
                 return texts.map((text, j) => delivery.encode(text, roleNodes[j]));
             }),

@@ -158,7 +158,7 @@ function bundle(entry: ProviderEntry): BuildOutput {
  * bundled by esbuild into one CommonJS module whose `handler()` returns the object. Built once per
  * process and entry; the same text for the same sources in every checkout and run.
  *
- * @param entry where the provider object is exported, and what stays external
+ * @param entry - where the provider object is exported, and what stays external
  * @returns the text the dynamic-provider host loads
  * @throws Error naming the entry when esbuild fails, or when the text would require `@pulumi/*` as it loads
  */
@@ -172,7 +172,19 @@ export function providerText(entry: ProviderEntry): string {
         text =
             process.env.KUBEFORGE_PROVIDER_CACHE === "off"
                 ? build().text
-                : cachedBuild({ root: ROOT, dir: CACHE_DIR, key: JSON.stringify({ esbuild: esbuildVersion(), options: BUILD_OPTIONS, entry: entrySource(entry), external: entry.external ?? [] }) }, build).text;
+                : cachedBuild(
+                      {
+                          root: ROOT,
+                          dir: CACHE_DIR,
+                          key: JSON.stringify({
+                              esbuild: esbuildVersion(),
+                              options: BUILD_OPTIONS,
+                              entry: entrySource(entry),
+                              external: entry.external ?? [],
+                          }),
+                      },
+                      build,
+                  ).text;
         texts.set(key, text);
     }
     return text;
@@ -183,8 +195,8 @@ export function providerText(entry: ProviderEntry): string {
  * `pulumi.dynamic.Resource` passes to `CustomResource` (whose type token must be
  * `pulumi-nodejs:dynamic/<module>:<Type>` for the engine to route it to the dynamic-provider host).
  *
- * @param entry the provider's entry (see {@link providerText})
- * @param props the resource's own inputs; must not hold `__provider`
+ * @param entry - the provider's entry (see {@link providerText})
+ * @param props - the resource's own inputs; must not hold `__provider`
  * @throws Error when `props` already holds `__provider`
  */
 export function dynamicInputs(entry: ProviderEntry, props: Inputs): Inputs {

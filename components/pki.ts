@@ -102,11 +102,7 @@ export class ClusterPki extends pulumi.ComponentResource implements ClusterPkiOu
 
         // A kubeadm bootstrap token is `[a-z0-9]{6}.[a-z0-9]{16}`.
         const keepers = { generation: String(args.bootstrapTokenGeneration ?? 0) };
-        const tokenId = new random.RandomString(
-            `${name}-token-id`,
-            { length: 6, upper: false, special: false, keepers },
-            parent,
-        );
+        const tokenId = new random.RandomString(`${name}-token-id`, { length: 6, upper: false, special: false, keepers }, parent);
         const tokenSecret = new random.RandomPassword(
             `${name}-token-secret`,
             { length: 16, upper: false, special: false, keepers },

@@ -39,9 +39,7 @@ export function isUnknown(value: unknown): value is typeof UNKNOWN {
 
 /** A plain object, or undefined when `value` is anything else. */
 export function asRecord(value: unknown): Record<string, unknown> | undefined {
-    return typeof value === "object" && value !== null && !Array.isArray(value)
-        ? (value as Record<string, unknown>)
-        : undefined;
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
 
 /** The elements of an array (unknown ones as {@link UNKNOWN}); anything else reads as empty. */

@@ -140,7 +140,10 @@ function resolveConfig(policies: Policies, config: Record<string, Record<string,
             additionalProperties: false,
         });
         if (!validate(given)) {
-            for (const e of validate.errors ?? []) problems.push(`${p.name}${e.instancePath}: ${e.message ?? "invalid"}${e.params && "additionalProperty" in e.params ? ` (${String(e.params.additionalProperty)})` : ""}`);
+            for (const e of validate.errors ?? [])
+                problems.push(
+                    `${p.name}${e.instancePath}: ${e.message ?? "invalid"}${e.params && "additionalProperty" in e.params ? ` (${String(e.params.additionalProperty)})` : ""}`,
+                );
         }
         resolved.set(p.name, given);
     }
@@ -184,7 +187,8 @@ export async function runPolicies(resources: PolicyInputResource[], options: Run
         return [{ policy: p, level: effective, getConfig: <T extends object>(): T => structuredClone(properties) as T }];
     });
 
-    const reporter = (policy: string, level: ViolationLevel, fallbackUrn: string | undefined): ReportViolation =>
+    const reporter =
+        (policy: string, level: ViolationLevel, fallbackUrn: string | undefined): ReportViolation =>
         (message: string, urn?: string) => {
             // Resource validations always report against the validated resource, as the engine does.
             violations.push({ policy, level, resource: fallbackUrn ?? urn, message });

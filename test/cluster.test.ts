@@ -52,7 +52,20 @@ function fakePlatform(): Platform<{ zones: string[] }> {
                 endpointHost: pulumi.output("api.example.test"),
                 endpointPort: 6443,
                 machines,
-                addons: [{ kind: "manifest", name: "storage", objects: [{ apiVersion: "storage.k8s.io/v1", kind: "StorageClass", metadata: { name: "standard" }, provisioner: "example.test/disk" }] }],
+                addons: [
+                    {
+                        kind: "manifest",
+                        name: "storage",
+                        objects: [
+                            {
+                                apiVersion: "storage.k8s.io/v1",
+                                kind: "StorageClass",
+                                metadata: { name: "standard" },
+                                provisioner: "example.test/disk",
+                            },
+                        ],
+                    },
+                ],
             };
         },
     };
@@ -106,7 +119,8 @@ describe("Cluster", () => {
             const text = b.files.map((f) => f.content).join("\n");
             if (node.role === "control-plane") assert.match(text, /PRIVATE KEY/, `${node.name} lacks the CA keys`);
             else assert.doesNotMatch(text, /PRIVATE KEY/, `${node.name} must not hold any private key`);
-            for (const f of b.files) if (/PRIVATE KEY/.test(f.content)) assert.equal(f.secret, true, `${f.path} holds a key but is not marked secret`);
+            for (const f of b.files)
+                if (/PRIVATE KEY/.test(f.content)) assert.equal(f.secret, true, `${f.path} holds a key but is not marked secret`);
         }
     });
 
@@ -122,7 +136,10 @@ describe("Cluster", () => {
             assert.ok(record, `no lifecycle record for ${node.name}`);
             assert.equal(record.inputs.role, node.role);
             assert.equal(record.inputs.failureDomain, node.failureDomain);
-            assert.ok(record.dependencies.includes(urnOf("fake:index:Machine", node.name)), `${node.name} record does not depend on its machine`);
+            assert.ok(
+                record.dependencies.includes(urnOf("fake:index:Machine", node.name)),
+                `${node.name} record does not depend on its machine`,
+            );
             assert.ok(isWrappedSecret(record.inputs.clientKey), "client key must stay secret");
             assert.equal(record.inputs.skipDrain, false, "nodes are drained before deletion by default");
             assert.equal(record.inputs.drainTimeoutSeconds, spec.lifecycle.drainTimeoutSeconds);
@@ -149,7 +166,11 @@ describe("Cluster", () => {
     test("machines do not wait for each other: every node boots in parallel", () => {
         const machineUrns = new Set(byType("fake:index:Machine").map((m) => m.urn));
         for (const m of byType("fake:index:Machine")) {
-            assert.deepEqual(m.dependencies.filter((d) => machineUrns.has(d)), [], `${m.name} waits on another machine`);
+            assert.deepEqual(
+                m.dependencies.filter((d) => machineUrns.has(d)),
+                [],
+                `${m.name} waits on another machine`,
+            );
         }
     });
 
@@ -172,5 +193,10 @@ test("masters' lifecycle records form a chain, so masters are removed one at a t
     }
     const workers = engine.resources.filter((r) => r.type === NODE_LIFECYCLE_TYPE && r.inputs.role === "worker");
     const lifecycleUrns = new Set(engine.resources.filter((r) => r.type === NODE_LIFECYCLE_TYPE).map((r) => r.urn));
-    for (const w of workers) assert.deepEqual(w.dependencies.filter((d) => lifecycleUrns.has(d)), [], "workers drain in parallel");
+    for (const w of workers)
+        assert.deepEqual(
+            w.dependencies.filter((d) => lifecycleUrns.has(d)),
+            [],
+            "workers drain in parallel",
+        );
 });

@@ -118,10 +118,10 @@ export type ChildOutcome<T> = { ok: true; value: T; wallMs: number } | { ok: fal
 /**
  * Runs `bench/<script>` in a fresh node process with tsx and returns what it wrote.
  *
- * @param script file under bench/
- * @param args extra `--name value` arguments
- * @param timeoutMs kill the child after this long
- * @param nodeArgs extra node flags (e.g. `--cpu-prof`)
+ * @param script - file under bench/
+ * @param args - extra `--name value` arguments
+ * @param timeoutMs - kill the child after this long
+ * @param nodeArgs - extra node flags (e.g. `--cpu-prof`)
  */
 export function spawnChild<T>(script: string, args: string[], timeoutMs: number, nodeArgs: string[] = []): Promise<ChildOutcome<T>> {
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "kf-bench-")), "result.json");

@@ -68,8 +68,8 @@ function isToolkit(frame: CallFrame): boolean {
 /**
  * Summarises the largest profile in `dir` (the main thread's).
  *
- * @param dir where `--cpu-prof-dir` wrote
- * @param top how many lines per list
+ * @param dir - where `--cpu-prof-dir` wrote
+ * @param top - how many lines per list
  */
 export function summarizeProfileDir(dir: string, top = 8): ProfileSummary | undefined {
     const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".cpuprofile")) : [];
@@ -115,7 +115,12 @@ export function summarizeProfile(profile: CpuProfile, top = 8): ProfileSummary {
             .sort((a, b) => b[1] - a[1])
             .slice(0, top)
             .map(([where, ms]) => ({ where, ms: Math.round(ms), percent: Math.round((1000 * ms) / Math.max(total, 1)) / 10 }));
-    return { totalMs: Math.round(total), self: list(selfMs), toolkit: list(toolkitMs), toolkitPercent: Math.round((1000 * withToolkit) / Math.max(total, 1)) / 10 };
+    return {
+        totalMs: Math.round(total),
+        self: list(selfMs),
+        toolkit: list(toolkitMs),
+        toolkitPercent: Math.round((1000 * withToolkit) / Math.max(total, 1)) / 10,
+    };
 }
 
 function post<T>(session: Session, method: string, params?: Record<string, unknown>): Promise<T> {
@@ -142,7 +147,8 @@ export async function profileCall<T>(fn: () => Promise<T>): Promise<{ result: T;
         const frame = node.callFrame;
         if (!frame.url.includes(REPO_ROOT) || frame.url.includes("/node_modules/")) continue;
         const map = findSourceMap(frame.url.replace(/^file:\/\//, "")) ?? findSourceMap(frame.url);
-        const entry = map?.findEntry(frame.lineNumber, frame.columnNumber) as { originalSource?: string; originalLine?: number } | undefined;
+        const entry = map?.findEntry(frame.lineNumber, frame.columnNumber) as
+            { originalSource?: string; originalLine?: number } | undefined;
         if (entry?.originalSource !== undefined && entry.originalLine !== undefined) {
             frame.url = entry.originalSource;
             frame.lineNumber = entry.originalLine;

@@ -27,7 +27,10 @@ export function candidateModules(token: string): string[] {
     const parts = mod.split("/").map((p) => p.split(".")[0]);
     const out: string[] = [];
     for (let n = parts.length; n >= 1; n--) {
-        const sub = parts.slice(0, n).filter((p) => p !== "index").join("/");
+        const sub = parts
+            .slice(0, n)
+            .filter((p) => p !== "index")
+            .join("/");
         out.push(sub ? `@pulumi/${pkg}/${sub}` : `@pulumi/${pkg}`);
     }
     out.push(`@pulumi/${pkg}`);
@@ -45,8 +48,8 @@ function declaredToken(ctor: ProviderClass, token: string): string | undefined {
  * The generated class registering `token`, checked against the class's own `__pulumiType`.
  * Dynamic resources (`pulumi-nodejs:dynamic/...`) have none: their provider is the program's.
  *
- * @param token a resource type token
- * @param load how to load a module (`require` in the floor; injectable for tests)
+ * @param token - a resource type token
+ * @param load - how to load a module (`require` in the floor; injectable for tests)
  */
 export function resolveProviderClass(token: string, load: (id: string) => unknown): ClassLookup {
     const className = token.split(":")[2];

@@ -67,7 +67,8 @@ function matchingOutput(value: unknown, dep: PlanResource): string | undefined {
     if (value === undefined || value === dep.id) return undefined;
     const json = typeof value === "string" ? undefined : JSON.stringify(value);
     for (const [property, output] of Object.entries(dep.outputs)) {
-        if (typeof value === "string" ? output === value : typeof output === "object" && output !== null && JSON.stringify(output) === json) return property;
+        if (typeof value === "string" ? output === value : typeof output === "object" && output !== null && JSON.stringify(output) === json)
+            return property;
     }
     return undefined;
 }
@@ -107,8 +108,8 @@ export function shareGroups(resources: readonly RecordedResource[]): Record<stri
  * Where the floor's registrations declared other dependencies than the program's: per input (its
  * property dependencies) and in all. Compared by resource name.
  *
- * @param recorded what the program registered
- * @param registered what the floor's engine recorded
+ * @param recorded - what the program registered
+ * @param registered - what the floor's engine recorded
  * @returns one line per resource that differs
  */
 export function dependencyMismatches(recorded: readonly RecordedResource[], registered: readonly PlanResource[]): string[] {
@@ -157,4 +158,3 @@ export function wire(value: unknown, deps: pulumi.CustomResource[], depIds: (str
     if (tookId) return swapped;
     return pulumi.all([...deps.map((d) => d.urn), value]).apply((resolved) => resolved[resolved.length - 1]);
 }
-

@@ -27,9 +27,9 @@ interface Pool {
  * `masters` masters and `workers` workers spread over the base's Linux worker pools (the first pools get
  * the remainder), so the cluster keeps the stack's shape (pools, spot, labels) at any size.
  *
- * @param base the stack config to resize
- * @param workers total workers
- * @param masters control-plane count (3 by default)
+ * @param base - the stack config to resize
+ * @param workers - total workers
+ * @param masters - control-plane count (3 by default)
  * @returns the path of the file
  */
 export function writeSizedStack(base: string, workers: number, masters = 3): string {

@@ -49,7 +49,7 @@ export interface Gate {
 /**
  * Starts tracing; call before the mock engine is installed. Returns the (growing) list of records.
  *
- * @param gates physical dependencies to enforce (see {@link Gate})
+ * @param gates - physical dependencies to enforce (see {@link Gate})
  */
 export function traceRegistrations(gates: Gate[] = []): { resources: TracedResource[]; t0: number } {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -168,7 +168,11 @@ export function graphCriticalPath(
         }
     }
     const chain: ChainStep[] = [];
-    for (let cur: TracedResource | undefined = last; cur; cur = finish.get(cur.urn)?.via ? byUrn.get(finish.get(cur.urn)!.via!) : undefined) {
+    for (
+        let cur: TracedResource | undefined = last;
+        cur;
+        cur = finish.get(cur.urn)?.via ? byUrn.get(finish.get(cur.urn)!.via!) : undefined
+    ) {
         const s = seconds(cur.type, cur.name);
         if (s > 0) chain.unshift({ type: cur.type, name: cur.name, seconds: s });
     }

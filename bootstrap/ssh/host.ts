@@ -132,7 +132,8 @@ function target(access: HostAccess, label: string): SshTarget {
 /** Shell that prints `<sha256>  <path>` for each existing file, then `marker <value>`. */
 export function probeScript(paths: string[], marker: string): string {
     const lines = ["set -u"];
-    if (paths.length > 0) lines.push(`for f in ${paths.map(shellQuote).join(" ")}; do`, '  if [ -f "$f" ]; then sha256sum -- "$f"; fi', "done");
+    if (paths.length > 0)
+        lines.push(`for f in ${paths.map(shellQuote).join(" ")}; do`, '  if [ -f "$f" ]; then sha256sum -- "$f"; fi', "done");
     lines.push(`if [ -f ${shellQuote(marker)} ]; then printf 'marker %s\\n' "$(cat -- ${shellQuote(marker)})"; fi`, "true");
     return lines.join("\n");
 }
@@ -190,7 +191,13 @@ export async function applyBootstrap(
     return withSession(target(access, nodeName), sshOptions(options, redactor, log), async (session) => {
         log(`${session.where}: connected`);
         const { uploaded, markerValue } = await transfer(async () => {
-            const probe = await session.check("read file hashes and bootstrap marker", probeScript(files.map((f) => f.path), marker));
+            const probe = await session.check(
+                "read file hashes and bootstrap marker",
+                probeScript(
+                    files.map((f) => f.path),
+                    marker,
+                ),
+            );
             const { hashes: remote, marker: markerValue } = parseProbe(probe.stdout);
             const changed = files.filter((file) => {
                 const have = remote.get(file.path);
@@ -199,7 +206,10 @@ export async function applyBootstrap(
             const uploaded = changed.map((f) => f.path);
             if (changed.length > 0) {
                 log(`${session.where}: upload ${uploaded.join(", ")}`);
-                await session.uploadMany(changed.map((f) => ({ path: f.path, content: f.content, mode: f.permissions })), `upload ${uploaded.join(", ")}`);
+                await session.uploadMany(
+                    changed.map((f) => ({ path: f.path, content: f.content, mode: f.permissions })),
+                    `upload ${uploaded.join(", ")}`,
+                );
             }
             return { uploaded, markerValue };
         });
@@ -212,10 +222,14 @@ export async function applyBootstrap(
         if (command.length > 0) {
             await session.check("bootstrap", command.map(shellQuote).join(" "), { timeoutMs: options.commandTimeoutSeconds * 1000 });
         }
-        const after = files.filter((f) => f.finalContent !== undefined).map((f) => ({ path: f.path, content: f.finalContent!, mode: f.permissions }));
+        const after = files
+            .filter((f) => f.finalContent !== undefined)
+            .map((f) => ({ path: f.path, content: f.finalContent!, mode: f.permissions }));
         if (after.length > 0) log(`${session.where}: upload ${after.map((f) => f.path).join(", ")} (after bootstrap)`);
         // The marker last: it says "this exact bootstrap completed", so it must never precede the work.
-        await transfer(() => session.uploadMany([...after, { path: marker, content: desired + "\n", mode: "0600" }], "record bootstrap marker"));
+        await transfer(() =>
+            session.uploadMany([...after, { path: marker, content: desired + "\n", mode: "0600" }], "record bootstrap marker"),
+        );
         log(`${session.where}: bootstrap done`);
         return { hostKeySeen: session.seenHostKey, uploaded, commandRan: true, appliedHash: desired };
     });
@@ -358,7 +372,9 @@ export async function removeNode(request: RemovalRequest, options: StepOptions, 
     const drained = request.skipDrain
         ? undefined
         : await onMaster(request.controlPlane, nodeName, options, redactor, log, (s) =>
-              s.check(`drain ${nodeName}`, drainScript(nodeName, request.drainTimeoutSeconds), { timeoutMs: (request.drainTimeoutSeconds + 60) * 1000 }),
+              s.check(`drain ${nodeName}`, drainScript(nodeName, request.drainTimeoutSeconds), {
+                  timeoutMs: (request.drainTimeoutSeconds + 60) * 1000,
+              }),
           );
     if (drained !== undefined && "errors" in drained && request.controlPlane.length > 0) {
         if (!request.forceRemoveUnreachable) {
@@ -376,7 +392,9 @@ export async function removeNode(request: RemovalRequest, options: StepOptions, 
 
     log(`${where}: kubeadm reset`);
     try {
-        await withSession(target(access, nodeName), sshOptions(options, redactor, log), (s) => s.check("kubeadm reset", resetScript(options.stateDir), { timeoutMs: 600_000 }));
+        await withSession(target(access, nodeName), sshOptions(options, redactor, log), (s) =>
+            s.check("kubeadm reset", resetScript(options.stateDir), { timeoutMs: 600_000 }),
+        );
     } catch (err) {
         const unreachable = err instanceof SshError && (err.kind === "connect" || err.kind === "disconnected");
         if (!unreachable || !request.forceRemoveUnreachable) {
@@ -400,14 +418,21 @@ export async function removeNode(request: RemovalRequest, options: StepOptions, 
         log(`${where}: last master removed; no cluster left to update`);
         return;
     }
-    const cleaned = await onMaster(request.controlPlane.filter((p) => p.nodeName !== nodeName), nodeName, options, redactor, log, async (s, peer) => {
-        if (request.role === "control-plane") {
-            log(`${where}: verify etcd member removed (on ${peer.nodeName})`);
-            await s.check(`remove etcd member of ${nodeName}`, etcdMemberScript(peer.nodeName, nodeName), { timeoutMs: 120_000 });
-        }
-        log(`${where}: delete Node (on ${peer.nodeName})`);
-        await s.check(`delete node ${nodeName}`, deleteNodeScript(nodeName), { timeoutMs: 120_000 });
-    });
+    const cleaned = await onMaster(
+        request.controlPlane.filter((p) => p.nodeName !== nodeName),
+        nodeName,
+        options,
+        redactor,
+        log,
+        async (s, peer) => {
+            if (request.role === "control-plane") {
+                log(`${where}: verify etcd member removed (on ${peer.nodeName})`);
+                await s.check(`remove etcd member of ${nodeName}`, etcdMemberScript(peer.nodeName, nodeName), { timeoutMs: 120_000 });
+            }
+            log(`${where}: delete Node (on ${peer.nodeName})`);
+            await s.check(`delete node ${nodeName}`, deleteNodeScript(nodeName), { timeoutMs: 120_000 });
+        },
+    );
     if ("errors" in cleaned) {
         if (request.controlPlane.length === 0) return;
         throw new SshError({

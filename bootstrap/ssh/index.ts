@@ -8,7 +8,16 @@
  * - {@link applyBootstrap} / {@link removeNode}: what happens to one host, without Pulumi.
  * - {@link HostBootstrap}: the Pulumi dynamic resource (`pulumi-nodejs:dynamic/kubeforge:HostBootstrap`).
  */
-export { SshSession, withSession, shellQuote, uploadScript, type SshTarget, type SshOptions, type RunOptions, type CommandResult } from "./session";
+export {
+    SshSession,
+    withSession,
+    shellQuote,
+    uploadScript,
+    type SshTarget,
+    type SshOptions,
+    type RunOptions,
+    type CommandResult,
+} from "./session";
 export { SshError, type SshErrorKind, type SshErrorDetails } from "./errors";
 export { makeRedactor, embeddedSecrets, REDACTED, type Redactor } from "./redact";
 export { withRetry, isTransientConnectionError, backoffDelay, DEFAULT_RETRY, type RetryPolicy } from "./retry";

@@ -173,7 +173,12 @@ export class SshSession {
         const expected = target.hostKey ? parseHostKey(target.hostKey) : undefined;
         if (target.hostKey && !expected) {
             return Promise.reject(
-                new SshError({ kind: "host-key", host: where, step: "connect", reason: "the configured host key is not a valid public key line" }),
+                new SshError({
+                    kind: "host-key",
+                    host: where,
+                    step: "connect",
+                    reason: "the configured host key is not a valid public key line",
+                }),
             );
         }
         if (!expected && !target.trustOnFirstUse) {
@@ -236,7 +241,14 @@ export class SshSession {
                     );
                 }
                 if (err.level === "client-authentication") {
-                    return fail(new SshError({ kind: "auth", host: where, step: "connect", reason: `user ${target.user}: ${redactor.redact(err.message)}` }));
+                    return fail(
+                        new SshError({
+                            kind: "auth",
+                            host: where,
+                            step: "connect",
+                            reason: `user ${target.user}: ${redactor.redact(err.message)}`,
+                        }),
+                    );
                 }
                 const transient = isTransientConnectionError(err);
                 // Leave transient errors unwrapped-but-classified so withRetry retries them.
@@ -249,7 +261,17 @@ export class SshSession {
                 });
                 fail(wrapped);
             });
-            client.once("close", () => fail(new SshError({ kind: "connect", host: where, step: "connect", reason: "connection closed during the handshake", transient: true })));
+            client.once("close", () =>
+                fail(
+                    new SshError({
+                        kind: "connect",
+                        host: where,
+                        step: "connect",
+                        reason: "connection closed during the handshake",
+                        transient: true,
+                    }),
+                ),
+            );
             try {
                 client.connect(config);
             } catch (err) {
@@ -279,7 +301,15 @@ export class SshSession {
         const stdin = options.stdin !== undefined ? options.stdin : script;
         return new Promise<CommandResult>((resolve, reject) => {
             if (this.closed) {
-                return reject(new SshError({ kind: "disconnected", host: this.where, step, reason: this.lostReason ?? "the connection is closed", transient: true }));
+                return reject(
+                    new SshError({
+                        kind: "disconnected",
+                        host: this.where,
+                        step,
+                        reason: this.lostReason ?? "the connection is closed",
+                        transient: true,
+                    }),
+                );
             }
             const tail = new Tail(this.tailBytes);
             const stdout: Buffer[] = [];
@@ -307,7 +337,18 @@ export class SshSession {
             onClientClose = () => finish(() => reject(lost()));
             this.client.on("close", onClientClose);
             this.client.exec(command, (err: Error | undefined, channel: ClientChannel) => {
-                if (err) return finish(() => reject(new SshError({ kind: "disconnected", host: this.where, step, reason: this.redactor.redact(err.message), transient: true })));
+                if (err)
+                    return finish(() =>
+                        reject(
+                            new SshError({
+                                kind: "disconnected",
+                                host: this.where,
+                                step,
+                                reason: this.redactor.redact(err.message),
+                                transient: true,
+                            }),
+                        ),
+                    );
                 if (options.timeoutMs) {
                     timer = setTimeout(() => {
                         finish(() =>
@@ -332,7 +373,20 @@ export class SshSession {
                     }
                 });
                 channel.stderr.on("data", (chunk: Buffer) => tail.push(chunk));
-                channel.on("error", (e: Error) => finish(() => reject(new SshError({ kind: "disconnected", host: this.where, step, reason: this.redactor.redact(e.message), outputTail: this.redactor.redact(tail.text()), transient: true }))));
+                channel.on("error", (e: Error) =>
+                    finish(() =>
+                        reject(
+                            new SshError({
+                                kind: "disconnected",
+                                host: this.where,
+                                step,
+                                reason: this.redactor.redact(e.message),
+                                outputTail: this.redactor.redact(tail.text()),
+                                transient: true,
+                            }),
+                        ),
+                    ),
+                );
                 channel.on("exit", (code: number | null, signal?: string) => {
                     exit = { code: typeof code === "number" ? code : null, signal: signal ?? undefined };
                 });
@@ -358,7 +412,14 @@ export class SshSession {
     async check(step: string, script: string, options: RunOptions = {}): Promise<CommandResult> {
         const result = await this.run(step, script, options);
         if (result.code !== 0) {
-            throw new SshError({ kind: "command", host: this.where, step, exitCode: result.code ?? undefined, signal: result.signal, outputTail: result.output });
+            throw new SshError({
+                kind: "command",
+                host: this.where,
+                step,
+                exitCode: result.code ?? undefined,
+                signal: result.signal,
+                outputTail: result.output,
+            });
         }
         return result;
     }
@@ -417,12 +478,15 @@ export class SshSession {
  * @param files - path, content and octal mode of each file.
  */
 export function uploadScript(files: { path: string; content: string | Buffer; mode: string }[]): string {
-    const lines = ["set -eu", "tmp=", "trap 'if [ -n \"$tmp\" ]; then rm -f -- \"$tmp\"; fi' EXIT"];
+    const lines = ["set -eu", "tmp=", 'trap \'if [ -n "$tmp" ]; then rm -f -- "$tmp"; fi\' EXIT'];
     for (const file of files) {
-        if (!/^\/[^\0\n]*$/.test(file.path) || file.path.endsWith("/")) throw new Error(`upload: ${file.path} is not an absolute file path`);
+        if (!/^\/[^\0\n]*$/.test(file.path) || file.path.endsWith("/"))
+            throw new Error(`upload: ${file.path} is not an absolute file path`);
         if (!/^0?[0-7]{3,4}$/.test(file.mode)) throw new Error(`upload ${file.path}: ${file.mode} is not an octal mode`);
         const q = shellQuote(file.path);
-        const b64 = Buffer.from(file.content).toString("base64").replace(/(.{76})/g, "$1\n");
+        const b64 = Buffer.from(file.content)
+            .toString("base64")
+            .replace(/(.{76})/g, "$1\n");
         lines.push(
             `dir=$(dirname -- ${q})`,
             'mkdir -p -- "$dir"',

@@ -20,9 +20,9 @@ export interface CniEndpoint {
 /**
  * The CNI addon for a cluster, or none for `cni: none`.
  *
- * @param spec the cluster
- * @param endpoint the API endpoint (Cilium must reach the API without a Service when it replaces kube-proxy)
- * @param kubeProxyReplacement true when kubeadm skips kube-proxy and Cilium replaces it
+ * @param spec - the cluster
+ * @param endpoint - the API endpoint (Cilium must reach the API without a Service when it replaces kube-proxy)
+ * @param kubeProxyReplacement - true when kubeadm skips kube-proxy and Cilium replaces it
  */
 export function cniAddons(spec: ClusterSpec, endpoint: pulumi.Input<CniEndpoint>, kubeProxyReplacement: boolean): AddonSpec[] {
     const api = pulumi.output(endpoint);

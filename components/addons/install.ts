@@ -39,7 +39,11 @@ export class ClusterAddons extends pulumi.ComponentResource {
     }
 }
 
-function installAddon(name: string, addon: AddonSpec, opts: pulumi.CustomResourceOptions & pulumi.ComponentResourceOptions): pulumi.Resource {
+function installAddon(
+    name: string,
+    addon: AddonSpec,
+    opts: pulumi.CustomResourceOptions & pulumi.ComponentResourceOptions,
+): pulumi.Resource {
     switch (addon.kind) {
         case "helm": {
             const values = addon.secretValues
@@ -72,8 +76,7 @@ export function deepMerge(base: Record<string, unknown>, extra: Record<string, u
     const out: Record<string, unknown> = { ...base };
     for (const [key, value] of Object.entries(extra)) {
         const current = out[key];
-        out[key] =
-            isPlainObject(current) && isPlainObject(value) ? deepMerge(current, value) : value;
+        out[key] = isPlainObject(current) && isPlainObject(value) ? deepMerge(current, value) : value;
     }
     return out;
 }

@@ -138,7 +138,7 @@ export function formatIp(family: IpFamily, address: bigint): string {
     const groups = Array.from({ length: 8 }, (_, i) => Number((address >> BigInt(112 - 16 * i)) & 0xffffn));
     let bestStart = -1;
     let bestLength = 0;
-    for (let i = 0; i < 8; ) {
+    for (let i = 0; i < 8;) {
         if (groups[i] !== 0) {
             i++;
             continue;

@@ -2,11 +2,36 @@
  * Parses and validates the `kubeforge:*` stack config into a {@link ClusterSpec}, every default filled
  * in and every problem reported at once. Pure: no Pulumi import, no I/O.
  */
-import { childPath, fieldName, IssueList, isRecord, readArray, readBoolean, readChoice, readInteger, readObject, readString, readStringArray, checkKnownKeys } from "./fields";
+import {
+    childPath,
+    fieldName,
+    IssueList,
+    isRecord,
+    readArray,
+    readBoolean,
+    readChoice,
+    readInteger,
+    readObject,
+    readString,
+    readStringArray,
+    checkKnownKeys,
+} from "./fields";
 import { cidrsOverlap, cidrSize, formatCidr, hostBitsSet, parseCidr, type Cidr } from "./cidr";
 import { dnsLabelError, labelValueError, nodeLabelKeyError, splitTaintString, taintEffectError, taintKeyError } from "./k8s-names";
 import { DEFAULT_KUBERNETES_VERSION, kubeletSkewError, resolveKubernetesVersion, type KubernetesVersion } from "./versions";
-import type { AccessSpec, ClusterSpec, CniName, ConfigIssue, ControlPlaneSpec, NetworkSpec, OsFamily, SpreadPolicy, Taint, TaintEffect, WorkerPoolSpec } from "./types";
+import type {
+    AccessSpec,
+    ClusterSpec,
+    CniName,
+    ConfigIssue,
+    ControlPlaneSpec,
+    NetworkSpec,
+    OsFamily,
+    SpreadPolicy,
+    Taint,
+    TaintEffect,
+    WorkerPoolSpec,
+} from "./types";
 
 /** The raw config: keys of the `kubeforge` namespace, objects and arrays already JSON-parsed. */
 export type RawConfig = Record<string, unknown>;
@@ -66,7 +91,8 @@ const TAINT_KEYS = ["key", "value", "effect"];
 const LIFECYCLE_KEYS = ["drainOnDelete", "drainTimeoutSeconds"];
 /** Shortest drain timeout: evictions with a pod's default 30 s grace period need at least this. */
 const MIN_DRAIN_TIMEOUT_SECONDS = 60;
-const SSH_KEY = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+={0,2}( .*)?$/;
+const SSH_KEY =
+    /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+={0,2}( .*)?$/;
 
 /** Options of {@link parseClusterConfig}. */
 export interface ParseOptions {
@@ -89,8 +115,8 @@ export interface ParseResult {
 /**
  * Validates the raw config and fills in defaults.
  *
- * @param raw keys of the `kubeforge` namespace with objects and arrays JSON-parsed (see {@link readRawConfig})
- * @param options platform names, to tell platform blocks from typos
+ * @param raw - keys of the `kubeforge` namespace with objects and arrays JSON-parsed (see {@link readRawConfig})
+ * @param options - platform names, to tell platform blocks from typos
  * @returns the spec when valid, and every issue found
  */
 export function parseClusterConfig(raw: RawConfig, options: ParseOptions = {}): ParseResult {
@@ -103,8 +129,8 @@ export function parseClusterConfig(raw: RawConfig, options: ParseOptions = {}): 
  * replaced by defaults (or placeholders for required ones). Only for collecting a platform's issues
  * alongside the core's in one report; never build anything from a draft that has issues.
  *
- * @param raw as for {@link parseClusterConfig}
- * @param options as for {@link parseClusterConfig}
+ * @param raw - as for {@link parseClusterConfig}
+ * @param options - as for {@link parseClusterConfig}
  */
 export function draftClusterSpec(raw: RawConfig, options: ParseOptions = {}): { draft: ClusterSpec; issues: ConfigIssue[] } {
     const issues = new IssueList();
@@ -196,7 +222,11 @@ function parseVersion(value: unknown, path: string, issues: IssueList): Kubernet
 }
 
 function parseControlPlane(value: unknown, issues: IssueList): ControlPlaneSpec {
-    const spec: ControlPlaneSpec = { count: DEFAULTS.controlPlane.count, diskSizeGb: DEFAULTS.controlPlane.diskSizeGb, spread: DEFAULTS.controlPlane.spread };
+    const spec: ControlPlaneSpec = {
+        count: DEFAULTS.controlPlane.count,
+        diskSizeGb: DEFAULTS.controlPlane.diskSizeGb,
+        spread: DEFAULTS.controlPlane.spread,
+    };
     const object = readObject(value, "controlPlane", issues);
     if (!object) return spec;
     checkKnownKeys(object, CONTROL_PLANE_KEYS, "controlPlane", issues);
@@ -207,7 +237,10 @@ function parseControlPlane(value: unknown, issues: IssueList): ControlPlaneSpec 
         else if (count > 7) {
             issues.add("controlPlane.count", `is ${count}; more than 7 masters only slow etcd writes down, use 1, 3, 5 or 7`);
         } else {
-            issues.add("controlPlane.count", `is ${count}; etcd quorum needs an odd count of masters, use 1, 3, 5 or 7 (3 survives losing one)`);
+            issues.add(
+                "controlPlane.count",
+                `is ${count}; etcd quorum needs an odd count of masters, use 1, 3, 5 or 7 (3 survives losing one)`,
+            );
         }
     }
     const machineType = readString(object.machineType, "controlPlane.machineType", issues);
@@ -219,7 +252,10 @@ function parseControlPlane(value: unknown, issues: IssueList): ControlPlaneSpec 
     spec.spread = readChoice<SpreadPolicy>(object.spread, "controlPlane.spread", issues, ["required", "preferred"]) ?? spec.spread;
 
     if (object.os !== undefined && object.os !== "linux") {
-        issues.add("controlPlane.os", `is ${JSON.stringify(object.os)}, but masters are always Linux (kubeadm's control plane and etcd do not run on Windows); remove controlPlane.os and put Windows nodes in a worker pool with os: windows`);
+        issues.add(
+            "controlPlane.os",
+            `is ${JSON.stringify(object.os)}, but masters are always Linux (kubeadm's control plane and etcd do not run on Windows); remove controlPlane.os and put Windows nodes in a worker pool with os: windows`,
+        );
     }
     return spec;
 }
@@ -280,29 +316,41 @@ function parseWorkerPool(value: unknown, path: string, issues: IssueList, ctx: P
     const before = issues.items.length;
 
     const name = readString(value.name, `${path}.name`, issues);
-    if (name === undefined && value.name === undefined) issues.add(`${path}.name`, "is required; give the pool a short DNS label such as workers");
+    if (name === undefined && value.name === undefined)
+        issues.add(`${path}.name`, "is required; give the pool a short DNS label such as workers");
     if (name !== undefined) {
         const error = dnsLabelError(name);
         if (error) issues.add(`${path}.name`, error);
         else if (RESERVED_POOL_NAMES.includes(name)) {
-            issues.add(`${path}.name`, `"${name}" is reserved for the masters (their nodes are <cluster>-cp-<n>); choose another pool name`);
+            issues.add(
+                `${path}.name`,
+                `"${name}" is reserved for the masters (their nodes are <cluster>-cp-<n>); choose another pool name`,
+            );
         }
     }
     const count = readInteger(value.count, `${path}.count`, issues, 0);
-    if (count === undefined && value.count === undefined) issues.add(`${path}.count`, "is required; set the number of nodes (0 keeps the pool empty)");
+    if (count === undefined && value.count === undefined)
+        issues.add(`${path}.count`, "is required; set the number of nodes (0 keeps the pool empty)");
     if (name !== undefined && count !== undefined && ctx.clusterName !== undefined) {
         const longest = `${ctx.clusterName}-${name}-${Math.max(0, count - 1)}`;
         if (longest.length > MAX_NODE_NAME) {
-            issues.add(`${path}.name`, `node names such as "${longest}" would be ${longest.length} characters, over the ${MAX_NODE_NAME} a host name allows; shorten the pool or cluster name`);
+            issues.add(
+                `${path}.name`,
+                `node names such as "${longest}" would be ${longest.length} characters, over the ${MAX_NODE_NAME} a host name allows; shorten the pool or cluster name`,
+            );
         }
     }
 
     const os = readChoice<OsFamily>(value.os, `${path}.os`, issues, ["linux", "windows"]) ?? DEFAULTS.worker.os;
     if (os === "windows" && ctx.cni === "cilium") {
-        issues.add(`${path}.os`, "is windows, but Cilium has no Windows support; set kubeforge:cni to calico (or none and bring your own) to run Windows workers");
+        issues.add(
+            `${path}.os`,
+            "is windows, but Cilium has no Windows support; set kubeforge:cni to calico (or none and bring your own) to run Windows workers",
+        );
     }
     const machineType = readString(value.machineType, `${path}.machineType`, issues);
-    if (machineType !== undefined && machineType.trim() === "") issues.add(`${path}.machineType`, "is empty; remove it to use the platform's default size");
+    if (machineType !== undefined && machineType.trim() === "")
+        issues.add(`${path}.machineType`, "is empty; remove it to use the platform's default size");
     const minDisk = os === "windows" ? MIN_WINDOWS_DISK_GB : MIN_DISK_GB;
     const diskSizeGb = readInteger(value.diskSizeGb, `${path}.diskSizeGb`, issues, minDisk) ?? DEFAULTS.worker.diskSizeGb;
     const spot = readBoolean(value.spot, `${path}.spot`, issues) ?? DEFAULTS.worker.spot;
@@ -312,10 +360,16 @@ function parseWorkerPool(value: unknown, path: string, issues: IssueList, ctx: P
     let failureDomains = readStringArray(value.failureDomains, `${path}.failureDomains`, issues);
     if (failureDomains !== undefined) {
         if (failureDomains.length === 0) {
-            issues.add(`${path}.failureDomains`, "is an empty list; remove it to use all of the cluster's failure domains, or list at least one");
+            issues.add(
+                `${path}.failureDomains`,
+                "is an empty list; remove it to use all of the cluster's failure domains, or list at least one",
+            );
         }
         checkDomainList(failureDomains, `${path}.failureDomains`, issues);
-        if (ctx.failureDomains) failureDomains.forEach((d, i) => checkDomainOffered(d, ctx.failureDomains ?? [], `${path}.failureDomains[${i}]`, "kubeforge:failureDomains", issues));
+        if (ctx.failureDomains)
+            failureDomains.forEach((d, i) =>
+                checkDomainOffered(d, ctx.failureDomains ?? [], `${path}.failureDomains[${i}]`, "kubeforge:failureDomains", issues),
+            );
         if (failureDomains.length === 0) failureDomains = undefined;
     }
 
@@ -346,11 +400,11 @@ function parseWorkerPool(value: unknown, path: string, issues: IssueList, ctx: P
 /**
  * Records an issue when `domain` is not among `offered`.
  *
- * @param domain the domain asked for
- * @param offered the domains it must be one of
- * @param path config path of the request
- * @param source who offers the domains, for the message (`kubeforge:failureDomains`, `the aws platform`)
- * @param issues where to record
+ * @param domain - the domain asked for
+ * @param offered - the domains it must be one of
+ * @param path - config path of the request
+ * @param source - who offers the domains, for the message (`kubeforge:failureDomains`, `the aws platform`)
+ * @param issues - where to record
  */
 export function checkDomainOffered(domain: string, offered: readonly string[], path: string, source: string, issues: IssueList): void {
     if (!offered.includes(domain)) {
@@ -408,7 +462,10 @@ function parseTaint(value: unknown, path: string, issues: IssueList): Taint | un
     if (typeof value === "string") {
         const split = splitTaintString(value);
         if (!split) {
-            issues.add(path, `"${value}" has no effect; write key=value:Effect or key:Effect (Effect is NoSchedule, PreferNoSchedule or NoExecute)`);
+            issues.add(
+                path,
+                `"${value}" has no effect; write key=value:Effect or key:Effect (Effect is NoSchedule, PreferNoSchedule or NoExecute)`,
+            );
             return undefined;
         }
         parts = split;
@@ -462,7 +519,8 @@ function parseNetwork(value: unknown, issues: IssueList, nodeCount: number): Net
     checkKnownKeys(object, NETWORK_KEYS, "network", issues);
     const parsed: Partial<Record<keyof NetworkSpec, Cidr>> = {};
     for (const key of NETWORK_KEYS as (keyof NetworkSpec)[]) {
-        const text = object[key] === undefined || object[key] === null ? DEFAULTS.network[key] : readString(object[key], `network.${key}`, issues);
+        const text =
+            object[key] === undefined || object[key] === null ? DEFAULTS.network[key] : readString(object[key], `network.${key}`, issues);
         const cidr = parseNetworkCidr(text, `network.${key}`, issues);
         if (cidr && text !== undefined) {
             parsed[key] = cidr;
@@ -484,21 +542,33 @@ function parseNetwork(value: unknown, issues: IssueList, nodeCount: number): Net
     }
     const { podCidr, serviceCidr } = parsed;
     if (podCidr && serviceCidr && podCidr.family !== serviceCidr.family) {
-        issues.add("network.serviceCidr", `is IPv${serviceCidr.family} but ${fieldName("network.podCidr")} is IPv${podCidr.family}; use one family for both`);
+        issues.add(
+            "network.serviceCidr",
+            `is IPv${serviceCidr.family} but ${fieldName("network.podCidr")} is IPv${podCidr.family}; use one family for both`,
+        );
     }
     if (serviceCidr) {
         const hostBits = serviceCidr.bits - serviceCidr.prefix;
         if (hostBits > MAX_SERVICE_HOST_BITS) {
-            issues.add("network.serviceCidr", `${spec.serviceCidr} is too large for the API server's allocator; use a /${serviceCidr.bits - MAX_SERVICE_HOST_BITS} or smaller (e.g. ${serviceCidr.family === 4 ? "10.96.0.0/12" : "fd00:10:96::/112"})`);
+            issues.add(
+                "network.serviceCidr",
+                `${spec.serviceCidr} is too large for the API server's allocator; use a /${serviceCidr.bits - MAX_SERVICE_HOST_BITS} or smaller (e.g. ${serviceCidr.family === 4 ? "10.96.0.0/12" : "fd00:10:96::/112"})`,
+            );
         } else if (hostBits < 4) {
-            issues.add("network.serviceCidr", `${spec.serviceCidr} holds only ${cidrSize(serviceCidr)} addresses; kubeadm gives the 10th to cluster DNS, use at least a /${serviceCidr.bits - 4}`);
+            issues.add(
+                "network.serviceCidr",
+                `${spec.serviceCidr} holds only ${cidrSize(serviceCidr)} addresses; kubeadm gives the 10th to cluster DNS, use at least a /${serviceCidr.bits - 4}`,
+            );
         }
     }
     if (podCidr) {
         const nodeMask = NODE_POD_MASK[podCidr.family];
         const room = podCidr.prefix > nodeMask ? 0n : 1n << BigInt(nodeMask - podCidr.prefix);
         if (room < BigInt(nodeCount)) {
-            issues.add("network.podCidr", `${spec.podCidr} has room for ${room} nodes (a /${nodeMask} each) but the cluster has ${nodeCount}; use a larger range such as ${podCidr.family === 4 ? "10.244.0.0/16" : "fd00:10:244::/56"}`);
+            issues.add(
+                "network.podCidr",
+                `${spec.podCidr} has room for ${room} nodes (a /${nodeMask} each) but the cluster has ${nodeCount}; use a larger range such as ${podCidr.family === 4 ? "10.244.0.0/16" : "fd00:10:244::/56"}`,
+            );
         }
     }
     return spec;
@@ -526,15 +596,20 @@ function parseAccess(value: unknown, issues: IssueList): AccessSpec {
     }
     checkKnownKeys(object, ACCESS_KEYS, "access", issues);
     const api = parseCidrList(object.apiAllowedCidrs, "access.apiAllowedCidrs", issues);
-    if (object.apiAllowedCidrs === undefined || object.apiAllowedCidrs === null) issues.add("access.apiAllowedCidrs", `is required; ${howToSetApi}`);
-    else if (Array.isArray(object.apiAllowedCidrs) && object.apiAllowedCidrs.length === 0) issues.add("access.apiAllowedCidrs", `is empty, so nobody could reach the API; ${howToSetApi}`);
+    if (object.apiAllowedCidrs === undefined || object.apiAllowedCidrs === null)
+        issues.add("access.apiAllowedCidrs", `is required; ${howToSetApi}`);
+    else if (Array.isArray(object.apiAllowedCidrs) && object.apiAllowedCidrs.length === 0)
+        issues.add("access.apiAllowedCidrs", `is empty, so nobody could reach the API; ${howToSetApi}`);
     access.apiAllowedCidrs = api ?? [];
     access.sshAllowedCidrs = parseCidrList(object.sshAllowedCidrs, "access.sshAllowedCidrs", issues) ?? [];
     const keys = readStringArray(object.sshPublicKeys, "access.sshPublicKeys", issues) ?? [];
     keys.forEach((key, i) => {
         // The key itself is not echoed: it is long and says nothing the index does not.
         if (!SSH_KEY.test(key.trim())) {
-            issues.add(`access.sshPublicKeys[${i}]`, "is not an OpenSSH public key line; paste the whole line of your ~/.ssh/id_ed25519.pub (type, base64 key, optional comment)");
+            issues.add(
+                `access.sshPublicKeys[${i}]`,
+                "is not an OpenSSH public key line; paste the whole line of your ~/.ssh/id_ed25519.pub (type, base64 key, optional comment)",
+            );
         }
     });
     access.sshPublicKeys = keys.map((k) => k.trim());
@@ -548,7 +623,8 @@ function parseLifecycle(value: unknown, issues: IssueList): ClusterSpec["lifecyc
     checkKnownKeys(object, LIFECYCLE_KEYS, "lifecycle", issues);
     lifecycle.drainOnDelete = readBoolean(object.drainOnDelete, "lifecycle.drainOnDelete", issues) ?? lifecycle.drainOnDelete;
     lifecycle.drainTimeoutSeconds =
-        readInteger(object.drainTimeoutSeconds, "lifecycle.drainTimeoutSeconds", issues, MIN_DRAIN_TIMEOUT_SECONDS) ?? lifecycle.drainTimeoutSeconds;
+        readInteger(object.drainTimeoutSeconds, "lifecycle.drainTimeoutSeconds", issues, MIN_DRAIN_TIMEOUT_SECONDS) ??
+        lifecycle.drainTimeoutSeconds;
     return lifecycle;
 }
 
@@ -562,7 +638,10 @@ function parseTags(value: unknown, issues: IssueList): Record<string, string> {
             continue;
         }
         if (key.startsWith("kubeforge.io/") || key.startsWith("kubernetes.io/cluster/")) {
-            issues.add(childPath("tags", key), "is a tag kubeforge and the cloud controller set themselves; remove it or use your own prefix");
+            issues.add(
+                childPath("tags", key),
+                "is a tag kubeforge and the cloud controller set themselves; remove it or use your own prefix",
+            );
             continue;
         }
         if (typeof raw !== "string") {
@@ -586,9 +665,9 @@ export type RawConfigSource = ((key: string) => string | undefined) | Readonly<R
  * JSON-parsed, booleans read as booleans; malformed JSON becomes an issue. The chosen platform's
  * block (`kubeforge:<platform>`) is read too.
  *
- * @param source a getter such as `(k) => config.get(k)` for `new pulumi.Config("kubeforge")`, or a
+ * @param source - a getter such as `(k) => config.get(k)` for `new pulumi.Config("kubeforge")`, or a
  *   record of every key (namespace stripped) and its value
- * @param keys keys to read; defaults to the record's keys, or {@link CONFIG_KEYS} for a getter. Pass
+ * @param keys - keys to read; defaults to the record's keys, or {@link CONFIG_KEYS} for a getter. Pass
  *   every key of the namespace so unknown keys can be reported.
  */
 export function readRawConfig(source: RawConfigSource, keys?: readonly string[]): { raw: RawConfig; issues: ConfigIssue[] } {
@@ -622,7 +701,10 @@ function decodeValue(key: string, text: string, issues: IssueList): unknown {
         } catch (error) {
             // The parser's message can quote the value, which may hold a secret: keep only the position.
             const position = /position (\d+)/.exec(String(error))?.[1];
-            issues.add(key, `is not valid JSON${position ? ` (at character ${position})` : ""}; write it as a YAML ${declared === "array" ? "list" : "map"} in Pulumi.<stack>.yaml, or set it with \`pulumi config set --path\``);
+            issues.add(
+                key,
+                `is not valid JSON${position ? ` (at character ${position})` : ""}; write it as a YAML ${declared === "array" ? "list" : "map"} in Pulumi.<stack>.yaml, or set it with \`pulumi config set --path\``,
+            );
             return undefined;
         }
     }

@@ -15,8 +15,8 @@ export class IssueList {
 
     /**
      * Records one problem.
-     * @param path path below the namespace, e.g. `controlPlane.count`
-     * @param message what is wrong; how to fix it
+     * @param path - path below the namespace, e.g. `controlPlane.count`
+     * @param message - what is wrong; how to fix it
      */
     add(path: string, message: string): void {
         this.items.push({ field: fieldName(path), message });

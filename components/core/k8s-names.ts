@@ -134,13 +134,16 @@ export function taintKeyError(key: string): string | undefined {
     if (syntax) return syntax;
     const prefix = keyPrefix(key);
     const owner = RESERVED_TAINT_PREFIXES.find((ns) => inNamespace(prefix, ns));
-    if (owner) return `taint keys in ${owner}/ are managed by Kubernetes; use your own prefix, e.g. example.com/${key.slice(key.indexOf("/") + 1)}`;
+    if (owner)
+        return `taint keys in ${owner}/ are managed by Kubernetes; use your own prefix, e.g. example.com/${key.slice(key.indexOf("/") + 1)}`;
     return undefined;
 }
 
 /** Why a taint effect is invalid, or undefined. */
 export function taintEffectError(effect: string): string | undefined {
-    return TAINT_EFFECTS.includes(effect as TaintEffect) ? undefined : `"${effect}" is not a taint effect; use one of ${TAINT_EFFECTS.join(", ")}`;
+    return TAINT_EFFECTS.includes(effect as TaintEffect)
+        ? undefined
+        : `"${effect}" is not a taint effect; use one of ${TAINT_EFFECTS.join(", ")}`;
 }
 
 /**

@@ -25,11 +25,12 @@ export function workerName(cluster: string, pool: string, ordinal: number): stri
 /**
  * The failure domain of node `ordinal` under round-robin placement.
  *
- * @param ordinal the node's ordinal in its pool
- * @param domains the pool's domains, in order (at least one)
+ * @param ordinal - the node's ordinal in its pool
+ * @param domains - the pool's domains, in order (at least one)
  */
 export function domainFor(ordinal: number, domains: readonly string[]): string {
-    if (domains.length === 0) throw new Error("no failure domain to place a node in; resolveCluster fills spec.failureDomains from the platform");
+    if (domains.length === 0)
+        throw new Error("no failure domain to place a node in; resolveCluster fills spec.failureDomains from the platform");
     return domains[ordinal % domains.length];
 }
 
@@ -37,8 +38,8 @@ export function domainFor(ordinal: number, domains: readonly string[]): string {
  * How many of `count` nodes each domain gets under round-robin placement, aligned with `domains`:
  * the first `count % domains.length` domains get one more (5 over 3 domains: 2, 2, 1).
  *
- * @param count number of nodes
- * @param domains the domains, in order
+ * @param count - number of nodes
+ * @param domains - the domains, in order
  */
 export function spreadCounts(count: number, domains: readonly string[]): number[] {
     if (domains.length === 0) return [];
@@ -52,8 +53,8 @@ export function spreadCounts(count: number, domains: readonly string[]): number[
  * `domains` and the per-domain counts (empty domains included) differ by at most one. Used for the
  * masters by validation (platform-placed nodes) and by the policy pack.
  *
- * @param assigned the failure domain of each node
- * @param domains every domain the nodes could have used
+ * @param assigned - the failure domain of each node
+ * @param domains - every domain the nodes could have used
  */
 export function isEvenSpread(assigned: readonly string[], domains: readonly string[]): boolean {
     if (assigned.length === 0) return true;
@@ -95,9 +96,9 @@ function ownLabels(spec: ClusterSpec, name: string, role: NodePlan["role"], pool
  * The plan of master `ordinal` in `failureDomain` (platforms that place nodes themselves use this
  * so names, labels and taints stay the same everywhere).
  *
- * @param spec the cluster
- * @param ordinal the master's ordinal; 0 is the init node
- * @param failureDomain where it goes
+ * @param spec - the cluster
+ * @param ordinal - the master's ordinal; 0 is the init node
+ * @param failureDomain - where it goes
  */
 export function masterPlan(spec: ClusterSpec, ordinal: number, failureDomain: string): NodePlan {
     const name = masterName(spec.name, ordinal);
@@ -121,10 +122,10 @@ export function masterPlan(spec: ClusterSpec, ordinal: number, failureDomain: st
 /**
  * The plan of worker `ordinal` of `pool` in `failureDomain`.
  *
- * @param spec the cluster
- * @param pool the worker's pool
- * @param ordinal its ordinal in the pool
- * @param failureDomain where it goes
+ * @param spec - the cluster
+ * @param pool - the worker's pool
+ * @param ordinal - its ordinal in the pool
+ * @param failureDomain - where it goes
  */
 export function workerPlan(spec: ClusterSpec, pool: WorkerPoolSpec, ordinal: number, failureDomain: string): NodePlan {
     const name = workerName(spec.name, pool.name, ordinal);
@@ -149,7 +150,7 @@ export function workerPlan(spec: ClusterSpec, pool: WorkerPoolSpec, ordinal: num
  * Places every node of the cluster: masters first (`<cluster>-cp-<i>`, master 0 runs `kubeadm init`),
  * then each pool in config order (`<cluster>-<pool>-<i>`), round-robin over the pool's domains.
  *
- * @param spec a validated cluster with at least one failure domain
+ * @param spec - a validated cluster with at least one failure domain
  */
 export function placeNodes(spec: ClusterSpec): NodePlan[] {
     const nodes: NodePlan[] = [];

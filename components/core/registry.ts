@@ -19,7 +19,7 @@ const PLATFORM_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /**
  * Names of the platforms available: folders holding an `index.ts` or `index.js`, sorted.
  *
- * @param platformsDir where to look; `components/platforms` by default
+ * @param platformsDir - where to look; `components/platforms` by default
  */
 export function listPlatforms(platformsDir: string = PLATFORMS_DIR): string[] {
     if (!fs.existsSync(platformsDir)) return [];
@@ -43,8 +43,8 @@ function platformIssue(name: unknown, available: string[]): ConfigIssue {
 /**
  * Loads the platform a stack names.
  *
- * @param name the `kubeforge:platform` value (checked: a string naming an existing folder)
- * @param platformsDir where the platform folders are; `components/platforms` by default
+ * @param name - the `kubeforge:platform` value (checked: a string naming an existing folder)
+ * @param platformsDir - where the platform folders are; `components/platforms` by default
  * @throws ConfigError when no such platform exists (the message lists those that do)
  * @throws Error when the folder does not default-export a Platform of that name (a bug in the platform)
  */
@@ -62,7 +62,9 @@ export function loadPlatform(name: unknown, platformsDir: string = PLATFORMS_DIR
         throw new Error(`${file} does not default-export a Platform (missing ${missing.join(", ")})`);
     }
     if (platform.name !== name) {
-        throw new Error(`${file} default-exports a platform named "${String(platform.name)}"; it must be named after its folder, "${name}"`);
+        throw new Error(
+            `${file} default-exports a platform named "${String(platform.name)}"; it must be named after its folder, "${name}"`,
+        );
     }
     return platform as Platform<unknown>;
 }
@@ -72,8 +74,8 @@ export function loadPlatform(name: unknown, platformsDir: string = PLATFORMS_DIR
  * {@link loadPlatform} then `resolveCluster`, an unknown platform is reported together with every
  * other config problem, and other platforms' blocks are not mistaken for typos.
  *
- * @param raw the `kubeforge` config namespace, parsed (see `readRawConfig`)
- * @param platformsDir where the platform folders are; `components/platforms` by default
+ * @param raw - the `kubeforge` config namespace, parsed (see `readRawConfig`)
+ * @param platformsDir - where the platform folders are; `components/platforms` by default
  * @throws ConfigError with every problem found
  */
 export function resolveFromConfig(raw: RawConfig, platformsDir: string = PLATFORMS_DIR): ResolvedCluster & { platform: Platform<unknown> } {

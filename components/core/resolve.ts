@@ -28,9 +28,9 @@ export interface ResolveOptions {
 /**
  * Validates and places a cluster on `platform`.
  *
- * @param raw the `kubeforge` config namespace, objects and arrays parsed (see `readRawConfig`)
- * @param platform the platform named by `raw.platform` (see `loadPlatform`)
- * @param options platform names, for telling platform blocks from typos
+ * @param raw - the `kubeforge` config namespace, objects and arrays parsed (see `readRawConfig`)
+ * @param platform - the platform named by `raw.platform` (see `loadPlatform`)
+ * @param options - platform names, for telling platform blocks from typos
  * @throws ConfigError with every problem found, the platform's included
  */
 export function resolveCluster(raw: RawConfig, platform: Platform<unknown>, options: ResolveOptions = {}): ResolvedCluster {
@@ -56,7 +56,11 @@ export function resolveCluster(raw: RawConfig, platform: Platform<unknown>, opti
     if (platformResult.config === undefined || issues.items.length > 0) throw new ConfigError(issues.items);
 
     const config = platformResult.config;
-    const spec: ClusterSpec = { ...draft, failureDomains: chooseFailureDomains(raw, draft, platform.failureDomains(config, draft), platform.name, issues), platformConfig: config };
+    const spec: ClusterSpec = {
+        ...draft,
+        failureDomains: chooseFailureDomains(raw, draft, platform.failureDomains(config, draft), platform.name, issues),
+        platformConfig: config,
+    };
     if (issues.items.length > 0) throw new ConfigError(issues.items);
 
     const nodes = platform.placeNodes ? platform.placeNodes(config, spec) : placeNodes(spec);
@@ -75,14 +79,19 @@ function chooseFailureDomains(raw: RawConfig, draft: ClusterSpec, offered: strin
     const source = `the ${platformName} platform`;
     const configured = Array.isArray(raw.failureDomains) && draft.failureDomains.length > 0;
     if (offered.length === 0) {
-        issues.add(platformName, `the ${platformName} platform offers no failure domain for this configuration; check its zones / hosts settings`);
+        issues.add(
+            platformName,
+            `the ${platformName} platform offers no failure domain for this configuration; check its zones / hosts settings`,
+        );
         return [];
     }
     if (configured) {
         draft.failureDomains.forEach((d, i) => checkDomainOffered(d, offered, `failureDomains[${i}]`, source, issues));
     } else {
         draft.workerPools.forEach((pool, p) =>
-            pool.failureDomains?.forEach((d, i) => checkDomainOffered(d, offered, `workerPools[${p}].failureDomains[${i}]`, source, issues)),
+            pool.failureDomains?.forEach((d, i) =>
+                checkDomainOffered(d, offered, `workerPools[${p}].failureDomains[${i}]`, source, issues),
+            ),
         );
     }
     const domains = configured ? draft.failureDomains : offered;

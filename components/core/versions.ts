@@ -44,12 +44,18 @@ export function supportedWindow(): string {
 export function resolveKubernetesVersion(text: string): { ok: true; value: KubernetesVersion } | { ok: false; error: string } {
     const match = /^v?(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(?:\.(0|[1-9][0-9]*))?$/.exec(text.trim());
     if (!match) {
-        return { ok: false, error: `"${text}" is not a Kubernetes version; write a minor such as "1.36" or a full version such as "${DEFAULT_KUBERNETES_VERSION}"` };
+        return {
+            ok: false,
+            error: `"${text}" is not a Kubernetes version; write a minor such as "1.36" or a full version such as "${DEFAULT_KUBERNETES_VERSION}"`,
+        };
     }
     const minor = `${match[1]}.${match[2]}`;
     const newest = KUBERNETES_PATCHES[minor];
     if (newest === undefined) {
-        return { ok: false, error: `Kubernetes ${minor} is not supported; use a version in ${supportedWindow()} (e.g. "${DEFAULT_KUBERNETES_VERSION}")` };
+        return {
+            ok: false,
+            error: `Kubernetes ${minor} is not supported; use a version in ${supportedWindow()} (e.g. "${DEFAULT_KUBERNETES_VERSION}")`,
+        };
     }
     return { ok: true, value: { version: match[3] === undefined ? newest : `${minor}.${match[3]}`, minor } };
 }

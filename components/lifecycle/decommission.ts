@@ -62,7 +62,11 @@ export async function decommissionNode(api: KubeApi, options: DecommissionOption
     });
     let etcd: EtcdRemovalOutcome | undefined;
     if (options.role === "control-plane") {
-        etcd = await removeEtcdMember(api, { ...options, nodeName, timeoutSeconds: Math.max(120, Math.min(options.drainTimeoutSeconds, 600)) });
+        etcd = await removeEtcdMember(api, {
+            ...options,
+            nodeName,
+            timeoutSeconds: Math.max(120, Math.min(options.drainTimeoutSeconds, 600)),
+        });
     }
     await deleteNodeObject(api, nodeName);
     log(`deleted Node ${nodeName}`);

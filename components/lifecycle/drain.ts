@@ -219,7 +219,8 @@ export async function drainNode(api: KubeApi, nodeName: string, options: DrainOp
                 kind: "Eviction",
                 metadata: { name: pod.metadata.name, namespace: pod.metadata.namespace ?? "default" },
             };
-            if (options.evictionGracePeriodSeconds !== undefined) eviction.deleteOptions = { gracePeriodSeconds: options.evictionGracePeriodSeconds };
+            if (options.evictionGracePeriodSeconds !== undefined)
+                eviction.deleteOptions = { gracePeriodSeconds: options.evictionGracePeriodSeconds };
             const path = `/api/v1/namespaces/${ns}/pods/${name}/eviction`;
             const res = await api.request("POST", path, { body: eviction });
             if ((res.status >= 200 && res.status < 300) || res.status === 404) {
@@ -244,7 +245,9 @@ export async function drainNode(api: KubeApi, nodeName: string, options: DrainOp
             for (const [key, pod] of pending) {
                 const answer = blocked.get(key);
                 const pdb = await pdbFor(api, pod, answer);
-                lines.push(`  - pod ${key}: ${pdb ? `PodDisruptionBudget ${pdb}` : "no PodDisruptionBudget found"}${answer?.message ? ` (${answer.message})` : ""}`);
+                lines.push(
+                    `  - pod ${key}: ${pdb ? `PodDisruptionBudget ${pdb}` : "no PodDisruptionBudget found"}${answer?.message ? ` (${answer.message})` : ""}`,
+                );
             }
             throw new Error(
                 `drain of node ${nodeName} timed out after ${options.timeoutSeconds}s: ${pending.size} pod(s) could not be evicted:\n` +
@@ -281,4 +284,3 @@ export async function drainNode(api: KubeApi, nodeName: string, options: DrainOp
 export async function deleteNodeObject(api: KubeApi, nodeName: string): Promise<void> {
     await api.delete(`/api/v1/nodes/${encodeURIComponent(nodeName)}`);
 }
-

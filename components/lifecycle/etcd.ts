@@ -25,9 +25,7 @@ export interface EtcdRemovalOptions extends DrainClock {
 
 /** What {@link removeEtcdMember} did. */
 export type EtcdRemovalOutcome =
-    | { result: "removed"; memberId: string; via: string }
-    | { result: "absent"; via: string }
-    | { result: "skipped"; reason: string };
+    { result: "removed"; memberId: string; via: string } | { result: "absent"; via: string } | { result: "skipped"; reason: string };
 
 /** One row of `etcdctl member list` (simple output). */
 export interface EtcdMember {
@@ -81,10 +79,7 @@ export function etcdctlPod(name: string, hostNode: string, image: string, args: 
             restartPolicy: "Never",
             automountServiceAccountToken: false,
             priorityClassName: "system-node-critical",
-            tolerations: [
-                { key: CONTROL_PLANE_LABEL, operator: "Exists", effect: "NoSchedule" },
-                { operator: "Exists" },
-            ],
+            tolerations: [{ key: CONTROL_PLANE_LABEL, operator: "Exists", effect: "NoSchedule" }, { operator: "Exists" }],
             containers: [
                 {
                     name: "etcdctl",
@@ -112,7 +107,13 @@ export function etcdctlPod(name: string, hostNode: string, image: string, args: 
  * Runs one etcdctl command in a pod on `hostNode`, waits for it to finish, returns its log and deletes
  * the pod (also on failure). Throws when the pod fails or does not finish in time.
  */
-export async function runEtcdctl(api: KubeApi, hostNode: string, image: string, args: string[], options: EtcdRemovalOptions): Promise<string> {
+export async function runEtcdctl(
+    api: KubeApi,
+    hostNode: string,
+    image: string,
+    args: string[],
+    options: EtcdRemovalOptions,
+): Promise<string> {
     const now = options.now ?? Date.now;
     const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
     const suffix = `${now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
@@ -125,12 +126,16 @@ export async function runEtcdctl(api: KubeApi, hostNode: string, image: string, 
         let phase = "";
         let waiting = "";
         for (;;) {
-            const pod = await api.get<{ status?: { phase?: string; containerStatuses?: { state?: { waiting?: { reason?: string } } }[] } }>(`${base}/${name}`);
+            const pod = await api.get<{ status?: { phase?: string; containerStatuses?: { state?: { waiting?: { reason?: string } } }[] } }>(
+                `${base}/${name}`,
+            );
             phase = pod.status?.phase ?? "";
             waiting = pod.status?.containerStatuses?.[0]?.state?.waiting?.reason ?? "";
             if (phase === "Succeeded" || phase === "Failed") break;
             if (now() >= deadline) {
-                throw new Error(`etcdctl ${args.join(" ")} on ${hostNode} did not finish within ${options.timeoutSeconds}s (pod ${name} is ${phase || "unknown"}${waiting ? `, ${waiting}` : ""})`);
+                throw new Error(
+                    `etcdctl ${args.join(" ")} on ${hostNode} did not finish within ${options.timeoutSeconds}s (pod ${name} is ${phase || "unknown"}${waiting ? `, ${waiting}` : ""})`,
+                );
             }
             await sleep(delay);
             delay = Math.min(delay * 2, options.maxDelayMs ?? 5000);
@@ -159,8 +164,13 @@ export async function removeEtcdMember(api: KubeApi, options: EtcdRemovalOptions
     }
     const host = ranked[0];
     if (!host || !isReady(host)) {
-        const reason = host ? `no other Ready control-plane node (found ${masters.map((m) => m.metadata.name).join(", ")})` : "no other control-plane node";
-        if (host) throw new Error(`cannot remove the etcd member of ${options.nodeName}: ${reason}; bring a master back or remove the member by hand with etcdctl`);
+        const reason = host
+            ? `no other Ready control-plane node (found ${masters.map((m) => m.metadata.name).join(", ")})`
+            : "no other control-plane node";
+        if (host)
+            throw new Error(
+                `cannot remove the etcd member of ${options.nodeName}: ${reason}; bring a master back or remove the member by hand with etcdctl`,
+            );
         log(`${reason}: leaving etcd as it is (the cluster's last master)`);
         return { result: "skipped", reason };
     }
@@ -181,7 +191,8 @@ export async function removeEtcdMember(api: KubeApi, options: EtcdRemovalOptions
         return { result: "absent", via };
     }
     const out = await runEtcdctl(api, via, image, ["member", "remove", member.id], options);
-    if (!/removed/i.test(out)) throw new Error(`etcdctl member remove ${member.id} on ${via} did not confirm the removal: ${out.trim().slice(0, 300)}`);
+    if (!/removed/i.test(out))
+        throw new Error(`etcdctl member remove ${member.id} on ${via} did not confirm the removal: ${out.trim().slice(0, 300)}`);
     log(`removed etcd member ${member.id} (${options.nodeName}) via ${via}`);
     return { result: "removed", memberId: member.id, via };
 }

@@ -51,10 +51,10 @@ export interface KubeStatus {
 /** The API answered with a non-success status. The message names method, path and status. */
 export class KubeApiError extends Error {
     /**
-     * @param method HTTP method.
-     * @param path Request path (with query).
-     * @param status HTTP status code.
-     * @param apiStatus The `Status` object the API returned, when it returned one.
+     * @param method - HTTP method.
+     * @param path - Request path (with query).
+     * @param status - HTTP status code.
+     * @param apiStatus - The `Status` object the API returned, when it returned one.
      */
     constructor(
         readonly method: string,
@@ -73,10 +73,10 @@ export class KubeApiError extends Error {
  */
 export class KubeTransportError extends Error {
     /**
-     * @param method HTTP method.
-     * @param path Request path.
-     * @param kind Category of the failure.
-     * @param detail Description (node's error code and message, never key material).
+     * @param method - HTTP method.
+     * @param path - Request path.
+     * @param kind - Category of the failure.
+     * @param detail - Description (node's error code and message, never key material).
      */
     constructor(
         readonly method: string,
@@ -84,7 +84,9 @@ export class KubeTransportError extends Error {
         readonly kind: "connection" | "tls" | "timeout" | "other",
         readonly detail: string,
     ) {
-        super(`${method} ${path}: ${kind === "tls" ? "TLS error" : kind === "timeout" ? "timed out" : kind === "connection" ? "connection failed" : "request failed"}: ${detail}`);
+        super(
+            `${method} ${path}: ${kind === "tls" ? "TLS error" : kind === "timeout" ? "timed out" : kind === "connection" ? "connection failed" : "request failed"}: ${detail}`,
+        );
         this.name = "KubeTransportError";
     }
 }
@@ -122,7 +124,11 @@ export function describeTransportError(err: unknown): { kind: KubeTransportError
     const message = String(e?.message ?? err);
     const connectionCodes = ["ECONNREFUSED", "ECONNRESET", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN", "EPIPE"];
     if (connectionCodes.includes(code)) {
-        const words: Record<string, string> = { ECONNREFUSED: "connection refused", ECONNRESET: "connection reset", ENOTFOUND: "host not found" };
+        const words: Record<string, string> = {
+            ECONNREFUSED: "connection refused",
+            ECONNRESET: "connection reset",
+            ENOTFOUND: "host not found",
+        };
         return { kind: "connection", detail: `${words[code] ?? message} (${code})` };
     }
     if (/CERT|SELF_SIGNED|SSL|TLS|ERR_TLS|UNABLE_TO|HOSTNAME|ALTNAME/i.test(code) || /certificate|ssl|tls|handshake/i.test(message)) {
@@ -222,7 +228,10 @@ export function createKubeApi(conn: KubeConnection, options: KubeApiOptions = {}
 
     const expectOk = (method: string, path: string, res: KubeResponse): KubeResponse => {
         if (res.status >= 200 && res.status < 300) return res;
-        const status = res.json && typeof res.json === "object" && (res.json as { kind?: string }).kind === "Status" ? (res.json as KubeStatus) : undefined;
+        const status =
+            res.json && typeof res.json === "object" && (res.json as { kind?: string }).kind === "Status"
+                ? (res.json as KubeStatus)
+                : undefined;
         throw new KubeApiError(method, path, res.status, status ?? (res.text ? { message: res.text.slice(0, 300) } : undefined));
     };
 

@@ -35,9 +35,9 @@ export const NODE_LIFECYCLE_PROVIDER: ProviderEntry = { file: path.join(__dirnam
  */
 export class NodeLifecycle extends pulumi.CustomResource {
     /**
-     * @param name Resource name (the NodePlan name).
-     * @param args Node record, connection and drain settings.
-     * @param opts Resource options; `additionalSecretOutputs` always includes `clientKey`.
+     * @param name - Resource name (the NodePlan name).
+     * @param args - Node record, connection and drain settings.
+     * @param opts - Resource options; `additionalSecretOutputs` always includes `clientKey`.
      */
     constructor(name: string, args: NodeLifecycleArgs, opts: pulumi.CustomResourceOptions = {}) {
         super(

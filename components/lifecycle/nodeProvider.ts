@@ -48,7 +48,9 @@ export const nodeLifecycleProvider: pulumi.dynamic.ResourceProvider = {
                     lastSeen = err instanceof Error ? err.message : String(err);
                 }
                 if (Date.now() >= deadline) {
-                    throw new Error(`node ${inputs.node} did not join within ${inputs.joinTimeoutSeconds ?? 1800}s; last seen: ${lastSeen}`);
+                    throw new Error(
+                        `node ${inputs.node} did not join within ${inputs.joinTimeoutSeconds ?? 1800}s; last seen: ${lastSeen}`,
+                    );
                 }
                 await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(delay, deadline - Date.now()))));
                 delay = Math.min(delay * 2, 15_000);
@@ -71,7 +73,8 @@ export const nodeLifecycleProvider: pulumi.dynamic.ResourceProvider = {
             role: props.role,
             kubernetesVersion: props.kubernetesVersion,
             drainTimeoutSeconds: Number(props.drainTimeoutSeconds ?? 600),
-            evictionGracePeriodSeconds: props.evictionGracePeriodSeconds === undefined ? undefined : Number(props.evictionGracePeriodSeconds),
+            evictionGracePeriodSeconds:
+                props.evictionGracePeriodSeconds === undefined ? undefined : Number(props.evictionGracePeriodSeconds),
             skipDrain: props.skipDrain === true,
             log: (m) => console.log(`[kubeforge ${props.cluster}] ${m}`),
         });

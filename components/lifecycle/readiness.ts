@@ -31,7 +31,7 @@ export interface LifecycleConnectionArgs {
  * Resource options of a lifecycle resource: the caller's, with `clientKey` always among the secret
  * outputs (the provider receives the key in plaintext and returns it in its state).
  *
- * @param opts the caller's options
+ * @param opts - the caller's options
  */
 export function withSecretClientKey(opts: pulumi.CustomResourceOptions): pulumi.CustomResourceOptions {
     return { ...opts, additionalSecretOutputs: [...new Set([...(opts.additionalSecretOutputs ?? []), "clientKey"])] };
@@ -44,7 +44,10 @@ export interface ApiReadinessArgs extends InputsOf<ClusterRecord>, LifecycleConn
 }
 
 /** Where {@link ApiReadiness}'s provider is bundled from. */
-export const API_READINESS_PROVIDER: ProviderEntry = { file: path.join(__dirname, "readinessProvider"), exportName: "apiReadinessProvider" };
+export const API_READINESS_PROVIDER: ProviderEntry = {
+    file: path.join(__dirname, "readinessProvider"),
+    exportName: "apiReadinessProvider",
+};
 
 /**
  * Waits (on create, and on update when the endpoint or CA changed) until the API answers `/readyz`
@@ -55,9 +58,9 @@ export class ApiReadiness extends pulumi.CustomResource {
     declare readonly serverVersion: pulumi.Output<string>;
 
     /**
-     * @param name Resource name.
-     * @param args Cluster record, connection and timeout.
-     * @param opts Resource options; `additionalSecretOutputs` always includes `clientKey`.
+     * @param name - Resource name.
+     * @param args - Cluster record, connection and timeout.
+     * @param opts - Resource options; `additionalSecretOutputs` always includes `clientKey`.
      */
     constructor(name: string, args: ApiReadinessArgs, opts: pulumi.CustomResourceOptions = {}) {
         super(

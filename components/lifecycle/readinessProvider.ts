@@ -25,7 +25,12 @@ interface ReadinessInputs extends ClusterRecord {
 const RECHECK_KEYS = ["endpoint", "caCert"];
 
 async function checkReady(inputs: ReadinessInputs): Promise<string> {
-    const api = createKubeApi({ endpoint: inputs.endpoint, caCert: inputs.caCert, clientCert: inputs.clientCert, clientKey: inputs.clientKey });
+    const api = createKubeApi({
+        endpoint: inputs.endpoint,
+        caCert: inputs.caCert,
+        clientCert: inputs.clientCert,
+        clientKey: inputs.clientKey,
+    });
     return waitForApi(api, {
         endpoint: inputs.endpoint,
         timeoutSeconds: Number(inputs.timeoutSeconds ?? 1800),

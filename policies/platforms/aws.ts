@@ -191,7 +191,13 @@ function launchTemplateGroups(props: Record<string, unknown>): string[] {
 function storageClassDisks(props: Record<string, unknown>): DiskFact[] {
     if (!EBS_PROVISIONERS.includes(asString(field(props, "provisioner")) ?? "")) return [];
     const name = asString(field(field(props, "metadata"), "name")) ?? "(unnamed)";
-    return [{ label: `StorageClass ${name}`, encrypted: isTrue(field(field(props, "parameters"), "encrypted")), fix: 'set parameters.encrypted: "true"' }];
+    return [
+        {
+            label: `StorageClass ${name}`,
+            encrypted: isTrue(field(field(props, "parameters"), "encrypted")),
+            fix: 'set parameters.encrypted: "true"',
+        },
+    ];
 }
 
 /** Storage classes the aws-ebs-csi-driver chart creates from its `storageClasses` value. */
@@ -213,7 +219,11 @@ function describeAws(resource: ResourceView): ResourceFacts {
             const tags = tagsOf(field(props, "tags"));
             const role = roleOf(tags.values);
             const cluster = clusterOf(tags);
-            facts.machine = { role, cluster, groups: [...asStrings(field(props, "vpcSecurityGroupIds")), ...asStrings(field(props, "securityGroups"))] };
+            facts.machine = {
+                role,
+                cluster,
+                groups: [...asStrings(field(props, "vpcSecurityGroupIds")), ...asStrings(field(props, "securityGroups"))],
+            };
             facts.disks = instanceDisks(props);
             facts.metadata = metadataFrom(asRecord(field(props, "metadataOptions")), role);
             facts.tagging = { subject: "instance", cluster, present: tags.keys, required: requiredClusterTags(cluster, true) };
@@ -227,7 +237,8 @@ function describeAws(resource: ResourceView): ResourceFacts {
             facts.disks = launchTemplateDisks(props);
             facts.metadata = metadataFrom(asRecord(field(props, "metadataOptions")), role);
             // A template carries no node identity unless it says which cluster it serves.
-            if (cluster) facts.tagging = { subject: "launch template", cluster, present: tags.keys, required: requiredClusterTags(cluster, true) };
+            if (cluster)
+                facts.tagging = { subject: "launch template", cluster, present: tags.keys, required: requiredClusterTags(cluster, true) };
             break;
         }
         case AWS_TYPES.volume:

@@ -7,7 +7,8 @@ import { clusterRecordOf, facts } from "./support";
 /** Every root and data disk asks for encryption at rest. */
 export const disksEncrypted: ResourceValidationPolicy = {
     name: "disks-encrypted",
-    description: "Root and data disks (instances, launch templates, volumes, storage classes for persistent volumes) are encrypted at rest.",
+    description:
+        "Root and data disks (instances, launch templates, volumes, storage classes for persistent volumes) are encrypted at rest.",
     enforcementLevel: "mandatory",
     severity: "high",
     validateResource: (args, reportViolation) => {
@@ -15,7 +16,9 @@ export const disksEncrypted: ResourceValidationPolicy = {
         if (!f || f.disks.length === 0) return args.notApplicable("no disks");
         for (const disk of f.disks) {
             if (!disk.encrypted) {
-                reportViolation(`${disk.label} of ${args.name} is not encrypted; ${disk.fix ?? "set encrypted: true"} (a disk cannot be encrypted after it exists)`);
+                reportViolation(
+                    `${disk.label} of ${args.name} is not encrypted; ${disk.fix ?? "set encrypted: true"} (a disk cannot be encrypted after it exists)`,
+                );
             }
         }
     },

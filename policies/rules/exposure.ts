@@ -33,7 +33,9 @@ export const sshNotPublic: ResourceValidationPolicy = {
         if (!f || f.ingress.length === 0) return args.notApplicable("no ingress rules");
         for (const rule of f.ingress) {
             if (admitsPorts(rule, ["tcp"], SSH_PORT) && hasWorldSource(rule.sources)) {
-                reportViolation(`${describePorts(rule)} is open to the internet, which includes SSH; restrict the source to your admin networks`);
+                reportViolation(
+                    `${describePorts(rule)} is open to the internet, which includes SSH; restrict the source to your admin networks`,
+                );
             }
         }
     },

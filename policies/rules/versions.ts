@@ -30,9 +30,12 @@ export const versionWindow: ResourceValidationPolicy = {
         const min = parseMinor(c.minVersion);
         const max = parseMinor(c.maxVersion);
         const v = parseMinor(version);
-        if (!min || !max) throw new Error(`policy config minVersion/maxVersion must be minors such as "1.34" (got "${c.minVersion}", "${c.maxVersion}")`);
+        if (!min || !max)
+            throw new Error(`policy config minVersion/maxVersion must be minors such as "1.34" (got "${c.minVersion}", "${c.maxVersion}")`);
         if (!v) {
-            reportViolation(`${subject} has no readable Kubernetes version ("${version ?? ""}"); set kubeforge:kubernetesVersion to a version such as 1.36`);
+            reportViolation(
+                `${subject} has no readable Kubernetes version ("${version ?? ""}"); set kubeforge:kubernetesVersion to a version such as 1.36`,
+            );
         } else if (minorsAhead(v, min) < 0 || minorsAhead(v, max) > 0) {
             reportViolation(
                 `${subject} runs Kubernetes ${version}, outside the supported window ${formatMinor(min)}-${formatMinor(max)}; ` +

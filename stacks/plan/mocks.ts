@@ -91,7 +91,10 @@ function fakePem(label: string, seed: string, bytes: number): string {
         if (i % 32 === 0 && i > 0) block = hash(block.toString("hex"));
         body[i] = block[i % 32];
     }
-    const b64 = body.toString("base64").replace(/(.{64})/g, "$1\n").trimEnd();
+    const b64 = body
+        .toString("base64")
+        .replace(/(.{64})/g, "$1\n")
+        .trimEnd();
     return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
 }
 
@@ -110,9 +113,7 @@ const CORE_OUTPUTS: Record<string, OutputMock> = {
     "pulumi-nodejs:dynamic/kubeforge:ApiReadiness": (inputs) => ({ serverVersion: `v${String(inputs.kubernetesVersion)}` }),
     "tls:index/privateKey:PrivateKey": (inputs) => {
         const curve = inputs.algorithm === "ECDSA" ? "prime256v1" : undefined;
-        const pair = curve
-            ? crypto.generateKeyPairSync("ec", { namedCurve: curve })
-            : crypto.generateKeyPairSync("ed25519");
+        const pair = curve ? crypto.generateKeyPairSync("ec", { namedCurve: curve }) : crypto.generateKeyPairSync("ed25519");
         const privateKeyPem = pair.privateKey.export({ type: "pkcs8", format: "pem" }).toString();
         const publicKeyPem = pair.publicKey.export({ type: "spki", format: "pem" }).toString();
         return {

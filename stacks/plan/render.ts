@@ -36,7 +36,12 @@ export function planJson(plan: PlanResult): Record<string, unknown> {
 
 function table(rows: string[][]): string[] {
     const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-    return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i])).join("  ").trimEnd());
+    return rows.map((r) =>
+        r
+            .map((cell, i) => cell.padEnd(widths[i]))
+            .join("  ")
+            .trimEnd(),
+    );
 }
 
 function tree(plan: PlanResult): string[] {
@@ -82,7 +87,15 @@ export function planText(plan: PlanResult): string {
     lines.push("Nodes:");
     const rows = [["NAME", "ROLE", "POOL", "FAILURE DOMAIN", "OS", "SIZE", "SPOT"]];
     for (const n of plan.nodes) {
-        rows.push([n.name, n.role + (n.initNode ? " (init)" : ""), n.pool, n.failureDomain, n.os, n.machineType ?? "default", n.spot ? "yes" : "no"]);
+        rows.push([
+            n.name,
+            n.role + (n.initNode ? " (init)" : ""),
+            n.pool,
+            n.failureDomain,
+            n.os,
+            n.machineType ?? "default",
+            n.spot ? "yes" : "no",
+        ]);
     }
     lines.push(...table(rows).map((l) => "  " + l));
     lines.push("");

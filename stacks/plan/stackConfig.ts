@@ -41,7 +41,13 @@ export function shippedStacks(): string[] {
 }
 
 function isSecure(value: unknown): value is { secure: string } {
-    return typeof value === "object" && value !== null && !Array.isArray(value) && typeof (value as { secure?: unknown }).secure === "string" && Object.keys(value).length === 1;
+    return (
+        typeof value === "object" &&
+        value !== null &&
+        !Array.isArray(value) &&
+        typeof (value as { secure?: unknown }).secure === "string" &&
+        Object.keys(value).length === 1
+    );
 }
 
 /** Replaces nested `{secure: ...}` values with the placeholder; reports whether any was found. */
@@ -72,8 +78,8 @@ function unsecure(value: unknown): { value: unknown; secret: boolean } {
 /**
  * Reads a stack config file. Throws an Error naming the file when it is not a Pulumi stack config.
  *
- * @param file path to a `Pulumi.<stack>.yaml`
- * @param stack stack name; derived from the file name when absent
+ * @param file - path to a `Pulumi.<stack>.yaml`
+ * @param stack - stack name; derived from the file name when absent
  */
 export function readStackConfig(file: string, stack?: string): StackConfig {
     let text: string;
@@ -83,7 +89,11 @@ export function readStackConfig(file: string, stack?: string): StackConfig {
         throw new Error(`cannot read stack config ${file}: ${(err as Error).message}`);
     }
     const doc = (parse(text) ?? {}) as { config?: Record<string, unknown> };
-    if (typeof doc !== "object" || doc === null || (doc.config !== undefined && (typeof doc.config !== "object" || Array.isArray(doc.config)))) {
+    if (
+        typeof doc !== "object" ||
+        doc === null ||
+        (doc.config !== undefined && (typeof doc.config !== "object" || Array.isArray(doc.config)))
+    ) {
         throw new Error(`${file} is not a Pulumi stack config: expected a top-level "config:" map`);
     }
     const projectFile = path.join(REPO_ROOT, "Pulumi.yaml");

@@ -9,7 +9,11 @@ const STACKS = path.join(__dirname, "..", "..", "stacks");
 describe("the evaluation floor finds each provider resource's generated class", () => {
     test("module candidates follow the token", () => {
         assert.deepEqual(candidateModules("aws:ec2/instance:Instance"), ["@pulumi/aws/ec2/instance", "@pulumi/aws/ec2", "@pulumi/aws"]);
-        assert.deepEqual(candidateModules("kubernetes:helm.sh/v3:Release"), ["@pulumi/kubernetes/helm/v3", "@pulumi/kubernetes/helm", "@pulumi/kubernetes"]);
+        assert.deepEqual(candidateModules("kubernetes:helm.sh/v3:Release"), [
+            "@pulumi/kubernetes/helm/v3",
+            "@pulumi/kubernetes/helm",
+            "@pulumi/kubernetes",
+        ]);
         assert.deepEqual(candidateModules("tls:index/privateKey:PrivateKey"), ["@pulumi/tls/privateKey", "@pulumi/tls"]);
         assert.deepEqual(candidateModules("pulumi:providers:kubernetes"), ["@pulumi/kubernetes/provider"]);
     });

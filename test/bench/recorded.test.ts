@@ -9,7 +9,18 @@ import { spawnChild } from "../../bench/lib/child";
 import type { FloorResult } from "../../bench/floor";
 
 function resource(name: string, over: Partial<PlanResource> = {}): PlanResource {
-    return { urn: `urn:${name}`, type: "t:m:R", name, id: `${name}-id`, custom: true, dependencies: [], propertyDependencies: {}, inputs: {}, outputs: {}, ...over };
+    return {
+        urn: `urn:${name}`,
+        type: "t:m:R",
+        name,
+        id: `${name}-id`,
+        custom: true,
+        dependencies: [],
+        propertyDependencies: {},
+        inputs: {},
+        outputs: {},
+        ...over,
+    };
 }
 
 describe("what the evaluation benchmark records for the floor", () => {
@@ -18,11 +29,24 @@ describe("what the evaluation benchmark records for the floor", () => {
             resource("comp", { custom: false, id: undefined }),
             resource("vpc"),
             resource("sg", { dependencies: ["urn:vpc"], propertyDependencies: { vpcId: ["urn:vpc"] }, inputs: { vpcId: "vpc-id" } }),
-            resource("vm", { dependencies: ["urn:sg", "urn:vpc", "urn:comp"], propertyDependencies: { groups: ["urn:sg"] }, inputs: { groups: ["sg-id"] } }),
+            resource("vm", {
+                dependencies: ["urn:sg", "urn:vpc", "urn:comp"],
+                propertyDependencies: { groups: ["urn:sg"] },
+                inputs: { groups: ["sg-id"] },
+            }),
         ]);
-        assert.deepEqual(recorded.map((r) => r.name), ["vpc", "sg", "vm"]);
+        assert.deepEqual(
+            recorded.map((r) => r.name),
+            ["vpc", "sg", "vm"],
+        );
         assert.equal(recorded[1].fromOutputs, undefined, "an id is matched by the floor itself");
-        assert.deepEqual(recorded[1], { type: "t:m:R", name: "sg", id: "sg-id", inputs: { vpcId: "vpc-id" }, propertyDependencies: { vpcId: [0] } });
+        assert.deepEqual(recorded[1], {
+            type: "t:m:R",
+            name: "sg",
+            id: "sg-id",
+            inputs: { vpcId: "vpc-id" },
+            propertyDependencies: { vpcId: [0] },
+        });
         assert.deepEqual(recorded[2].propertyDependencies, { groups: [1] });
         assert.deepEqual(recorded[2].dependsOn, [0]);
         assert.equal(recorded[0].dependsOn, undefined);
@@ -84,7 +108,9 @@ describe("what the evaluation benchmark records for the floor", () => {
             const program = await spawnChild<{ customResources: number }>("evaluate.ts", ["--workers", "2", "--dump", dump], 120_000);
             assert.ok(program.ok, program.ok ? "" : program.error);
             const plan = JSON.parse(fs.readFileSync(dump, "utf8")) as RecordedPlan;
-            assert.ok(plan.resources.some((r) => r.propertyDependencies !== undefined) && plan.resources.some((r) => r.dependsOn !== undefined));
+            assert.ok(
+                plan.resources.some((r) => r.propertyDependencies !== undefined) && plan.resources.some((r) => r.dependsOn !== undefined),
+            );
             const floor = await spawnChild<FloorResult>("floor.ts", ["--in", dump], 120_000);
             assert.ok(floor.ok, floor.ok ? "" : floor.error);
             assert.equal(floor.value.wired, true);

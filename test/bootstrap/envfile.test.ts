@@ -17,7 +17,13 @@ test("any value survives the env file: bash reads back exactly what was written"
             fc.property(fc.array(value, { minLength: 1, maxLength: 20 }), (values) => {
                 const vars = Object.fromEntries(values.map((v, i) => [`V${i}`, v]));
                 writeFileSync(join(dir, "env"), renderEnvFile(vars));
-                const r = spawnSync("bash", ["-c", `. "$1"; for i in $(seq 0 $(($2 - 1))); do n="V$i"; printf '%s\\0' "\${!n}"; done`, "bash", join(dir, "env"), String(values.length)]);
+                const r = spawnSync("bash", [
+                    "-c",
+                    `. "$1"; for i in $(seq 0 $(($2 - 1))); do n="V$i"; printf '%s\\0' "\${!n}"; done`,
+                    "bash",
+                    join(dir, "env"),
+                    String(values.length),
+                ]);
                 assert.equal(r.status, 0, r.stderr.toString());
                 assert.deepEqual(r.stdout.toString("utf8").split("\u0000").slice(0, -1), values);
             }),
@@ -39,7 +45,10 @@ test("mergeArgs: one entry per name, the last list's value wins, first position 
             const merged = mergeArgs(...lists);
             const flat = lists.flat();
             assert.equal(new Set(merged.map((a) => a.name)).size, merged.length);
-            assert.deepEqual(merged.map((a) => a.name), [...new Set(flat.map((a) => a.name))]);
+            assert.deepEqual(
+                merged.map((a) => a.name),
+                [...new Set(flat.map((a) => a.name))],
+            );
             for (const m of merged) assert.equal(m.value, flat.filter((a) => a.name === m.name).at(-1)!.value);
         }),
     );

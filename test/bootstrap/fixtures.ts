@@ -30,12 +30,27 @@ function caCert(key: string, cn: string): string {
         writeFileSync(join(dir, "k.pem"), key);
         return execFileSync(
             "openssl",
-            ["req", "-x509", "-new", "-key", join(dir, "k.pem"), "-days", "3650", "-subj", `/O=demo/CN=${cn}`,
-                "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign,digitalSignature,keyEncipherment"],
+            [
+                "req",
+                "-x509",
+                "-new",
+                "-key",
+                join(dir, "k.pem"),
+                "-days",
+                "3650",
+                "-subj",
+                `/O=demo/CN=${cn}`,
+                "-addext",
+                "basicConstraints=critical,CA:TRUE",
+                "-addext",
+                "keyUsage=critical,keyCertSign,cRLSign,digitalSignature,keyEncipherment",
+            ],
             { stdio: ["ignore", "pipe", "ignore"] },
         ).toString();
     } catch {
-        const b64 = randomBytes(520).toString("base64").replace(/(.{64})/g, "$1\n");
+        const b64 = randomBytes(520)
+            .toString("base64")
+            .replace(/(.{64})/g, "$1\n");
         return `-----BEGIN CERTIFICATE-----\n${b64.trim()}\n-----END CERTIFICATE-----\n`;
     } finally {
         rmSync(dir, { recursive: true, force: true });
@@ -76,7 +91,15 @@ export function spec(overrides: Partial<ClusterSpec> = {}): ClusterSpec {
         controlPlane: { count: 3, diskSizeGb: 50 },
         workerPools: [
             { name: "general", count: 2, labels: { "example.com/tier": "general" }, taints: [], os: "linux", spot: false, diskSizeGb: 80 },
-            { name: "win", count: 1, labels: {}, taints: [{ key: "os", value: "windows", effect: "NoSchedule" }], os: "windows", spot: false, diskSizeGb: 80 },
+            {
+                name: "win",
+                count: 1,
+                labels: {},
+                taints: [{ key: "os", value: "windows", effect: "NoSchedule" }],
+                os: "windows",
+                spot: false,
+                diskSizeGb: 80,
+            },
         ],
         failureDomains: ["us-east-1a", "us-east-1b", "us-east-1c"],
         network: { podCidr: "10.244.0.0/16", serviceCidr: "10.96.0.0/12", nodeCidr: "10.0.0.0/16" },

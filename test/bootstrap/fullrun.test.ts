@@ -17,7 +17,10 @@ function containerdTarball(): Buffer {
     const dir = mkdtempSync(join(tmpdir(), "kubeforge-ctr-"));
     try {
         mkdirSync(join(dir, "bin"));
-        writeFileSync(join(dir, "bin/containerd"), `#!/bin/bash\necho "containerd github.com/containerd/containerd/v2 v${CONTAINERD.version} 0123abc"\n`);
+        writeFileSync(
+            join(dir, "bin/containerd"),
+            `#!/bin/bash\necho "containerd github.com/containerd/containerd/v2 v${CONTAINERD.version} 0123abc"\n`,
+        );
         chmodSync(join(dir, "bin/containerd"), 0o755);
         execFileSync("tar", ["-czf", join(dir, "c.tgz"), "-C", dir, "bin"]);
         return readFileSync(join(dir, "c.tgz"));
@@ -48,7 +51,8 @@ function box(kind: NodeKind, corruptContainerd = false): Sandbox {
 /** The checksum overrides a sandbox was set up with (read back from its env file). */
 function envOf(s: Sandbox): Record<string, string> {
     const out: Record<string, string> = {};
-    for (const m of s.read("etc/kubeforge/bootstrap.env").matchAll(/^(KUBEFORGE_(?:CONTAINERD|RUNC)_SHA256_\w+)='([0-9a-f]+)'$/gm)) out[m[1]] = m[2];
+    for (const m of s.read("etc/kubeforge/bootstrap.env").matchAll(/^(KUBEFORGE_(?:CONTAINERD|RUNC)_SHA256_\w+)='([0-9a-f]+)'$/gm))
+        out[m[1]] = m[2];
     return out;
 }
 
@@ -71,10 +75,14 @@ describe("bootstrap.sh end to end in a sandbox (real bash, tar, sha256sum; stubb
         assert.equal(s.calls("kubeadm").filter((c) => c.startsWith("join")).length, 1);
         assert.ok(!first.stderr.includes(TOKEN));
 
-        const counts = ["curl", "apt-get", "kubeadm"].map((t) => s.calls(t).filter((c) => !c.startsWith("version") && !c.endsWith("/readyz")).length);
+        const counts = ["curl", "apt-get", "kubeadm"].map(
+            (t) => s.calls(t).filter((c) => !c.startsWith("version") && !c.endsWith("/readyz")).length,
+        );
         const second = s.run("bootstrap.sh", "worker");
         assert.equal(second.code, 0, second.stderr);
-        const after2 = ["curl", "apt-get", "kubeadm"].map((t) => s.calls(t).filter((c) => !c.startsWith("version") && !c.endsWith("/readyz")).length);
+        const after2 = ["curl", "apt-get", "kubeadm"].map(
+            (t) => s.calls(t).filter((c) => !c.startsWith("version") && !c.endsWith("/readyz")).length,
+        );
         assert.deepEqual(after2, counts, "no downloads, package installs or kubeadm runs the second time");
         assert.ok(!s.calls("systemctl").slice(-5).includes("restart containerd"), "containerd left running");
     });

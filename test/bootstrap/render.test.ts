@@ -35,7 +35,10 @@ describe("every rendered Kubernetes document validates against the strict schema
                         const yamlFiles = b.files.filter((f) => f.path.startsWith("/etc/kubeforge/") && f.path.endsWith(".yaml"));
                         assert.ok(yamlFiles.length >= 1);
                         for (const f of yamlFiles) assert.deepEqual(validateK8sDocuments(f.content), [], f.path);
-                        assert.equal(b.files.some((f) => f.path.endsWith("encryption-config.yaml")), kind !== "worker" && secretsEncryption);
+                        assert.equal(
+                            b.files.some((f) => f.path.endsWith("encryption-config.yaml")),
+                            kind !== "worker" && secretsEncryption,
+                        );
                     });
                 }
             }
@@ -74,7 +77,10 @@ describe("kubeadm documents", () => {
     test("cilium replaces kube-proxy", () => {
         const all = docs(renderKubeadmInit(input("init", { pki, spec: { cni: "cilium" } })));
         assert.equal(all.find((d) => d.kind === "ClusterConfiguration")!.proxy.disabled, true);
-        assert.equal(all.some((d) => d.kind === "KubeProxyConfiguration"), false);
+        assert.equal(
+            all.some((d) => d.kind === "KubeProxyConfiguration"),
+            false,
+        );
         assert.equal(kubeProxyReplaced(input("init").spec), true);
     });
     test("cloud-provider=external reaches kubelet and controller manager only when external", () => {
@@ -111,7 +117,10 @@ describe("kubeadm documents", () => {
         const mounts = on.apiServer.extraVolumes.map((v: { mountPath: string }) => v.mountPath);
         for (const a of on.apiServer.extraArgs as { name: string; value: string }[]) {
             if (a.name.endsWith("-file") || a.name === "encryption-provider-config" || a.name === "audit-log-path") {
-                assert.ok(mounts.some((m: string) => a.value.startsWith(`${m}/`)), `${a.name} is mounted`);
+                assert.ok(
+                    mounts.some((m: string) => a.value.startsWith(`${m}/`)),
+                    `${a.name} is mounted`,
+                );
             }
         }
     });
@@ -140,10 +149,19 @@ describe("kubeadm documents", () => {
         assert.throws(() => nodeLabelsArg({ ...n, labels: { "node-role.kubernetes.io/worker": "" } }), /NodeRestriction/);
     });
     test("platform args override ours by name", () => {
-        assert.deepEqual(mergeArgs([{ name: "a", value: "1" }, { name: "b", value: "2" }], [{ name: "a", value: "3" }]), [
-            { name: "a", value: "3" },
-            { name: "b", value: "2" },
-        ]);
+        assert.deepEqual(
+            mergeArgs(
+                [
+                    { name: "a", value: "1" },
+                    { name: "b", value: "2" },
+                ],
+                [{ name: "a", value: "3" }],
+            ),
+            [
+                { name: "a", value: "3" },
+                { name: "b", value: "2" },
+            ],
+        );
     });
     test("IPv6 endpoint host gets brackets", () => {
         const i = input("worker", { pki });
@@ -209,11 +227,14 @@ describe("secrets", () => {
     });
     test("masters without their keys are refused with a message that names no secret", () => {
         const i = input("control-plane", { pki });
-        assert.throws(() => renderNodeBootstrap({ ...i, pki: { caCert: pki.caCert, bootstrapToken: TOKEN } }), (e: Error) => {
-            assert.match(e.message, /demo-cp-1.*cluster CA key/);
-            assert.ok(!e.message.includes(TOKEN));
-            return true;
-        });
+        assert.throws(
+            () => renderNodeBootstrap({ ...i, pki: { caCert: pki.caCert, bootstrapToken: TOKEN } }),
+            (e: Error) => {
+                assert.match(e.message, /demo-cp-1.*cluster CA key/);
+                assert.ok(!e.message.includes(TOKEN));
+                return true;
+            },
+        );
     });
 });
 

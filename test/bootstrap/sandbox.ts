@@ -92,9 +92,9 @@ export class Sandbox {
     private readonly bin = join(this.root, "stub-bin");
 
     /**
-     * @param b the rendered bootstrap whose files are written under the root
-     * @param i the input it was rendered from (to re-render the env file with overrides)
-     * @param envOverrides env file values to replace (timeouts, checksums of test artefacts)
+     * @param b - the rendered bootstrap whose files are written under the root
+     * @param i - the input it was rendered from (to re-render the env file with overrides)
+     * @param envOverrides - env file values to replace (timeouts, checksums of test artefacts)
      */
     constructor(b: NodeBootstrap, i: BootstrapInput, envOverrides: Record<string, string> = {}) {
         mkdirSync(this.bin, { recursive: true });

@@ -15,7 +15,12 @@ const pki = masterPki();
 
 describe("shellcheck", () => {
     test("the script list matches bootstrap/scripts", () => {
-        assert.deepEqual(readdirSync(SCRIPTS_SOURCE_DIR).filter((n) => n.endsWith(".sh")).sort(), [...SCRIPT_NAMES].sort());
+        assert.deepEqual(
+            readdirSync(SCRIPTS_SOURCE_DIR)
+                .filter((n) => n.endsWith(".sh"))
+                .sort(),
+            [...SCRIPT_NAMES].sort(),
+        );
     });
     for (const kind of ["init", "worker"] as NodeKind[]) {
         const env = renderEnvFile(envVars(input(kind, { pki })));
@@ -104,7 +109,10 @@ describe("kubeadm step in a sandbox (real bash, stubbed kubeadm/systemctl/curl)"
         s.endpoint("200");
         const r = s.run("kubeadm.sh", "init");
         assert.equal(r.code, 0, r.stderr);
-        assert.deepEqual(s.calls("kubeadm").map((c) => c.split(" ")[0]), ["join"]);
+        assert.deepEqual(
+            s.calls("kubeadm").map((c) => c.split(" ")[0]),
+            ["join"],
+        );
         assert.match(s.read("stub/last-join.yaml"), /controlPlane:/);
     });
 
@@ -123,7 +131,10 @@ describe("kubeadm step in a sandbox (real bash, stubbed kubeadm/systemctl/curl)"
         const r = s.run("kubeadm.sh", "init");
         assert.equal(r.code, 0, r.stderr);
         assert.match(r.stderr, /unresolved; waiting/);
-        assert.deepEqual(s.calls("kubeadm").map((c) => c.split(" ")[0]), ["init"]);
+        assert.deepEqual(
+            s.calls("kubeadm").map((c) => c.split(" ")[0]),
+            ["init"],
+        );
     });
 
     test("init master never inits when a server with a foreign certificate answers", () => {
@@ -141,7 +152,10 @@ describe("kubeadm step in a sandbox (real bash, stubbed kubeadm/systemctl/curl)"
         writeFileSync(join(s.stub, "fail-join"), "1");
         const r = s.run("kubeadm.sh", "worker");
         assert.equal(r.code, 0, r.stderr);
-        assert.deepEqual(s.calls("kubeadm").map((c) => c.split(" ")[0]), ["join", "reset", "join"]);
+        assert.deepEqual(
+            s.calls("kubeadm").map((c) => c.split(" ")[0]),
+            ["join", "reset", "join"],
+        );
         assert.match(r.stderr, /waiting for the API/);
         assert.match(r.stderr, /<bootstrap-token>/);
         assert.ok(!r.stderr.includes(TOKEN));
@@ -164,7 +178,10 @@ describe("kubeadm step in a sandbox (real bash, stubbed kubeadm/systemctl/curl)"
         s.endpoint("200");
         const r = s.run("kubeadm.sh", "control-plane");
         assert.equal(r.code, 0, r.stderr);
-        assert.deepEqual(s.calls("kubeadm").map((c) => c.split(" ")[0]), ["reset", "join"]);
+        assert.deepEqual(
+            s.calls("kubeadm").map((c) => c.split(" ")[0]),
+            ["reset", "join"],
+        );
         assert.ok(existsSync(join(s.root, "etc/kubernetes/pki/sa.key")), "PKI placed again after the reset");
     });
 
@@ -176,7 +193,10 @@ describe("kubeadm step in a sandbox (real bash, stubbed kubeadm/systemctl/curl)"
         const r = s.run("kubeadm.sh", "init");
         assert.equal(r.code, 0, r.stderr);
         const calls = s.calls("kubeadm");
-        assert.deepEqual(calls.map((c) => c.split(" ")[0]), ["init", "reset", "init"]);
+        assert.deepEqual(
+            calls.map((c) => c.split(" ")[0]),
+            ["init", "reset", "init"],
+        );
         assert.match(calls[0], /--ignore-preflight-errors=DirAvailable--etc-kubernetes-manifests/);
         assert.equal(s.read("etc/kubernetes/manifests/kube-vip.yaml"), vip);
     });

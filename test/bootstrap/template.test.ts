@@ -5,7 +5,14 @@ import { placeNodes } from "../../components/core/placement";
 import type { ClusterSpec, NodePlan, WorkerPoolSpec } from "../../components/core/types";
 import { renderNodeBootstrap } from "../../bootstrap/render";
 import { renderCloudInit } from "../../bootstrap/cloudinit";
-import { NODE_NAME_PLACEHOLDER, fillNodeName, nodeTemplate, renderByTemplate, templateKey, type TemplateStats } from "../../bootstrap/template";
+import {
+    NODE_NAME_PLACEHOLDER,
+    fillNodeName,
+    nodeTemplate,
+    renderByTemplate,
+    templateKey,
+    type TemplateStats,
+} from "../../bootstrap/template";
 import { externalFacts, masterPki, noneFacts, spec as baseSpec, workerPki } from "./fixtures";
 
 const pki = masterPki();
@@ -29,8 +36,19 @@ function renderer(spec: ClusterSpec, facts = externalFacts()) {
 const poolArb: fc.Arbitrary<WorkerPoolSpec> = fc.record({
     name: fc.constantFrom("general", "spot", "gpu", "batch"),
     count: fc.integer({ min: 0, max: 7 }),
-    labels: fc.dictionary(fc.constantFrom("example.com/tier", "team", "kubeforge.dev/x"), fc.stringMatching(/^[a-z0-9]([a-z0-9.-]{0,8}[a-z0-9])?$/), { maxKeys: 2 }),
-    taints: fc.array(fc.record({ key: fc.constantFrom("dedicated", "gpu"), value: fc.constantFrom("a", "b"), effect: fc.constantFrom("NoSchedule" as const, "PreferNoSchedule" as const) }), { maxLength: 1 }),
+    labels: fc.dictionary(
+        fc.constantFrom("example.com/tier", "team", "kubeforge.dev/x"),
+        fc.stringMatching(/^[a-z0-9]([a-z0-9.-]{0,8}[a-z0-9])?$/),
+        { maxKeys: 2 },
+    ),
+    taints: fc.array(
+        fc.record({
+            key: fc.constantFrom("dedicated", "gpu"),
+            value: fc.constantFrom("a", "b"),
+            effect: fc.constantFrom("NoSchedule" as const, "PreferNoSchedule" as const),
+        }),
+        { maxLength: 1 },
+    ),
     os: fc.constantFrom("linux" as const, "linux" as const, "windows" as const),
     spot: fc.boolean(),
     diskSizeGb: fc.constantFrom(50, 80),
@@ -79,7 +97,9 @@ describe("rendering once per group of nodes that differ only by name", () => {
     });
 
     test("a renderer that uses more than the name (the ordinal) is rendered node by node", () => {
-        const spec = baseSpec({ workerPools: [{ name: "general", count: 4, labels: {}, taints: [], os: "linux", spot: false, diskSizeGb: 80 }] });
+        const spec = baseSpec({
+            workerPools: [{ name: "general", count: 4, labels: {}, taints: [], os: "linux", spot: false, diskSizeGb: 80 }],
+        });
         const nodes = placeNodes(spec).filter((n) => n.role === "worker");
         const render = (n: NodePlan) => `${n.name} #${n.ordinal}`;
         const stats: TemplateStats = { templated: 0, perNode: 0, renders: 0 };
@@ -89,7 +109,17 @@ describe("rendering once per group of nodes that differ only by name", () => {
 
     test("a config value that contains the placeholder is never rewritten", () => {
         const spec = baseSpec({
-            workerPools: [{ name: "general", count: 6, labels: { team: NODE_NAME_PLACEHOLDER }, taints: [], os: "linux", spot: false, diskSizeGb: 80 }],
+            workerPools: [
+                {
+                    name: "general",
+                    count: 6,
+                    labels: { team: NODE_NAME_PLACEHOLDER },
+                    taints: [],
+                    os: "linux",
+                    spot: false,
+                    diskSizeGb: 80,
+                },
+            ],
         });
         const nodes = placeNodes(spec);
         const render = renderer(spec);
@@ -99,7 +129,9 @@ describe("rendering once per group of nodes that differ only by name", () => {
     });
 
     test("a rendering error names the real node, not the placeholder", () => {
-        const spec = baseSpec({ workerPools: [{ name: "general", count: 3, labels: {}, taints: [], os: "linux", spot: false, diskSizeGb: 80 }] });
+        const spec = baseSpec({
+            workerPools: [{ name: "general", count: 3, labels: {}, taints: [], os: "linux", spot: false, diskSizeGb: 80 }],
+        });
         const nodes = placeNodes(spec).filter((n) => n.role === "worker");
         assert.throws(
             () =>
@@ -111,7 +143,9 @@ describe("rendering once per group of nodes that differ only by name", () => {
     });
 
     test("the group key ignores the name, the ordinal and the node label, and nothing else", () => {
-        const spec = baseSpec({ workerPools: [{ name: "general", count: 6, labels: {}, taints: [], os: "linux", spot: false, diskSizeGb: 80 }] });
+        const spec = baseSpec({
+            workerPools: [{ name: "general", count: 6, labels: {}, taints: [], os: "linux", spot: false, diskSizeGb: 80 }],
+        });
         const workers = placeNodes(spec).filter((n) => n.role === "worker");
         const sameZone = workers.filter((n) => n.failureDomain === workers[0].failureDomain);
         assert.ok(sameZone.length >= 2);

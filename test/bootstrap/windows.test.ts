@@ -53,9 +53,14 @@ describe("Windows bootstrap", () => {
         assert.ok(flags.includes("--hostname-override=demo-win-0"));
         assert.ok(!flags.includes("--provider-id"));
         assert.ok(!flags.includes("--node-ip"));
-        const join = parse(renderWindowsJoinConfiguration(input("windows", { pki, facts }))) as { nodeRegistration: { name: string; kubeletExtraArgs: { name: string }[] } };
+        const join = parse(renderWindowsJoinConfiguration(input("windows", { pki, facts }))) as {
+            nodeRegistration: { name: string; kubeletExtraArgs: { name: string }[] };
+        };
         assert.equal(join.nodeRegistration.name, "demo-win-0");
-        assert.deepEqual(join.nodeRegistration.kubeletExtraArgs.map((a) => a.name).filter((n) => n === "provider-id" || n === "node-ip"), []);
+        assert.deepEqual(
+            join.nodeRegistration.kubeletExtraArgs.map((a) => a.name).filter((n) => n === "provider-id" || n === "node-ip"),
+            [],
+        );
     });
 
     test("with Windows facts: each is read at boot and fills the join config and the kubelet flags", () => {
@@ -66,7 +71,11 @@ describe("Windows bootstrap", () => {
         // Every placeholder written into the script is replaced by Fill, and Fill runs on what holds them.
         const fill = /^function Fill\(\[string\]\$Text\) \{ return \$Text(.*) \}$/m.exec(ps);
         assert.ok(fill, "no Fill function");
-        for (const [placeholder, variable] of [[PLACEHOLDERS.nodeName, "$NodeName"], [PLACEHOLDERS.providerId, "$ProviderId"], [PLACEHOLDERS.nodeIp, "$NodeIp"]]) {
+        for (const [placeholder, variable] of [
+            [PLACEHOLDERS.nodeName, "$NodeName"],
+            [PLACEHOLDERS.providerId, "$ProviderId"],
+            [PLACEHOLDERS.nodeIp, "$NodeIp"],
+        ]) {
             assert.ok(fill[1].includes(`.Replace('${placeholder}', ${variable})`), placeholder);
         }
         assert.match(ps, /WriteAllText\("\$Etc\\join\.yaml", \(Fill '/);

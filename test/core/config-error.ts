@@ -4,7 +4,7 @@ import { ConfigError, type ConfigIssue } from "../../components/core/types";
 /**
  * Runs `run`, which must throw a {@link ConfigError}, and returns its issues.
  *
- * @param run the call expected to reject the config
+ * @param run - the call expected to reject the config
  */
 export function configIssues(run: () => unknown): ConfigIssue[] {
     try {

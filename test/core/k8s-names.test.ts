@@ -1,6 +1,16 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { dnsLabelError, formatTaint, isKubeletLabel, labelValueError, nodeLabelKeyError, qualifiedNameError, splitTaintString, taintEffectError, taintKeyError } from "../../components/core/k8s-names";
+import {
+    dnsLabelError,
+    formatTaint,
+    isKubeletLabel,
+    labelValueError,
+    nodeLabelKeyError,
+    qualifiedNameError,
+    splitTaintString,
+    taintEffectError,
+    taintKeyError,
+} from "../../components/core/k8s-names";
 import { closestMatch, editDistance } from "../../components/core/suggest";
 
 describe("names", () => {
@@ -11,8 +21,19 @@ describe("names", () => {
     });
 
     test("qualified names (label and taint keys)", () => {
-        for (const ok of ["gpu", "example.com/gpu", "a.b-c_d", "node.kubernetes.io/pool", "A/x".toLowerCase(), "x".repeat(63)]) assert.equal(qualifiedNameError(ok), undefined, ok);
-        for (const bad of ["", "/gpu", "Example.com/gpu", "a/b/c", "example.com/", "-gpu", "gpu-", "x".repeat(64), `${"a".repeat(254)}/x`]) {
+        for (const ok of ["gpu", "example.com/gpu", "a.b-c_d", "node.kubernetes.io/pool", "A/x".toLowerCase(), "x".repeat(63)])
+            assert.equal(qualifiedNameError(ok), undefined, ok);
+        for (const bad of [
+            "",
+            "/gpu",
+            "Example.com/gpu",
+            "a/b/c",
+            "example.com/",
+            "-gpu",
+            "gpu-",
+            "x".repeat(64),
+            `${"a".repeat(254)}/x`,
+        ]) {
             assert.notEqual(qualifiedNameError(bad), undefined, bad);
         }
     });
@@ -31,13 +52,26 @@ describe("node labels kubelet may set (--node-labels)", () => {
     });
 
     test("node.kubernetes.io and kubelet.kubernetes.io namespaces (and subdomains) are allowed", () => {
-        for (const key of ["node.kubernetes.io/pool", "kubelet.kubernetes.io/x", "a.node.kubernetes.io/x", "node.kubernetes.io/instance-type", "topology.kubernetes.io/zone"]) {
+        for (const key of [
+            "node.kubernetes.io/pool",
+            "kubelet.kubernetes.io/x",
+            "a.node.kubernetes.io/x",
+            "node.kubernetes.io/instance-type",
+            "topology.kubernetes.io/zone",
+        ]) {
             assert.equal(isKubeletLabel(key), true, key);
         }
     });
 
     test("other kubernetes.io / k8s.io keys are refused, node-role.kubernetes.io included", () => {
-        for (const key of ["node-role.kubernetes.io/worker", "kubernetes.io/role", "k8s.io/x", "foo.k8s.io/x", "node-restriction.kubernetes.io/x", "topology.kubernetes.io/rack"]) {
+        for (const key of [
+            "node-role.kubernetes.io/worker",
+            "kubernetes.io/role",
+            "k8s.io/x",
+            "foo.k8s.io/x",
+            "node-restriction.kubernetes.io/x",
+            "topology.kubernetes.io/rack",
+        ]) {
             assert.equal(isKubeletLabel(key), false, key);
             assert.match(nodeLabelKeyError(key) ?? "", /kubelet refuses/, key);
         }
@@ -64,7 +98,11 @@ describe("taints", () => {
         assert.equal(taintEffectError("NoExecute"), undefined);
         assert.notEqual(taintEffectError("noschedule"), undefined);
         assert.equal(taintKeyError("example.com/gpu"), undefined);
-        for (const key of ["node.kubernetes.io/not-ready", "node.cloudprovider.kubernetes.io/uninitialized", "node-role.kubernetes.io/control-plane"]) {
+        for (const key of [
+            "node.kubernetes.io/not-ready",
+            "node.cloudprovider.kubernetes.io/uninitialized",
+            "node-role.kubernetes.io/control-plane",
+        ]) {
             assert.notEqual(taintKeyError(key), undefined, key);
         }
         assert.equal(taintKeyError("kubeforge.io/spot"), undefined, "kubeforge sets no taint of its own there");

@@ -8,22 +8,24 @@ const domainName = fc.stringMatching(/^[a-z][a-z0-9-]{0,6}[a-z0-9]$/);
 
 /** A pool over some subset of the cluster's domains (or all of them). */
 function poolArb(domains: string[]): fc.Arbitrary<WorkerPoolSpec> {
-    return fc.record({
-        count: fc.integer({ min: 0, max: 13 }),
-        os: fc.constantFrom("linux" as const, "windows" as const),
-        spot: fc.boolean(),
-        subset: fc.option(fc.subarray(domains, { minLength: 1 }), { nil: undefined }),
-        labels: fc.dictionary(fc.stringMatching(/^example\.com\/[a-z]{1,5}$/), fc.stringMatching(/^[a-z0-9]{0,5}$/), { maxKeys: 3 }),
-    }).map(({ count, os, spot, subset, labels }) => ({
-        name: "placeholder",
-        count,
-        os,
-        spot,
-        labels,
-        taints: [{ key: "example.com/dedicated", value: "x", effect: "NoSchedule" as const }],
-        diskSizeGb: 50,
-        ...(subset ? { failureDomains: subset } : {}),
-    }));
+    return fc
+        .record({
+            count: fc.integer({ min: 0, max: 13 }),
+            os: fc.constantFrom("linux" as const, "windows" as const),
+            spot: fc.boolean(),
+            subset: fc.option(fc.subarray(domains, { minLength: 1 }), { nil: undefined }),
+            labels: fc.dictionary(fc.stringMatching(/^example\.com\/[a-z]{1,5}$/), fc.stringMatching(/^[a-z0-9]{0,5}$/), { maxKeys: 3 }),
+        })
+        .map(({ count, os, spot, subset, labels }) => ({
+            name: "placeholder",
+            count,
+            os,
+            spot,
+            labels,
+            taints: [{ key: "example.com/dedicated", value: "x", effect: "NoSchedule" as const }],
+            diskSizeGb: 50,
+            ...(subset ? { failureDomains: subset } : {}),
+        }));
 }
 
 const specArb: fc.Arbitrary<ClusterSpec> = fc
@@ -31,7 +33,10 @@ const specArb: fc.Arbitrary<ClusterSpec> = fc
         name: fc.stringMatching(/^[a-z][a-z0-9]{0,7}$/),
         domains: fc.uniqueArray(domainName, { minLength: 1, maxLength: 5 }),
         masters: fc.constantFrom(1, 3, 5, 7),
-        poolNames: fc.uniqueArray(fc.stringMatching(/^[a-z][a-z0-9-]{0,5}[a-z0-9]$/).filter((n) => n !== "cp"), { maxLength: 4 }),
+        poolNames: fc.uniqueArray(
+            fc.stringMatching(/^[a-z][a-z0-9-]{0,5}[a-z0-9]$/).filter((n) => n !== "cp"),
+            { maxLength: 4 },
+        ),
     })
     .chain(({ name, domains, masters, poolNames }) =>
         fc.tuple(...poolNames.map(() => poolArb(domains))).map((pools) => ({
@@ -60,7 +65,10 @@ function countByDomain(nodes: NodePlan[], domains: string[]): number[] {
 function groups(spec: ClusterSpec, nodes: NodePlan[]): { domains: string[]; nodes: NodePlan[] }[] {
     return [
         { domains: spec.failureDomains, nodes: nodes.filter((n) => n.role === "control-plane") },
-        ...spec.workerPools.map((p) => ({ domains: poolDomains(spec, p), nodes: nodes.filter((n) => n.role === "worker" && n.pool === p.name) })),
+        ...spec.workerPools.map((p) => ({
+            domains: poolDomains(spec, p),
+            nodes: nodes.filter((n) => n.role === "worker" && n.pool === p.name),
+        })),
     ];
 }
 
@@ -72,7 +80,12 @@ describe("placement properties", () => {
                     const counts = countByDomain(group.nodes, group.domains);
                     assert.ok(Math.max(...counts) - Math.min(...counts) <= 1, `counts ${counts}`);
                     assert.deepEqual(counts, spreadCounts(group.nodes.length, group.domains));
-                    assert.ok(isEvenSpread(group.nodes.map((n) => n.failureDomain), group.domains));
+                    assert.ok(
+                        isEvenSpread(
+                            group.nodes.map((n) => n.failureDomain),
+                            group.domains,
+                        ),
+                    );
                 }
             }),
         );
@@ -82,7 +95,8 @@ describe("placement properties", () => {
         fc.assert(
             fc.property(specArb, (spec) => {
                 for (const group of groups(spec, placeNodes(spec))) {
-                    for (const node of group.nodes) assert.ok(group.domains.includes(node.failureDomain), `${node.name} in ${node.failureDomain}`);
+                    for (const node of group.nodes)
+                        assert.ok(group.domains.includes(node.failureDomain), `${node.name} in ${node.failureDomain}`);
                 }
             }),
         );
@@ -99,7 +113,8 @@ describe("placement properties", () => {
                 assert.equal(new Set(nodes.map((n) => n.name)).size, nodes.length);
                 assert.equal(nodes.length, spec.controlPlane.count + spec.workerPools.reduce((s, p) => s + p.count, 0));
                 for (const node of nodes) {
-                    const expected = node.role === "control-plane" ? `${spec.name}-cp-${node.ordinal}` : `${spec.name}-${node.pool}-${node.ordinal}`;
+                    const expected =
+                        node.role === "control-plane" ? `${spec.name}-cp-${node.ordinal}` : `${spec.name}-${node.pool}-${node.ordinal}`;
                     assert.equal(node.name, expected);
                     assert.equal(node.labels[LABELS.node], node.name);
                     assert.equal(node.labels[LABELS.pool], node.pool);
@@ -123,7 +138,10 @@ describe("placement properties", () => {
                     assert.deepEqual(m.taints, [CONTROL_PLANE_TAINT]);
                     assert.equal(m.spot, false);
                 }
-                assert.deepEqual(nodes.filter((n) => n.initNode).map((n) => n.name), [`${spec.name}-cp-0`]);
+                assert.deepEqual(
+                    nodes.filter((n) => n.initNode).map((n) => n.name),
+                    [`${spec.name}-cp-0`],
+                );
                 for (const w of nodes.filter((n) => n.role === "worker")) {
                     const pool = spec.workerPools.find((p) => p.name === w.pool);
                     assert.ok(pool);
@@ -159,7 +177,10 @@ describe("placement properties", () => {
                         }
                     }
                     const added = [...after.keys()].filter((n) => !before.has(n)).map((n) => after.get(n)?.ordinal);
-                    assert.deepEqual(added, Array.from({ length: Math.max(0, newCount - oldCount) }, (_, i) => oldCount + i));
+                    assert.deepEqual(
+                        added,
+                        Array.from({ length: Math.max(0, newCount - oldCount) }, (_, i) => oldCount + i),
+                    );
                 },
             ),
         );
@@ -177,7 +198,10 @@ describe("spread helpers", () => {
     test("spreadCounts always sums to the count and differs by at most one", () => {
         fc.assert(
             fc.property(fc.integer({ min: 0, max: 200 }), fc.integer({ min: 1, max: 9 }), (count, d) => {
-                const counts = spreadCounts(count, Array.from({ length: d }, (_, i) => `d${i}`));
+                const counts = spreadCounts(
+                    count,
+                    Array.from({ length: d }, (_, i) => `d${i}`),
+                );
                 return counts.reduce((a, b) => a + b, 0) === count && Math.max(...counts) - Math.min(...counts) <= 1;
             }),
         );
@@ -196,7 +220,10 @@ describe("spread helpers", () => {
     });
 
     test("domainFor is round-robin and refuses an empty list", () => {
-        assert.deepEqual([0, 1, 2, 3, 4].map((i) => domainFor(i, ["a", "b", "c"])), ["a", "b", "c", "a", "b"]);
+        assert.deepEqual(
+            [0, 1, 2, 3, 4].map((i) => domainFor(i, ["a", "b", "c"])),
+            ["a", "b", "c", "a", "b"],
+        );
         assert.throws(() => domainFor(0, []), /no failure domain/);
     });
 });

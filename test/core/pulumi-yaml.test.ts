@@ -12,7 +12,11 @@ interface Declaration {
     items?: { type?: string };
 }
 
-const project = parse(fs.readFileSync(path.resolve(__dirname, "..", "..", "Pulumi.yaml"), "utf8")) as { name: string; main: string; config?: Record<string, Declaration> };
+const project = parse(fs.readFileSync(path.resolve(__dirname, "..", "..", "Pulumi.yaml"), "utf8")) as {
+    name: string;
+    main: string;
+    config?: Record<string, Declaration>;
+};
 const declared = project.config ?? {};
 const REQUIRED = ["name", "platform", "access"];
 

@@ -67,19 +67,33 @@ describe("platform registry", () => {
     });
 
     test("a folder that does not export a matching Platform is a bug, not a config error", () => {
-        assert.throws(() => loadPlatform("misnamed", dir), (e: Error) => !(e instanceof ConfigError) && /named "something-else"/.test(e.message));
-        assert.throws(() => loadPlatform("broken", dir), (e: Error) => !(e instanceof ConfigError) && /missing parseConfig, failureDomains, bootstrapFacts, create/.test(e.message));
+        assert.throws(
+            () => loadPlatform("misnamed", dir),
+            (e: Error) => !(e instanceof ConfigError) && /named "something-else"/.test(e.message),
+        );
+        assert.throws(
+            () => loadPlatform("broken", dir),
+            (e: Error) => !(e instanceof ConfigError) && /missing parseConfig, failureDomains, bootstrapFacts, create/.test(e.message),
+        );
     });
 
     test("resolveFromConfig reports an unknown platform together with every other problem", () => {
         const issues = configIssues(() => resolveFromConfig({ name: "Bad", platform: "azure", controlPlane: { count: 4 } }, dir));
-        assert.deepEqual(issues.map((i) => i.field).sort(), ["kubeforge:access.apiAllowedCidrs", "kubeforge:controlPlane.count", "kubeforge:name", "kubeforge:platform"]);
+        assert.deepEqual(issues.map((i) => i.field).sort(), [
+            "kubeforge:access.apiAllowedCidrs",
+            "kubeforge:controlPlane.count",
+            "kubeforge:name",
+            "kubeforge:platform",
+        ]);
         const missing = configIssues(() => resolveFromConfig({ name: "ok" }, dir));
         assert.equal(missing.filter((i) => i.field === "kubeforge:platform").length, 1);
     });
 
     test("resolveFromConfig resolves on the named platform and accepts other platforms' blocks", () => {
-        const resolved = resolveFromConfig({ name: "demo", platform: "good", access: { apiAllowedCidrs: ["203.0.113.7/32"] }, other: { x: 1 } }, dir);
+        const resolved = resolveFromConfig(
+            { name: "demo", platform: "good", access: { apiAllowedCidrs: ["203.0.113.7/32"] }, other: { x: 1 } },
+            dir,
+        );
         assert.equal(resolved.platform.name, "good");
         assert.deepEqual(resolved.spec.failureDomains, ["a", "b", "c"]);
         assert.equal(resolved.nodes.length, 3);

@@ -12,7 +12,9 @@ interface FakeConfig {
 }
 
 /** A platform whose block is `{zones}`; hooks let a test add placement and node checks. */
-function fakePlatform(hooks: Partial<Pick<Platform<FakeConfig>, "placeNodes" | "checkNodes">> & { seen?: ClusterSpec[]; throwOnDraft?: boolean } = {}): Platform<FakeConfig> {
+function fakePlatform(
+    hooks: Partial<Pick<Platform<FakeConfig>, "placeNodes" | "checkNodes">> & { seen?: ClusterSpec[]; throwOnDraft?: boolean } = {},
+): Platform<FakeConfig> {
     return {
         name: "fake",
         description: "test double",
@@ -45,7 +47,10 @@ describe("resolveCluster", () => {
         assert.deepEqual(resolved.spec.failureDomains, ["z1", "z2", "z3"]);
         assert.deepEqual(resolved.platformConfig, { zones: ["z1", "z2", "z3"] });
         assert.deepEqual(resolved.spec.platformConfig, { zones: ["z1", "z2", "z3"] });
-        assert.deepEqual(resolved.nodes.map((n) => `${n.name}@${n.failureDomain}`), ["demo-cp-0@z1", "demo-cp-1@z2", "demo-cp-2@z3", "demo-w-0@z1", "demo-w-1@z2", "demo-w-2@z3", "demo-w-3@z1"]);
+        assert.deepEqual(
+            resolved.nodes.map((n) => `${n.name}@${n.failureDomain}`),
+            ["demo-cp-0@z1", "demo-cp-1@z2", "demo-cp-2@z3", "demo-w-0@z1", "demo-w-1@z2", "demo-w-2@z3", "demo-w-3@z1"],
+        );
     });
 
     test("an empty list (Pulumi.yaml's default) also means the platform's domains", () => {
@@ -54,45 +59,80 @@ describe("resolveCluster", () => {
 
     test("configured domains keep their order and must be offered", () => {
         const resolved = resolveCluster(base({ failureDomains: ["z3", "z1", "z2"] }), fakePlatform());
-        assert.deepEqual(resolved.nodes.map((n) => n.failureDomain), ["z3", "z1", "z2"]);
+        assert.deepEqual(
+            resolved.nodes.map((n) => n.failureDomain),
+            ["z3", "z1", "z2"],
+        );
         const issues = configIssues(() => resolveCluster(base({ failureDomains: ["z1", "z2", "z9"] }), fakePlatform()));
-        assert.deepEqual(issues.map((i) => i.field), ["kubeforge:failureDomains[2]"]);
+        assert.deepEqual(
+            issues.map((i) => i.field),
+            ["kubeforge:failureDomains[2]"],
+        );
         assert.match(issues[0].message, /"z9" is not one of the failure domains of the fake platform \(z1, z2, z3\)/);
     });
 
     test("pool domains are checked against the platform when the cluster's are defaulted", () => {
-        const issues = configIssues(() => resolveCluster(base({ workerPools: [{ name: "w", count: 1, failureDomains: ["z4"] }] }), fakePlatform()));
-        assert.deepEqual(issues.map((i) => i.field), ["kubeforge:workerPools[0].failureDomains[0]"]);
+        const issues = configIssues(() =>
+            resolveCluster(base({ workerPools: [{ name: "w", count: 1, failureDomains: ["z4"] }] }), fakePlatform()),
+        );
+        assert.deepEqual(
+            issues.map((i) => i.field),
+            ["kubeforge:workerPools[0].failureDomains[0]"],
+        );
     });
 
     test("spread: required needs min(masters, 3) domains; preferred does not", () => {
         const issues = configIssues(() => resolveCluster(base({ fake: { zones: ["z1", "z2"] } }), fakePlatform()));
-        assert.deepEqual(issues.map((i) => i.field), ["kubeforge:failureDomains"]);
+        assert.deepEqual(
+            issues.map((i) => i.field),
+            ["kubeforge:failureDomains"],
+        );
         assert.match(issues[0].message, /3 masters .* need at least 3 failure domains, but only 2 .*spread to preferred/);
         const five = configIssues(() => resolveCluster(base({ controlPlane: { count: 5 }, failureDomains: ["z1", "z2"] }), fakePlatform()));
         assert.match(five[0].message, /5 masters .* at least 3/);
         const preferred = resolveCluster(base({ controlPlane: { spread: "preferred" }, fake: { zones: ["z1", "z2"] } }), fakePlatform());
-        assert.deepEqual(preferred.nodes.map((n) => n.failureDomain), ["z1", "z2", "z1"]);
+        assert.deepEqual(
+            preferred.nodes.map((n) => n.failureDomain),
+            ["z1", "z2", "z1"],
+        );
         const single = resolveCluster(base({ controlPlane: { count: 1 }, fake: { zones: ["only"] } }), fakePlatform());
-        assert.deepEqual(single.nodes.map((n) => n.failureDomain), ["only"]);
+        assert.deepEqual(
+            single.nodes.map((n) => n.failureDomain),
+            ["only"],
+        );
     });
 
     test("a platform offering no domain is an error", () => {
         const issues = configIssues(() => resolveCluster(base({ fake: { zones: [] } }), fakePlatform()));
-        assert.deepEqual(issues.map((i) => i.field), ["kubeforge:fake"]);
+        assert.deepEqual(
+            issues.map((i) => i.field),
+            ["kubeforge:fake"],
+        );
     });
 
     test("core and platform issues are reported together", () => {
         const seen: ClusterSpec[] = [];
-        const issues = configIssues(() => resolveCluster(base({ controlPlane: { count: 2 }, fake: { zones: "z1" } }), fakePlatform({ seen })));
-        assert.deepEqual(issues.map((i) => i.field), ["kubeforge:controlPlane.count", "kubeforge:fake.zones"]);
+        const issues = configIssues(() =>
+            resolveCluster(base({ controlPlane: { count: 2 }, fake: { zones: "z1" } }), fakePlatform({ seen })),
+        );
+        assert.deepEqual(
+            issues.map((i) => i.field),
+            ["kubeforge:controlPlane.count", "kubeforge:fake.zones"],
+        );
         assert.equal(seen.length, 1, "the platform saw a draft spec");
     });
 
     test("a platform that throws on a draft does not hide the core's issues", () => {
         const issues = configIssues(() => resolveCluster(base({ name: "Bad" }), fakePlatform({ throwOnDraft: true })));
-        assert.deepEqual(issues.map((i) => i.field), ["kubeforge:name"]);
-        assert.throws(() => resolveCluster(base(), fakePlatform({ throwOnDraft: true })), /cannot read a draft/, "on a valid spec a platform bug surfaces");
+        assert.deepEqual(
+            issues.map((i) => i.field),
+            ["kubeforge:name"],
+        );
+        assert.throws(
+            () => resolveCluster(base(), fakePlatform({ throwOnDraft: true })),
+            /cannot read a draft/,
+            "on a valid spec a platform bug surfaces",
+        );
     });
 
     test("the config must name the platform being used", () => {
@@ -103,27 +143,42 @@ describe("resolveCluster", () => {
     test("other platforms' blocks are accepted when their names are given", () => {
         assert.ok(resolveCluster(base({ aws: { region: "x" } }), fakePlatform(), { platformNames: ["aws", "fake"] }));
         const issues = configIssues(() => resolveCluster(base({ aws: { region: "x" } }), fakePlatform()));
-        assert.deepEqual(issues.map((i) => i.field), ["kubeforge:aws"]);
+        assert.deepEqual(
+            issues.map((i) => i.field),
+            ["kubeforge:aws"],
+        );
     });
 
     test("a platform's own placement is used and its masters must still spread evenly", () => {
         const stacked = (_: FakeConfig, spec: ClusterSpec): NodePlan[] => [0, 1, 2].map((i) => masterPlan(spec, i, "z1"));
         const issues = configIssues(() => resolveCluster(base(), fakePlatform({ placeNodes: stacked })));
-        assert.deepEqual(issues.map((i) => i.field), ["kubeforge:controlPlane.spread"]);
+        assert.deepEqual(
+            issues.map((i) => i.field),
+            ["kubeforge:controlPlane.spread"],
+        );
         assert.match(issues[0].message, /z1, z1, z1, which is not an even spread over at least 3 failure domains/);
         const ok = resolveCluster(base({ controlPlane: { spread: "preferred" } }), fakePlatform({ placeNodes: stacked }));
-        assert.deepEqual(ok.nodes.map((n) => n.failureDomain), ["z1", "z1", "z1"]);
+        assert.deepEqual(
+            ok.nodes.map((n) => n.failureDomain),
+            ["z1", "z1", "z1"],
+        );
     });
 
     test("a platform's masters are judged over the domains holding masters, not worker-only ones", () => {
-        const five = (domains: string[]) => (_: FakeConfig, spec: ClusterSpec): NodePlan[] => domains.map((d, i) => masterPlan(spec, i, d));
+        const five =
+            (domains: string[]) =>
+            (_: FakeConfig, spec: ClusterSpec): NodePlan[] =>
+                domains.map((d, i) => masterPlan(spec, i, d));
         const raw = base({ controlPlane: { count: 5 }, failureDomains: ["z1", "z2", "z3", "z4", "z5"] });
         const offered = fakePlatform({ placeNodes: five(["z1", "z2", "z3", "z1", "z2"]) });
         const widened = { ...offered, failureDomains: () => ["z1", "z2", "z3", "z4", "z5"] };
         const ok = resolveCluster(raw, widened);
         assert.equal(ok.nodes.length, 5, "2/2/1 over three master racks passes though two racks hold only workers");
         const uneven = { ...widened, placeNodes: five(["z1", "z1", "z1", "z2", "z3"]) };
-        assert.deepEqual(configIssues(() => resolveCluster(raw, uneven)).map((i) => i.field), ["kubeforge:controlPlane.spread"]);
+        assert.deepEqual(
+            configIssues(() => resolveCluster(raw, uneven)).map((i) => i.field),
+            ["kubeforge:controlPlane.spread"],
+        );
     });
 
     test("the platform's node checks run on the placed nodes", () => {
@@ -139,7 +194,10 @@ describe("resolveCluster", () => {
                 }),
             ),
         );
-        assert.deepEqual(issues.map((i) => i.field), ["kubeforge:fake.hosts"]);
+        assert.deepEqual(
+            issues.map((i) => i.field),
+            ["kubeforge:fake.hosts"],
+        );
         assert.equal(checked.length, 3);
     });
 

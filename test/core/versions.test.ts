@@ -1,6 +1,13 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { DEFAULT_KUBERNETES_VERSION, kubeletSkewError, MAX_KUBELET_SKEW, resolveKubernetesVersion, SUPPORTED_MINORS, type KubernetesVersion } from "../../components/core/versions";
+import {
+    DEFAULT_KUBERNETES_VERSION,
+    kubeletSkewError,
+    MAX_KUBELET_SKEW,
+    resolveKubernetesVersion,
+    SUPPORTED_MINORS,
+    type KubernetesVersion,
+} from "../../components/core/versions";
 
 function resolved(text: string): KubernetesVersion {
     const r = resolveKubernetesVersion(text);
@@ -47,7 +54,11 @@ describe("Kubernetes versions", () => {
         assert.equal(kubeletSkewError({ version: "1.35.1", minor: "1.35" }, cp), undefined);
         assert.match(kubeletSkewError({ version: "1.34.1", minor: "1.34" }, cp) ?? "", /lags .* by 4 minors/);
         assert.match(kubeletSkewError(resolved("1.36"), resolved("1.35")) ?? "", /newer than the control plane/);
-        assert.equal(kubeletSkewError(resolved("1.36.4"), resolved("1.36.1")), undefined, "a newer patch of the same minor is within policy");
+        assert.equal(
+            kubeletSkewError(resolved("1.36.4"), resolved("1.36.1")),
+            undefined,
+            "a newer patch of the same minor is within policy",
+        );
         assert.equal(kubeletSkewError(resolved("1.34"), resolved("1.36")), undefined);
     });
 });

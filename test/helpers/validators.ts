@@ -19,7 +19,9 @@ function schemaValidators(): Map<string, ValidateFunction> {
     if (validators) return validators;
     const ajv = new Ajv({ allErrors: true, strict: true });
     validators = new Map();
-    for (const f of readdirSync(SCHEMA_DIR).filter((n) => n.endsWith(".schema.json")).sort()) {
+    for (const f of readdirSync(SCHEMA_DIR)
+        .filter((n) => n.endsWith(".schema.json"))
+        .sort()) {
         const schema = JSON.parse(readFileSync(join(SCHEMA_DIR, f), "utf8")) as {
             properties: { apiVersion: { const: string }; kind: { const: string } };
         };
@@ -33,7 +35,7 @@ function schemaValidators(): Map<string, ValidateFunction> {
  * with 1.1 rules, as Kubernetes reads it, so an unquoted `yes` is a boolean here too. Unknown kinds
  * and empty documents are errors.
  *
- * @param yamlText one or more YAML documents
+ * @param yamlText - one or more YAML documents
  * @returns problems, each naming the document index, kind and path
  */
 export function validateK8sDocuments(yamlText: string): string[] {
@@ -79,7 +81,7 @@ function run(cmd: string, args: string[], cwd?: string): Promise<RunResult> {
 /**
  * Checks user data with the installed `cloud-init schema --config-file`.
  *
- * @param userDataText the `#cloud-config` text (not gzipped)
+ * @param userDataText - the `#cloud-config` text (not gzipped)
  * @returns problems reported by cloud-init; empty when valid
  */
 export async function cloudInitSchemaErrors(userDataText: string): Promise<string[]> {
@@ -111,8 +113,8 @@ export interface ShellcheckOptions {
 /**
  * Runs `shellcheck -x` (following sourced files) on a script file or on script text.
  *
- * @param pathOrText an existing file path, or the script's text (anything containing a newline)
- * @param options sibling files for text input
+ * @param pathOrText - an existing file path, or the script's text (anything containing a newline)
+ * @param options - sibling files for text input
  * @returns one line per finding (gcc format), empty when clean
  */
 export async function shellcheckErrors(pathOrText: string, options: ShellcheckOptions = {}): Promise<string[]> {

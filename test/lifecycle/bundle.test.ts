@@ -35,7 +35,10 @@ function textsFromProcess(root: string): Record<string, string> {
         }));`;
     // The bundle cache off: the child must really build, not read what this run recorded.
     const env = { ...process.env, KUBEFORGE_PROVIDER_CACHE: "off" };
-    return JSON.parse(execFileSync(process.execPath, ["--import", "tsx", "-e", script], { cwd: root, encoding: "utf8", env })) as Record<string, string>;
+    return JSON.parse(execFileSync(process.execPath, ["--import", "tsx", "-e", script], { cwd: root, encoding: "utf8", env })) as Record<
+        string,
+        string
+    >;
 }
 
 describe("the provider texts are the same everywhere", () => {
@@ -80,13 +83,22 @@ describe("what providerText accepts", () => {
     });
 
     test("a value import of the SDK fails the build, naming the entry and the importing file", () => {
-        fs.writeFileSync(path.join(dir, "stack.ts"), `import * as pulumi from "@pulumi/pulumi";\nexport const stack = () => pulumi.getStack();\n`);
-        const entry = fixture("valueImport", `import { stack } from "./stack";\nexport const provider = { async create() { return { id: stack() }; } };\n`);
-        assert.throws(() => providerText(entry), (err: Error) => {
-            assert.match(err.message, /^dynamic provider provider of .*valueImport: /);
-            assert.match(err.message, /would require @pulumi\/pulumi when it loads \(value import in .*stack\.ts\)/);
-            return true;
-        });
+        fs.writeFileSync(
+            path.join(dir, "stack.ts"),
+            `import * as pulumi from "@pulumi/pulumi";\nexport const stack = () => pulumi.getStack();\n`,
+        );
+        const entry = fixture(
+            "valueImport",
+            `import { stack } from "./stack";\nexport const provider = { async create() { return { id: stack() }; } };\n`,
+        );
+        assert.throws(
+            () => providerText(entry),
+            (err: Error) => {
+                assert.match(err.message, /^dynamic provider provider of .*valueImport: /);
+                assert.match(err.message, /would require @pulumi\/pulumi when it loads \(value import in .*stack\.ts\)/);
+                return true;
+            },
+        );
     });
 
     test("an SDK import used only for types is dropped", () => {
@@ -117,9 +129,15 @@ describe("what providerText accepts", () => {
 
     test("an entry esbuild cannot build fails with esbuild's message and the entry's name", () => {
         const entry = fixture("wrongExport", `export const provider = {};\n`, "missing");
-        assert.throws(() => providerText(entry), /^Error: dynamic provider missing of .*wrongExport: esbuild failed: .*No matching export .* for import "missing"/);
+        assert.throws(
+            () => providerText(entry),
+            /^Error: dynamic provider missing of .*wrongExport: esbuild failed: .*No matching export .* for import "missing"/,
+        );
         fs.writeFileSync(path.join(dir, "broken.ts"), "export const provider = {\n");
-        assert.throws(() => providerText({ file: path.join(dir, "broken"), exportName: "provider" }), /dynamic provider provider of .*broken: esbuild failed: .*broken\.ts:2:0: /);
+        assert.throws(
+            () => providerText({ file: path.join(dir, "broken"), exportName: "provider" }),
+            /dynamic provider provider of .*broken: esbuild failed: .*broken\.ts:2:0: /,
+        );
     });
 
     test("a text is built once per process: later edits of the source do not change it", () => {
@@ -135,6 +153,9 @@ describe("dynamicInputs", () => {
     test("adds the provider text under __provider and refuses props that hold it already", () => {
         const inputs = dynamicInputs(API_READINESS_PROVIDER, { cluster: "demo" });
         assert.deepEqual(inputs, { cluster: "demo", __provider: providerText(API_READINESS_PROVIDER) });
-        assert.throws(() => dynamicInputs(API_READINESS_PROVIDER, { cluster: "demo", __provider: "mine" }), /must not define the __provider key/);
+        assert.throws(
+            () => dynamicInputs(API_READINESS_PROVIDER, { cluster: "demo", __provider: "mine" }),
+            /must not define the __provider key/,
+        );
     });
 });

@@ -62,9 +62,14 @@ describe("draining a worker", () => {
     test("cordons, skips DaemonSet and mirror pods, evicts the rest through 429s, waits, deletes the Node", async () => {
         kube.addNode("ip-10-0-1-5", "demo-workers-2");
         kube.addNode("ip-10-0-1-6", "demo-workers-3");
-        kube.addPod("kube-system", "cilium-abcde", "ip-10-0-1-5", { ownerReferences: [{ kind: "DaemonSet", name: "cilium", controller: true }] });
+        kube.addPod("kube-system", "cilium-abcde", "ip-10-0-1-5", {
+            ownerReferences: [{ kind: "DaemonSet", name: "cilium", controller: true }],
+        });
         kube.addPod("kube-system", "static-web-ip-10-0-1-5", "ip-10-0-1-5", { annotations: { "kubernetes.io/config.mirror": "abc" } });
-        kube.addPod("default", "web-0", "ip-10-0-1-5", { labels: { app: "web" }, ownerReferences: [{ kind: "ReplicaSet", name: "web-1234", controller: true }] });
+        kube.addPod("default", "web-0", "ip-10-0-1-5", {
+            labels: { app: "web" },
+            ownerReferences: [{ kind: "ReplicaSet", name: "web-1234", controller: true }],
+        });
         kube.addPod("default", "batch-x", "ip-10-0-1-5");
         kube.addPod("default", "web-1", "ip-10-0-1-6", { labels: { app: "web" } });
         // The PDB refuses web-0 three times, then a replacement is ready elsewhere and it allows it.
@@ -144,7 +149,8 @@ describe("draining a worker", () => {
 });
 
 describe("removing a master", () => {
-    const members = "8e9e05c52164694d, started, m0, https://10.0.0.10:2380, https://10.0.0.10:2379, false\n" +
+    const members =
+        "8e9e05c52164694d, started, m0, https://10.0.0.10:2380, https://10.0.0.10:2379, false\n" +
         "91bc3c398fb3c146, started, m1, https://10.0.0.11:2380, https://10.0.0.11:2379, false\n" +
         "fd422379fda50e48, started, m2, https://10.0.0.12:2380, https://10.0.0.12:2379, false\n";
 
@@ -183,7 +189,12 @@ describe("removing a master", () => {
             assert.ok(container.command.includes("--endpoints=https://127.0.0.1:2379"));
             assert.ok(!kube.pods.has(`kube-system/${pod.metadata.name}`), "the helper pod is deleted");
         }
-        const commands = kube.etcdctlPods.map((p) => ((p.spec as any).containers[0].command as string[]).filter((a) => !a.startsWith("--")).slice(1).join(" "));
+        const commands = kube.etcdctlPods.map((p) =>
+            ((p.spec as any).containers[0].command as string[])
+                .filter((a) => !a.startsWith("--"))
+                .slice(1)
+                .join(" "),
+        );
         assert.deepEqual(commands, ["member list", "member remove fd422379fda50e48"]);
         // Drained first, etcd member removed next, Node last.
         assert.ok(index("PATCH", "/api/v1/nodes/m2") < index("POST", "/api/v1/namespaces/kube-system/pods"));

@@ -39,8 +39,21 @@ function ecKey(dir: string, name: string): void {
 function makeCa(dir: string, name: string): void {
     ecKey(dir, name);
     openssl(dir, [
-        "req", "-x509", "-new", "-key", `${name}.key`, "-out", `${name}.crt`, "-days", "2", "-subj", `/CN=${name}`,
-        "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+        "req",
+        "-x509",
+        "-new",
+        "-key",
+        `${name}.key`,
+        "-out",
+        `${name}.crt`,
+        "-days",
+        "2",
+        "-subj",
+        `/CN=${name}`,
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign,cRLSign",
     ]);
 }
 
@@ -49,8 +62,21 @@ function signLeaf(dir: string, ca: string, name: string, subject: string, ext: s
     openssl(dir, ["req", "-new", "-key", `${name}.key`, "-out", `${name}.csr`, "-subj", subject]);
     fs.writeFileSync(path.join(dir, `${name}.ext`), ext);
     openssl(dir, [
-        "x509", "-req", "-in", `${name}.csr`, "-CA", `${ca}.crt`, "-CAkey", `${ca}.key`, "-CAcreateserial",
-        "-out", `${name}.crt`, "-days", "2", "-extfile", `${name}.ext`,
+        "x509",
+        "-req",
+        "-in",
+        `${name}.csr`,
+        "-CA",
+        `${ca}.crt`,
+        "-CAkey",
+        `${ca}.key`,
+        "-CAcreateserial",
+        "-out",
+        `${name}.crt`,
+        "-days",
+        "2",
+        "-extfile",
+        `${name}.ext`,
     ]);
 }
 
@@ -83,7 +109,15 @@ export function removeTestPki(pki: TestPki): void {
 
 /** A stored object (node, pod, PDB): plain JSON. */
 export type Obj = {
-    metadata: { name: string; namespace?: string; uid?: string; labels?: Record<string, string>; annotations?: Record<string, string>; deletionTimestamp?: string; ownerReferences?: { kind: string; name: string; controller?: boolean }[] };
+    metadata: {
+        name: string;
+        namespace?: string;
+        uid?: string;
+        labels?: Record<string, string>;
+        annotations?: Record<string, string>;
+        deletionTimestamp?: string;
+        ownerReferences?: { kind: string; name: string; controller?: boolean }[];
+    };
     spec?: Record<string, unknown>;
     status?: Record<string, unknown>;
 };
@@ -200,7 +234,15 @@ export class FakeKube {
             res.end(payload);
         };
         const status = (code: number, reason: string, message: string, causes?: unknown[]) =>
-            send(code, { kind: "Status", apiVersion: "v1", status: "Failure", reason, message, code, ...(causes ? { details: { causes } } : {}) });
+            send(code, {
+                kind: "Status",
+                apiVersion: "v1",
+                status: "Failure",
+                reason,
+                message,
+                code,
+                ...(causes ? { details: { causes } } : {}),
+            });
         try {
             this.route(rec, send, status);
         } catch (err) {
@@ -208,7 +250,11 @@ export class FakeKube {
         }
     }
 
-    private route(rec: Recorded, send: (s: number, b: unknown) => void, status: (c: number, r: string, m: string, causes?: unknown[]) => void): void {
+    private route(
+        rec: Recorded,
+        send: (s: number, b: unknown) => void,
+        status: (c: number, r: string, m: string, causes?: unknown[]) => void,
+    ): void {
         const p = rec.path;
         const m = rec.method;
         let match: RegExpExecArray | null;
@@ -219,7 +265,10 @@ export class FakeKube {
         if (p === "/version" && m === "GET") return send(200, { major: "1", minor: "36", gitVersion: this.gitVersion });
         if (p === "/api/v1/nodes" && m === "GET") {
             const selector = rec.query.get("labelSelector");
-            return send(200, { kind: "NodeList", items: [...this.nodes.values()].filter((n) => labelMatch(selector, n.metadata.labels ?? {})) });
+            return send(200, {
+                kind: "NodeList",
+                items: [...this.nodes.values()].filter((n) => labelMatch(selector, n.metadata.labels ?? {})),
+            });
         }
         if ((match = /^\/api\/v1\/nodes\/([^/]+)$/.exec(p))) {
             const name = decodeURIComponent(match[1]);
@@ -227,7 +276,8 @@ export class FakeKube {
             if (!node) return status(404, "NotFound", `nodes "${name}" not found`);
             if (m === "GET") return send(200, node);
             if (m === "PATCH") {
-                if (!/strategic-merge-patch|merge-patch/.test(rec.contentType ?? "")) return status(415, "UnsupportedMediaType", "bad patch type");
+                if (!/strategic-merge-patch|merge-patch/.test(rec.contentType ?? ""))
+                    return status(415, "UnsupportedMediaType", "bad patch type");
                 node.spec = { ...node.spec, ...((rec.body as Obj).spec ?? {}) };
                 return send(200, node);
             }
@@ -258,7 +308,8 @@ export class FakeKube {
         if ((match = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/eviction$/.exec(p)) && m === "POST") {
             const key = `${decodeURIComponent(match[1])}/${decodeURIComponent(match[2])}`;
             const body = rec.body as { apiVersion?: string; kind?: string };
-            if (body?.apiVersion !== "policy/v1" || body.kind !== "Eviction") return status(400, "BadRequest", "expected a policy/v1 Eviction");
+            if (body?.apiVersion !== "policy/v1" || body.kind !== "Eviction")
+                return status(400, "BadRequest", "expected a policy/v1 Eviction");
             const pod = this.pods.get(key);
             if (!pod) return status(404, "NotFound", `pods "${match[2]}" not found`);
             const attempt = (this.evictionAttempts.get(key) ?? 0) + 1;
@@ -266,7 +317,10 @@ export class FakeKube {
             const decision = this.eviction(pod, attempt);
             if (decision !== "allow") {
                 return status(429, "TooManyRequests", "Cannot evict pod as it would violate the pod's disruption budget.", [
-                    { reason: "DisruptionBudget", message: `The disruption budget ${decision.pdb} needs 1 healthy pods and has 1 currently` },
+                    {
+                        reason: "DisruptionBudget",
+                        message: `The disruption budget ${decision.pdb} needs 1 healthy pods and has 1 currently`,
+                    },
                 ]);
             }
             if (this.terminatingLists > 0) {

@@ -35,8 +35,13 @@ describe("kube API client", () => {
     test("authenticates with the client certificate and encodes list selectors", async () => {
         kube.addNode("ip-10-0-0-1", "demo-workers-0");
         kube.addNode("ip-10-0-0-2", "demo-workers-1");
-        const list = await api().list<{ metadata: { name: string } }>("/api/v1/nodes", { labelSelector: "kubeforge.io/node=demo-workers-1" });
-        assert.deepEqual(list.items.map((n) => n.metadata.name), ["ip-10-0-0-2"]);
+        const list = await api().list<{ metadata: { name: string } }>("/api/v1/nodes", {
+            labelSelector: "kubeforge.io/node=demo-workers-1",
+        });
+        assert.deepEqual(
+            list.items.map((n) => n.metadata.name),
+            ["ip-10-0-0-2"],
+        );
         const last = kube.requests.at(-1)!;
         assert.equal(last.clientCn, "kubeforge-admin");
         assert.equal(last.query.get("labelSelector"), "kubeforge.io/node=demo-workers-1");
@@ -51,7 +56,12 @@ describe("kube API client", () => {
     });
 
     test("an API error names method, path and status, and carries the API's Status", async () => {
-        const err = await api().get("/api/v1/nodes/missing").then(() => undefined, (e: unknown) => e);
+        const err = await api()
+            .get("/api/v1/nodes/missing")
+            .then(
+                () => undefined,
+                (e: unknown) => e,
+            );
         assert.ok(err instanceof KubeApiError);
         assert.equal(err.status, 404);
         assert.match(err.message, /^GET \/api\/v1\/nodes\/missing: HTTP 404: nodes "missing" not found$/);
@@ -64,7 +74,12 @@ describe("kube API client", () => {
     });
 
     test("a server certificate from another CA is refused as a TLS error", async () => {
-        const err = await api({ caCert: pki.otherCaCert }).get("/version").then(() => undefined, (e: unknown) => e);
+        const err = await api({ caCert: pki.otherCaCert })
+            .get("/version")
+            .then(
+                () => undefined,
+                (e: unknown) => e,
+            );
         assert.ok(err instanceof KubeTransportError, String(err));
         assert.equal(err.kind, "tls");
         assert.match(err.message, /^GET \/version: TLS error: /);
@@ -73,7 +88,12 @@ describe("kube API client", () => {
 
     test("the server refuses a client certificate from another CA", async () => {
         const before = kube.requests.length;
-        const err = await api({ clientCert: pki.strangerCert, clientKey: pki.strangerKey }).get("/version").then(() => undefined, (e: unknown) => e);
+        const err = await api({ clientCert: pki.strangerCert, clientKey: pki.strangerKey })
+            .get("/version")
+            .then(
+                () => undefined,
+                (e: unknown) => e,
+            );
         assert.ok(err instanceof KubeTransportError, String(err));
         assert.equal(kube.requests.length, before, "the request never reached the handler");
         assert.ok(!String(err).includes(pki.strangerKey));
@@ -86,7 +106,12 @@ describe("kube API client", () => {
                 s.close(() => resolve(p));
             });
         });
-        const err = await api({ endpoint: `https://127.0.0.1:${port}` }).get("/version").then(() => undefined, (e: unknown) => e);
+        const err = await api({ endpoint: `https://127.0.0.1:${port}` })
+            .get("/version")
+            .then(
+                () => undefined,
+                (e: unknown) => e,
+            );
         assert.ok(err instanceof KubeTransportError);
         assert.equal(err.kind, "connection");
         assert.match(err.message, /connection refused \(ECONNREFUSED\)/);
@@ -97,7 +122,12 @@ describe("kube API client", () => {
         await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
         const port = (silent.address() as net.AddressInfo).port;
         try {
-            const err = await api({ endpoint: `https://127.0.0.1:${port}` }, 150).get("/version").then(() => undefined, (e: unknown) => e);
+            const err = await api({ endpoint: `https://127.0.0.1:${port}` }, 150)
+                .get("/version")
+                .then(
+                    () => undefined,
+                    (e: unknown) => e,
+                );
             assert.ok(err instanceof KubeTransportError);
             assert.equal(err.kind, "timeout");
             assert.match(err.message, /^GET \/version: timed out/);

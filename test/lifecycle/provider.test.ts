@@ -19,7 +19,6 @@ let readiness: PlanResource;
 let worker: PlanResource;
 let master: PlanResource;
 
-
 const record = {
     cluster: "demo",
     platform: "aws",
@@ -62,8 +61,23 @@ before(async () => {
         cni: "cilium",
         ...connection,
     });
-    new NodeLifecycle("demo-workers-0", { ...record, node: "demo-workers-0", role: "worker", pool: "workers", ...connection, clientKey: pki.clientKey });
-    new NodeLifecycle("demo-cp-0", { ...record, node: "demo-cp-0", role: "control-plane", pool: "control-plane", ...connection, drainTimeoutSeconds: 900, skipDrain: true });
+    new NodeLifecycle("demo-workers-0", {
+        ...record,
+        node: "demo-workers-0",
+        role: "worker",
+        pool: "workers",
+        ...connection,
+        clientKey: pki.clientKey,
+    });
+    new NodeLifecycle("demo-cp-0", {
+        ...record,
+        node: "demo-cp-0",
+        role: "control-plane",
+        pool: "control-plane",
+        ...connection,
+        drainTimeoutSeconds: 900,
+        skipDrain: true,
+    });
     await engine.settle();
     readiness = engine.resources.find((r) => r.name === "demo-api")!;
     worker = engine.resources.find((r) => r.name === "demo-workers-0")!;
@@ -200,7 +214,10 @@ describe("the stored provider code, run as the dynamic provider host runs it", (
         assert.equal(created.id, "demo/demo-workers-8");
         assert.ok(kube.calls("GET", "/api/v1/nodes").some((r) => r.query.get("labelSelector") === "kubeforge.io/node=demo-workers-8"));
         kube.nodes.delete("ip-10-0-2-8");
-        await assert.rejects(provider.create({ ...inputs, node: "demo-workers-9", joinTimeoutSeconds: 0.2 }), /node demo-workers-9 did not join within 0\.2s/);
+        await assert.rejects(
+            provider.create({ ...inputs, node: "demo-workers-9", joinTimeoutSeconds: 0.2 }),
+            /node demo-workers-9 did not join within 0\.2s/,
+        );
     });
 
     test("NodeLifecycle delete drains the node through the API and deletes it", async () => {
@@ -225,12 +242,15 @@ describe("the stored provider code, run as the dynamic provider host runs it", (
         kube.addNode("ip-10-0-2-2", "demo-workers-0");
         kube.addPod("pay", "ledger-0", "ip-10-0-2-2", { labels: { app: "ledger" } });
         kube.eviction = () => ({ pdb: "ledger" });
-        await assert.rejects(capture(() => provider.delete("demo/demo-workers-0", { ...plain(worker), drainTimeoutSeconds: 0.2 })), (err: Error) => {
-            assert.match(err.message, /pod pay\/ledger-0: PodDisruptionBudget pay\/ledger/);
-            const all = `${err.message}\n${err.stack}`;
-            assert.ok(!all.includes(pki.clientKey.split("\n")[1]) && !all.includes("PRIVATE KEY"));
-            return true;
-        });
+        await assert.rejects(
+            capture(() => provider.delete("demo/demo-workers-0", { ...plain(worker), drainTimeoutSeconds: 0.2 })),
+            (err: Error) => {
+                assert.match(err.message, /pod pay\/ledger-0: PodDisruptionBudget pay\/ledger/);
+                const all = `${err.message}\n${err.stack}`;
+                assert.ok(!all.includes(pki.clientKey.split("\n")[1]) && !all.includes("PRIVATE KEY"));
+                return true;
+            },
+        );
         assert.ok(kube.nodes.has("ip-10-0-2-2"));
         kube.eviction = () => "allow";
     });

@@ -19,8 +19,8 @@ type RequireFromString = (code: string, filename?: string) => { handler: () => L
 /**
  * The provider object the host would get from `text`.
  *
- * @param text the `__provider` text
- * @param filename where the module claims to live (packages resolve from its directory); none: the host's way
+ * @param text - the `__provider` text
+ * @param filename - where the module claims to live (packages resolve from its directory); none: the host's way
  */
 export function loadProvider(text: string, filename?: string): LoadedProvider {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -32,20 +32,21 @@ export function loadProvider(text: string, filename?: string): LoadedProvider {
  * A file name in a fresh temporary directory from which none of `packages` resolves (checked, so a
  * stray `node_modules` above the temp directory cannot make a test pass for the wrong reason).
  *
- * @param packages packages that must not resolve from there
+ * @param packages - packages that must not resolve from there
  * @returns the file name, and a function removing its directory
  */
 export function isolatedFilename(packages: string[]): { filename: string; remove: () => void } {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kf-isolated-"));
     const filename = path.join(dir, "provider.js");
-    for (const name of packages) assert.throws(() => createRequire(filename).resolve(name), { code: "MODULE_NOT_FOUND" }, `${name} resolves from ${dir}`);
+    for (const name of packages)
+        assert.throws(() => createRequire(filename).resolve(name), { code: "MODULE_NOT_FOUND" }, `${name} resolves from ${dir}`);
     return { filename, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
 /**
  * The packages a provider text requires, by name, deduplicated and sorted.
  *
- * @param text the `__provider` text
+ * @param text - the `__provider` text
  */
 export function requiredPackages(text: string): string[] {
     return [...new Set([...text.matchAll(/require\((["'`])([^"'`]+)\1\)/g)].map((m) => m[2] ?? ""))].sort();

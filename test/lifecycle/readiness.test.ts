@@ -30,11 +30,19 @@ describe("waiting for the API", () => {
         kube.readyz = () => (++calls < 4 ? [503, "[-]etcd failed: reason withheld\nreadyz check failed"] : [200, "ok"]);
         kube.gitVersion = "v1.36.3";
         const logs: string[] = [];
-        const version = await waitForApi(createKubeApi(conn()), { ...fast, endpoint: kube.endpoint, timeoutSeconds: 10, log: (m) => logs.push(m) });
+        const version = await waitForApi(createKubeApi(conn()), {
+            ...fast,
+            endpoint: kube.endpoint,
+            timeoutSeconds: 10,
+            log: (m) => logs.push(m),
+        });
         assert.equal(version, "v1.36.3");
         assert.equal(calls, 4);
         assert.equal(kube.calls("GET", "/version").length, 1);
-        assert.ok(logs.some((l) => l.includes("HTTP 503")), "progress says what it saw");
+        assert.ok(
+            logs.some((l) => l.includes("HTTP 503")),
+            "progress says what it saw",
+        );
         for (const l of logs) assert.ok(!l.includes(pki.clientKey.split("\n")[1]));
     });
 
@@ -67,7 +75,11 @@ describe("waiting for the API", () => {
     test("a wrong CA is refused: never ready, the error says TLS", async () => {
         kube.readyz = () => [200, "ok"];
         const before = kube.requests.length;
-        const err = await waitForApi(createKubeApi(conn({ caCert: pki.otherCaCert })), { ...fast, endpoint: kube.endpoint, timeoutSeconds: 0.1 }).then(
+        const err = await waitForApi(createKubeApi(conn({ caCert: pki.otherCaCert })), {
+            ...fast,
+            endpoint: kube.endpoint,
+            timeoutSeconds: 0.1,
+        }).then(
             () => undefined,
             (e: unknown) => e as Error,
         );

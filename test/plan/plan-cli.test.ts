@@ -73,7 +73,10 @@ describe("npm run plan -- --stack aws --json", () => {
         const zones = new Set(masters.map((m) => subnetsById.get(m.inputs.subnetId as string)?.inputs.availabilityZone));
         assert.equal(zones.size, 3, `master zones: ${[...zones].join(", ")}`);
         const listeners = hidden.resources.filter((r) => r.type === "aws:lb/listener:Listener");
-        assert.ok(listeners.some((l) => Number(l.inputs.port) === 6443), "no listener on 6443");
+        assert.ok(
+            listeners.some((l) => Number(l.inputs.port) === 6443),
+            "no listener on 6443",
+        );
         const attachments = hidden.resources.filter((r) => r.type === "aws:lb/targetGroupAttachment:TargetGroupAttachment");
         const attached = new Set(attachments.map((a) => a.inputs.targetId));
         for (const m of masters) assert.ok(attached.has(m.id), `${m.name} is not behind the load balancer`);

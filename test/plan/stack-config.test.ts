@@ -20,7 +20,9 @@ function write(text: string, name = "Pulumi.demo.yaml"): string {
 
 test("keys are namespaced, objects become JSON, the stack name comes from the file", () => {
     const file = write(
-        ["config:", "  kubeforge:name: demo", "  kubeforge:controlPlane:", "    count: 3", "  region: x", "  aws:region: us-east-1"].join("\n"),
+        ["config:", "  kubeforge:name: demo", "  kubeforge:controlPlane:", "    count: 3", "  region: x", "  aws:region: us-east-1"].join(
+            "\n",
+        ),
     );
     const config = readStackConfig(file);
     assert.equal(config.stack, "demo");

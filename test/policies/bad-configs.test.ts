@@ -51,7 +51,10 @@ function expectation(file: string): { policy: string; level: string } {
     return { policy: m[1], level: m[2] };
 }
 
-const badConfigs = fs.readdirSync(fixtures).filter((f) => f.endsWith(".yaml")).sort();
+const badConfigs = fs
+    .readdirSync(fixtures)
+    .filter((f) => f.endsWith(".yaml"))
+    .sort();
 
 describe("bad configs yield exactly their violation", { concurrency: 3 }, () => {
     test("there is one fixture per config-triggerable policy, each naming a real policy", () => {
@@ -74,12 +77,22 @@ describe("bad configs yield exactly their violation", { concurrency: 3 }, () => 
 });
 
 describe("shipped stacks pass the pack", { concurrency: 3 }, () => {
-    const stacks = fs.readdirSync(path.join(root, "stacks")).filter((f) => /^Pulumi\..+\.yaml$/.test(f)).sort();
+    const stacks = fs
+        .readdirSync(path.join(root, "stacks"))
+        .filter((f) => /^Pulumi\..+\.yaml$/.test(f))
+        .sort();
     for (const f of stacks) {
         test(`${f} plans with no mandatory violation`, async () => {
             const run = await plan(path.join(root, "stacks", f));
-            assert.equal(run.code, 0, `plan exited ${run.code}: ${run.stderr}${run.violations.map((v) => `\n[${v.level}] ${v.policy}: ${v.message}`).join("")}`);
-            assert.deepEqual(run.violations.filter((v) => v.level === "mandatory"), []);
+            assert.equal(
+                run.code,
+                0,
+                `plan exited ${run.code}: ${run.stderr}${run.violations.map((v) => `\n[${v.level}] ${v.policy}: ${v.message}`).join("")}`,
+            );
+            assert.deepEqual(
+                run.violations.filter((v) => v.level === "mandatory"),
+                [],
+            );
         });
     }
 });

@@ -134,13 +134,61 @@ export function healthyCluster(): PolicyInputResource[] {
         securityGroup("demo-cp-sg", "control-plane"),
         securityGroup("demo-worker-sg", "worker"),
         securityGroup("demo-nodes-sg"),
-        ingressRule("demo-etcd", { securityGroupId: "demo-cp-sg-id", ipProtocol: "tcp", fromPort: 2379, toPort: 2380, referencedSecurityGroupId: "demo-cp-sg-id" }),
-        ingressRule("demo-api", { securityGroupId: "demo-cp-sg-id", ipProtocol: "tcp", fromPort: 6443, toPort: 6443, cidrIpv4: "10.0.0.0/8" }),
-        ingressRule("demo-api-nodes", { securityGroupId: "demo-cp-sg-id", ipProtocol: "tcp", fromPort: 6443, toPort: 6443, referencedSecurityGroupId: "demo-nodes-sg-id" }),
-        ingressRule("demo-ssh", { securityGroupId: "demo-nodes-sg-id", ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: "203.0.113.0/24" }),
-        ingressRule("demo-kubelet", { securityGroupId: "demo-nodes-sg-id", ipProtocol: "tcp", fromPort: 10250, toPort: 10250, referencedSecurityGroupId: "demo-nodes-sg-id" }),
-        ingressRule("demo-nodeports", { securityGroupId: "demo-worker-sg-id", ipProtocol: "tcp", fromPort: 30000, toPort: 32767, cidrIpv4: "10.0.0.0/16" }),
-        resource(AWS_TYPES.subnet, "demo-subnet-a", { cidrBlock: "10.0.0.0/20", tags: { [`kubernetes.io/cluster/${CLUSTER}`]: "owned", "kubeforge.io/cluster": CLUSTER, "kubernetes.io/role/internal-elb": "1" } }, "demo-subnet-a-id"),
+        ingressRule("demo-etcd", {
+            securityGroupId: "demo-cp-sg-id",
+            ipProtocol: "tcp",
+            fromPort: 2379,
+            toPort: 2380,
+            referencedSecurityGroupId: "demo-cp-sg-id",
+        }),
+        ingressRule("demo-api", {
+            securityGroupId: "demo-cp-sg-id",
+            ipProtocol: "tcp",
+            fromPort: 6443,
+            toPort: 6443,
+            cidrIpv4: "10.0.0.0/8",
+        }),
+        ingressRule("demo-api-nodes", {
+            securityGroupId: "demo-cp-sg-id",
+            ipProtocol: "tcp",
+            fromPort: 6443,
+            toPort: 6443,
+            referencedSecurityGroupId: "demo-nodes-sg-id",
+        }),
+        ingressRule("demo-ssh", {
+            securityGroupId: "demo-nodes-sg-id",
+            ipProtocol: "tcp",
+            fromPort: 22,
+            toPort: 22,
+            cidrIpv4: "203.0.113.0/24",
+        }),
+        ingressRule("demo-kubelet", {
+            securityGroupId: "demo-nodes-sg-id",
+            ipProtocol: "tcp",
+            fromPort: 10250,
+            toPort: 10250,
+            referencedSecurityGroupId: "demo-nodes-sg-id",
+        }),
+        ingressRule("demo-nodeports", {
+            securityGroupId: "demo-worker-sg-id",
+            ipProtocol: "tcp",
+            fromPort: 30000,
+            toPort: 32767,
+            cidrIpv4: "10.0.0.0/16",
+        }),
+        resource(
+            AWS_TYPES.subnet,
+            "demo-subnet-a",
+            {
+                cidrBlock: "10.0.0.0/20",
+                tags: {
+                    [`kubernetes.io/cluster/${CLUSTER}`]: "owned",
+                    "kubeforge.io/cluster": CLUSTER,
+                    "kubernetes.io/role/internal-elb": "1",
+                },
+            },
+            "demo-subnet-a-id",
+        ),
         ...zones.map((_, i) => instance(`demo-cp-${i}`, "control-plane")),
         ...[0, 1].map((i) => instance(`demo-general-${i}`, "worker")),
         clusterRecord(),
@@ -182,8 +230,26 @@ export function previewCluster(): PolicyInputResource[] {
     });
     const resources = healthyCluster().map((r): PolicyInputResource => {
         if (r.type === AWS_TYPES.ingressRule) return { ...r, inputs: unknownIds(r.inputs), id: undefined };
-        if (r.type === AWS_TYPES.instance) return { ...r, inputs: { ...r.inputs, vpcSecurityGroupIds: [UNKNOWN_SENTINEL, UNKNOWN_SENTINEL], tags: { ...(r.inputs.tags as object), Name: UNKNOWN_SENTINEL } }, id: undefined };
+        if (r.type === AWS_TYPES.instance)
+            return {
+                ...r,
+                inputs: {
+                    ...r.inputs,
+                    vpcSecurityGroupIds: [UNKNOWN_SENTINEL, UNKNOWN_SENTINEL],
+                    tags: { ...(r.inputs.tags as object), Name: UNKNOWN_SENTINEL },
+                },
+                id: undefined,
+            };
         return { ...r, id: undefined };
     });
-    return [...resources, ingressRule("demo-api-nat-0", { securityGroupId: UNKNOWN_SENTINEL, ipProtocol: "tcp", fromPort: 6443, toPort: 6443, cidrIpv4: UNKNOWN_SENTINEL })];
+    return [
+        ...resources,
+        ingressRule("demo-api-nat-0", {
+            securityGroupId: UNKNOWN_SENTINEL,
+            ipProtocol: "tcp",
+            fromPort: 6443,
+            toPort: 6443,
+            cidrIpv4: UNKNOWN_SENTINEL,
+        }),
+    ];
 }

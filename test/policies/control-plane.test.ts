@@ -7,8 +7,12 @@ const zones = ["eu-west-1a", "eu-west-1b", "eu-west-1c"];
 
 /** A cluster with `count` masters placed by `domainOf`, and its record. */
 function mastersCluster(count: number, domainOf: (i: number) => string, record: Parameters<typeof clusterRecord>[0] = {}) {
-    const others = healthyCluster().filter((r) => !(r.type.endsWith("NodeLifecycle") && r.name.startsWith("demo-cp-")) && !r.type.endsWith("ApiReadiness"));
-    const masters = Array.from({ length: count }, (_, i) => nodeRecord(`demo-cp-${i}`, { role: "control-plane", failureDomain: domainOf(i) }));
+    const others = healthyCluster().filter(
+        (r) => !(r.type.endsWith("NodeLifecycle") && r.name.startsWith("demo-cp-")) && !r.type.endsWith("ApiReadiness"),
+    );
+    const masters = Array.from({ length: count }, (_, i) =>
+        nodeRecord(`demo-cp-${i}`, { role: "control-plane", failureDomain: domainOf(i) }),
+    );
     return [...others, clusterRecord({ controlPlaneCount: count, ...record }), ...masters];
 }
 
@@ -32,7 +36,10 @@ describe("control-plane-count", () => {
         assert.match(v[0].message, /more than 7/);
     });
     test("maxControlPlane is configurable", async () => {
-        const v = await runPolicies(mastersCluster(7, (i) => zones[i % 3]), { config: { "control-plane-count": { maxControlPlane: 5 } } });
+        const v = await runPolicies(
+            mastersCluster(7, (i) => zones[i % 3]),
+            { config: { "control-plane-count": { maxControlPlane: 5 } } },
+        );
         assert.deepEqual(policiesOf(v), ["control-plane-count"]);
         assert.match(v[0].message, /more than 5/);
     });
@@ -66,11 +73,17 @@ describe("control-plane-single", () => {
     const single = () => mastersCluster(1, () => zones[0]);
     test("one master is advisory outside production", async () => {
         const v = await runPolicies(single());
-        assert.deepEqual(v.map((x) => [x.policy, x.level]), [["control-plane-single", "advisory"]]);
+        assert.deepEqual(
+            v.map((x) => [x.policy, x.level]),
+            [["control-plane-single", "advisory"]],
+        );
     });
     test("stack tag environment=production makes it mandatory, reported once", async () => {
         const v = await runPolicies(single(), { stackTags: { environment: "Production" } });
-        assert.deepEqual(v.map((x) => [x.policy, x.level]), [["control-plane-single-production", "mandatory"]]);
+        assert.deepEqual(
+            v.map((x) => [x.policy, x.level]),
+            [["control-plane-single-production", "mandatory"]],
+        );
     });
     test("config alwaysProduction, or another tag, says production", async () => {
         const always = await runPolicies(single(), { config: { "control-plane-single-production": { alwaysProduction: true } } });
@@ -98,10 +111,19 @@ describe("control-plane-linux and control-plane-taint", () => {
         assert.deepEqual(policiesOf(v), []);
     });
     test("a master without the control-plane taint is reported; PreferNoSchedule does not count", async () => {
-        const none = await runPolicies(replace(healthyCluster(), nodeRecord("demo-cp-1", { role: "control-plane", failureDomain: zones[1], taints: [] })));
+        const none = await runPolicies(
+            replace(healthyCluster(), nodeRecord("demo-cp-1", { role: "control-plane", failureDomain: zones[1], taints: [] })),
+        );
         assert.deepEqual(policiesOf(none), ["control-plane-taint"]);
         const soft = await runPolicies(
-            replace(healthyCluster(), nodeRecord("demo-cp-1", { role: "control-plane", failureDomain: zones[1], taints: [{ key: "node-role.kubernetes.io/control-plane", effect: "PreferNoSchedule" }] })),
+            replace(
+                healthyCluster(),
+                nodeRecord("demo-cp-1", {
+                    role: "control-plane",
+                    failureDomain: zones[1],
+                    taints: [{ key: "node-role.kubernetes.io/control-plane", effect: "PreferNoSchedule" }],
+                }),
+            ),
         );
         assert.deepEqual(policiesOf(soft), ["control-plane-taint"]);
     });
@@ -109,7 +131,9 @@ describe("control-plane-linux and control-plane-taint", () => {
 
 describe("control-plane-spread: domains outside the cluster's list", () => {
     test("a master in a domain the cluster does not list is reported", async () => {
-        const v = await runPolicies(replace(healthyCluster(), nodeRecord("demo-cp-2", { role: "control-plane", failureDomain: "eu-west-1z" })));
+        const v = await runPolicies(
+            replace(healthyCluster(), nodeRecord("demo-cp-2", { role: "control-plane", failureDomain: "eu-west-1z" })),
+        );
         assert.deepEqual(policiesOf(v), ["control-plane-spread"]);
         assert.match(v[0].message, /"eu-west-1z", which is not one of its failure domains/);
     });

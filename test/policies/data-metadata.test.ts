@@ -8,7 +8,12 @@ const launchTemplate = (inputs: Record<string, unknown>) =>
     resource(AWS_TYPES.launchTemplate, "demo-workers-lt", {
         metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 2 },
         blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 50, encrypted: "true" } }],
-        tagSpecifications: [{ resourceType: "instance", tags: { "kubernetes.io/cluster/demo": "owned", "kubeforge.io/cluster": "demo", "kubeforge.io/role": "worker" } }],
+        tagSpecifications: [
+            {
+                resourceType: "instance",
+                tags: { "kubernetes.io/cluster/demo": "owned", "kubeforge.io/cluster": "demo", "kubeforge.io/role": "worker" },
+            },
+        ],
         ...inputs,
     });
 
@@ -21,14 +26,24 @@ describe("disks-encrypted", () => {
         }
     });
     test("each unencrypted EBS data disk of an instance is reported", async () => {
-        const v = await runPolicies(replace(healthyCluster(), instance("demo-general-0", "worker", {
-            ebsBlockDevices: [{ deviceName: "/dev/sdf", encrypted: true }, { deviceName: "/dev/sdg" }],
-        })));
+        const v = await runPolicies(
+            replace(
+                healthyCluster(),
+                instance("demo-general-0", "worker", {
+                    ebsBlockDevices: [{ deviceName: "/dev/sdf", encrypted: true }, { deviceName: "/dev/sdg" }],
+                }),
+            ),
+        );
         assert.deepEqual(policiesOf(v), ["disks-encrypted"]);
         assert.match(v[0].message, /\/dev\/sdg/);
     });
     test("volumes and launch template mappings (encrypted as a string) are judged", async () => {
-        const volume = (encrypted?: boolean) => resource(AWS_TYPES.volume, "data", { size: 100, availabilityZone: "eu-west-1a", ...(encrypted === undefined ? {} : { encrypted }) });
+        const volume = (encrypted?: boolean) =>
+            resource(AWS_TYPES.volume, "data", {
+                size: 100,
+                availabilityZone: "eu-west-1a",
+                ...(encrypted === undefined ? {} : { encrypted }),
+            });
         assert.deepEqual(policiesOf(await runPolicies([volume(true)])), []);
         assert.deepEqual(policiesOf(await runPolicies([volume(false)])), ["disks-encrypted"]);
         assert.deepEqual(policiesOf(await runPolicies([volume()])), ["disks-encrypted"]);
@@ -43,9 +58,11 @@ describe("disks-encrypted: persistent volumes", () => {
         resource(AWS_TYPES.storageClass, "sc", { metadata: { name: "fast" }, provisioner, parameters });
     const ebsChart = (chart: string, parameters: Record<string, string>) =>
         resource(AWS_TYPES.helmRelease, "ebs", { chart, values: { storageClasses: [{ name: "gp3-encrypted", parameters }] } });
-    test("an EBS StorageClass without encrypted: \"true\" is reported, in-tree name included", async () => {
+    test('an EBS StorageClass without encrypted: "true" is reported, in-tree name included', async () => {
         assert.deepEqual(policiesOf(await runPolicies([storageClass("ebs.csi.aws.com", { type: "gp3" })])), ["disks-encrypted"]);
-        assert.deepEqual(policiesOf(await runPolicies([storageClass("kubernetes.io/aws-ebs", { encrypted: "false" })])), ["disks-encrypted"]);
+        assert.deepEqual(policiesOf(await runPolicies([storageClass("kubernetes.io/aws-ebs", { encrypted: "false" })])), [
+            "disks-encrypted",
+        ]);
         assert.deepEqual(policiesOf(await runPolicies([storageClass("ebs.csi.aws.com", { type: "gp3", encrypted: "true" })])), []);
         assert.deepEqual(policiesOf(await runPolicies([storageClass("rancher.io/local-path", {})])), []);
     });
@@ -72,25 +89,45 @@ describe("imdsv2-required", () => {
             const v = await runPolicies(replace(healthyCluster(), instance("demo-general-1", "worker", { metadataOptions })));
             assert.deepEqual(policiesOf(v), ["imdsv2-required"]);
         }
-        assert.deepEqual(policiesOf(await runPolicies([launchTemplate({ metadataOptions: { httpTokens: "optional" } })])), ["imdsv2-required"]);
+        assert.deepEqual(policiesOf(await runPolicies([launchTemplate({ metadataOptions: { httpTokens: "optional" } })])), [
+            "imdsv2-required",
+        ]);
     });
     test("a disabled metadata endpoint passes", async () => {
-        const v = await runPolicies(replace(healthyCluster(), instance("demo-general-1", "worker", { metadataOptions: { httpEndpoint: "disabled" } })));
+        const v = await runPolicies(
+            replace(healthyCluster(), instance("demo-general-1", "worker", { metadataOptions: { httpEndpoint: "disabled" } })),
+        );
         assert.deepEqual(policiesOf(v), []);
     });
 });
 
 describe("imds-hop-limit", () => {
     test("a master with hop limit 2 is reported, a worker with 2 is not, a worker with 3 is", async () => {
-        const master = await runPolicies(replace(healthyCluster(), instance("demo-cp-2", "control-plane", { metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 2 } })));
+        const master = await runPolicies(
+            replace(
+                healthyCluster(),
+                instance("demo-cp-2", "control-plane", { metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 2 } }),
+            ),
+        );
         assert.deepEqual(policiesOf(master), ["imds-hop-limit"]);
         assert.match(master[0].message, /set metadataOptions\.httpPutResponseHopLimit to 1/);
-        const worker3 = await runPolicies(replace(healthyCluster(), instance("demo-general-0", "worker", { metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 3 } })));
+        const worker3 = await runPolicies(
+            replace(
+                healthyCluster(),
+                instance("demo-general-0", "worker", { metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 3 } }),
+            ),
+        );
         assert.deepEqual(policiesOf(worker3), ["imds-hop-limit"]);
     });
     test("limits are configurable", async () => {
-        const master2 = replace(healthyCluster(), instance("demo-cp-2", "control-plane", { metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 2 } }));
+        const master2 = replace(
+            healthyCluster(),
+            instance("demo-cp-2", "control-plane", { metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 2 } }),
+        );
         assert.deepEqual(policiesOf(await runPolicies(master2, { config: { "imds-hop-limit": { maxControlPlaneHopLimit: 2 } } })), []);
-        assert.deepEqual(policiesOf(await runPolicies(healthyCluster(), { config: { "imds-hop-limit": { maxWorkerHopLimit: 1 } } })), ["imds-hop-limit", "imds-hop-limit"]);
+        assert.deepEqual(policiesOf(await runPolicies(healthyCluster(), { config: { "imds-hop-limit": { maxWorkerHopLimit: 1 } } })), [
+            "imds-hop-limit",
+            "imds-hop-limit",
+        ]);
     });
 });

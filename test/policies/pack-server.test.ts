@@ -56,8 +56,15 @@ after(() => {
     server?.kill();
 });
 
-const LEVEL: Record<number, string> = { [analyzer.EnforcementLevel.ADVISORY]: "advisory", [analyzer.EnforcementLevel.MANDATORY]: "mandatory" };
-const LEVEL_ENUM = { advisory: analyzer.EnforcementLevel.ADVISORY, mandatory: analyzer.EnforcementLevel.MANDATORY, disabled: analyzer.EnforcementLevel.DISABLED };
+const LEVEL: Record<number, string> = {
+    [analyzer.EnforcementLevel.ADVISORY]: "advisory",
+    [analyzer.EnforcementLevel.MANDATORY]: "mandatory",
+};
+const LEVEL_ENUM = {
+    advisory: analyzer.EnforcementLevel.ADVISORY,
+    mandatory: analyzer.EnforcementLevel.MANDATORY,
+    disabled: analyzer.EnforcementLevel.DISABLED,
+};
 
 function struct(value: Record<string, unknown>): Struct {
     return Struct.fromJavaScript(JSON.parse(JSON.stringify(value)) as Record<string, never>);
@@ -76,12 +83,24 @@ async function engineViolations(resources: PolicyInputResource[]): Promise<strin
         lines.push(`${d.getPolicyname()} ${LEVEL[d.getEnforcementlevel()]} ${urn} ${message}`);
     };
     for (const r of resources) {
-        const req = new analyzer.AnalyzeRequest().setType(r.type).setUrn(r.urn).setName(r.name).setProperties(struct(r.inputs)).setOptions(options());
+        const req = new analyzer.AnalyzeRequest()
+            .setType(r.type)
+            .setUrn(r.urn)
+            .setName(r.name)
+            .setProperties(struct(r.inputs))
+            .setOptions(options());
         const res = await call<analyzer.AnalyzeRequest, analyzer.AnalyzeResponse>(client.analyze, req);
         for (const d of res.getDiagnosticsList()) add(d, r.urn);
     }
     const stack = new analyzer.AnalyzeStackRequest().setResourcesList(
-        resources.map((r) => new analyzer.AnalyzerResource().setType(r.type).setUrn(r.urn).setName(r.name).setProperties(struct({ ...r.inputs, ...(r.id ? { id: r.id } : {}) })).setOptions(options())),
+        resources.map((r) =>
+            new analyzer.AnalyzerResource()
+                .setType(r.type)
+                .setUrn(r.urn)
+                .setName(r.name)
+                .setProperties(struct({ ...r.inputs, ...(r.id ? { id: r.id } : {}) }))
+                .setOptions(options()),
+        ),
     );
     const res = await call<analyzer.AnalyzeStackRequest, analyzer.AnalyzeResponse>(client.analyzeStack, stack);
     for (const d of res.getDiagnosticsList()) add(d, d.getUrn());
@@ -97,7 +116,16 @@ function troubled(): PolicyInputResource[] {
     let r = healthyCluster();
     r = replace(r, clusterRecord({ secretsEncryption: false, apiAllowedCidrs: ["0.0.0.0/0"], kubernetesVersion: "1.35.8" }));
     r = replace(r, instance("demo-general-1", "worker", { metadataOptions: { httpTokens: "optional", httpPutResponseHopLimit: 3 } }));
-    r = replace(r, ingressRule("demo-etcd", { securityGroupId: "demo-cp-sg-id", ipProtocol: "tcp", fromPort: 2379, toPort: 2380, referencedSecurityGroupId: "demo-nodes-sg-id" }));
+    r = replace(
+        r,
+        ingressRule("demo-etcd", {
+            securityGroupId: "demo-cp-sg-id",
+            ipProtocol: "tcp",
+            fromPort: 2379,
+            toPort: 2380,
+            referencedSecurityGroupId: "demo-nodes-sg-id",
+        }),
+    );
     return r;
 }
 
@@ -120,11 +148,20 @@ describe("the pack served by @pulumi/policy", () => {
     });
 
     test("a preview (ids and addresses unknown) gets the same answer as from runPolicies", async () => {
-        const open = ingressRule("ssh-world", { securityGroupId: "04da6b54-80e4-46f7-96ec-b56ff0331ba9", ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: "0.0.0.0/0" });
+        const open = ingressRule("ssh-world", {
+            securityGroupId: "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+            ipProtocol: "tcp",
+            fromPort: 22,
+            toPort: 22,
+            cidrIpv4: "0.0.0.0/0",
+        });
         const resources = [...previewCluster(), open];
         const engine = await engineViolations(resources);
         assert.deepEqual(engine, await harnessViolations(resources, {}));
-        assert.deepEqual(engine.map((l) => l.split(" ")[0]), ["ssh-not-public"]);
+        assert.deepEqual(
+            engine.map((l) => l.split(" ")[0]),
+            ["ssh-not-public"],
+        );
     });
 
     test("with stack tags and policy config sent as the CLI sends them, still the same", async () => {
@@ -140,11 +177,16 @@ describe("the pack served by @pulumi/policy", () => {
         for (const [name, { enforcementLevel, ...properties }] of Object.entries(config)) {
             const c = new analyzer.PolicyConfig().setProperties(struct(properties));
             // The CLI always sends a level: the configured one, else the policy's own.
-            const level = (enforcementLevel as keyof typeof LEVEL_ENUM | undefined) ?? (policies.find((p) => p.name === name)?.enforcementLevel as keyof typeof LEVEL_ENUM);
+            const level =
+                (enforcementLevel as keyof typeof LEVEL_ENUM | undefined) ??
+                (policies.find((p) => p.name === name)?.enforcementLevel as keyof typeof LEVEL_ENUM);
             req.getPolicyconfigMap().set(name, c.setEnforcementlevel(LEVEL_ENUM[level]));
         }
         await call<analyzer.ConfigureAnalyzerRequest, Empty>(client.configure, req);
-        const resources = replace(troubled(), clusterRecord({ controlPlaneCount: 1, failureDomains: ["eu-west-1a", "eu-west-1b", "eu-west-1c"], secretsEncryption: false }));
+        const resources = replace(
+            troubled(),
+            clusterRecord({ controlPlaneCount: 1, failureDomains: ["eu-west-1a", "eu-west-1b", "eu-west-1c"], secretsEncryption: false }),
+        );
         const engine = await engineViolations(resources);
         const harness = await harnessViolations(resources, { config, stackTags: { environment: "production" } });
         assert.deepEqual(engine, harness);

@@ -24,7 +24,10 @@ test("policies/index.ts type-checks and hands the full policy list to the one Po
     const parsed = ts.parseJsonConfigFileContent(configFile.config, ts.sys, root);
     const program = ts.createProgram([entry], { ...parsed.options, noEmit: true });
     const diagnostics = ts.getPreEmitDiagnostics(program).filter((d) => d.file?.fileName.includes("/policies/"));
-    assert.deepEqual(diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n")), []);
+    assert.deepEqual(
+        diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n")),
+        [],
+    );
 
     const source = program.getSourceFile(entry);
     assert.ok(source);
@@ -40,13 +43,18 @@ test("policies/index.ts type-checks and hands the full policy list to the one Po
     assert.match(source.getText(), /import \{[^}]*\bpolicies\b[^}]*\} from "\.\/policies";/);
 
     // No other file constructs a pack (that would bind a port when imported).
-    const others = fs.readdirSync(path.join(root, "policies"), { recursive: true, encoding: "utf8" })
+    const others = fs
+        .readdirSync(path.join(root, "policies"), { recursive: true, encoding: "utf8" })
         .filter((f) => f.endsWith(".ts") && f !== "index.ts" && !f.includes("node_modules"));
     for (const f of others) assert.doesNotMatch(fs.readFileSync(path.join(root, "policies", f), "utf8"), /new PolicyPack\(/, f);
 });
 
 test("the pack's package.json and PulumiPolicy.yaml are what the Pulumi CLI needs", () => {
-    const pkg = JSON.parse(fs.readFileSync(path.join(root, "policies/package.json"), "utf8")) as { name: string; version: string; dependencies: Record<string, string> };
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, "policies/package.json"), "utf8")) as {
+        name: string;
+        version: string;
+        dependencies: Record<string, string>;
+    };
     assert.equal(pkg.name, "kubeforge-policies");
     assert.match(pkg.version, /^\d+\.\d+\.\d+$/);
     assert.ok(pkg.dependencies["@pulumi/policy"]);
@@ -60,14 +68,22 @@ test("the README lists every policy with its level and every config key", () => 
         const row = readme.split("\n").find((line) => line.startsWith(`| \`${p.name}\``));
         assert.ok(row, `${p.name} missing from the README table`);
         assert.ok(row.includes(p.enforcementLevel ?? ""), `${p.name}: level`);
-        for (const key of Object.keys(p.configSchema?.properties ?? {})) assert.ok(row.includes(`\`${key}\``), `${p.name}: config key ${key}`);
+        for (const key of Object.keys(p.configSchema?.properties ?? {}))
+            assert.ok(row.includes(`\`${key}\``), `${p.name}: config key ${key}`);
     }
 });
 
 test("the version defaults are the core's supported window and skew", () => {
-    const defaults = (name: string) => Object.fromEntries(
-        Object.entries(policies.find((p) => p.name === name)?.configSchema?.properties ?? {}).map(([k, v]) => [k, typeof v === "object" ? v.default : undefined]),
-    );
-    assert.deepEqual(defaults("kubernetes-version-window"), { minVersion: SUPPORTED_MINORS[0], maxVersion: SUPPORTED_MINORS[SUPPORTED_MINORS.length - 1] });
+    const defaults = (name: string) =>
+        Object.fromEntries(
+            Object.entries(policies.find((p) => p.name === name)?.configSchema?.properties ?? {}).map(([k, v]) => [
+                k,
+                typeof v === "object" ? v.default : undefined,
+            ]),
+        );
+    assert.deepEqual(defaults("kubernetes-version-window"), {
+        minVersion: SUPPORTED_MINORS[0],
+        maxVersion: SUPPORTED_MINORS[SUPPORTED_MINORS.length - 1],
+    });
     assert.deepEqual(defaults("kubelet-skew"), { maxSkew: MAX_KUBELET_SKEW });
 });

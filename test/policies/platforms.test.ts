@@ -13,13 +13,29 @@ const racks = ["rack-a", "rack-b", "rack-c"];
 const view = (r: ReturnType<typeof resource>) => ({ ...r, props: r.inputs });
 
 function host(name: string, role: "control-plane" | "worker") {
-    return resource(HOST, name, { host: "192.0.2.10", port: 22, user: "ops", privateKey: "[secret]", nodeName: name, role, files: [], command: ["bash", "-c", "true"] });
+    return resource(HOST, name, {
+        host: "192.0.2.10",
+        port: 22,
+        user: "ops",
+        privateKey: "[secret]",
+        nodeName: name,
+        role,
+        files: [],
+        command: ["bash", "-c", "true"],
+    });
 }
 
 function metalCluster(masters: number) {
     return [
         clusterRecord({ platform: "baremetal", controlPlaneCount: masters, failureDomains: racks }),
-        ...Array.from({ length: masters }, (_, i) => nodeRecord(`lab-cp-${i}`, { platform: "baremetal", role: "control-plane", failureDomain: racks[i % 3], taints: [CONTROL_PLANE_TAINT] })),
+        ...Array.from({ length: masters }, (_, i) =>
+            nodeRecord(`lab-cp-${i}`, {
+                platform: "baremetal",
+                role: "control-plane",
+                failureDomain: racks[i % 3],
+                taints: [CONTROL_PLANE_TAINT],
+            }),
+        ),
         nodeRecord("lab-w-0", { platform: "baremetal", failureDomain: racks[0] }),
         ...Array.from({ length: masters }, (_, i) => host(`lab-cp-${i}`, "control-plane")),
         host("lab-w-0", "worker"),
@@ -37,7 +53,11 @@ describe("bare metal", () => {
     });
     test("the neutral policies hold on bare metal unchanged", async () => {
         assert.deepEqual(policiesOf(await runPolicies(metalCluster(2))), ["control-plane-count"]);
-        const open = metalCluster(3).map((r) => (r.type.endsWith("ApiReadiness") ? { ...r, inputs: { ...r.inputs, sshAllowedCidrs: ["0.0.0.0/0"], secretsEncryption: false } } : r));
+        const open = metalCluster(3).map((r) =>
+            r.type.endsWith("ApiReadiness")
+                ? { ...r, inputs: { ...r.inputs, sshAllowedCidrs: ["0.0.0.0/0"], secretsEncryption: false } }
+                : r,
+        );
         assert.deepEqual(policiesOf(await runPolicies(open)), ["secrets-encryption", "ssh-not-public"]);
     });
     test("the neutral records are not claimed by a platform adapter", () => {
@@ -50,7 +70,11 @@ describe("adapters", () => {
         const fake: PlatformAdapter = {
             platform: "fakecloud",
             claims: (type) => type === "fakecloud:index:Vm",
-            describe: () => ({ ...emptyFacts("fakecloud"), disks: [{ label: "boot disk", encrypted: false }], metadata: { endpointDisabled: false, tokensRequired: false } }),
+            describe: () => ({
+                ...emptyFacts("fakecloud"),
+                disks: [{ label: "boot disk", encrypted: false }],
+                metadata: { endpointDisabled: false, tokensRequired: false },
+            }),
         };
         const vm = resource("fakecloud:index:Vm", "vm", {});
         assert.equal(factsOf(view(vm)), undefined);
@@ -63,12 +87,24 @@ describe("adapters", () => {
             describe: () => ({ ...emptyFacts(platform), disks: [{ label: platform, encrypted: true }] }),
         });
         const sc = resource(AWS_TYPES.storageClass, "sc", { provisioner: "x" });
-        assert.deepEqual(factsOf(view(sc), [disk("one"), disk("two")])?.disks.map((d) => d.label), ["one", "two"]);
+        assert.deepEqual(
+            factsOf(view(sc), [disk("one"), disk("two")])?.disks.map((d) => d.label),
+            ["one", "two"],
+        );
     });
     test("AWS: kubeforge's control-plane security-group tag declares the masters' group; protocol -1 covers every port", () => {
         const sg = resource(AWS_TYPES.securityGroup, "sg", { id: "sg-1", tags: { "kubeforge.io/security-group": "control-plane" } });
         assert.deepEqual(factsOf(view(sg))?.firewallGroup, { id: "sg-1", role: "control-plane" });
-        const all = resource(AWS_TYPES.securityGroupRule, "r", { type: "ingress", protocol: "-1", fromPort: 0, toPort: 0, self: true, securityGroupId: "sg-1" });
-        assert.deepEqual(factsOf(view(all))?.ingress, [{ protocol: "all", fromPort: 0, toPort: 65535, sources: [{ kind: "self" }], group: "sg-1" }]);
+        const all = resource(AWS_TYPES.securityGroupRule, "r", {
+            type: "ingress",
+            protocol: "-1",
+            fromPort: 0,
+            toPort: 0,
+            self: true,
+            securityGroupId: "sg-1",
+        });
+        assert.deepEqual(factsOf(view(all))?.ingress, [
+            { protocol: "all", fromPort: 0, toPort: 65535, sources: [{ kind: "self" }], group: "sg-1" },
+        ]);
     });
 });

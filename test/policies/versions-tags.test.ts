@@ -6,22 +6,34 @@ import { CLUSTER, clusterRecord, healthyCluster, instance, nodeRecord, policiesO
 
 describe("kubernetes-version-window", () => {
     test("a control plane outside 1.34-1.36 is reported, and so is each node outside it", async () => {
-        const resources = healthyCluster().map((r) => (r.type.endsWith("NodeLifecycle") || r.type.endsWith("ApiReadiness") ? { ...r, inputs: { ...r.inputs, kubernetesVersion: "1.33.9" } } : r));
+        const resources = healthyCluster().map((r) =>
+            r.type.endsWith("NodeLifecycle") || r.type.endsWith("ApiReadiness")
+                ? { ...r, inputs: { ...r.inputs, kubernetesVersion: "1.33.9" } }
+                : r,
+        );
         const v = await runPolicies(resources);
         assert.deepEqual([...new Set(policiesOf(v))], ["kubernetes-version-window"]);
         assert.equal(v.length, 6);
         const newer = await runPolicies(replace(healthyCluster(), clusterRecord({ kubernetesVersion: "v1.37.0" })));
-        assert.deepEqual(policiesOf(newer).filter((p) => p === "kubernetes-version-window"), ["kubernetes-version-window"]);
+        assert.deepEqual(
+            policiesOf(newer).filter((p) => p === "kubernetes-version-window"),
+            ["kubernetes-version-window"],
+        );
     });
     test("a malformed version is reported; the window is configurable", async () => {
-        assert.deepEqual(policiesOf(await runPolicies(replace(healthyCluster(), clusterRecord({ kubernetesVersion: "latest" })))), ["kubernetes-version-window"]);
-        const v = await runPolicies(healthyCluster(), { config: { "kubernetes-version-window": { minVersion: "1.34", maxVersion: "1.35" } } });
+        assert.deepEqual(policiesOf(await runPolicies(replace(healthyCluster(), clusterRecord({ kubernetesVersion: "latest" })))), [
+            "kubernetes-version-window",
+        ]);
+        const v = await runPolicies(healthyCluster(), {
+            config: { "kubernetes-version-window": { minVersion: "1.34", maxVersion: "1.35" } },
+        });
         assert.equal(v.filter((x) => x.policy === "kubernetes-version-window").length, 6);
     });
 });
 
 describe("kubelet-skew", () => {
-    const withWorker = (version: string) => replace(healthyCluster(), nodeRecord("demo-general-1", { kubernetesVersion: version, failureDomain: "eu-west-1b" }));
+    const withWorker = (version: string) =>
+        replace(healthyCluster(), nodeRecord("demo-general-1", { kubernetesVersion: version, failureDomain: "eu-west-1b" }));
     test("three minors behind passes, four is reported", async () => {
         const ok = await runPolicies(withWorker("1.33.2"), { config: { "kubernetes-version-window": { minVersion: "1.30" } } });
         assert.deepEqual(policiesOf(ok), []);
@@ -54,7 +66,9 @@ describe("node-tags", () => {
         }
     });
     test("an untagged instance is reported as belonging to no cluster", async () => {
-        const v = await runPolicies([resource(AWS_TYPES.instance, "stray", { rootBlockDevice: { encrypted: true }, metadataOptions: { httpTokens: "required" } })]);
+        const v = await runPolicies([
+            resource(AWS_TYPES.instance, "stray", { rootBlockDevice: { encrypted: true }, metadataOptions: { httpTokens: "required" } }),
+        ]);
         assert.deepEqual(policiesOf(v), ["node-tags"]);
         assert.match(v[0].message, /kubernetes\.io\/cluster\/<cluster>, kubeforge\.io\/role/);
     });
@@ -63,7 +77,9 @@ describe("node-tags", () => {
         const v = await runPolicies([...healthyCluster(), subnet]);
         assert.deepEqual(policiesOf(v), ["node-tags"]);
         assert.match(v[0].message, /^subnet demo-subnet-b lacks tag\(s\) kubernetes\.io\/cluster\/demo;/);
-        const extra = await runPolicies(healthyCluster(), { config: { "node-tags": { extraTagKeys: ["owner", "kubeforge.io/{cluster}-cost"] } } });
+        const extra = await runPolicies(healthyCluster(), {
+            config: { "node-tags": { extraTagKeys: ["owner", "kubeforge.io/{cluster}-cost"] } },
+        });
         assert.equal(extra.length, 5);
         assert.match(extra[0].message, /owner, kubeforge\.io\/demo-cost/);
     });

@@ -57,7 +57,11 @@ describe("HostBootstrap provider against real sshd", () => {
             ["m1", "127.0.0.22"],
             ["w0", "127.0.0.23"],
         ]) {
-            hosts[name] = await startSshd({ host: address, clientKey: client, setEnv: { KF_HOST: name, KF_LOG: log, KF_DIR: root, PATH: `${bin}:/usr/bin:/bin` } });
+            hosts[name] = await startSshd({
+                host: address,
+                clientKey: client,
+                setEnv: { KF_HOST: name, KF_LOG: log, KF_DIR: root, PATH: `${bin}:/usr/bin:/bin` },
+            });
             fs.mkdirSync(path.join(root, name));
         }
     });
@@ -88,7 +92,11 @@ describe("HostBootstrap provider against real sshd", () => {
             nodeName: node,
             role: node.startsWith("m") ? "control-plane" : "worker",
             files: [
-                { path: `${dir}/lib/bootstrap.sh`, content: `#!/bin/bash\necho "$KF_HOST bootstrap $*" >> "$KF_LOG"\n`, permissions: "0755" },
+                {
+                    path: `${dir}/lib/bootstrap.sh`,
+                    content: `#!/bin/bash\necho "$KF_HOST bootstrap $*" >> "$KF_LOG"\n`,
+                    permissions: "0755",
+                },
                 { path: `${dir}/etc/kubeadm.yaml`, content: "token: SECRET-TOKEN-abcdef\n", permissions: "0600" },
                 { path: `${dir}/etc/labels`, content: "pool=a\n", permissions: "0644" },
             ],
@@ -104,7 +112,13 @@ describe("HostBootstrap provider against real sshd", () => {
             drainTimeoutSeconds: 30,
             forceRemoveUnreachable: false,
             concurrency: 4,
-            options: { connectTimeoutSeconds: 5, connectAttempts: 2, connectBackoffMs: 50, commandTimeoutSeconds: 60, stateDir: `${dir}/state` },
+            options: {
+                connectTimeoutSeconds: 5,
+                connectAttempts: 2,
+                connectBackoffMs: 50,
+                commandTimeoutSeconds: 60,
+                stateDir: `${dir}/state`,
+            },
             ...overrides,
         };
     }
@@ -131,32 +145,57 @@ describe("HostBootstrap provider against real sshd", () => {
         const inodes = p.files.map((f) => fs.statSync(f.path).ino);
         const again = await created(p);
         assert.deepEqual(logLines(), []);
-        assert.deepEqual(p.files.map((f) => fs.statSync(f.path).ino), inodes, "no file was rewritten");
+        assert.deepEqual(
+            p.files.map((f) => fs.statSync(f.path).ino),
+            inodes,
+            "no file was rewritten",
+        );
         const diff = await hostBootstrapProvider.diff!("id", again, p);
         assert.equal(diff.changes, false);
         // As the engine passes them: state with the provider and computed outputs, inputs with keys in
         // another order and the computed ones undefined.
-        const reordered = Object.fromEntries(Object.entries({ ...p, hostKeySeen: undefined, __provider: "new code" }).reverse()) as unknown as HostBootstrapProps;
-        assert.equal((await hostBootstrapProvider.diff!("id", { ...again, __provider: "old code" } as HostBootstrapOutputs, reordered)).changes, false);
+        const reordered = Object.fromEntries(
+            Object.entries({ ...p, hostKeySeen: undefined, __provider: "new code" }).reverse(),
+        ) as unknown as HostBootstrapProps;
+        assert.equal(
+            (await hostBootstrapProvider.diff!("id", { ...again, __provider: "old code" } as HostBootstrapOutputs, reordered)).changes,
+            false,
+        );
     });
 
     test("diff: a file change updates in place, an address change replaces (delete first), state-only changes touch nothing", async () => {
         const p = props("w0");
         const outs = await created(p);
         const changedFile = { ...p, files: p.files.map((f) => (f.path.endsWith("labels") ? { ...f, content: "pool=b\n" } : f)) };
-        assert.deepEqual(await hostBootstrapProvider.diff!("id", outs, changedFile), { changes: true, replaces: [], deleteBeforeReplace: false });
-        assert.deepEqual(await hostBootstrapProvider.diff!("id", outs, { ...p, host: "127.0.0.99" }), { changes: true, replaces: ["host"], deleteBeforeReplace: true });
+        assert.deepEqual(await hostBootstrapProvider.diff!("id", outs, changedFile), {
+            changes: true,
+            replaces: [],
+            deleteBeforeReplace: false,
+        });
+        assert.deepEqual(await hostBootstrapProvider.diff!("id", outs, { ...p, host: "127.0.0.99" }), {
+            changes: true,
+            replaces: ["host"],
+            deleteBeforeReplace: true,
+        });
         assert.equal((await hostBootstrapProvider.diff!("id", outs, { ...p, drainTimeoutSeconds: 99 })).changes, true);
         // Preview: unknown inputs arrive as the engine's placeholder string.
         const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9" as unknown as HostBootstrapProps["files"];
-        assert.deepEqual(await hostBootstrapProvider.diff!("id", outs, { ...p, files: unknown }), { changes: true, replaces: [], deleteBeforeReplace: false });
+        assert.deepEqual(await hostBootstrapProvider.diff!("id", outs, { ...p, files: unknown }), {
+            changes: true,
+            replaces: [],
+            deleteBeforeReplace: false,
+        });
 
         fs.writeFileSync(log, "");
         const untouched = p.files.filter((f) => !f.path.endsWith("labels")).map((f) => fs.statSync(f.path).ino);
         const updated = await hostBootstrapProvider.update!("id", outs, changedFile);
         assert.deepEqual(logLines(), ["w0 bootstrap --node w0"], "the command reran once");
         assert.equal(fs.readFileSync(p.files[2].path, "utf8"), "pool=b\n");
-        assert.deepEqual(p.files.filter((f) => !f.path.endsWith("labels")).map((f) => fs.statSync(f.path).ino), untouched, "only the changed file was uploaded");
+        assert.deepEqual(
+            p.files.filter((f) => !f.path.endsWith("labels")).map((f) => fs.statSync(f.path).ino),
+            untouched,
+            "only the changed file was uploaded",
+        );
 
         fs.writeFileSync(log, "");
         await hostBootstrapProvider.update!("id", updated.outs!, { ...changedFile, drainTimeoutSeconds: 99 });
@@ -202,7 +241,10 @@ describe("HostBootstrap provider against real sshd", () => {
             'echo "$KF_HOST bootstrap $*" >> "$KF_LOG"',
             "",
         ].join("\n");
-        const p = props("w0", { files: [{ path: `${dir}/lib/flaky.sh`, content: script, permissions: "0755" }], command: [`${dir}/lib/flaky.sh`] });
+        const p = props("w0", {
+            files: [{ path: `${dir}/lib/flaky.sh`, content: script, permissions: "0755" }],
+            command: [`${dir}/lib/flaky.sh`],
+        });
         const outs = await created(p);
         assert.ok(fs.existsSync(flag), "the first run dropped the connection");
         assert.deepEqual(logLines(), ["w0 bootstrap "]);
@@ -216,10 +258,20 @@ describe("HostBootstrap provider against real sshd", () => {
             const node = ["m0", "m1", "w0"][i % 3];
             const dir = path.join(root, node, `c${i}`);
             const script = `#!/bin/bash\necho "start $(date +%s%N)" >> ${stamps}\nsleep 2\necho "end $(date +%s%N)" >> ${stamps}\n`;
-            return props(node, { concurrency: 2, files: [{ path: `${dir}/run.sh`, content: script, permissions: "0755" }], command: [`${dir}/run.sh`], options: { ...props(node).options, stateDir: `${dir}/state` } });
+            return props(node, {
+                concurrency: 2,
+                files: [{ path: `${dir}/run.sh`, content: script, permissions: "0755" }],
+                command: [`${dir}/run.sh`],
+                options: { ...props(node).options, stateDir: `${dir}/state` },
+            });
         });
         await Promise.all(runs.map((p) => hostBootstrapProvider.create(p)));
-        const events = fs.readFileSync(stamps, "utf8").trim().split("\n").map((l) => l.split(" ")).map(([kind, t]) => ({ kind, t: BigInt(t) }));
+        const events = fs
+            .readFileSync(stamps, "utf8")
+            .trim()
+            .split("\n")
+            .map((l) => l.split(" "))
+            .map(([kind, t]) => ({ kind, t: BigInt(t) }));
         events.sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : 0));
         let active = 0;
         let peak = 0;
@@ -246,22 +298,47 @@ describe("HostBootstrap provider against real sshd", () => {
                 inGate--;
             }
         };
-        const files = [...p.files, { path: path.join(root, "w0", "gate-probe.sh"), content: `#!/bin/bash
+        const files = [
+            ...p.files,
+            {
+                path: path.join(root, "w0", "gate-probe.sh"),
+                content: `#!/bin/bash
 echo "$KF_HOST gate-check" >> "$KF_LOG"
-`, permissions: "0755" }];
+`,
+                permissions: "0755",
+            },
+        ];
         const logs: string[] = [];
-        await applyBootstrap(p, p.nodeName, files, p.command, { ...p.options! } as Parameters<typeof applyBootstrap>[4], (line) => {
-            logs.push(line);
-            phases.push(`${line.replace(/^.*?: /, "")} gate=${inGate}`);
-        }, [], gate);
-        assert.ok(phases.some((l) => /^upload .* gate=1$/.test(l)), phases.join("\n"));
-        assert.ok(phases.some((l) => /^bootstrap: running .* gate=0$/.test(l)), phases.join("\n"));
+        await applyBootstrap(
+            p,
+            p.nodeName,
+            files,
+            p.command,
+            { ...p.options! } as Parameters<typeof applyBootstrap>[4],
+            (line) => {
+                logs.push(line);
+                phases.push(`${line.replace(/^.*?: /, "")} gate=${inGate}`);
+            },
+            [],
+            gate,
+        );
+        assert.ok(
+            phases.some((l) => /^upload .* gate=1$/.test(l)),
+            phases.join("\n"),
+        );
+        assert.ok(
+            phases.some((l) => /^bootstrap: running .* gate=0$/.test(l)),
+            phases.join("\n"),
+        );
     });
 
     test("trust on first use records the key the host presented", async () => {
         const outs = await created(props("w0", { hostKey: undefined, trustOnFirstUse: true }));
         assert.ok(outs.hostKeySeen.startsWith(hosts.w0.hostKey.publicKey.split(" ").slice(0, 2).join(" ")));
-        await assert.rejects(hostBootstrapProvider.create(props("w0", { hostKey: keygen(root, `wrong-${Date.now()}`).publicKey })), /host key refused/);
+        await assert.rejects(
+            hostBootstrapProvider.create(props("w0", { hostKey: keygen(root, `wrong-${Date.now()}`).publicKey })),
+            /host key refused/,
+        );
         // Later runs hold the host to the recorded key: a host now showing another key is refused.
         const tofu = props("w0", { hostKey: undefined, trustOnFirstUse: true });
         const changed = { ...tofu, files: tofu.files.map((f) => (f.path.endsWith("labels") ? { ...f, content: "pool=c\n" } : f)) };
@@ -288,7 +365,10 @@ echo "$KF_HOST gate-check" >> "$KF_LOG"
         const outs = await created({ ...props("w0"), skipDrain: true });
         fs.writeFileSync(log, "");
         await hostBootstrapProvider.delete!("id", outs);
-        assert.deepEqual(logLines(), ["w0 kubeadm reset -f", "m0 kubectl --kubeconfig /etc/kubernetes/admin.conf delete node w0 --ignore-not-found"]);
+        assert.deepEqual(logLines(), [
+            "w0 kubeadm reset -f",
+            "m0 kubectl --kubeconfig /etc/kubernetes/admin.conf delete node w0 --ignore-not-found",
+        ]);
     });
 
     test("a drain blocked by a PodDisruptionBudget stops the delete before the reset", async () => {
@@ -317,7 +397,10 @@ echo "$KF_HOST gate-check" >> "$KF_LOG"
         fs.writeFileSync(path.join(root, "api-down"), "");
         fs.writeFileSync(log, "");
         try {
-            await assert.rejects(hostBootstrapProvider.delete!("id", outs), /step "drain w0" failed: exit code 1[\s\S]*connection to the server/);
+            await assert.rejects(
+                hostBootstrapProvider.delete!("id", outs),
+                /step "drain w0" failed: exit code 1[\s\S]*connection to the server/,
+            );
             assert.ok(!logLines().some((l) => l.includes("kubeadm reset")));
         } finally {
             fs.rmSync(path.join(root, "api-down"));
@@ -326,11 +409,17 @@ echo "$KF_HOST gate-check" >> "$KF_LOG"
 
     test("delete of a master also removes its etcd member when the reset left it", async () => {
         const outs = await created(props("m1"));
-        fs.writeFileSync(path.join(root, "members"), "8e9e05c52164694d, started, m0, https://10.0.0.1:2380, https://10.0.0.1:2379, false\n2f0f5b5b1d2c3e4f, started, m1, https://10.0.0.2:2380, https://10.0.0.2:2379, false\n");
+        fs.writeFileSync(
+            path.join(root, "members"),
+            "8e9e05c52164694d, started, m0, https://10.0.0.1:2380, https://10.0.0.1:2379, false\n2f0f5b5b1d2c3e4f, started, m1, https://10.0.0.2:2380, https://10.0.0.2:2379, false\n",
+        );
         fs.writeFileSync(log, "");
         await hostBootstrapProvider.delete!("id", outs);
         const lines = logLines();
-        assert.equal(lines[1], "m0 kubectl --kubeconfig /etc/kubernetes/admin.conf drain m1 --ignore-daemonsets --delete-emptydir-data --timeout=30s");
+        assert.equal(
+            lines[1],
+            "m0 kubectl --kubeconfig /etc/kubernetes/admin.conf drain m1 --ignore-daemonsets --delete-emptydir-data --timeout=30s",
+        );
         assert.equal(lines[2], "m1 kubeadm reset -f");
         assert.match(lines[3], /^m0 kubectl .* exec etcd-m0 -- etcdctl .* member list$/);
         assert.match(lines[4], /^m0 kubectl .* exec etcd-m0 -- etcdctl .* member remove 2f0f5b5b1d2c3e4f$/);
@@ -387,7 +476,10 @@ echo "$KF_HOST gate-check" >> "$KF_LOG"
         }
         const provider = loadProvider(text);
         const dir = path.join(root, "w0");
-        const p = props("w0", { files: [{ path: `${dir}/bundled.txt`, content: "from bundled code", permissions: "0644" }], command: ["true"] });
+        const p = props("w0", {
+            files: [{ path: `${dir}/bundled.txt`, content: "from bundled code", permissions: "0644" }],
+            command: ["true"],
+        });
         await provider.create(p);
         assert.equal(fs.readFileSync(`${dir}/bundled.txt`, "utf8"), "from bundled code");
     });
@@ -401,7 +493,10 @@ describe("generated shell", () => {
             deleteNodeScript("n-1"),
             resetScript("/var/lib/kubeforge"),
             probeScript(["/etc/a b", "/etc/c"], "/var/lib/kubeforge/bootstrap.applied"),
-            uploadScript([{ path: "/etc/x y/z", content: "a'b\n$HOME", mode: "0600" }, { path: "/etc/empty", content: "", mode: "644" }]),
+            uploadScript([
+                { path: "/etc/x y/z", content: "a'b\n$HOME", mode: "0600" },
+                { path: "/etc/empty", content: "", mode: "644" },
+            ]),
         ];
         for (const script of scripts) {
             execFileSync("shellcheck", ["-s", "bash", "-"], { input: `#!/bin/bash\n${script}\n` });

@@ -18,12 +18,18 @@ import { appliedHash, parseProbe } from "../../bootstrap/ssh/host";
 
 describe("redaction", () => {
     test("whole secrets, PEM lines, and values embedded in secret files are removed; armour lines stay", () => {
-        const pem = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\nAbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdefgh\n-----END PRIVATE KEY-----\n";
+        const pem =
+            "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\nAbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdefgh\n-----END PRIVATE KEY-----\n";
         const file = "apiVersion: v1\nclient-key-data: c2VjcmV0LWtleS1kYXRh\ntoken: abcdef.0123456789abcdef\n";
         const r = makeRedactor(["s3cr3t-password"], [pem, file]);
         const text = `pw=s3cr3t-password\nline MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n-----BEGIN PRIVATE KEY-----\nkey c2VjcmV0LWtleS1kYXRh join abcdef.0123456789abcdef`;
         const out = r.redact(text);
-        for (const secret of ["s3cr3t-password", "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg", "c2VjcmV0LWtleS1kYXRh", "abcdef.0123456789abcdef"]) {
+        for (const secret of [
+            "s3cr3t-password",
+            "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg",
+            "c2VjcmV0LWtleS1kYXRh",
+            "abcdef.0123456789abcdef",
+        ]) {
             assert.ok(!out.includes(secret), secret);
         }
         assert.match(out, /-----BEGIN PRIVATE KEY-----/);
@@ -32,10 +38,15 @@ describe("redaction", () => {
 
     test("never leaves a secret in any text it is embedded in", () => {
         fc.assert(
-            fc.property(fc.string({ minLength: 8, maxLength: 40 }).filter((s) => s.trim().length >= 8), fc.string(), fc.string(), (secret, before, after) => {
-                const out = makeRedactor([secret]).redact(before + secret + after);
-                assert.ok(!out.includes(secret.trim()));
-            }),
+            fc.property(
+                fc.string({ minLength: 8, maxLength: 40 }).filter((s) => s.trim().length >= 8),
+                fc.string(),
+                fc.string(),
+                (secret, before, after) => {
+                    const out = makeRedactor([secret]).redact(before + secret + after);
+                    assert.ok(!out.includes(secret.trim()));
+                },
+            ),
             { numRuns: 200 },
         );
     });
@@ -49,29 +60,46 @@ describe("redaction", () => {
 describe("retry", () => {
     test("connection-level failures are transient; command failures and refusals are not", () => {
         assert.ok(isTransientConnectionError(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" })));
-        assert.ok(isTransientConnectionError(Object.assign(new Error("Timed out while waiting for handshake"), { level: "client-timeout" })));
+        assert.ok(
+            isTransientConnectionError(Object.assign(new Error("Timed out while waiting for handshake"), { level: "client-timeout" })),
+        );
         assert.ok(isTransientConnectionError(Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" })));
         assert.ok(!isTransientConnectionError(new SshError({ kind: "command", host: "h", step: "s", exitCode: 1 })));
         assert.ok(!isTransientConnectionError(new SshError({ kind: "host-key", host: "h", step: "connect" })));
-        assert.ok(!isTransientConnectionError(Object.assign(new Error("All configured authentication methods failed"), { level: "client-authentication" })));
+        assert.ok(
+            !isTransientConnectionError(
+                Object.assign(new Error("All configured authentication methods failed"), { level: "client-authentication" }),
+            ),
+        );
     });
 
     test("backoff doubles up to the cap; attempts are bounded; a non-retryable error stops at once", async () => {
         const policy = { attempts: 6, baseDelayMs: 100, maxDelayMs: 350 };
-        assert.deepEqual([1, 2, 3, 4, 5].map((a) => backoffDelay(policy, a)), [0, 100, 200, 350, 350]);
+        assert.deepEqual(
+            [1, 2, 3, 4, 5].map((a) => backoffDelay(policy, a)),
+            [0, 100, 200, 350, 350],
+        );
         let calls = 0;
         await assert.rejects(
-            withRetry(async () => {
-                calls++;
-                throw Object.assign(new Error("refused"), { code: "ECONNREFUSED" });
-            }, { attempts: 3, baseDelayMs: 1, maxDelayMs: 1 }),
+            withRetry(
+                async () => {
+                    calls++;
+                    throw Object.assign(new Error("refused"), { code: "ECONNREFUSED" });
+                },
+                { attempts: 3, baseDelayMs: 1, maxDelayMs: 1 },
+            ),
         );
         assert.equal(calls, 3);
         calls = 0;
-        await assert.rejects(withRetry(async () => {
-            calls++;
-            throw new SshError({ kind: "command", host: "h", step: "s", exitCode: 2 });
-        }, { attempts: 3, baseDelayMs: 1, maxDelayMs: 1 }));
+        await assert.rejects(
+            withRetry(
+                async () => {
+                    calls++;
+                    throw new SshError({ kind: "command", host: "h", step: "s", exitCode: 2 });
+                },
+                { attempts: 3, baseDelayMs: 1, maxDelayMs: 1 },
+            ),
+        );
         assert.equal(calls, 1);
     });
 });
@@ -86,7 +114,9 @@ describe("host keys", () => {
             assert.ok(parsed);
             assert.equal(parsed.type, "ssh-ed25519");
             assert.deepEqual(parseHostKey(`192.0.2.1 ${line}`)?.blob, parsed.blob);
-            const expected = execFileSync("ssh-keygen", ["-l", "-E", "sha256", "-f", path.join(dir, "k.pub")], { encoding: "utf8" }).split(" ")[1];
+            const expected = execFileSync("ssh-keygen", ["-l", "-E", "sha256", "-f", path.join(dir, "k.pub")], { encoding: "utf8" }).split(
+                " ",
+            )[1];
             assert.equal(fingerprint(parsed.blob), expected);
             assert.equal(keyLine(parsed.blob), line.split(" ").slice(0, 2).join(" "));
             assert.equal(parseHostKey("ssh-rsa AAAAC3NzaC1lZDI1NTE5AAAAIDAxdnqt"), undefined, "type and blob disagree");
@@ -122,6 +152,9 @@ describe("upload script", () => {
         assert.equal(appliedHash([a, b], ["x"]), appliedHash([b, a], ["x"]));
         assert.notEqual(appliedHash([a, b], ["x"]), appliedHash([a, b], ["y"]));
         assert.notEqual(appliedHash([a, b], ["x"]), appliedHash([a, { ...b, permissions: "0644" }], ["x"]));
-        assert.deepEqual(parseProbe(`${"a".repeat(64)}  /etc/x y\nmarker abc\n`), { hashes: new Map([["/etc/x y", "a".repeat(64)]]), marker: "abc" });
+        assert.deepEqual(parseProbe(`${"a".repeat(64)}  /etc/x y\nmarker abc\n`), {
+            hashes: new Map([["/etc/x y", "a".repeat(64)]]),
+            marker: "abc",
+        });
     });
 });

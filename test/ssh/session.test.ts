@@ -17,7 +17,15 @@ import { createLimiter, mapLimited } from "../../bootstrap/ssh/limiter";
 const FAST_RETRY = { attempts: 3, baseDelayMs: 50, maxDelayMs: 200 };
 
 function targetOf(h: SshdHost, extra: Partial<SshTarget> = {}): SshTarget {
-    return { host: h.host, port: h.port, user: h.user, privateKey: h.clientKey.privateKey, hostKey: h.hostKey.publicKey, label: "node-a", ...extra };
+    return {
+        host: h.host,
+        port: h.port,
+        user: h.user,
+        privateKey: h.clientKey.privateKey,
+        hostKey: h.hostKey.publicKey,
+        label: "node-a",
+        ...extra,
+    };
 }
 
 describe("ssh session against real sshd", () => {
@@ -64,7 +72,11 @@ describe("ssh session against real sshd", () => {
         const log = path.join(dir, "sudo.log");
         fs.mkdirSync(bin, { recursive: true });
         // A stand-in sudo that insists on -n (never prompt) and records what it ran.
-        fs.writeFileSync(path.join(bin, "sudo"), `#!/bin/bash\n[ "$1" = "-n" ] || { echo "sudo would prompt" >&2; exit 97; }\nshift\necho "$*" >> ${log}\nexec "$@"\n`, { mode: 0o755 });
+        fs.writeFileSync(
+            path.join(bin, "sudo"),
+            `#!/bin/bash\n[ "$1" = "-n" ] || { echo "sudo would prompt" >&2; exit 97; }\nshift\necho "$*" >> ${log}\nexec "$@"\n`,
+            { mode: 0o755 },
+        );
         const sudoHost = await startSshd({ setEnv: { PATH: `${bin}:/usr/bin:/bin` } });
         try {
             const s = await SshSession.connect({ ...targetOf(sudoHost), sudo: true });
@@ -134,7 +146,17 @@ describe("ssh session against real sshd", () => {
         const port = await freePort();
         const logs: string[] = [];
         await assert.rejects(
-            SshSession.connect({ host: "127.0.0.1", port, user: "root", privateKey: host.clientKey.privateKey, hostKey: host.hostKey.publicKey, label: "gone" }, { retry: FAST_RETRY, log: (m) => logs.push(m) }),
+            SshSession.connect(
+                {
+                    host: "127.0.0.1",
+                    port,
+                    user: "root",
+                    privateKey: host.clientKey.privateKey,
+                    hostKey: host.hostKey.publicKey,
+                    label: "gone",
+                },
+                { retry: FAST_RETRY, log: (m) => logs.push(m) },
+            ),
             (err: unknown) => {
                 assert.ok(err instanceof SshError);
                 assert.equal(err.kind, "connect");
@@ -158,8 +180,21 @@ describe("ssh session against real sshd", () => {
         try {
             const started = Date.now();
             await assert.rejects(
-                SshSession.connect({ host: "127.0.0.1", port, user: "root", privateKey: host.clientKey.privateKey, hostKey: host.hostKey.publicKey, label: "mute" }, { connectTimeoutMs: 300, retry: { attempts: 2, baseDelayMs: 50, maxDelayMs: 50 } }),
-                (err: unknown) => err instanceof SshError && err.kind === "connect" && /mute \(127\.0\.0\.1:\d+\).*[Tt]imed out.*attempt 2 of 2/s.test(err.message),
+                SshSession.connect(
+                    {
+                        host: "127.0.0.1",
+                        port,
+                        user: "root",
+                        privateKey: host.clientKey.privateKey,
+                        hostKey: host.hostKey.publicKey,
+                        label: "mute",
+                    },
+                    { connectTimeoutMs: 300, retry: { attempts: 2, baseDelayMs: 50, maxDelayMs: 50 } },
+                ),
+                (err: unknown) =>
+                    err instanceof SshError &&
+                    err.kind === "connect" &&
+                    /mute \(127\.0\.0\.1:\d+\).*[Tt]imed out.*attempt 2 of 2/s.test(err.message),
             );
             assert.ok(Date.now() - started >= 600, "each attempt waited for its handshake time limit");
         } finally {
@@ -218,7 +253,11 @@ describe("concurrency across many real hosts", () => {
     before(async () => {
         const client = keygen(clientDir, "client");
         // 20 servers on 20 distinct loopback addresses.
-        const started = await Promise.all(Array.from({ length: 20 }, (_, i) => startSshd({ host: `127.0.${1 + Math.floor(i / 10)}.${10 + (i % 10)}`, clientKey: client })));
+        const started = await Promise.all(
+            Array.from({ length: 20 }, (_, i) =>
+                startSshd({ host: `127.0.${1 + Math.floor(i / 10)}.${10 + (i % 10)}`, clientKey: client }),
+            ),
+        );
         hosts.push(...started);
     });
     after(async () => {
@@ -247,7 +286,10 @@ describe("concurrency across many real hosts", () => {
             }
         });
         const wall = Date.now() - started;
-        assert.deepEqual(results, hosts.map((h) => h.host));
+        assert.deepEqual(
+            results,
+            hosts.map((h) => h.host),
+        );
         assert.equal(peak, limit);
         // Serial would take 20 s of sleeping alone; the limit makes it about 4 batches.
         assert.ok(wall < (hosts.length * sleepSeconds * 1000) / 2, `took ${wall} ms`);
@@ -275,25 +317,32 @@ describe("limiter", () => {
     test("never exceeds its limit and runs everything", async () => {
         const fc = await import("fast-check");
         await fc.assert(
-            fc.asyncProperty(fc.integer({ min: 1, max: 6 }), fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 30 }), async (limit, delays) => {
-                const limiter = createLimiter(limit);
-                let active = 0;
-                let peak = 0;
-                const out = await Promise.all(
-                    delays.map((d, i) =>
-                        limiter.run(async () => {
-                            active++;
-                            peak = Math.max(peak, active);
-                            await new Promise((r) => setTimeout(r, d));
-                            active--;
-                            return i;
-                        }),
-                    ),
-                );
-                assert.deepEqual(out, delays.map((_, i) => i));
-                assert.ok(peak <= limit);
-                assert.equal(limiter.active, 0);
-            }),
+            fc.asyncProperty(
+                fc.integer({ min: 1, max: 6 }),
+                fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 30 }),
+                async (limit, delays) => {
+                    const limiter = createLimiter(limit);
+                    let active = 0;
+                    let peak = 0;
+                    const out = await Promise.all(
+                        delays.map((d, i) =>
+                            limiter.run(async () => {
+                                active++;
+                                peak = Math.max(peak, active);
+                                await new Promise((r) => setTimeout(r, d));
+                                active--;
+                                return i;
+                            }),
+                        ),
+                    );
+                    assert.deepEqual(
+                        out,
+                        delays.map((_, i) => i),
+                    );
+                    assert.ok(peak <= limit);
+                    assert.equal(limiter.active, 0);
+                },
+            ),
             { numRuns: 40 },
         );
     });

@@ -102,7 +102,11 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdHost> {
     ];
     const env = options.setEnv ?? {};
     if (Object.keys(env).length > 0) {
-        lines.push(`SetEnv ${Object.entries(env).map(([k, v]) => `${k}=${v}`).join(" ")}`);
+        lines.push(
+            `SetEnv ${Object.entries(env)
+                .map(([k, v]) => `${k}=${v}`)
+                .join(" ")}`,
+        );
     }
     const config = path.join(dir, "sshd_config");
     fs.writeFileSync(config, lines.join("\n") + "\n");

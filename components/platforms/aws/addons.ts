@@ -39,7 +39,7 @@ const UNINITIALIZED_TAINT = "node.cloudprovider.kubernetes.io/uninitialized";
  * Values of the cloud controller manager chart: a DaemonSet on the masters (host network, so it
  * reaches IMDS with hop limit 1), tolerating the control-plane and uninitialized taints, reading the
  * cloud config the bootstrap wrote on every master.
- * @param spec the cluster
+ * @param spec - the cluster
  */
 export function ccmValues(spec: ClusterSpec): Record<string, unknown> {
     return {
@@ -68,8 +68,8 @@ export function ccmValues(spec: ClusterSpec): Record<string, unknown> {
  * carry the EBS CSI policy and a hop limit that lets pods reach it. Its region is set so it needs
  * IMDS only for credentials. The node DaemonSet runs everywhere; on masters (hop limit 1) it falls
  * back to Kubernetes metadata (provider ID and topology labels set by the CCM).
- * @param spec the cluster
- * @param config the aws config
+ * @param spec - the cluster
+ * @param config - the aws config
  */
 export function ebsCsiValues(spec: ClusterSpec, config: AwsConfig): Record<string, unknown> {
     const parameters: Record<string, string> = { type: "gp3", encrypted: "true" };
@@ -114,8 +114,8 @@ export function ebsCsiValues(spec: ClusterSpec, config: AwsConfig): Record<strin
 
 /**
  * The addons, in install order (the CCM first: it removes the uninitialized taint nodes start with).
- * @param spec the cluster
- * @param config the aws config
+ * @param spec - the cluster
+ * @param config - the aws config
  */
 export function awsAddons(spec: ClusterSpec, config: AwsConfig): AddonSpec[] {
     return [

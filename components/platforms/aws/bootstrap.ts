@@ -28,8 +28,8 @@ const IMDS = "http://169.254.169.254/latest";
 
 /**
  * A bash command that fetches IMDSv2 paths with one token and prints `format` filled with them.
- * @param paths meta-data paths, e.g. `local-hostname`
- * @param format printf format with one `%s` per path
+ * @param paths - meta-data paths, e.g. `local-hostname`
+ * @param format - printf format with one `%s` per path
  */
 export function imdsCommand(paths: string[], format: string): string {
     const token = `t=$(curl -sSf --max-time 5 -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' ${IMDS}/api/token)`;
@@ -47,8 +47,8 @@ function psQuote(value: string): string {
  * The PowerShell twin of {@link imdsCommand}, for Windows workers: one IMDSv2 token (`PUT` with the
  * TTL header), then one `GET` per path with it, printed through a .NET format string. Written after
  * AWS's documented `Invoke-RestMethod` IMDSv2 example; NOT run here (no Windows or PowerShell in CI).
- * @param paths meta-data paths, e.g. `local-hostname`
- * @param format .NET format string with `{0}`, `{1}`... one per path
+ * @param paths - meta-data paths, e.g. `local-hostname`
+ * @param format - .NET format string with `{0}`, `{1}`... one per path
  */
 export function imdsPowerShell(paths: string[], format: string): string {
     const token = `$t = Invoke-RestMethod -Method PUT -Uri '${IMDS}/api/token' -Headers @{ 'X-aws-ec2-metadata-token-ttl-seconds' = '60' } -TimeoutSec 5`;
@@ -60,7 +60,7 @@ export function imdsPowerShell(paths: string[], format: string): string {
 /**
  * The cloud config of cloud-provider-aws: names the cluster explicitly instead of letting the CCM
  * infer it from instance tags (which fails if an instance ever carries a second cluster tag).
- * @param clusterName the cluster name (the `kubernetes.io/cluster/<name>` tag suffix)
+ * @param clusterName - the cluster name (the `kubernetes.io/cluster/<name>` tag suffix)
  */
 export function cloudConfig(clusterName: string): string {
     return `[Global]\nKubernetesClusterID=${clusterName}\n`;
@@ -68,8 +68,8 @@ export function cloudConfig(clusterName: string): string {
 
 /**
  * AWS facts for the bootstrap renderers.
- * @param _config the aws config (nothing in it changes the facts today)
- * @param spec the cluster
+ * @param _config - the aws config (nothing in it changes the facts today)
+ * @param spec - the cluster
  */
 export function awsBootstrapFacts(_config: AwsConfig, spec: ClusterSpec): PlatformBootstrapFacts {
     const controlPlaneFiles: BootstrapFile[] = [{ path: CLOUD_CONFIG_PATH, content: cloudConfig(spec.name), permissions: "0644" }];
@@ -91,7 +91,8 @@ export function awsBootstrapFacts(_config: AwsConfig, spec: ClusterSpec): Platfo
 
 /** The `<powershell>` text of a Windows worker's bootstrap. */
 function windowsUserDataText(b: NodeBootstrap): string {
-    if (b.powershell === undefined) throw new Error(`node ${b.nodeName}: a Windows machine needs a PowerShell bootstrap, but the rendering has none`);
+    if (b.powershell === undefined)
+        throw new Error(`node ${b.nodeName}: a Windows machine needs a PowerShell bootstrap, but the rendering has none`);
     return b.powershell;
 }
 
@@ -99,12 +100,16 @@ function windowsUserDataText(b: NodeBootstrap): string {
  * A Windows worker's user data for EC2: base64 of the plain `<powershell>` text. Not gzipped, unlike
  * cloud-init's: EC2Launch runs the text as it is and does not unzip it, so the 16 KB limit applies to
  * the text itself.
- * @param text the `<powershell>` script
- * @param nodeName the node, for the error message
- * @param limitBytes the largest user data EC2 accepts, in bytes before base64
+ * @param text - the `<powershell>` script
+ * @param nodeName - the node, for the error message
+ * @param limitBytes - the largest user data EC2 accepts, in bytes before base64
  * @returns the base64 user data and its size before base64 (the number the limit applies to)
  */
-export function encodeWindowsUserData(text: string, nodeName: string, limitBytes: number = USER_DATA_LIMIT_BYTES): { base64: string; bytes: number } {
+export function encodeWindowsUserData(
+    text: string,
+    nodeName: string,
+    limitBytes: number = USER_DATA_LIMIT_BYTES,
+): { base64: string; bytes: number } {
     const raw = Buffer.from(text, "utf8");
     if (raw.length > limitBytes) {
         throw new Error(

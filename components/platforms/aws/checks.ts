@@ -20,7 +20,10 @@ function checkTags(spec: ClusterSpec, issues: ConfigIssue[]): void {
     const tags = spec.tags ?? {};
     const keys = Object.keys(tags);
     if (keys.length > TAG_LIMITS.maxUserTags) {
-        issues.push({ field: "kubeforge:tags", message: `has ${keys.length} tags; AWS allows 50 per resource and kubeforge uses up to 9, so keep at most ${TAG_LIMITS.maxUserTags}` });
+        issues.push({
+            field: "kubeforge:tags",
+            message: `has ${keys.length} tags; AWS allows 50 per resource and kubeforge uses up to 9, so keep at most ${TAG_LIMITS.maxUserTags}`,
+        });
     }
     for (const key of keys) {
         const field = `kubeforge:tags.${key}`;
@@ -29,10 +32,16 @@ function checkTags(spec: ClusterSpec, issues: ConfigIssue[]): void {
         } else if (reservedTagKey(key, spec.name)) {
             issues.push({ field, message: "is a tag kubeforge sets itself on aws; rename the tag" });
         } else if (key.length > TAG_LIMITS.maxKeyLength) {
-            issues.push({ field, message: `is ${key.length} characters long; AWS tag keys hold at most ${TAG_LIMITS.maxKeyLength}, shorten it` });
+            issues.push({
+                field,
+                message: `is ${key.length} characters long; AWS tag keys hold at most ${TAG_LIMITS.maxKeyLength}, shorten it`,
+            });
         }
         if (String(tags[key]).length > TAG_LIMITS.maxValueLength) {
-            issues.push({ field, message: `has a value of ${String(tags[key]).length} characters; AWS tag values hold at most ${TAG_LIMITS.maxValueLength}, shorten it` });
+            issues.push({
+                field,
+                message: `has a value of ${String(tags[key]).length} characters; AWS tag values hold at most ${TAG_LIMITS.maxValueLength}, shorten it`,
+            });
         }
     }
 }
@@ -40,11 +49,17 @@ function checkTags(spec: ClusterSpec, issues: ConfigIssue[]): void {
 function checkMachineTypes(spec: ClusterSpec, issues: ConfigIssue[]): void {
     const bad = (t: string | undefined) => t !== undefined && !INSTANCE_TYPE_RE.test(t);
     if (bad(spec.controlPlane.machineType)) {
-        issues.push({ field: "kubeforge:controlPlane.machineType", message: `\`${spec.controlPlane.machineType}\` is not an EC2 instance type; use one such as \`m7i.large\`` });
+        issues.push({
+            field: "kubeforge:controlPlane.machineType",
+            message: `\`${spec.controlPlane.machineType}\` is not an EC2 instance type; use one such as \`m7i.large\``,
+        });
     }
     spec.workerPools.forEach((pool, i) => {
         if (bad(pool.machineType)) {
-            issues.push({ field: `kubeforge:workerPools[${i}].machineType`, message: `\`${pool.machineType}\` is not an EC2 instance type; use one such as \`m7i.large\`` });
+            issues.push({
+                field: `kubeforge:workerPools[${i}].machineType`,
+                message: `\`${pool.machineType}\` is not an EC2 instance type; use one such as \`m7i.large\``,
+            });
         }
     });
 }
@@ -53,7 +68,11 @@ function checkAccess(spec: ClusterSpec, issues: ConfigIssue[]): void {
     for (const list of ["apiAllowedCidrs", "sshAllowedCidrs"] as const) {
         spec.access[list].forEach((cidr, i) => {
             if (cidr.includes(":")) {
-                issues.push({ field: `kubeforge:access.${list}[${i}]`, message: "is an IPv6 range, but the aws VPC and API load balancer are IPv4-only; remove it or list the IPv4 ranges of those clients" });
+                issues.push({
+                    field: `kubeforge:access.${list}[${i}]`,
+                    message:
+                        "is an IPv6 range, but the aws VPC and API load balancer are IPv4-only; remove it or list the IPv4 ranges of those clients",
+                });
             }
         });
     }
@@ -61,9 +80,9 @@ function checkAccess(spec: ClusterSpec, issues: ConfigIssue[]): void {
 
 /**
  * Checks the placed nodes and the cluster-level settings against what this platform can build.
- * @param config the aws config
- * @param spec the cluster
- * @param nodes every node, placed
+ * @param config - the aws config
+ * @param spec - the cluster
+ * @param nodes - every node, placed
  */
 export function checkAwsNodes(config: AwsConfig, spec: ClusterSpec, nodes: NodePlan[]): ConfigIssue[] {
     const issues: ConfigIssue[] = [];
@@ -83,7 +102,10 @@ export function checkAwsNodes(config: AwsConfig, spec: ClusterSpec, nodes: NodeP
         if (!config.availabilityZones.includes(node.failureDomain) && !reported.has(`${node.pool}/zone/${node.failureDomain}`)) {
             reported.add(`${node.pool}/zone/${node.failureDomain}`);
             issues.push({
-                field: poolIndex >= 0 && spec.workerPools[poolIndex].failureDomains ? `${poolField}.failureDomains` : "kubeforge:failureDomains",
+                field:
+                    poolIndex >= 0 && spec.workerPools[poolIndex].failureDomains
+                        ? `${poolField}.failureDomains`
+                        : "kubeforge:failureDomains",
                 message: `zone \`${node.failureDomain}\` is not in kubeforge:aws.availabilityZones (${config.availabilityZones.join(", ")}); add it there or remove it here`,
             });
         }
@@ -91,7 +113,10 @@ export function checkAwsNodes(config: AwsConfig, spec: ClusterSpec, nodes: NodeP
     const names = new Set(nodes.map((n) => n.name));
     config.replaceNodes.forEach((name, i) => {
         if (!names.has(name)) {
-            issues.push({ field: `kubeforge:aws.replaceNodes[${i}]`, message: `no node is named \`${name}\`; use a name from the plan (e.g. \`${nodes[0]?.name ?? "demo-cp-0"}\`) or remove it` });
+            issues.push({
+                field: `kubeforge:aws.replaceNodes[${i}]`,
+                message: `no node is named \`${name}\`; use a name from the plan (e.g. \`${nodes[0]?.name ?? "demo-cp-0"}\`) or remove it`,
+            });
         }
     });
     checkMachineTypes(spec, issues);

@@ -26,7 +26,7 @@ const CIDR_RE = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 
 /**
  * Parses `a.b.c.d/p`; undefined when malformed or when host bits are set (AWS rejects those).
- * @param text the CIDR as written in the config
+ * @param text - the CIDR as written in the config
  */
 export function parseCidr(text: string): Ipv4Cidr | undefined {
     const m = CIDR_RE.exec(text.trim());
@@ -45,7 +45,7 @@ function maskOf(prefix: number): number {
 
 /**
  * Formats a CIDR as `a.b.c.d/p`.
- * @param cidr the CIDR
+ * @param cidr - the CIDR
  */
 export function formatCidr(cidr: Ipv4Cidr): string {
     const b = cidr.base;
@@ -54,9 +54,9 @@ export function formatCidr(cidr: Ipv4Cidr): string {
 
 /**
  * The `index`-th sub-block of prefix `newPrefix` inside `cidr` (like Terraform's `cidrsubnet`).
- * @param cidr the enclosing block
- * @param newPrefix prefix of the sub-blocks, at least `cidr.prefix`
- * @param index which sub-block, from 0
+ * @param cidr - the enclosing block
+ * @param newPrefix - prefix of the sub-blocks, at least `cidr.prefix`
+ * @param index - which sub-block, from 0
  */
 export function subnet(cidr: Ipv4Cidr, newPrefix: number, index: number): Ipv4Cidr {
     const bits = newPrefix - cidr.prefix;
@@ -68,8 +68,8 @@ export function subnet(cidr: Ipv4Cidr, newPrefix: number, index: number): Ipv4Ci
 
 /**
  * True when the two ranges share at least one address.
- * @param a one range
- * @param b the other
+ * @param a - one range
+ * @param b - the other
  */
 export function overlaps(a: Ipv4Cidr, b: Ipv4Cidr): boolean {
     const shorter = Math.min(a.prefix, b.prefix);
@@ -79,8 +79,8 @@ export function overlaps(a: Ipv4Cidr, b: Ipv4Cidr): boolean {
 
 /**
  * True when `inner` lies entirely inside `outer`.
- * @param outer the enclosing range
- * @param inner the range to test
+ * @param outer - the enclosing range
+ * @param inner - the range to test
  */
 export function contains(outer: Ipv4Cidr, inner: Ipv4Cidr): boolean {
     return inner.prefix >= outer.prefix && overlaps(outer, inner);
@@ -98,8 +98,8 @@ export interface ZoneSubnets {
 
 /**
  * Lays out one private and one public subnet per zone inside the VPC (see the module comment).
- * @param vpcCidr the VPC range, prefix between {@link MIN_VPC_PREFIX} and {@link MAX_VPC_PREFIX}
- * @param zones the zones, at most {@link MAX_ZONES}, in config order
+ * @param vpcCidr - the VPC range, prefix between {@link MIN_VPC_PREFIX} and {@link MAX_VPC_PREFIX}
+ * @param zones - the zones, at most {@link MAX_ZONES}, in config order
  */
 export function layoutSubnets(vpcCidr: string, zones: string[]): ZoneSubnets[] {
     const vpc = parseCidr(vpcCidr);

@@ -135,7 +135,7 @@ const KEY_NAME_RE = /^[\x20-\x7e]{1,255}$/;
 
 /**
  * The ARN partition of a region.
- * @param region an AWS region name
+ * @param region - an AWS region name
  */
 export function partitionOf(region: string): string {
     if (region.startsWith("cn-")) return "aws-cn";
@@ -146,7 +146,7 @@ export function partitionOf(region: string): string {
 /**
  * True for Graviton (arm64) instance types: `a1`, or a family whose generation digit is followed by
  * `g` and optional feature letters (`m7g`, `c7gn`, `t4g`, `r8gd`, `g5g`).
- * @param instanceType e.g. `m7g.large`
+ * @param instanceType - e.g. `m7g.large`
  */
 export function isArmInstanceType(instanceType: string): boolean {
     const family = instanceType.split(".")[0];
@@ -160,8 +160,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 /**
  * Validates and defaults the `kubeforge:aws` block. Every problem is returned at once, each with a
  * `kubeforge:aws.<path>` field.
- * @param raw the block as read from the stack config (a YAML object)
- * @param spec the validated cluster (for the node CIDR and address ranges)
+ * @param raw - the block as read from the stack config (a YAML object)
+ * @param spec - the validated cluster (for the node CIDR and address ranges)
  */
 export function parseAwsConfig(raw: unknown, spec: ClusterSpec): { config?: AwsConfig; issues: ConfigIssue[] } {
     const issues: ConfigIssue[] = [];
@@ -229,23 +229,36 @@ export function parseAwsConfig(raw: unknown, spec: ClusterSpec): { config?: AwsC
         if (value === undefined) return fallback;
         if (typeof value === "string" && AMI_ID_RE.test(value)) return { kind: "id", id: value };
         if (typeof value === "string" && SSM_PATH_RE.test(value)) return { kind: "ssm", parameter: value, perArchitecture: false };
-        issue(key, `must be an AMI id (\`ami-0123456789abcdef0\`) or an SSM parameter path starting with \`/\`; omit it for ${fallbackName}`);
+        issue(
+            key,
+            `must be an AMI id (\`ami-0123456789abcdef0\`) or an SSM parameter path starting with \`/\`; omit it for ${fallbackName}`,
+        );
         return fallback;
     };
     const ami = amiSource("ami", { kind: "ssm", parameter: UBUNTU_2404_AMI_PARAMETER.amd64, perArchitecture: true }, "Ubuntu 24.04 LTS");
-    const windowsAmi = amiSource("windowsAmi", { kind: "ssm", parameter: WINDOWS_SERVER_2022_AMI_PARAMETER, perArchitecture: false }, "Windows Server 2022 Full Base");
+    const windowsAmi = amiSource(
+        "windowsAmi",
+        { kind: "ssm", parameter: WINDOWS_SERVER_2022_AMI_PARAMETER, perArchitecture: false },
+        "Windows Server 2022 Full Base",
+    );
 
     // optional scalars
     let keyName: string | undefined;
     if (raw.keyName !== undefined) {
         if (typeof raw.keyName !== "string" || !KEY_NAME_RE.test(raw.keyName)) {
-            issue("keyName", "is not a valid EC2 key pair name; give the name of a key pair in the region (printable ASCII, up to 255 characters), or omit it");
+            issue(
+                "keyName",
+                "is not a valid EC2 key pair name; give the name of a key pair in the region (printable ASCII, up to 255 characters), or omit it",
+            );
         } else keyName = raw.keyName;
     }
     let ebsKmsKeyArn: string | undefined;
     if (raw.ebsKmsKeyArn !== undefined) {
         if (typeof raw.ebsKmsKeyArn !== "string" || !KMS_ARN_RE.test(raw.ebsKmsKeyArn)) {
-            issue("ebsKmsKeyArn", "is not a KMS key ARN; give a key ARN (not an alias) such as `arn:aws:kms:us-east-1:111122223333:key/<id>`, or omit it for the EBS default key");
+            issue(
+                "ebsKmsKeyArn",
+                "is not a KMS key ARN; give a key ARN (not an alias) such as `arn:aws:kms:us-east-1:111122223333:key/<id>`, or omit it for the EBS default key",
+            );
         } else if (region && raw.ebsKmsKeyArn.split(":")[3] !== region) {
             issue("ebsKmsKeyArn", `the key is in region \`${raw.ebsKmsKeyArn.split(":")[3]}\`; EBS needs a key in \`${region}\``);
         } else ebsKmsKeyArn = raw.ebsKmsKeyArn;
@@ -257,7 +270,10 @@ export function parseAwsConfig(raw: unknown, spec: ClusterSpec): { config?: AwsC
     if (raw.workerMetadataHopLimit !== undefined) {
         const v = raw.workerMetadataHopLimit;
         if (typeof v !== "number" || !Number.isInteger(v) || v < 1 || v > 64) {
-            issue("workerMetadataHopLimit", "must be an integer from 1 to 64; 2 lets the EBS CSI driver reach the instance role, 1 keeps IMDS from pods");
+            issue(
+                "workerMetadataHopLimit",
+                "must be an integer from 1 to 64; 2 lets the EBS CSI driver reach the instance role, 1 keeps IMDS from pods",
+            );
         } else workerMetadataHopLimit = v;
     }
 
@@ -301,7 +317,10 @@ function parseVpc(
 ): NewVpc | ExistingVpc | undefined {
     const block = raw === undefined ? {} : raw;
     if (!isRecord(block)) {
-        issue("vpc", "is not an object; write `{ cidr: 10.0.0.0/16 }` to create a VPC, or `{ existingVpcId, subnetIds, egressCidrs }` to use one");
+        issue(
+            "vpc",
+            "is not an object; write `{ cidr: 10.0.0.0/16 }` to create a VPC, or `{ existingVpcId, subnetIds, egressCidrs }` to use one",
+        );
         return undefined;
     }
     if (block.existingVpcId !== undefined && block.cidr !== undefined) {
@@ -312,24 +331,39 @@ function parseVpc(
 
     for (const key of Object.keys(block)) {
         if (!["cidr", "natGateways"].includes(key)) {
-            issue(`vpc.${key}`, "unknown setting for a created VPC; known settings are cidr, natGateways (existing VPCs: existingVpcId, subnetIds, egressCidrs)");
+            issue(
+                `vpc.${key}`,
+                "unknown setting for a created VPC; known settings are cidr, natGateways (existing VPCs: existingVpcId, subnetIds, egressCidrs)",
+            );
         }
     }
     let ok = true;
     const cidrText = block.cidr === undefined ? spec.network.nodeCidr : block.cidr;
     const cidr = typeof cidrText === "string" ? parseCidr(cidrText) : undefined;
     if (!cidr || cidr.prefix < MIN_VPC_PREFIX || cidr.prefix > MAX_VPC_PREFIX) {
-        issue("vpc.cidr", `must be an IPv4 network between /${MIN_VPC_PREFIX} and /${MAX_VPC_PREFIX} (defaults to kubeforge:network.nodeCidr); use one such as \`10.0.0.0/16\``);
+        issue(
+            "vpc.cidr",
+            `must be an IPv4 network between /${MIN_VPC_PREFIX} and /${MAX_VPC_PREFIX} (defaults to kubeforge:network.nodeCidr); use one such as \`10.0.0.0/16\``,
+        );
         ok = false;
     } else {
         if (block.cidr !== undefined && formatCidr(cidr) !== normalise(spec.network.nodeCidr)) {
-            issue("vpc.cidr", `differs from kubeforge:network.nodeCidr (${spec.network.nodeCidr}); the VPC is the node network, so set network.nodeCidr instead and drop vpc.cidr`);
+            issue(
+                "vpc.cidr",
+                `differs from kubeforge:network.nodeCidr (${spec.network.nodeCidr}); the VPC is the node network, so set network.nodeCidr instead and drop vpc.cidr`,
+            );
             ok = false;
         }
-        for (const [name, text] of [["podCidr", spec.network.podCidr], ["serviceCidr", spec.network.serviceCidr]] as const) {
+        for (const [name, text] of [
+            ["podCidr", spec.network.podCidr],
+            ["serviceCidr", spec.network.serviceCidr],
+        ] as const) {
             const other = typeof text === "string" ? parseCidr(text) : undefined;
             if (other && overlaps(cidr, other)) {
-                issue("vpc.cidr", `overlaps kubeforge:network.${name} (${text}); pick disjoint ranges so pod and service traffic is not routed into the VPC`);
+                issue(
+                    "vpc.cidr",
+                    `overlaps kubeforge:network.${name} (${text}); pick disjoint ranges so pod and service traffic is not routed into the VPC`,
+                );
                 ok = false;
             }
         }
@@ -384,13 +418,19 @@ function parseExistingVpc(
         for (const zone of zones) {
             const entry = block.subnetIds[zone];
             if (!isRecord(entry)) {
-                issue(`vpc.subnetIds.${zone}`, "is missing; give `{ public: subnet-..., private: subnet-... }` for every zone in availabilityZones");
+                issue(
+                    `vpc.subnetIds.${zone}`,
+                    "is missing; give `{ public: subnet-..., private: subnet-... }` for every zone in availabilityZones",
+                );
                 ok = false;
                 continue;
             }
             for (const kind of ["public", "private"] as const) {
                 if (typeof entry[kind] !== "string" || !SUBNET_ID_RE.test(entry[kind] as string)) {
-                    issue(`vpc.subnetIds.${zone}.${kind}`, "is not a subnet id; use the id of a subnet in that zone, such as `subnet-0123456789abcdef0`");
+                    issue(
+                        `vpc.subnetIds.${zone}.${kind}`,
+                        "is not a subnet id; use the id of a subnet in that zone, such as `subnet-0123456789abcdef0`",
+                    );
                     ok = false;
                 }
             }
@@ -415,7 +455,10 @@ function parseExistingVpc(
             });
         }
     } else {
-        issue("vpc.egressCidrs", "is required with an existing VPC; list its NAT gateway addresses (/32) so nodes can reach the public API endpoint");
+        issue(
+            "vpc.egressCidrs",
+            "is required with an existing VPC; list its NAT gateway addresses (/32) so nodes can reach the public API endpoint",
+        );
         ok = false;
     }
     return ok ? { kind: "existing", vpcId: vpcId as string, subnetIds, egressCidrs } : undefined;
@@ -423,9 +466,9 @@ function parseExistingVpc(
 
 /**
  * The instance type of a node: its own `machineType`, else the role default.
- * @param config the aws config
- * @param role the node's role
- * @param machineType the node's `machineType`, if any
+ * @param config - the aws config
+ * @param role - the node's role
+ * @param machineType - the node's `machineType`, if any
  */
 export function instanceTypeFor(config: AwsConfig, role: "control-plane" | "worker", machineType?: string): string {
     return machineType ?? (role === "control-plane" ? config.instanceTypes.controlPlane : config.instanceTypes.worker);
@@ -434,12 +477,17 @@ export function instanceTypeFor(config: AwsConfig, role: "control-plane" | "work
 /**
  * The SSM parameter or fixed id the image of a node comes from: `windowsAmi` for Windows workers,
  * else `ami` (Ubuntu's arm64 twin for Graviton types when it is the default).
- * @param config the aws config
- * @param instanceType the node's instance type
- * @param os the node's operating system
+ * @param config - the aws config
+ * @param instanceType - the node's instance type
+ * @param os - the node's operating system
  */
-export function amiSourceFor(config: AwsConfig, instanceType: string, os: "linux" | "windows" = "linux"): { parameter: string } | { id: string } {
-    if (os === "windows") return config.windowsAmi.kind === "id" ? { id: config.windowsAmi.id } : { parameter: config.windowsAmi.parameter };
+export function amiSourceFor(
+    config: AwsConfig,
+    instanceType: string,
+    os: "linux" | "windows" = "linux",
+): { parameter: string } | { id: string } {
+    if (os === "windows")
+        return config.windowsAmi.kind === "id" ? { id: config.windowsAmi.id } : { parameter: config.windowsAmi.parameter };
     const ami = config.ami;
     if (ami.kind === "id") return { id: ami.id };
     if (ami.perArchitecture && isArmInstanceType(instanceType)) return { parameter: UBUNTU_2404_AMI_PARAMETER.arm64 };
@@ -461,10 +509,12 @@ export interface MachineChangePolicy {
  * the nodes listed in `replaceNodes`, which are rebuilt (new instance first, then the old one drained
  * and deleted) when either changed. `pulumi up --replace` alone would not do: the engine reuses the
  * old value of an ignored input, so the rebuilt machine would boot the old rendering.
- * @param config the aws config
- * @param nodeName the NodePlan name
+ * @param config - the aws config
+ * @param nodeName - the NodePlan name
  */
 export function machineChangePolicy(config: AwsConfig, nodeName: string): MachineChangePolicy {
     const rolled = ["ami", "userDataBase64"];
-    return config.replaceNodes.includes(nodeName) ? { ignoreChanges: [], replaceOnChanges: rolled } : { ignoreChanges: rolled, replaceOnChanges: [] };
+    return config.replaceNodes.includes(nodeName)
+        ? { ignoreChanges: [], replaceOnChanges: rolled }
+        : { ignoreChanges: rolled, replaceOnChanges: [] };
 }

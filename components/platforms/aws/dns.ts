@@ -50,12 +50,12 @@ export interface AwsPrivateApiName {
 
 /**
  * Creates the private zone, its SOA override and the API alias record.
- * @param name prefix of every resource name
- * @param spec the cluster
- * @param config the aws config
- * @param network the network (the VPC to associate)
- * @param endpoint the load balancer the record aliases
- * @param parent parent of every resource
+ * @param name - prefix of every resource name
+ * @param spec - the cluster
+ * @param config - the aws config
+ * @param network - the network (the VPC to associate)
+ * @param endpoint - the load balancer the record aliases
+ * @param parent - parent of every resource
  */
 export function createPrivateApiName(
     name: string,
@@ -86,7 +86,9 @@ export function createPrivateApiName(
             type: "SOA",
             ttl: 60,
             // Route 53's own values except the last (minimum = negative-caching TTL).
-            records: [pulumi.interpolate`${zone.primaryNameServer} awsdns-hostmaster.amazon.com. 1 7200 900 1209600 ${NEGATIVE_CACHE_SECONDS}`],
+            records: [
+                pulumi.interpolate`${zone.primaryNameServer} awsdns-hostmaster.amazon.com. 1 7200 900 1209600 ${NEGATIVE_CACHE_SECONDS}`,
+            ],
             // Route 53 creates the SOA with the zone; this resource takes it over.
             allowOverwrite: true,
         },

@@ -37,12 +37,12 @@ export interface AwsEndpoint {
 
 /**
  * Creates the load balancer, its target group and listener.
- * @param name prefix of every resource name
- * @param spec the cluster
- * @param config the aws config
- * @param network the network (public subnets, VPC id)
- * @param groups the security groups (the load balancer's own)
- * @param parent parent of every resource
+ * @param name - prefix of every resource name
+ * @param spec - the cluster
+ * @param config - the aws config
+ * @param network - the network (public subnets, VPC id)
+ * @param groups - the security groups (the load balancer's own)
+ * @param parent - parent of every resource
  */
 export function createEndpoint(
     name: string,
@@ -111,12 +111,12 @@ export function createEndpoint(
 
 /**
  * Registers one master with the target group.
- * @param name prefix of every resource name (the attachment is named after the node)
- * @param config the aws config
- * @param endpoint the endpoint
- * @param node the master
- * @param instance its instance
- * @param parent parent of the attachment
+ * @param name - prefix of every resource name (the attachment is named after the node)
+ * @param config - the aws config
+ * @param endpoint - the endpoint
+ * @param node - the master
+ * @param instance - its instance
+ * @param parent - parent of the attachment
  */
 export function attachMaster(
     name: string,

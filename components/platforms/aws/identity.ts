@@ -94,7 +94,7 @@ export const CCM_NODE_ACTIONS = [
  * The AWS-managed EBS CSI policy. V2 is what aws-ebs-csi-driver's install guide now points to: the
  * same actions as `AmazonEBSCSIDriverPolicy`, but scoped to volumes and snapshots the driver tagged
  * (`ebs.csi.aws.com/cluster=true`), which matters because pods on workers can reach this role.
- * @param partition ARN partition
+ * @param partition - ARN partition
  */
 export function ebsCsiPolicyArn(partition: string): string {
     return `arn:${partition}:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicyV2`;
@@ -105,7 +105,7 @@ export const EBS_CSI_KMS_ACTIONS = ["kms:Decrypt", "kms:GenerateDataKeyWithoutPl
 
 /**
  * The EC2 trust policy of the node roles.
- * @param partition ARN partition (China uses a different service principal)
+ * @param partition - ARN partition (China uses a different service principal)
  */
 export function ec2TrustPolicy(partition: string): string {
     const service = partition === "aws-cn" ? "ec2.amazonaws.com.cn" : "ec2.amazonaws.com";
@@ -131,17 +131,21 @@ export interface AwsIdentity {
 
 /**
  * Creates the roles, their policies and the instance profiles.
- * @param name prefix of every resource name
- * @param spec the cluster
- * @param config the aws config
- * @param parent parent of every resource
+ * @param name - prefix of every resource name
+ * @param spec - the cluster
+ * @param config - the aws config
+ * @param parent - parent of every resource
  */
 export function createIdentity(name: string, spec: ClusterSpec, config: AwsConfig, parent: pulumi.Resource): AwsIdentity {
     const opts: pulumi.CustomResourceOptions = { parent };
     const trust = ec2TrustPolicy(config.partition);
 
     const cpName = `${name}-control-plane`;
-    const cpRole = new Role(cpName, { assumeRolePolicy: trust, tags: resourceTags(spec, cpName, { "kubeforge.io/role": "control-plane" }) }, opts);
+    const cpRole = new Role(
+        cpName,
+        { assumeRolePolicy: trust, tags: resourceTags(spec, cpName, { "kubeforge.io/role": "control-plane" }) },
+        opts,
+    );
     const cpCcm = new RolePolicy(`${cpName}-ccm`, { role: cpRole.name, policy: allowAll(CCM_CONTROL_PLANE_ACTIONS) }, opts);
     const cpNode = new RolePolicy(`${cpName}-node`, { role: cpRole.name, policy: allowAll(CCM_NODE_ACTIONS) }, opts);
     const controlPlaneProfile = new InstanceProfile(cpName, { role: cpRole.name, tags: resourceTags(spec, cpName) }, opts);
@@ -152,7 +156,9 @@ export function createIdentity(name: string, spec: ClusterSpec, config: AwsConfi
     const wCsi = new RolePolicyAttachment(`${wName}-ebs-csi`, { role: wRole.name, policyArn: ebsCsiPolicyArn(config.partition) }, opts);
     const ready: pulumi.Resource[] = [cpCcm, cpNode, wNode, wCsi];
     if (config.ebsKmsKeyArn) {
-        ready.push(new RolePolicy(`${wName}-ebs-kms`, { role: wRole.name, policy: allowAll(EBS_CSI_KMS_ACTIONS, config.ebsKmsKeyArn) }, opts));
+        ready.push(
+            new RolePolicy(`${wName}-ebs-kms`, { role: wRole.name, policy: allowAll(EBS_CSI_KMS_ACTIONS, config.ebsKmsKeyArn) }, opts),
+        );
     }
     const workerProfile = new InstanceProfile(wName, { role: wRole.name, tags: resourceTags(spec, wName) }, opts);
 

@@ -62,9 +62,9 @@ export interface MachineDeps {
 
 /**
  * Creates one instance per node (and, for masters, its target group attachment).
- * @param name prefix of every resource name
- * @param ctx the platform context (spec, nodes, bootstrap renderer, parent)
- * @param deps network, security groups, endpoint, the API's private name and identity
+ * @param name - prefix of every resource name
+ * @param ctx - the platform context (spec, nodes, bootstrap renderer, parent)
+ * @param deps - network, security groups, endpoint, the API's private name and identity
  */
 export function createMachines(name: string, ctx: PlatformContext<AwsConfig>, deps: MachineDeps): MachineFacts[] {
     const { spec, config, parent } = ctx;
@@ -85,7 +85,11 @@ export function createMachines(name: string, ctx: PlatformContext<AwsConfig>, de
     // Plain strings, not the load balancer's Outputs: the instances (and their 30 s boot) must not wait
     // for the NLB. The certificate still verifies under the NLB's public name through the wildcard SAN.
     // One rendering per group of nodes that differ only by name (a pool in one zone), not per node.
-    const userData = ctx.renderUserData(ctx.nodes, { host: deps.apiName.host, port: API_PORT, extraSans: deps.apiName.extraSans }, awsUserData);
+    const userData = ctx.renderUserData(
+        ctx.nodes,
+        { host: deps.apiName.host, port: API_PORT, extraSans: deps.apiName.extraSans },
+        awsUserData,
+    );
     return ctx.nodes.map((node, i) => {
         const instance = createInstance(name, spec, config, node, ctx, deps, amiFor, userData[i]);
         const dependsOn: pulumi.Resource[] = [instance];

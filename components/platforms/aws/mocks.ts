@@ -26,8 +26,8 @@ function arn(service: string, inputs: Record<string, unknown>, resource: string)
 
 /**
  * The private DNS name EC2 gives an address (us-east-1 has its own domain).
- * @param ip the private IPv4 address
- * @param region the instance's region
+ * @param ip - the private IPv4 address
+ * @param region - the instance's region
  */
 export function privateDnsName(ip: string, region: string): string {
     const domain = region === "us-east-1" ? "ec2.internal" : `${region}.compute.internal`;
@@ -36,7 +36,7 @@ export function privateDnsName(ip: string, region: string): string {
 
 /**
  * A node address, stable per name, inside 10.0.0.0/16.
- * @param name the resource name
+ * @param name - the resource name
  */
 export function mockPrivateIp(name: string): string {
     const d = digest(name);
@@ -79,12 +79,16 @@ const outputs: Record<string, OutputMock> = {
     "aws:lb/targetGroup:TargetGroup": (inputs, name) => ({
         arn: arn("elasticloadbalancing", inputs, `targetgroup/${name.slice(0, 24)}/${digest(name).toString("hex").slice(0, 16)}`),
     }),
-    "aws:lb/listener:Listener": (inputs, name) => ({ arn: arn("elasticloadbalancing", inputs, `listener/net/${name}/${digest(name).toString("hex").slice(0, 16)}`) }),
+    "aws:lb/listener:Listener": (inputs, name) => ({
+        arn: arn("elasticloadbalancing", inputs, `listener/net/${name}/${digest(name).toString("hex").slice(0, 16)}`),
+    }),
     "aws:route53/zone:Zone": (_inputs, name) => {
         const d = digest(name);
         const zoneId = `Z${d.toString("hex").slice(0, 19).toUpperCase()}`;
         // Route 53 draws the four servers from its awsdns-00..63 pools (.com, .net, .org, .co.uk).
-        const nameServers = ["com", "net", "org", "co.uk"].map((tld, i) => `ns-${(d[i] * 8) % 2048}.awsdns-${String(d[i] % 64).padStart(2, "0")}.${tld}`);
+        const nameServers = ["com", "net", "org", "co.uk"].map(
+            (tld, i) => `ns-${(d[i] * 8) % 2048}.awsdns-${String(d[i] % 64).padStart(2, "0")}.${tld}`,
+        );
         return { zoneId, arn: `arn:aws:route53:::hostedzone/${zoneId}`, nameServers, primaryNameServer: nameServers[0] };
     },
     "aws:route53/record:Record": (inputs) => ({ fqdn: String(inputs.name ?? "") }),

@@ -13,7 +13,7 @@ export const PRIVATE_ZONE_SUFFIX = "kubeforge.internal";
 
 /**
  * The cluster's private hosted zone, e.g. `demo.kubeforge.internal`.
- * @param clusterName the cluster name (a DNS label, checked by the core)
+ * @param clusterName - the cluster name (a DNS label, checked by the core)
  */
 export function privateZoneName(clusterName: string): string {
     return `${clusterName}.${PRIVATE_ZONE_SUFFIX}`;
@@ -21,7 +21,7 @@ export function privateZoneName(clusterName: string): string {
 
 /**
  * The API's private host name, what every node's bootstrap (kubeadm `controlPlaneEndpoint`) uses.
- * @param clusterName the cluster name
+ * @param clusterName - the cluster name
  */
 export function privateApiHost(clusterName: string): string {
     return `api.${privateZoneName(clusterName)}`;
@@ -31,7 +31,7 @@ export function privateApiHost(clusterName: string): string {
  * A SAN matching any network load balancer's public name in the region
  * (`<name>-<hash>.elb.<region>.amazonaws.com`; `.com.cn` in the China partition), so the certificate
  * can be rendered before the NLB exists.
- * @param region the AWS region
+ * @param region - the AWS region
  */
 export function loadBalancerWildcardSan(region: string): string {
     const suffix = partitionOf(region) === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
@@ -43,8 +43,8 @@ export function loadBalancerWildcardSan(region: string): string {
  * cluster's own CA (kubeconfigs, kubelets, the readiness gate) accept the certificate at all, and its
  * key never leaves the masters, so no other load balancer in the region can present it; the wildcard
  * only lets our NLB's name, unknown when the certificate is rendered, verify.
- * @param clusterName the cluster name
- * @param region the AWS region
+ * @param clusterName - the cluster name
+ * @param region - the AWS region
  */
 export function apiServerExtraSans(clusterName: string, region: string): string[] {
     return [loadBalancerWildcardSan(region), privateApiHost(clusterName)];

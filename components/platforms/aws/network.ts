@@ -37,10 +37,10 @@ export interface AwsNetwork {
 
 /**
  * Creates (or adopts) the network.
- * @param name prefix of every resource name
- * @param spec the cluster
- * @param config the aws config
- * @param parent parent of every resource
+ * @param name - prefix of every resource name
+ * @param spec - the cluster
+ * @param config - the aws config
+ * @param parent - parent of every resource
  */
 export function createNetwork(name: string, spec: ClusterSpec, config: AwsConfig, parent: pulumi.Resource): AwsNetwork {
     const opts: pulumi.CustomResourceOptions = { parent };
@@ -52,8 +52,15 @@ export function createNetwork(name: string, spec: ClusterSpec, config: AwsConfig
         // else about them changes, and destroying the stack only removes the tags.
         const zones = config.availabilityZones.map((zone) => {
             const ids = vpcConfig.subnetIds[zone];
-            for (const [kind, id] of [["public", ids.public], ["private", ids.private]] as const) {
-                new Tag(`${name}-${kind}-${zone}-cluster-tag`, { region, resourceId: id, key: clusterTagKey(spec.name), value: "shared" }, opts);
+            for (const [kind, id] of [
+                ["public", ids.public],
+                ["private", ids.private],
+            ] as const) {
+                new Tag(
+                    `${name}-${kind}-${zone}-cluster-tag`,
+                    { region, resourceId: id, key: clusterTagKey(spec.name), value: "shared" },
+                    opts,
+                );
             }
             return { zone, publicSubnetId: pulumi.output(ids.public), privateSubnetId: pulumi.output(ids.private) };
         });

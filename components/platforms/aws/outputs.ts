@@ -9,12 +9,17 @@ import type { AwsSecurityGroups } from "./security";
 
 /**
  * The platform's extra outputs.
- * @param network the network
- * @param endpoint the API endpoint
- * @param apiName the API's private name
- * @param groups the security groups
+ * @param network - the network
+ * @param endpoint - the API endpoint
+ * @param apiName - the API's private name
+ * @param groups - the security groups
  */
-export function awsOutputs(network: AwsNetwork, endpoint: AwsEndpoint, apiName: AwsPrivateApiName, groups: AwsSecurityGroups): Record<string, pulumi.Output<unknown>> {
+export function awsOutputs(
+    network: AwsNetwork,
+    endpoint: AwsEndpoint,
+    apiName: AwsPrivateApiName,
+    groups: AwsSecurityGroups,
+): Record<string, pulumi.Output<unknown>> {
     return {
         vpcId: network.vpcId,
         apiLoadBalancerDnsName: endpoint.dnsName,

@@ -42,10 +42,16 @@ function cidrId(cidr: string): string {
 
 /**
  * Node-to-node rules the CNI needs (VXLAN overlay, health checks), by CNI.
- * @param cni the cluster's CNI
+ * @param cni - the cluster's CNI
  */
 export function cniRules(cni: ClusterSpec["cni"]): RuleSpec[] {
-    const fromNodes = (id: string, protocol: string, fromPort: number | undefined, toPort: number | undefined, description: string): RuleSpec => ({
+    const fromNodes = (
+        id: string,
+        protocol: string,
+        fromPort: number | undefined,
+        toPort: number | undefined,
+        description: string,
+    ): RuleSpec => ({
         id,
         group: "nodes",
         direction: "ingress",
@@ -77,9 +83,9 @@ export function cniRules(cni: ClusterSpec["cni"]): RuleSpec[] {
 
 /**
  * Every rule of the cluster, as data.
- * @param spec the cluster (CNI, access lists)
- * @param vpcCidr the VPC range (NodePorts)
- * @param egressCidrs the VPC's NAT addresses as /32s (nodes reach the public API endpoint from them)
+ * @param spec - the cluster (CNI, access lists)
+ * @param vpcCidr - the VPC range (NodePorts)
+ * @param egressCidrs - the VPC's NAT addresses as /32s (nodes reach the public API endpoint from them)
  */
 export function securityRules(spec: ClusterSpec, vpcCidr: string, egressCidrs: Input<string>[]): RuleSpec[] {
     const rules: RuleSpec[] = [
@@ -97,30 +103,26 @@ export function securityRules(spec: ClusterSpec, vpcCidr: string, egressCidrs: I
             peer: { group: "nodes" },
             description: "kubelet API from the API servers (logs, exec) and from in-cluster metrics scrapers",
         },
-        ...(["tcp", "udp"] as const).map(
-            (protocol): RuleSpec => ({
-                id: `nodeports-${protocol}`,
-                group: "nodes",
-                direction: "ingress",
-                protocol,
-                fromPort: NODE_PORT_RANGE.from,
-                toPort: NODE_PORT_RANGE.to,
-                peer: { cidr: vpcCidr },
-                description: "NodePort Services from inside the VPC (load balancers)",
-            }),
-        ),
-        ...unique(spec.access.sshAllowedCidrs).map(
-            (cidr): RuleSpec => ({
-                id: `ssh-${cidrId(cidr)}`,
-                group: "nodes",
-                direction: "ingress",
-                protocol: "tcp",
-                fromPort: 22,
-                toPort: 22,
-                peer: { cidr },
-                description: "SSH from access.sshAllowedCidrs",
-            }),
-        ),
+        ...(["tcp", "udp"] as const).map((protocol): RuleSpec => ({
+            id: `nodeports-${protocol}`,
+            group: "nodes",
+            direction: "ingress",
+            protocol,
+            fromPort: NODE_PORT_RANGE.from,
+            toPort: NODE_PORT_RANGE.to,
+            peer: { cidr: vpcCidr },
+            description: "NodePort Services from inside the VPC (load balancers)",
+        })),
+        ...unique(spec.access.sshAllowedCidrs).map((cidr): RuleSpec => ({
+            id: `ssh-${cidrId(cidr)}`,
+            group: "nodes",
+            direction: "ingress",
+            protocol: "tcp",
+            fromPort: 22,
+            toPort: 22,
+            peer: { cidr },
+            description: "SSH from access.sshAllowedCidrs",
+        })),
         {
             id: "all",
             group: "nodes",
@@ -159,30 +161,26 @@ export function securityRules(spec: ClusterSpec, vpcCidr: string, egressCidrs: I
             peer: { group: "controlPlane" },
             description: "etcd client and peer traffic between masters",
         },
-        ...unique(spec.access.apiAllowedCidrs).map(
-            (cidr): RuleSpec => ({
-                id: `api-${cidrId(cidr)}`,
-                group: "apiLb",
-                direction: "ingress",
-                protocol: "tcp",
-                fromPort: 6443,
-                toPort: 6443,
-                peer: { cidr },
-                description: "Kubernetes API from access.apiAllowedCidrs",
-            }),
-        ),
-        ...egressCidrs.map(
-            (cidr, i): RuleSpec => ({
-                id: `api-nat-${i}`,
-                group: "apiLb",
-                direction: "ingress",
-                protocol: "tcp",
-                fromPort: 6443,
-                toPort: 6443,
-                peer: { cidr },
-                description: "Kubernetes API from the cluster's own NAT addresses (joins, kubelets)",
-            }),
-        ),
+        ...unique(spec.access.apiAllowedCidrs).map((cidr): RuleSpec => ({
+            id: `api-${cidrId(cidr)}`,
+            group: "apiLb",
+            direction: "ingress",
+            protocol: "tcp",
+            fromPort: 6443,
+            toPort: 6443,
+            peer: { cidr },
+            description: "Kubernetes API from access.apiAllowedCidrs",
+        })),
+        ...egressCidrs.map((cidr, i): RuleSpec => ({
+            id: `api-nat-${i}`,
+            group: "apiLb",
+            direction: "ingress",
+            protocol: "tcp",
+            fromPort: 6443,
+            toPort: 6443,
+            peer: { cidr },
+            description: "Kubernetes API from the cluster's own NAT addresses (joins, kubelets)",
+        })),
         {
             id: "to-masters",
             group: "apiLb",
@@ -196,4 +194,3 @@ export function securityRules(spec: ClusterSpec, vpcCidr: string, egressCidrs: I
     ];
     return rules;
 }
-

@@ -33,11 +33,11 @@ export interface AwsSecurityGroups extends Record<GroupRole, SecurityGroup> {
 
 /**
  * Creates the three groups and one resource per rule.
- * @param name prefix of every resource name
- * @param spec the cluster
- * @param config the aws config
- * @param network the network (VPC id and range, NAT addresses)
- * @param parent parent of every resource
+ * @param name - prefix of every resource name
+ * @param spec - the cluster
+ * @param config - the aws config
+ * @param network - the network (VPC id and range, NAT addresses)
+ * @param parent - parent of every resource
  */
 export function createSecurityGroups(
     name: string,

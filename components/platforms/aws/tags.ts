@@ -7,7 +7,7 @@ import { LABELS, type ClusterSpec, type NodePlan } from "../../core/types";
 
 /**
  * The cloud-provider-aws ownership tag key of a cluster.
- * @param clusterName the cluster name
+ * @param clusterName - the cluster name
  */
 export function clusterTagKey(clusterName: string): string {
     return `kubernetes.io/cluster/${clusterName}`;
@@ -15,9 +15,9 @@ export function clusterTagKey(clusterName: string): string {
 
 /**
  * Tags for a cluster-owned resource: the user's `tags`, then kubeforge's own (which win).
- * @param spec the cluster
- * @param name the resource's `Name` tag
- * @param extra resource-specific tags (subnet roles, node identity)
+ * @param spec - the cluster
+ * @param name - the resource's `Name` tag
+ * @param extra - resource-specific tags (subnet roles, node identity)
  */
 export function resourceTags(spec: ClusterSpec, name: string, extra: Record<string, string> = {}): Record<string, string> {
     return {
@@ -31,8 +31,8 @@ export function resourceTags(spec: ClusterSpec, name: string, extra: Record<stri
 
 /**
  * Tags of one machine: identity of the node (role, pool, NodePlan name, zone) on top of the cluster tags.
- * @param spec the cluster
- * @param node the node the machine realises
+ * @param spec - the cluster
+ * @param node - the node the machine realises
  */
 export function machineTags(spec: ClusterSpec, node: NodePlan): Record<string, string> {
     return resourceTags(spec, node.name, {

@@ -13,7 +13,11 @@ export const METALLB_CHART = { repository: "https://metallb.github.io/metallb", 
  * local-path-provisioner chart. Rancher publishes the chart only inside its git repository; this is
  * the containeroo packaging of it (https://charts.containeroo.ch), pinned.
  */
-export const LOCAL_PATH_CHART = { repository: "https://charts.containeroo.ch", chart: "local-path-provisioner", version: "0.0.30" } as const;
+export const LOCAL_PATH_CHART = {
+    repository: "https://charts.containeroo.ch",
+    chart: "local-path-provisioner",
+    version: "0.0.30",
+} as const;
 
 /** Namespace MetalLB runs in. */
 export const METALLB_NAMESPACE = "metallb-system";

@@ -100,7 +100,20 @@ const BLOCK_KEYS = [
     "concurrency",
     "forceRemoveUnreachable",
 ];
-const HOST_KEYS = ["name", "address", "port", "user", "privateKey", "hostKey", "trustOnFirstUse", "failureDomain", "role", "pool", "labels", "ordinal"];
+const HOST_KEYS = [
+    "name",
+    "address",
+    "port",
+    "user",
+    "privateKey",
+    "hostKey",
+    "trustOnFirstUse",
+    "failureDomain",
+    "role",
+    "pool",
+    "labels",
+    "ordinal",
+];
 
 /** An IPv4 range, inclusive. */
 export interface AddressRange {
@@ -119,7 +132,8 @@ export function parsePoolEntry(text: string): { ok: true; value: AddressRange } 
         return { ok: true, value: { first: networkAddress(cidr.value), last: lastAddress(cidr.value) } };
     }
     const [a, b, extra] = text.split("-").map((s) => s.trim());
-    if (b === undefined || extra !== undefined) return { ok: false, error: `"${text}" is neither a CIDR (192.0.2.240/28) nor a range (192.0.2.240-192.0.2.250)` };
+    if (b === undefined || extra !== undefined)
+        return { ok: false, error: `"${text}" is neither a CIDR (192.0.2.240/28) nor a range (192.0.2.240-192.0.2.250)` };
     const first = parseIp(a);
     const last = parseIp(b);
     if (!first.ok) return first;
@@ -150,7 +164,10 @@ function looksLikePublicKey(text: string): boolean {
 export function parseBaremetalConfig(raw: unknown, spec: ClusterSpec): { config?: BaremetalConfig; issues: ConfigIssue[] } {
     const issues = new IssueList();
     if (raw === undefined || raw === null) {
-        issues.add(BLOCK, "is required on the baremetal platform; list your hosts under kubeforge:baremetal.hosts (see stacks/Pulumi.baremetal.yaml)");
+        issues.add(
+            BLOCK,
+            "is required on the baremetal platform; list your hosts under kubeforge:baremetal.hosts (see stacks/Pulumi.baremetal.yaml)",
+        );
         return { issues: issues.items };
     }
     const block = readObject(raw, BLOCK, issues);
@@ -165,11 +182,17 @@ export function parseBaremetalConfig(raw: unknown, spec: ClusterSpec): { config?
 
     const endpoint = parseEndpoint(block.endpoint, issues);
     const pool = parsePool(block.serviceAddressPool, issues);
-    const serviceLoadBalancer = readChoice<ServiceLoadBalancer>(block.serviceLoadBalancer, `${BLOCK}.serviceLoadBalancer`, issues, ["metallb", "none"]) ?? BAREMETAL_DEFAULTS.serviceLoadBalancer;
+    const serviceLoadBalancer =
+        readChoice<ServiceLoadBalancer>(block.serviceLoadBalancer, `${BLOCK}.serviceLoadBalancer`, issues, ["metallb", "none"]) ??
+        BAREMETAL_DEFAULTS.serviceLoadBalancer;
     if (serviceLoadBalancer === "metallb" && block.serviceAddressPool === undefined) {
-        issues.add(`${BLOCK}.serviceAddressPool`, 'is required for LoadBalancer Services; give free addresses on the hosts\' network (e.g. ["192.0.2.240/28"]) or set serviceLoadBalancer: none');
+        issues.add(
+            `${BLOCK}.serviceAddressPool`,
+            'is required for LoadBalancer Services; give free addresses on the hosts\' network (e.g. ["192.0.2.240/28"]) or set serviceLoadBalancer: none',
+        );
     }
-    const storage = readChoice<"local-path" | "none">(block.storage, `${BLOCK}.storage`, issues, ["local-path", "none"]) ?? BAREMETAL_DEFAULTS.storage;
+    const storage =
+        readChoice<"local-path" | "none">(block.storage, `${BLOCK}.storage`, issues, ["local-path", "none"]) ?? BAREMETAL_DEFAULTS.storage;
     const concurrency = readInteger(block.concurrency, `${BLOCK}.concurrency`, issues, 1) ?? BAREMETAL_DEFAULTS.concurrency;
     const forceRemoveUnreachable = readBoolean(block.forceRemoveUnreachable, `${BLOCK}.forceRemoveUnreachable`, issues) ?? false;
 
@@ -226,7 +249,10 @@ function parseHosts(value: unknown, defaultKey: string | undefined, defaultUser:
         const hostKey = readString(item.hostKey, `${at}.hostKey`, issues);
         const trustOnFirstUse = readBoolean(item.trustOnFirstUse, `${at}.trustOnFirstUse`, issues) ?? false;
         if (hostKey !== undefined && !parseHostKey(hostKey)) {
-            issues.add(`${at}.hostKey`, "is not an SSH public key line; paste the host's /etc/ssh/ssh_host_ed25519_key.pub (e.g. `ssh-ed25519 AAAA...`)");
+            issues.add(
+                `${at}.hostKey`,
+                "is not an SSH public key line; paste the host's /etc/ssh/ssh_host_ed25519_key.pub (e.g. `ssh-ed25519 AAAA...`)",
+            );
         }
         if (hostKey === undefined && !trustOnFirstUse) {
             issues.add(
@@ -235,7 +261,8 @@ function parseHosts(value: unknown, defaultKey: string | undefined, defaultUser:
             );
         }
         const failureDomain = readString(item.failureDomain, `${at}.failureDomain`, issues);
-        if (failureDomain === undefined) issues.add(`${at}.failureDomain`, "is required; name the rack, room or power feed the host shares with others (e.g. rack-a)");
+        if (failureDomain === undefined)
+            issues.add(`${at}.failureDomain`, "is required; name the rack, room or power feed the host shares with others (e.g. rack-a)");
         else {
             const error = dnsLabelError(failureDomain);
             if (error) issues.add(`${at}.failureDomain`, `${error}; it becomes the node's topology.kubernetes.io/zone label`);
@@ -244,7 +271,8 @@ function parseHosts(value: unknown, defaultKey: string | undefined, defaultUser:
         if (role === undefined && item.role === undefined) issues.add(`${at}.role`, 'is required; use "control-plane" or "worker"');
         let pool = readString(item.pool, `${at}.pool`, issues);
         if (role === "control-plane") {
-            if (pool !== undefined && pool !== "control-plane") issues.add(`${at}.pool`, `is "${pool}" but the host is a control-plane host; remove pool or make the host a worker`);
+            if (pool !== undefined && pool !== "control-plane")
+                issues.add(`${at}.pool`, `is "${pool}" but the host is a control-plane host; remove pool or make the host a worker`);
             pool = "control-plane";
         } else if (role === "worker" && pool === undefined) {
             issues.add(`${at}.pool`, "is required for a worker; name one of kubeforge:workerPools");
@@ -264,7 +292,20 @@ function parseHosts(value: unknown, defaultKey: string | undefined, defaultUser:
         }
         const ordinal = readInteger(item.ordinal, `${at}.ordinal`, issues, 0);
         if (address === undefined || failureDomain === undefined || role === undefined || pool === undefined) return;
-        hosts.push({ name, address, port, user, privateKey: privateKey ?? "", hostKey, trustOnFirstUse, failureDomain, role, pool, labels, ...(ordinal === undefined ? {} : { ordinal }) });
+        hosts.push({
+            name,
+            address,
+            port,
+            user,
+            privateKey: privateKey ?? "",
+            hostKey,
+            trustOnFirstUse,
+            failureDomain,
+            role,
+            pool,
+            labels,
+            ...(ordinal === undefined ? {} : { ordinal }),
+        });
     });
     return hosts;
 }
@@ -272,7 +313,10 @@ function parseHosts(value: unknown, defaultKey: string | undefined, defaultUser:
 function parseEndpoint(value: unknown, issues: IssueList): BaremetalEndpoint | undefined {
     const path = `${BLOCK}.endpoint`;
     if (value === undefined || value === null) {
-        issues.add(path, "is required; give { vip: <free address on the masters' network> } for kube-vip, or { loadBalancer: <address> } for your own TCP load balancer on 6443");
+        issues.add(
+            path,
+            "is required; give { vip: <free address on the masters' network> } for kube-vip, or { loadBalancer: <address> } for your own TCP load balancer on 6443",
+        );
         return undefined;
     }
     const block = readObject(value, path, issues);
@@ -281,7 +325,8 @@ function parseEndpoint(value: unknown, issues: IssueList): BaremetalEndpoint | u
     const lb = readString(block.loadBalancer, `${path}.loadBalancer`, issues);
     const iface = readString(block.interface, `${path}.interface`, issues);
     for (const key of Object.keys(block)) {
-        if (!["vip", "loadBalancer", "interface"].includes(key)) issues.add(`${path}.${key}`, "is not an endpoint setting; use vip (+ interface) or loadBalancer");
+        if (!["vip", "loadBalancer", "interface"].includes(key))
+            issues.add(`${path}.${key}`, "is not an endpoint setting; use vip (+ interface) or loadBalancer");
     }
     if ((vip === undefined) === (lb === undefined)) {
         issues.add(path, "needs exactly one of vip or loadBalancer");
@@ -293,7 +338,8 @@ function parseEndpoint(value: unknown, issues: IssueList): BaremetalEndpoint | u
             issues.add(`${path}.vip`, `"${vip}" is not an IPv4 address; kube-vip needs a free IPv4 address on the masters' network`);
             return undefined;
         }
-        if (iface !== undefined && !/^[A-Za-z0-9_.:-]{1,15}$/.test(iface)) issues.add(`${path}.interface`, `"${iface}" is not a network interface name (e.g. eth0, bond0)`);
+        if (iface !== undefined && !/^[A-Za-z0-9_.:-]{1,15}$/.test(iface))
+            issues.add(`${path}.interface`, `"${iface}" is not a network interface name (e.g. eth0, bond0)`);
         return { kind: "vip", address: vip, interface: iface };
     }
     if (iface !== undefined) issues.add(`${path}.interface`, "applies to a vip only; remove it");
@@ -303,7 +349,7 @@ function parseEndpoint(value: unknown, issues: IssueList): BaremetalEndpoint | u
 function parsePool(value: unknown, issues: IssueList): { text: string; range: AddressRange }[] {
     const path = `${BLOCK}.serviceAddressPool`;
     if (value === undefined || value === null) return [];
-    const list = typeof value === "string" ? [value] : readArray(value, path, issues) ?? [];
+    const list = typeof value === "string" ? [value] : (readArray(value, path, issues) ?? []);
     const out: { text: string; range: AddressRange }[] = [];
     list.forEach((item, i) => {
         const text = readString(item, `${path}[${i}]`, issues);
@@ -314,13 +360,20 @@ function parsePool(value: unknown, issues: IssueList): { text: string; range: Ad
     });
     out.forEach((a, i) =>
         out.slice(i + 1).forEach((b) => {
-            if (a.range.first <= b.range.last && b.range.first <= a.range.last) issues.add(path, `entries "${a.text}" and "${b.text}" overlap; list each address once`);
+            if (a.range.first <= b.range.last && b.range.first <= a.range.last)
+                issues.add(path, `entries "${a.text}" and "${b.text}" overlap; list each address once`);
         }),
     );
     return out;
 }
 
-function checkAddresses(hosts: BaremetalHost[], endpoint: BaremetalEndpoint | undefined, pool: { text: string; range: AddressRange }[], spec: ClusterSpec, issues: IssueList): void {
+function checkAddresses(
+    hosts: BaremetalHost[],
+    endpoint: BaremetalEndpoint | undefined,
+    pool: { text: string; range: AddressRange }[],
+    spec: ClusterSpec,
+    issues: IssueList,
+): void {
     const seen = new Map<string, number>();
     hosts.forEach((h, i) => {
         const key = h.address.toLowerCase();
@@ -339,7 +392,8 @@ function checkAddresses(hosts: BaremetalHost[], endpoint: BaremetalEndpoint | un
     const names = new Map<string, number>();
     hosts.forEach((h, i) => {
         const first = names.get(h.name);
-        if (first !== undefined) issues.add(`${BLOCK}.hosts[${i}].name`, `"${h.name}" is already the name of hosts[${first}]; host names must be unique`);
+        if (first !== undefined)
+            issues.add(`${BLOCK}.hosts[${i}].name`, `"${h.name}" is already the name of hosts[${first}]; host names must be unique`);
         else names.set(h.name, i);
     });
 
@@ -357,31 +411,63 @@ function checkAddresses(hosts: BaremetalHost[], endpoint: BaremetalEndpoint | un
         const vip = parseIp(endpoint.address);
         if (vip.ok) {
             for (const p of pool) {
-                if (inRange(vip.value.address, p.range)) issues.add(`${BLOCK}.endpoint.vip`, `${endpoint.address} is inside serviceAddressPool entry "${p.text}"; MetalLB would hand it to a Service. Take the VIP out of the pool`);
+                if (inRange(vip.value.address, p.range))
+                    issues.add(
+                        `${BLOCK}.endpoint.vip`,
+                        `${endpoint.address} is inside serviceAddressPool entry "${p.text}"; MetalLB would hand it to a Service. Take the VIP out of the pool`,
+                    );
             }
             for (const c of cidrs) {
                 if (c.cidr.family === 4 && vip.value.address >= networkAddress(c.cidr) && vip.value.address <= lastAddress(c.cidr)) {
-                    issues.add(`${BLOCK}.endpoint.vip`, `${endpoint.address} is inside kubeforge:${c.field} (${spec.network[c.field === "network.podCidr" ? "podCidr" : "serviceCidr"]}); pick an address on the hosts' network`);
+                    issues.add(
+                        `${BLOCK}.endpoint.vip`,
+                        `${endpoint.address} is inside kubeforge:${c.field} (${spec.network[c.field === "network.podCidr" ? "podCidr" : "serviceCidr"]}); pick an address on the hosts' network`,
+                    );
                 }
             }
             for (const { h, ip } of hostAddresses) {
-                if (ip.ok && ip.value.address === vip.value.address) issues.add(`${BLOCK}.endpoint.vip`, `${endpoint.address} is the address of host ${h.name}; the VIP must be a free address`);
+                if (ip.ok && ip.value.address === vip.value.address)
+                    issues.add(
+                        `${BLOCK}.endpoint.vip`,
+                        `${endpoint.address} is the address of host ${h.name}; the VIP must be a free address`,
+                    );
             }
         }
     }
     for (const p of pool) {
         for (const c of cidrs) {
-            if (rangeOverlapsCidr(p.range, c.cidr)) issues.add(`${BLOCK}.serviceAddressPool`, `"${p.text}" overlaps kubeforge:${c.field}; Service addresses must be on the hosts' network, outside the cluster's own ranges`);
+            if (rangeOverlapsCidr(p.range, c.cidr))
+                issues.add(
+                    `${BLOCK}.serviceAddressPool`,
+                    `"${p.text}" overlaps kubeforge:${c.field}; Service addresses must be on the hosts' network, outside the cluster's own ranges`,
+                );
         }
         for (const { h, ip } of hostAddresses) {
-            if (ip.ok && ip.value.family === 4 && inRange(ip.value.address, p.range)) issues.add(`${BLOCK}.serviceAddressPool`, `"${p.text}" contains host ${h.name} (${h.address}); take the hosts' addresses out of the pool`);
+            if (ip.ok && ip.value.family === 4 && inRange(ip.value.address, p.range))
+                issues.add(
+                    `${BLOCK}.serviceAddressPool`,
+                    `"${p.text}" contains host ${h.name} (${h.address}); take the hosts' addresses out of the pool`,
+                );
         }
     }
     for (const { h, ip } of hostAddresses) {
         if (!ip.ok) continue;
         for (const c of cidrs) {
-            if (cidrsOverlap({ family: ip.value.family, address: ip.value.address, prefix: ip.value.family === 4 ? 32 : 128, bits: ip.value.family === 4 ? 32 : 128 }, c.cidr)) {
-                issues.add(`${BLOCK}.hosts`, `host ${h.name} (${h.address}) is inside kubeforge:${c.field}; move the cluster's ${c.field === "network.podCidr" ? "pod" : "service"} range away from the hosts' network`);
+            if (
+                cidrsOverlap(
+                    {
+                        family: ip.value.family,
+                        address: ip.value.address,
+                        prefix: ip.value.family === 4 ? 32 : 128,
+                        bits: ip.value.family === 4 ? 32 : 128,
+                    },
+                    c.cidr,
+                )
+            ) {
+                issues.add(
+                    `${BLOCK}.hosts`,
+                    `host ${h.name} (${h.address}) is inside kubeforge:${c.field}; move the cluster's ${c.field === "network.podCidr" ? "pod" : "service"} range away from the hosts' network`,
+                );
             }
         }
     }
@@ -417,7 +503,10 @@ function checkInventoryAgainstSpec(hosts: BaremetalHost[], spec: ClusterSpec, is
         if (pool.failureDomains) {
             for (const h of members) {
                 if (!pool.failureDomains.includes(h.failureDomain)) {
-                    issues.add(`${BLOCK}.hosts`, `host ${h.name} is in ${h.failureDomain}, which kubeforge:workerPools[${p}].failureDomains (${pool.failureDomains.join(", ")}) does not allow; move it or widen the pool's list`);
+                    issues.add(
+                        `${BLOCK}.hosts`,
+                        `host ${h.name} is in ${h.failureDomain}, which kubeforge:workerPools[${p}].failureDomains (${pool.failureDomains.join(", ")}) does not allow; move it or widen the pool's list`,
+                    );
                 }
             }
         }
@@ -427,7 +516,10 @@ function checkInventoryAgainstSpec(hosts: BaremetalHost[], spec: ClusterSpec, is
     });
     hosts.forEach((h, i) => {
         if (h.role === "worker" && !spec.workerPools.some((p) => p.name === h.pool)) {
-            issues.add(`${BLOCK}.hosts[${i}].pool`, `"${h.pool}" is not a worker pool; use one of ${spec.workerPools.map((p) => p.name).join(", ") || "(none: add kubeforge:workerPools)"}`);
+            issues.add(
+                `${BLOCK}.hosts[${i}].pool`,
+                `"${h.pool}" is not a worker pool; use one of ${spec.workerPools.map((p) => p.name).join(", ") || "(none: add kubeforge:workerPools)"}`,
+            );
         }
     });
 }

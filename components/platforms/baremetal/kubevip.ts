@@ -33,7 +33,10 @@ export interface KubeVipSettings {
  * @param settings - VIP, interface, port.
  * @param kubeconfig - the host path of the kubeconfig kube-vip uses.
  */
-export function kubeVipManifest(settings: KubeVipSettings, kubeconfig: "/etc/kubernetes/admin.conf" | "/etc/kubernetes/super-admin.conf"): string {
+export function kubeVipManifest(
+    settings: KubeVipSettings,
+    kubeconfig: "/etc/kubernetes/admin.conf" | "/etc/kubernetes/super-admin.conf",
+): string {
     const env: { name: string; value: string }[] = [
         { name: "vip_arp", value: "true" },
         { name: "port", value: String(settings.port) },
@@ -53,7 +56,11 @@ export function kubeVipManifest(settings: KubeVipSettings, kubeconfig: "/etc/kub
     const pod = {
         apiVersion: "v1",
         kind: "Pod",
-        metadata: { name: "kube-vip", namespace: "kube-system", labels: { "app.kubernetes.io/name": "kube-vip", "app.kubernetes.io/managed-by": "kubeforge" } },
+        metadata: {
+            name: "kube-vip",
+            namespace: "kube-system",
+            labels: { "app.kubernetes.io/name": "kube-vip", "app.kubernetes.io/managed-by": "kubeforge" },
+        },
         spec: {
             hostNetwork: true,
             // `kubernetes` must resolve to this master's own API server before the VIP exists.
@@ -86,5 +93,12 @@ export function kubeVipFiles(node: NodePlan, settings: KubeVipSettings): HostFil
     if (node.role !== "control-plane") return [];
     const admin = kubeVipManifest(settings, "/etc/kubernetes/admin.conf");
     if (!node.initNode) return [{ path: KUBE_VIP_MANIFEST_PATH, content: admin, permissions: "0600" }];
-    return [{ path: KUBE_VIP_MANIFEST_PATH, content: kubeVipManifest(settings, "/etc/kubernetes/super-admin.conf"), finalContent: admin, permissions: "0600" }];
+    return [
+        {
+            path: KUBE_VIP_MANIFEST_PATH,
+            content: kubeVipManifest(settings, "/etc/kubernetes/super-admin.conf"),
+            finalContent: admin,
+            permissions: "0600",
+        },
+    ];
 }

@@ -44,14 +44,25 @@ function toHostFile(file: BootstrapFile): HostFile {
  * @param name - the cluster component's name (prefix of every resource name).
  * @param ctx - the platform context.
  */
-export function createHosts(name: string, ctx: PlatformContext<BaremetalConfig>): { machines: MachineFacts[]; hostKeys: pulumi.Output<Record<string, string>> } {
+export function createHosts(
+    name: string,
+    ctx: PlatformContext<BaremetalConfig>,
+): { machines: MachineFacts[]; hostKeys: pulumi.Output<Record<string, string>> } {
     const { config, nodes, parent, pki } = ctx;
     const endpointHost = config.endpoint.address;
     const masters = nodes.filter((n) => n.role === "control-plane");
     const peers: pulumi.Output<PeerAccess[]> = pulumi.secret(
         masters.map((m) => {
             const h = hostFor(config, m)!;
-            return { host: h.address, port: h.port, user: h.user, privateKey: h.privateKey, hostKey: h.hostKey, trustOnFirstUse: h.trustOnFirstUse, nodeName: m.name };
+            return {
+                host: h.address,
+                port: h.port,
+                user: h.user,
+                privateKey: h.privateKey,
+                hostKey: h.hostKey,
+                trustOnFirstUse: h.trustOnFirstUse,
+                nodeName: m.name,
+            };
         }),
     );
     const resources: HostBootstrap[] = [];
@@ -94,6 +105,8 @@ export function createHosts(name: string, ctx: PlatformContext<BaremetalConfig>)
             handlesRemoval: true,
         };
     });
-    const hostKeys = pulumi.all(resources.map((r) => r.hostKeySeen)).apply((keys) => Object.fromEntries(nodes.map((n, i) => [n.name, keys[i]])));
+    const hostKeys = pulumi
+        .all(resources.map((r) => r.hostKeySeen))
+        .apply((keys) => Object.fromEntries(nodes.map((n, i) => [n.name, keys[i]])));
     return { machines, hostKeys };
 }

@@ -9,7 +9,10 @@ import { HOST_BOOTSTRAP_TYPE } from "../../../bootstrap/ssh/provider";
 const mocks: PlatformMocks = {
     outputs: {
         [HOST_BOOTSTRAP_TYPE]: (inputs, name) => ({
-            hostKeySeen: typeof inputs.hostKey === "string" && inputs.hostKey ? inputs.hostKey : `ssh-ed25519 (recorded on first contact with ${name})`,
+            hostKeySeen:
+                typeof inputs.hostKey === "string" && inputs.hostKey
+                    ? inputs.hostKey
+                    : `ssh-ed25519 (recorded on first contact with ${name})`,
             appliedHash: crypto.createHash("sha256").update(name).digest("hex"),
         }),
     },

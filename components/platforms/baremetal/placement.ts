@@ -87,14 +87,24 @@ export function checkBaremetalNodes(config: BaremetalConfig, nodes: NodePlan[]):
     for (const node of nodes) {
         const host = hostFor(config, node);
         if (!host) {
-            issues.push({ field: "kubeforge:baremetal.hosts", message: `node ${node.name} (pool ${node.pool}) has no host; add a host with ${node.role === "worker" ? `pool: ${node.pool}` : "role: control-plane"}` });
+            issues.push({
+                field: "kubeforge:baremetal.hosts",
+                message: `node ${node.name} (pool ${node.pool}) has no host; add a host with ${node.role === "worker" ? `pool: ${node.pool}` : "role: control-plane"}`,
+            });
             continue;
         }
         const other = used.get(host.address);
-        if (other) issues.push({ field: "kubeforge:baremetal.hosts", message: `host ${host.name} would serve both ${other} and ${node.name}; list each machine once` });
+        if (other)
+            issues.push({
+                field: "kubeforge:baremetal.hosts",
+                message: `host ${host.name} would serve both ${other} and ${node.name}; list each machine once`,
+            });
         used.set(host.address, node.name);
         if (host.failureDomain !== node.failureDomain) {
-            issues.push({ field: "kubeforge:baremetal.hosts", message: `node ${node.name} is placed in ${node.failureDomain} but its host ${host.name} is in ${host.failureDomain}` });
+            issues.push({
+                field: "kubeforge:baremetal.hosts",
+                message: `node ${node.name} is placed in ${node.failureDomain} but its host ${host.name} is in ${host.failureDomain}`,
+            });
         }
     }
     return issues;

@@ -76,7 +76,10 @@ describe("bootstrap facts", () => {
         });
         try {
             assert.deepEqual(await runAgainst(facts.nodeNameCommand!, imds.url), { code: 0, stdout: "ip-10-0-1-23.ec2.internal" });
-            assert.deepEqual(await runAgainst(facts.providerIdCommand!, imds.url), { code: 0, stdout: "aws:///us-east-1b/i-0123456789abcdef0" });
+            assert.deepEqual(await runAgainst(facts.providerIdCommand!, imds.url), {
+                code: 0,
+                stdout: "aws:///us-east-1b/i-0123456789abcdef0",
+            });
             assert.deepEqual(await runAgainst(facts.nodeIpCommand!, imds.url), { code: 0, stdout: "10.0.1.23" });
             assert.ok(imds.requests.filter((r) => r.startsWith("PUT")).length >= 3, "each command gets its own token");
         } finally {
@@ -90,7 +93,10 @@ describe("bootstrap facts", () => {
             const result = await runAgainst(facts.providerIdCommand!, imds.url);
             assert.notEqual(result.code, 0);
             assert.equal(result.stdout, "");
-            assert.ok(imds.requests.some((r) => r.startsWith("GET")), "it got as far as reading metadata");
+            assert.ok(
+                imds.requests.some((r) => r.startsWith("GET")),
+                "it got as far as reading metadata",
+            );
         } finally {
             imds.close();
         }
@@ -99,7 +105,11 @@ describe("bootstrap facts", () => {
     test("the commands pass shellcheck", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kubeforge-aws-"));
         try {
-            for (const [name, command] of Object.entries({ name: facts.nodeNameCommand, id: facts.providerIdCommand, ip: facts.nodeIpCommand })) {
+            for (const [name, command] of Object.entries({
+                name: facts.nodeNameCommand,
+                id: facts.providerIdCommand,
+                ip: facts.nodeIpCommand,
+            })) {
                 const file = path.join(dir, `${name}.sh`);
                 fs.writeFileSync(file, `#!/bin/bash\n${command}\n`);
                 const result = spawnSync("shellcheck", ["-s", "bash", file], { encoding: "utf8" });
@@ -111,7 +121,9 @@ describe("bootstrap facts", () => {
     });
 
     test("masters get the cloud config naming the cluster", () => {
-        assert.deepEqual(facts.controlPlaneFiles, [{ path: CLOUD_CONFIG_PATH, content: "[Global]\nKubernetesClusterID=demo\n", permissions: "0644" }]);
+        assert.deepEqual(facts.controlPlaneFiles, [
+            { path: CLOUD_CONFIG_PATH, content: "[Global]\nKubernetesClusterID=demo\n", permissions: "0644" },
+        ]);
         assert.equal(imdsCommand(["a", "b"], "%s-%s").split("curl").length - 1, 3, "one token PUT and one GET per path");
     });
 });
@@ -131,19 +143,41 @@ describe("addons", () => {
     });
 
     test("the CCM runs on masters, host network, with the flags kubeforge relies on", () => {
-        const v = ccmValues(spec) as { args: string[]; hostNetworking: boolean; tolerations: { key: string }[]; nodeSelector: Record<string, string> };
+        const v = ccmValues(spec) as {
+            args: string[];
+            hostNetworking: boolean;
+            tolerations: { key: string }[];
+            nodeSelector: Record<string, string>;
+        };
         assert.equal(v.hostNetworking, true);
-        for (const arg of ["--cloud-provider=aws", "--configure-cloud-routes=false", "--cluster-name=demo", `--cloud-config=${CLOUD_CONFIG_PATH}`]) {
+        for (const arg of [
+            "--cloud-provider=aws",
+            "--configure-cloud-routes=false",
+            "--cluster-name=demo",
+            `--cloud-config=${CLOUD_CONFIG_PATH}`,
+        ]) {
             assert.ok(v.args.includes(arg), arg);
         }
-        assert.deepEqual(v.tolerations.map((t) => t.key).sort(), ["node-role.kubernetes.io/control-plane", "node.cloudprovider.kubernetes.io/uninitialized"]);
+        assert.deepEqual(v.tolerations.map((t) => t.key).sort(), [
+            "node-role.kubernetes.io/control-plane",
+            "node.cloudprovider.kubernetes.io/uninitialized",
+        ]);
         assert.ok("node-role.kubernetes.io/control-plane" in v.nodeSelector);
     });
 
     test("the EBS CSI controller avoids masters and the default class is encrypted gp3", () => {
         const withKms = parseAwsConfig(rawAws({ ebsKmsKeyArn: "arn:aws:kms:us-east-1:111122223333:key/abcd-1234" }), spec).config!;
         const v = ebsCsiValues(spec, withKms) as {
-            controller: { region: string; affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: { matchExpressions: { key: string; operator: string }[] }[] } } } };
+            controller: {
+                region: string;
+                affinity: {
+                    nodeAffinity: {
+                        requiredDuringSchedulingIgnoredDuringExecution: {
+                            nodeSelectorTerms: { matchExpressions: { key: string; operator: string }[] }[];
+                        };
+                    };
+                };
+            };
             storageClasses: { annotations: Record<string, string>; parameters: Record<string, string> }[];
         };
         assert.equal(v.controller.region, "us-east-1");

@@ -2,7 +2,15 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import aws from "../../../components/platforms/aws/index";
-import { UBUNTU_2404_AMI_PARAMETER, WINDOWS_SERVER_2022_AMI_PARAMETER, amiSourceFor, isArmInstanceType, machineChangePolicy, parseAwsConfig, partitionOf } from "../../../components/platforms/aws/config";
+import {
+    UBUNTU_2404_AMI_PARAMETER,
+    WINDOWS_SERVER_2022_AMI_PARAMETER,
+    amiSourceFor,
+    isArmInstanceType,
+    machineChangePolicy,
+    parseAwsConfig,
+    partitionOf,
+} from "../../../components/platforms/aws/config";
 
 import { contains, formatCidr, layoutSubnets, overlaps, parseCidr } from "../../../components/platforms/aws/cidr";
 import { ZONES, makeNodes, makeSpec, rawAws } from "./fixtures";
@@ -100,8 +108,10 @@ describe("parseConfig: good blocks", () => {
         assert.ok(win);
         assert.deepEqual(amiSourceFor(win, "m7i.large", "windows"), { id: "ami-0fedcba9876543210" });
         assert.deepEqual(amiSourceFor(win, "m7i.large"), { id: "ami-0123456789abcdef0" });
-        for (const t of ["m7g.large", "c7gn.xlarge", "t4g.small", "r8gd.large", "a1.medium", "g5g.xlarge"]) assert.ok(isArmInstanceType(t), t);
-        for (const t of ["m7i.large", "c6a.large", "g4dn.xlarge", "p5.48xlarge", "m7i-flex.large", "t3.micro"]) assert.ok(!isArmInstanceType(t), t);
+        for (const t of ["m7g.large", "c7gn.xlarge", "t4g.small", "r8gd.large", "a1.medium", "g5g.xlarge"])
+            assert.ok(isArmInstanceType(t), t);
+        for (const t of ["m7i.large", "c6a.large", "g4dn.xlarge", "p5.48xlarge", "m7i-flex.large", "t3.micro"])
+            assert.ok(!isArmInstanceType(t), t);
     });
 });
 
@@ -111,7 +121,10 @@ describe("parseConfig: bad blocks name the field under kubeforge:aws", () => {
             {
                 region: fc.oneof(fc.constant("us-east-1"), fc.anything()),
                 availabilityZones: fc.oneof(fc.constant(ZONES), fc.array(fc.oneof(fc.constantFrom(...ZONES), fc.anything()))),
-                vpc: fc.oneof(fc.constant({ cidr: "10.0.0.0/16" }), fc.dictionary(fc.constantFrom("cidr", "existingVpcId", "subnetIds", "egressCidrs", "natGateways"), fc.anything())),
+                vpc: fc.oneof(
+                    fc.constant({ cidr: "10.0.0.0/16" }),
+                    fc.dictionary(fc.constantFrom("cidr", "existingVpcId", "subnetIds", "egressCidrs", "natGateways"), fc.anything()),
+                ),
                 instanceTypes: fc.anything(),
                 ami: fc.anything(),
                 keyName: fc.anything(),
@@ -255,7 +268,10 @@ describe("rolling machines to a new image or rendering", () => {
     test("a name that is not a node is reported", () => {
         const spec = makeSpec();
         const { config } = parseAwsConfig(rawAws({ replaceNodes: ["demo-general-9"] }), spec);
-        assert.deepEqual(aws.checkNodes!(config!, spec, makeNodes(spec)).map((i) => i.field), ["kubeforge:aws.replaceNodes[0]"]);
+        assert.deepEqual(
+            aws.checkNodes!(config!, spec, makeNodes(spec)).map((i) => i.field),
+            ["kubeforge:aws.replaceNodes[0]"],
+        );
     });
 });
 
@@ -286,24 +302,32 @@ describe("checkNodes: cluster settings AWS cannot build", () => {
     test("too many tags", () => {
         const spec = makeSpec({ tags: Object.fromEntries(Array.from({ length: 41 }, (_, i) => [`t${i}`, "v"])) });
         const { config } = parseAwsConfig(rawAws(), spec);
-        assert.deepEqual(aws.checkNodes!(config!, spec, makeNodes(spec)).map((i) => i.field), ["kubeforge:tags"]);
+        assert.deepEqual(
+            aws.checkNodes!(config!, spec, makeNodes(spec)).map((i) => i.field),
+            ["kubeforge:tags"],
+        );
     });
 });
 
 describe("VPC layout", () => {
     const vpcArb = fc
         .record({ a: fc.integer({ min: 0, max: 255 }), b: fc.integer({ min: 0, max: 255 }), prefix: fc.integer({ min: 16, max: 22 }) })
-        .map(({ a, b, prefix }) => formatCidr({ base: ((10 << 24) | (a << 16) | (b << 8)) >>> 0 & ((0xffffffff << (32 - prefix)) >>> 0), prefix }));
+        .map(({ a, b, prefix }) =>
+            formatCidr({ base: (((10 << 24) | (a << 16) | (b << 8)) >>> 0) & ((0xffffffff << (32 - prefix)) >>> 0), prefix }),
+        );
     const zonesArb = fc.integer({ min: 1, max: 6 }).map((n) => ZONES.concat(["us-east-1d", "us-east-1e", "us-east-1f"]).slice(0, n));
 
     test("subnets lie in the VPC and never overlap one another", () => {
         fc.assert(
             fc.property(vpcArb, zonesArb, (vpcText, zones) => {
                 const vpc = parseCidr(vpcText)!;
-                const subnets = layoutSubnets(vpcText, zones).flatMap((z) => [z.privateCidr, z.publicCidr]).map((s) => parseCidr(s)!);
+                const subnets = layoutSubnets(vpcText, zones)
+                    .flatMap((z) => [z.privateCidr, z.publicCidr])
+                    .map((s) => parseCidr(s)!);
                 for (const s of subnets) assert.ok(contains(vpc, s), `${formatCidr(s)} outside ${vpcText}`);
                 for (let i = 0; i < subnets.length; i++)
-                    for (let j = i + 1; j < subnets.length; j++) assert.ok(!overlaps(subnets[i], subnets[j]), `${formatCidr(subnets[i])} overlaps ${formatCidr(subnets[j])}`);
+                    for (let j = i + 1; j < subnets.length; j++)
+                        assert.ok(!overlaps(subnets[i], subnets[j]), `${formatCidr(subnets[i])} overlaps ${formatCidr(subnets[j])}`);
             }),
         );
     });

@@ -99,7 +99,9 @@ function build(name: string, spec: ClusterSpec, raw: Record<string, unknown>): B
         parent,
         // Node by node, through renderBootstrap below: the grouping the Cluster does is tested on its own.
         renderUserData(userDataNodes: NodePlan[], endpoint: BootstrapEndpoint, delivery: UserDataDelivery): pulumi.Output<string>[] {
-            return userDataNodes.map((node) => this.renderBootstrap(node, endpoint).apply((b) => delivery.encode(delivery.format(b, node), node)));
+            return userDataNodes.map((node) =>
+                this.renderBootstrap(node, endpoint).apply((b) => delivery.encode(delivery.format(b, node), node)),
+            );
         },
         renderBootstrap(node: NodePlan, endpoint: BootstrapEndpoint): pulumi.Output<NodeBootstrap> {
             const rendered = pulumi
@@ -173,7 +175,10 @@ before(async () => {
     shared = build(
         "shared",
         makeSpec({ name: "shared" }),
-        rawAws({ vpc: { existingVpcId: "vpc-0123456789abcdef0", subnetIds, egressCidrs: ["198.51.100.7/32"] }, ami: "ami-0123456789abcdef0" }),
+        rawAws({
+            vpc: { existingVpcId: "vpc-0123456789abcdef0", subnetIds, egressCidrs: ["198.51.100.7/32"] },
+            ami: "ami-0123456789abcdef0",
+        }),
     );
     await engine.settle();
     // Bootstrap renderings resolve through applies; wait for every machine's user data to be read.
@@ -216,7 +221,10 @@ describe("placement of machines", () => {
     });
 
     test("machines come back in NodePlan order with the instance as dependency", async () => {
-        assert.deepEqual(demo.outputs.machines.map((m) => m.node.name), demo.nodes.map((n) => n.name));
+        assert.deepEqual(
+            demo.outputs.machines.map((m) => m.node.name),
+            demo.nodes.map((n) => n.name),
+        );
         for (const m of demo.outputs.machines) {
             assert.ok(m.dependsOn.length >= 1);
             assert.equal(await outputValue(m.machineId), `demo-${m.node.name}-id`);
@@ -241,7 +249,10 @@ describe("API endpoint", () => {
         assert.equal(lb.inputs.loadBalancerType, "network");
         assert.equal(lb.inputs.internal, false);
         assert.equal(lb.inputs.enableCrossZoneLoadBalancing, true);
-        assert.deepEqual(lb.inputs.subnets, ZONES.map((z) => `demo-public-${z}-id`));
+        assert.deepEqual(
+            lb.inputs.subnets,
+            ZONES.map((z) => `demo-public-${z}-id`),
+        );
         assert.deepEqual(lb.inputs.securityGroups, ["demo-api-lb-id"]);
         for (const z of ZONES) assert.equal(tagsOf(byName(T.subnet, `demo-public-${z}`))["kubernetes.io/role/elb"], "1");
     });
@@ -285,8 +296,14 @@ describe("API endpoint", () => {
             const dnsName = String(ofCluster(b, T.lb)[0].outputs.dnsName);
             for (const [node, e] of b.endpoints) {
                 const sans = [e.host, ...e.extraSans];
-                assert.ok(sans.some((san) => sanCovers(san, dnsName)), `${node}: ${dnsName} not covered by ${sans.join(", ")}`);
-                assert.ok(sans.some((san) => sanCovers(san, `api.${b.name}.kubeforge.internal`)), node);
+                assert.ok(
+                    sans.some((san) => sanCovers(san, dnsName)),
+                    `${node}: ${dnsName} not covered by ${sans.join(", ")}`,
+                );
+                assert.ok(
+                    sans.some((san) => sanCovers(san, `api.${b.name}.kubeforge.internal`)),
+                    node,
+                );
                 // One label only: the wildcard does not reach other services' names in the region.
                 assert.ok(!sans.some((san) => sanCovers(san, `x.${dnsName}`)), node);
                 assert.ok(!sans.some((san) => sanCovers(san, "ec2.us-east-1.amazonaws.com")), node);
@@ -311,7 +328,7 @@ describe("API endpoint", () => {
             const lbUrn = ofCluster(b, T.lb)[0].urn;
             // Everything that (transitively) depends on the load balancer.
             const waiting = new Set([lbUrn]);
-            for (let grew = true; grew; ) {
+            for (let grew = true; grew;) {
                 grew = false;
                 for (const r of engine.resources) {
                     if (!waiting.has(r.urn) && r.dependencies.some((d) => waiting.has(d))) {
@@ -327,7 +344,11 @@ describe("API endpoint", () => {
             assert.equal(instances.length, b.nodes.length);
             for (const instance of instances) {
                 assert.ok(!waiting.has(instance.urn), `${instance.name} waits for the load balancer`);
-                assert.deepEqual(instance.dependencies.filter((d) => waiting.has(d)), [], instance.name);
+                assert.deepEqual(
+                    instance.dependencies.filter((d) => waiting.has(d)),
+                    [],
+                    instance.name,
+                );
             }
         }
     });
@@ -426,8 +447,7 @@ describe("machines", () => {
                 assert.equal(market?.marketType, "spot", node.name);
                 // A persistent request would outlive the managed instance and relaunch unmanaged ones.
                 assert.equal((market?.spotOptions as Record<string, unknown>).spotInstanceType, "one-time");
-            }
-            else assert.equal(market, undefined, node.name);
+            } else assert.equal(market, undefined, node.name);
         }
     });
 
@@ -489,7 +509,9 @@ describe("tags", () => {
         assert.equal(tagsOf(byName(T.sg, "demo-control-plane"))["kubeforge.io/role"], "control-plane");
         assert.equal(tagsOf(byName(T.sg, "demo-nodes"))["kubeforge.io/role"], undefined, "both roles use the nodes group");
         for (const instance of ofCluster(demo, T.instance)) {
-            const tagged = (instance.inputs.vpcSecurityGroupIds as string[]).filter((id) => tagsOf(groups.get(id)!)["kubernetes.io/cluster/demo"] === "owned");
+            const tagged = (instance.inputs.vpcSecurityGroupIds as string[]).filter(
+                (id) => tagsOf(groups.get(id)!)["kubernetes.io/cluster/demo"] === "owned",
+            );
             assert.equal(tagged.length, 1, instance.name);
         }
     });
@@ -515,13 +537,27 @@ describe("security rules", () => {
     });
 
     test("nothing sensitive is open to the world unless configured", () => {
-        assert.deepEqual(worldOpen(demo).map((r) => r.name), []);
-        assert.deepEqual(worldOpen(shared).map((r) => r.name), []);
-        assert.deepEqual(worldOpen(open).map((r) => r.name).sort(), ["open-api-lb-in-api-0-0-0-0-0", "open-nodes-in-ssh-0-0-0-0-0"]);
+        assert.deepEqual(
+            worldOpen(demo).map((r) => r.name),
+            [],
+        );
+        assert.deepEqual(
+            worldOpen(shared).map((r) => r.name),
+            [],
+        );
+        assert.deepEqual(
+            worldOpen(open)
+                .map((r) => r.name)
+                .sort(),
+            ["open-api-lb-in-api-0-0-0-0-0", "open-nodes-in-ssh-0-0-0-0-0"],
+        );
     });
 
     test("SSH is closed when sshAllowedCidrs is empty", () => {
-        assert.deepEqual(ofCluster(demo, T.ingress).filter((r) => r.inputs.fromPort === 22), []);
+        assert.deepEqual(
+            ofCluster(demo, T.ingress).filter((r) => r.inputs.fromPort === 22),
+            [],
+        );
     });
 
     test("API from the allowed CIDRs and the NAT addresses, on the load balancer only", () => {
@@ -537,15 +573,26 @@ describe("security rules", () => {
     test("etcd only between masters, kubelet only from nodes (API servers, metrics scrapers), NodePorts only from the VPC", () => {
         const etcd = ofCluster(demo, T.ingress).filter((r) => r.inputs.fromPort === 2379);
         assert.equal(etcd.length, 1);
-        assert.deepEqual([etcd[0].inputs.securityGroupId, etcd[0].inputs.referencedSecurityGroupId, etcd[0].inputs.toPort], ["demo-control-plane-id", "demo-control-plane-id", 2380]);
+        assert.deepEqual(
+            [etcd[0].inputs.securityGroupId, etcd[0].inputs.referencedSecurityGroupId, etcd[0].inputs.toPort],
+            ["demo-control-plane-id", "demo-control-plane-id", 2380],
+        );
         const kubelet = ofCluster(demo, T.ingress).filter((r) => r.inputs.fromPort === 10250);
-        assert.deepEqual(kubelet.map((r) => r.inputs.referencedSecurityGroupId), ["demo-nodes-id"]);
+        assert.deepEqual(
+            kubelet.map((r) => r.inputs.referencedSecurityGroupId),
+            ["demo-nodes-id"],
+        );
         const nodePorts = ofCluster(demo, T.ingress).filter((r) => r.inputs.fromPort === 30000);
-        assert.deepEqual(nodePorts.map((r) => [r.inputs.ipProtocol, r.inputs.cidrIpv4]).sort(), [["tcp", "10.0.0.0/16"], ["udp", "10.0.0.0/16"]]);
+        assert.deepEqual(nodePorts.map((r) => [r.inputs.ipProtocol, r.inputs.cidrIpv4]).sort(), [
+            ["tcp", "10.0.0.0/16"],
+            ["udp", "10.0.0.0/16"],
+        ]);
     });
 
     test("Cilium's overlay and health ports between nodes", () => {
-        const cni = ofCluster(demo, T.ingress).filter((r) => r.inputs.referencedSecurityGroupId === "demo-nodes-id" && r.inputs.securityGroupId === "demo-nodes-id");
+        const cni = ofCluster(demo, T.ingress).filter(
+            (r) => r.inputs.referencedSecurityGroupId === "demo-nodes-id" && r.inputs.securityGroupId === "demo-nodes-id",
+        );
         const ports = cni.map((r) => `${r.inputs.ipProtocol}/${r.inputs.fromPort}`);
         assert.ok(ports.includes("udp/8472"));
         assert.ok(ports.includes("tcp/4240"));
@@ -555,10 +602,13 @@ describe("security rules", () => {
 describe("identity", () => {
     test("workers get the EBS CSI managed policy; masters the CCM control-plane actions", () => {
         const attachments = ofCluster(demo, T.rolePolicyAttachment);
-        assert.deepEqual(attachments.map((a) => [a.name, a.inputs.policyArn]), [
-            ["demo-worker-ebs-csi", "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicyV2"],
-        ]);
-        const ccm = JSON.parse(String(byName(T.rolePolicy, "demo-control-plane-ccm").inputs.policy)) as { Statement: { Action: string[] }[] };
+        assert.deepEqual(
+            attachments.map((a) => [a.name, a.inputs.policyArn]),
+            [["demo-worker-ebs-csi", "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicyV2"]],
+        );
+        const ccm = JSON.parse(String(byName(T.rolePolicy, "demo-control-plane-ccm").inputs.policy)) as {
+            Statement: { Action: string[] }[];
+        };
         for (const action of ["ec2:DescribeInstances", "elasticloadbalancing:CreateLoadBalancer", "ec2:CreateSecurityGroup"]) {
             assert.ok(ccm.Statement[0].Action.includes(action), action);
         }
@@ -587,7 +637,16 @@ describe("existing VPC", () => {
 describe("outputs", () => {
     test("extra outputs hold ids and names, no secrets", async () => {
         const extra = demo.outputs.extraOutputs ?? {};
-        assert.deepEqual(Object.keys(extra).sort(), ["apiLoadBalancerArn", "apiLoadBalancerDnsName", "apiPrivateDnsName", "apiPrivateZoneId", "nodeSecurityGroupId", "privateSubnetIds", "publicSubnetIds", "vpcId"]);
+        assert.deepEqual(Object.keys(extra).sort(), [
+            "apiLoadBalancerArn",
+            "apiLoadBalancerDnsName",
+            "apiPrivateDnsName",
+            "apiPrivateZoneId",
+            "nodeSecurityGroupId",
+            "privateSubnetIds",
+            "publicSubnetIds",
+            "vpcId",
+        ]);
         assert.equal(await pulumi.isSecret(pulumi.secret("x")), true, "the secrecy check itself works under mocks");
         for (const [key, output] of Object.entries(extra)) assert.equal(await pulumi.isSecret(output), false, key);
         assert.equal(await outputValue(extra.vpcId), "demo-vpc-id");
@@ -596,7 +655,10 @@ describe("outputs", () => {
     });
 
     test("addons: the CCM and the EBS CSI driver", () => {
-        assert.deepEqual(demo.outputs.addons.map((a) => a.name), ["aws-cloud-controller-manager", "aws-ebs-csi-driver"]);
+        assert.deepEqual(
+            demo.outputs.addons.map((a) => a.name),
+            ["aws-cloud-controller-manager", "aws-ebs-csi-driver"],
+        );
     });
 
     test("a single NAT when asked", () => {

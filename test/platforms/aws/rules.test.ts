@@ -19,31 +19,56 @@ describe("security rules as data", () => {
     });
 
     test("rule ids are unique, also with repeated CIDRs", () => {
-        const spec = makeSpec({ access: { apiAllowedCidrs: ["203.0.113.0/24", "203.0.113.0/24", "198.51.100.0/24"], sshAllowedCidrs: ["192.0.2.0/24"], sshPublicKeys: [] } });
+        const spec = makeSpec({
+            access: {
+                apiAllowedCidrs: ["203.0.113.0/24", "203.0.113.0/24", "198.51.100.0/24"],
+                sshAllowedCidrs: ["192.0.2.0/24"],
+                sshPublicKeys: [],
+            },
+        });
         const rules = securityRules(spec, "10.0.0.0/16", ["198.51.100.7/32"]);
         const ids = rules.map((r) => `${r.group}/${r.direction}/${r.id}`);
         assert.equal(new Set(ids).size, ids.length);
-        assert.equal(rules.filter((r) => r.group === "apiLb" && r.direction === "ingress").length, 3, "two distinct CIDRs and one NAT address");
+        assert.equal(
+            rules.filter((r) => r.group === "apiLb" && r.direction === "ingress").length,
+            3,
+            "two distinct CIDRs and one NAT address",
+        );
     });
 
     test("for any access lists, world-open sensitive ports appear only when a list holds 0.0.0.0/0", () => {
         const cidr = fc.constantFrom("0.0.0.0/0", "203.0.113.0/24", "198.51.100.0/25", "192.0.2.10/32");
         fc.assert(
-            fc.property(fc.array(cidr, { maxLength: 4 }), fc.array(cidr, { maxLength: 4 }), fc.constantFrom("cilium", "calico", "none" as const), (api, ssh, cni) => {
-                const spec = makeSpec({ cni, access: { apiAllowedCidrs: api, sshAllowedCidrs: ssh, sshPublicKeys: [] } });
-                const rules = securityRules(spec, "10.0.0.0/16", ["198.51.100.7/32"]);
-                const open = rules.filter((r) => r.direction === "ingress" && "cidr" in r.peer && r.peer.cidr === "0.0.0.0/0");
-                for (const r of open) {
-                    if (r.fromPort === 22) assert.ok(ssh.includes("0.0.0.0/0"));
-                    else if (r.fromPort === 6443) assert.ok(api.includes("0.0.0.0/0"));
-                    else assert.fail(`rule ${r.id} opens ${r.protocol}/${r.fromPort} to the world`);
-                }
-                assert.equal(rules.some((r) => r.fromPort === 22), ssh.length > 0, "SSH exists exactly when allowed");
-                const etcd = rules.filter((r) => r.fromPort !== undefined && r.fromPort <= 2380 && (r.toPort ?? r.fromPort) >= 2379 && r.direction === "ingress");
-                assert.deepEqual(etcd.map((r) => [r.group, r.peer]), [["controlPlane", { group: "controlPlane" }]]);
-                const nodePorts = rules.filter((r) => r.fromPort === NODE_PORT_RANGE.from);
-                assert.ok(nodePorts.every((r) => "cidr" in r.peer && r.peer.cidr === "10.0.0.0/16"));
-            }),
+            fc.property(
+                fc.array(cidr, { maxLength: 4 }),
+                fc.array(cidr, { maxLength: 4 }),
+                fc.constantFrom("cilium", "calico", "none" as const),
+                (api, ssh, cni) => {
+                    const spec = makeSpec({ cni, access: { apiAllowedCidrs: api, sshAllowedCidrs: ssh, sshPublicKeys: [] } });
+                    const rules = securityRules(spec, "10.0.0.0/16", ["198.51.100.7/32"]);
+                    const open = rules.filter((r) => r.direction === "ingress" && "cidr" in r.peer && r.peer.cidr === "0.0.0.0/0");
+                    for (const r of open) {
+                        if (r.fromPort === 22) assert.ok(ssh.includes("0.0.0.0/0"));
+                        else if (r.fromPort === 6443) assert.ok(api.includes("0.0.0.0/0"));
+                        else assert.fail(`rule ${r.id} opens ${r.protocol}/${r.fromPort} to the world`);
+                    }
+                    assert.equal(
+                        rules.some((r) => r.fromPort === 22),
+                        ssh.length > 0,
+                        "SSH exists exactly when allowed",
+                    );
+                    const etcd = rules.filter(
+                        (r) =>
+                            r.fromPort !== undefined && r.fromPort <= 2380 && (r.toPort ?? r.fromPort) >= 2379 && r.direction === "ingress",
+                    );
+                    assert.deepEqual(
+                        etcd.map((r) => [r.group, r.peer]),
+                        [["controlPlane", { group: "controlPlane" }]],
+                    );
+                    const nodePorts = rules.filter((r) => r.fromPort === NODE_PORT_RANGE.from);
+                    assert.ok(nodePorts.every((r) => "cidr" in r.peer && r.peer.cidr === "10.0.0.0/16"));
+                },
+            ),
         );
     });
 });

@@ -23,7 +23,13 @@ test("the example aws stack resolves: 3 masters over 3 zones, a general and a ta
     assert.equal(new Set(masters.map((n) => n.failureDomain)).size, 3);
     const pools = new Map<string, number>();
     for (const n of resolved.nodes.filter((n) => n.role === "worker")) pools.set(n.pool, (pools.get(n.pool) ?? 0) + 1);
-    assert.deepEqual([...pools], [["general", 3], ["spot", 2]]);
+    assert.deepEqual(
+        [...pools],
+        [
+            ["general", 3],
+            ["spot", 2],
+        ],
+    );
     const spot = resolved.nodes.filter((n) => n.pool === "spot");
     assert.ok(spot.every((n) => n.spot && n.taints.length > 0 && Object.keys(n.labels).includes("capacity")));
 

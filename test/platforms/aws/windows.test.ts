@@ -93,7 +93,10 @@ describe("a Windows pool on aws", () => {
             const text = raw.toString("utf8");
             assert.ok(text.startsWith("<powershell>\n"), name);
             assert.match(text, /<\/powershell>\n<persist>true<\/persist>\n$/);
-            assert.ok(text.includes(`$NodeName = Read-Fact 'node name' { ${facts.windows!.nodeNameCommand} }`), `${name}: no IMDS node name`);
+            assert.ok(
+                text.includes(`$NodeName = Read-Fact 'node name' { ${facts.windows!.nodeNameCommand} }`),
+                `${name}: no IMDS node name`,
+            );
             assert.ok(text.includes(`{ ${facts.windows!.providerIdCommand} }`), `${name}: no IMDS provider id`);
             assert.match(text, /kubeadm\.exe" join --config/);
             assert.match(text, /--provider-id=__KUBEFORGE_PROVIDER_ID__/, "filled at boot from IMDS");
@@ -128,7 +131,10 @@ describe("a Windows pool on aws", () => {
             assert.equal(i.iamInstanceProfile, linux.iamInstanceProfile);
             assert.equal(i.instanceType, "m7i.xlarge");
             const tags = i.tags as Record<string, string>;
-            assert.deepEqual([tags["kubeforge.io/pool"], tags["kubeforge.io/role"], tags["kubeforge.io/node"], tags["kubernetes.io/cluster/demo"]], ["win", "worker", name, "owned"]);
+            assert.deepEqual(
+                [tags["kubeforge.io/pool"], tags["kubeforge.io/role"], tags["kubeforge.io/node"], tags["kubernetes.io/cluster/demo"]],
+                ["win", "worker", name, "owned"],
+            );
         }
     });
 
@@ -154,16 +160,25 @@ describe("a Windows pool on aws", () => {
     });
 
     test("the policy pack has no mandatory violation", () => {
-        assert.deepEqual(plan.violations.filter((v) => v.level === "mandatory"), []);
+        assert.deepEqual(
+            plan.violations.filter((v) => v.level === "mandatory"),
+            [],
+        );
     });
 });
 
 describe("Windows user data pieces", () => {
     test("the PowerShell IMDS reads take an IMDSv2 token (PUT with a TTL) and send it with each GET", () => {
         const ps = imdsPowerShell(["placement/availability-zone", "instance-id"], "aws:///{0}/{1}");
-        assert.match(ps, /^\$t = Invoke-RestMethod -Method PUT -Uri 'http:\/\/169\.254\.169\.254\/latest\/api\/token' -Headers @\{ 'X-aws-ec2-metadata-token-ttl-seconds' = '60' \}/);
+        assert.match(
+            ps,
+            /^\$t = Invoke-RestMethod -Method PUT -Uri 'http:\/\/169\.254\.169\.254\/latest\/api\/token' -Headers @\{ 'X-aws-ec2-metadata-token-ttl-seconds' = '60' \}/,
+        );
         const gets = [...ps.matchAll(/Invoke-RestMethod -Method GET -Uri '([^']+)' -Headers \$h/g)].map((m) => m[1]);
-        assert.deepEqual(gets, ["http://169.254.169.254/latest/meta-data/placement/availability-zone", "http://169.254.169.254/latest/meta-data/instance-id"]);
+        assert.deepEqual(gets, [
+            "http://169.254.169.254/latest/meta-data/placement/availability-zone",
+            "http://169.254.169.254/latest/meta-data/instance-id",
+        ]);
         assert.match(ps, /\$h = @\{ 'X-aws-ec2-metadata-token' = \[string\]\$t \}/);
         assert.match(ps, /'aws:\/\/\/\{0\}\/\{1\}' -f \(/);
         assert.equal(facts.windows?.nodeNameCommand, imdsPowerShell(["local-hostname"], "{0}"));
@@ -172,7 +187,13 @@ describe("Windows user data pieces", () => {
 
     test("over 16 KB is an error naming the node, without the content", () => {
         const secret = "abcdef.0123456789abcdef";
-        const big: NodeBootstrap = { nodeName: "demo-win-7", files: [], command: [], containsSecrets: true, powershell: `<powershell>\n# ${secret}\n${"x".repeat(USER_DATA_LIMIT_BYTES)}\n</powershell>\n` };
+        const big: NodeBootstrap = {
+            nodeName: "demo-win-7",
+            files: [],
+            command: [],
+            containsSecrets: true,
+            powershell: `<powershell>\n# ${secret}\n${"x".repeat(USER_DATA_LIMIT_BYTES)}\n</powershell>\n`,
+        };
         // Through the delivery machines use: format (the script) then encode (size check, base64).
         const worker = makeNodes(makeSpec()).find((n) => n.role === "worker");
         assert.ok(worker);
@@ -180,11 +201,14 @@ describe("Windows user data pieces", () => {
             const node = { ...worker, os: "windows" as const, name: b.nodeName };
             return awsUserData.encode(awsUserData.format(b, node), node);
         };
-        assert.throws(() => deliver(big), (e: Error) => {
-            assert.match(e.message, /Windows node demo-win-7 is \d+ bytes, over EC2's limit of 16384 bytes/);
-            assert.ok(!e.message.includes(secret));
-            return true;
-        });
+        assert.throws(
+            () => deliver(big),
+            (e: Error) => {
+                assert.match(e.message, /Windows node demo-win-7 is \d+ bytes, over EC2's limit of 16384 bytes/);
+                assert.ok(!e.message.includes(secret));
+                return true;
+            },
+        );
         const fits = { ...big, powershell: "<powershell>\nexit 0\n</powershell>\n" };
         assert.equal(Buffer.from(deliver(fits), "base64").toString("utf8"), fits.powershell);
         assert.equal(encodeWindowsUserData(fits.powershell ?? "", "demo-win-7").bytes, Buffer.byteLength(fits.powershell ?? ""));

@@ -47,14 +47,23 @@ describe("the example stack", () => {
         const resolved = resolveStack(example.values);
         const config = resolved.platformConfig as BaremetalConfig;
         const masters = resolved.nodes.filter((n) => n.role === "control-plane");
-        assert.deepEqual(masters.map((m) => m.failureDomain), ["rack-a", "rack-b", "rack-c"]);
-        assert.deepEqual(masters.map((m) => m.initNode), [true, false, false]);
+        assert.deepEqual(
+            masters.map((m) => m.failureDomain),
+            ["rack-a", "rack-b", "rack-c"],
+        );
+        assert.deepEqual(
+            masters.map((m) => m.initNode),
+            [true, false, false],
+        );
         assert.equal(hostFor(config, masters[0])?.name, "cp-a");
         const wa = resolved.nodes.find((n) => n.name === "metal-general-0")!;
         assert.equal(wa.labels["example.com/disk"], "ssd");
         assert.equal(hostFor(config, wa)?.address, "192.0.2.21");
         assert.deepEqual(config.endpoint, { kind: "vip", address: "192.0.2.10", interface: undefined });
-        assert.ok(config.hosts.every((h) => h.address.startsWith("192.0.2.")), "documentation addresses only");
+        assert.ok(
+            config.hosts.every((h) => h.address.startsWith("192.0.2.")),
+            "documentation addresses only",
+        );
         assert.equal(config.hosts.find((h) => h.name === "w-c")?.trustOnFirstUse, true);
         assert.equal(baremetalBootstrapFacts(config).cloudProvider, "none");
     });
@@ -68,16 +77,25 @@ describe("inventory validation reports every problem with field and fix", () => 
         const issues = issuesOf(block);
         assert.ok(hasIssue(issues, /baremetal\.hosts\[4\]\.address/, /already hosts\[3\].*list each machine once/), JSON.stringify(issues));
         assert.ok(hasIssue(issues, /baremetal\.hosts\[6\]\.address/, /one pool only.*"control-plane".*"general"/), JSON.stringify(issues));
-        assert.ok(hasIssue(issues, /baremetal\.hosts$/, /pool "general" has 4 hosts but kubeforge:workerPools\[0\]\.count is 3/), JSON.stringify(issues));
+        assert.ok(
+            hasIssue(issues, /baremetal\.hosts$/, /pool "general" has 4 hosts but kubeforge:workerPools\[0\]\.count is 3/),
+            JSON.stringify(issues),
+        );
     });
 
     test("3 masters with spread required all in one rack are refused; preferred accepts them", () => {
         const block = exampleBlock();
         for (const h of block.hosts.slice(0, 3)) h.failureDomain = "rack-a";
         const issues = issuesOf(block);
-        assert.ok(hasIssue(issues, /baremetal\.hosts$/, /3 control-plane hosts are in 1 failure domain \(rack-a\).*spread: required needs 3/), JSON.stringify(issues));
+        assert.ok(
+            hasIssue(issues, /baremetal\.hosts$/, /3 control-plane hosts are in 1 failure domain \(rack-a\).*spread: required needs 3/),
+            JSON.stringify(issues),
+        );
         const resolved = resolveWith(block, { controlPlane: { count: 3, spread: "preferred" } });
-        assert.deepEqual(resolved.nodes.filter((n) => n.role === "control-plane").map((n) => n.failureDomain), ["rack-a", "rack-a", "rack-a"]);
+        assert.deepEqual(
+            resolved.nodes.filter((n) => n.role === "control-plane").map((n) => n.failureDomain),
+            ["rack-a", "rack-a", "rack-a"],
+        );
     });
 
     test("a VIP inside the service pool, the pod CIDR, or equal to a host", () => {
@@ -129,7 +147,12 @@ describe("placement", () => {
         const config = base.platformConfig as BaremetalConfig;
         fc.assert(
             fc.property(fc.array(fc.constantFrom("rack-a", "rack-b", "rack-c", "rack-d"), { maxLength: 6 }), (racks) => {
-                const extra = racks.map((rack, i) => ({ ...config.hosts[3], name: `extra-${i}`, address: `192.0.2.${100 + i}`, failureDomain: rack }));
+                const extra = racks.map((rack, i) => ({
+                    ...config.hosts[3],
+                    name: `extra-${i}`,
+                    address: `192.0.2.${100 + i}`,
+                    failureDomain: rack,
+                }));
                 const grown: BaremetalConfig = { ...config, hosts: [...config.hosts, ...extra] };
                 const spec = { ...base.spec, workerPools: base.spec.workerPools.map((p) => ({ ...p, count: p.count + extra.length })) };
                 const before = placeBaremetalNodes(config, base.spec);
@@ -172,10 +195,18 @@ describe("removing a host from the middle of a pool", () => {
 
     test("the master with the lowest ordinal inits when master 0 has left", () => {
         const masters = config.hosts.filter((h) => h.role === "control-plane");
-        const hosts = config.hosts.filter((h) => h !== masters[0]).map((h) => (h.role === "control-plane" ? { ...h, ordinal: masters.indexOf(h) } : h));
+        const hosts = config.hosts
+            .filter((h) => h !== masters[0])
+            .map((h) => (h.role === "control-plane" ? { ...h, ordinal: masters.indexOf(h) } : h));
         const spec = { ...base.spec, controlPlane: { ...base.spec.controlPlane, count: 2 } };
         const nodes = placeBaremetalNodes({ ...config, hosts }, spec).filter((n) => n.role === "control-plane");
-        assert.deepEqual(nodes.map((n) => [n.name, n.initNode]), [["metal-cp-1", true], ["metal-cp-2", false]]);
+        assert.deepEqual(
+            nodes.map((n) => [n.name, n.initNode]),
+            [
+                ["metal-cp-1", true],
+                ["metal-cp-2", false],
+            ],
+        );
     });
 
     test("two hosts claiming one ordinal are refused, naming both", () => {
@@ -196,20 +227,29 @@ describe("kube-vip and addons", () => {
         const [init, joiner] = resolved.nodes;
         const [initFile] = kubeVipFiles(init, settings);
         const [joinFile] = kubeVipFiles(joiner, settings);
-        const kubeconfigOf = (text: string) => (parse(text) as { spec: { volumes: { hostPath: { path: string } }[] } }).spec.volumes[0].hostPath.path;
+        const kubeconfigOf = (text: string) =>
+            (parse(text) as { spec: { volumes: { hostPath: { path: string } }[] } }).spec.volumes[0].hostPath.path;
         assert.equal(initFile.path, KUBE_VIP_MANIFEST_PATH);
         assert.equal(kubeconfigOf(initFile.content), "/etc/kubernetes/super-admin.conf");
         assert.equal(kubeconfigOf(initFile.finalContent!), "/etc/kubernetes/admin.conf");
         assert.equal(kubeconfigOf(joinFile.content), "/etc/kubernetes/admin.conf");
         assert.equal(joinFile.finalContent, undefined);
-        const pod = parse(joinFile.content) as { spec: { hostNetwork: boolean; containers: { image: string; env: { name: string; value: string }[] }[] } };
+        const pod = parse(joinFile.content) as {
+            spec: { hostNetwork: boolean; containers: { image: string; env: { name: string; value: string }[] }[] };
+        };
         assert.equal(pod.spec.hostNetwork, true);
         const env = Object.fromEntries(pod.spec.containers[0].env.map((e) => [e.name, e.value]));
         assert.equal(env.address, "192.0.2.10");
         assert.equal(env.vip_interface, "bond0");
         assert.equal(env.cp_enable, "true");
         assert.equal(pod.spec.containers[0].image, KUBE_VIP_IMAGE);
-        assert.deepEqual(kubeVipFiles(resolved.nodes.find((n) => n.role === "worker")!, settings), []);
+        assert.deepEqual(
+            kubeVipFiles(
+                resolved.nodes.find((n) => n.role === "worker")!,
+                settings,
+            ),
+            [],
+        );
     });
 
     test("an external load balancer endpoint: no kube-vip; every host still pins its node IP", () => {
@@ -220,7 +260,10 @@ describe("kube-vip and addons", () => {
         assert.deepEqual(lbConfig.endpoint, { kind: "loadBalancer", address: "api.example.com" });
         for (const node of lb.nodes) {
             const files = platformFiles(lbConfig, node, hostFor(lbConfig, node)!);
-            assert.deepEqual(files.map((f) => f.path), [NODE_IP_FILE]);
+            assert.deepEqual(
+                files.map((f) => f.path),
+                [NODE_IP_FILE],
+            );
         }
         assert.equal(baremetalBootstrapFacts(lbConfig).nodeIpCommand, `cat ${NODE_IP_FILE}`);
         const both = exampleBlock();
@@ -230,7 +273,10 @@ describe("kube-vip and addons", () => {
 
     test("MetalLB gets the user's pool, local-path is the default StorageClass, versions are exact", () => {
         const addons = baremetalAddons(config);
-        assert.deepEqual(addons.map((a) => a.name), ["metallb", "metallb-pool", "local-path"]);
+        assert.deepEqual(
+            addons.map((a) => a.name),
+            ["metallb", "metallb-pool", "local-path"],
+        );
         const pool = addons[1];
         assert.ok(pool.kind === "manifest");
         const poolObject = pool.objects[0] as { kind: string; spec: { addresses: string[] } };

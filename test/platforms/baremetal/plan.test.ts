@@ -42,7 +42,11 @@ describe("baremetal stack under the offline engine", () => {
     test("one HostBootstrap per node, under the Cluster (through the platform's component), named after the node", () => {
         assert.ok(cluster);
         assert.equal(hosts.length, resolved.nodes.length);
-        for (const n of resolved.nodes) assert.ok(hosts.some((h) => h.name.endsWith(n.name) && h.inputs.nodeName === n.name), n.name);
+        for (const n of resolved.nodes)
+            assert.ok(
+                hosts.some((h) => h.name.endsWith(n.name) && h.inputs.nodeName === n.name),
+                n.name,
+            );
         for (const h of hosts) {
             let parent = h.parent ? engine.get(h.parent) : undefined;
             while (parent && parent !== cluster) parent = parent.parent ? engine.get(parent.parent) : undefined;
@@ -87,21 +91,28 @@ describe("baremetal stack under the offline engine", () => {
         for (const h of hosts) {
             const files = unwrap<HostFile[]>(h.inputs.files);
             const command = unwrap<string[]>(h.inputs.command);
-            assert.ok(files.some((f) => f.path === command[0]), "the command runs an uploaded script");
+            assert.ok(
+                files.some((f) => f.path === command[0]),
+                "the command runs an uploaded script",
+            );
             for (const f of files.filter((f) => f.path.endsWith(".sh"))) {
                 const key = `${f.path}\0${f.content}`;
                 if (checked.has(key)) continue;
                 checked.add(key);
                 // The node's other files by name, so `source` (of scripts and the env file) resolves.
                 const siblings = Object.fromEntries(files.map((o) => [path.basename(o.path), o.content]));
-                assert.deepEqual(await shellcheckErrors(f.content, { siblings, name: path.basename(f.path) }), [], `${f.path} on ${h.name}`);
+                assert.deepEqual(
+                    await shellcheckErrors(f.content, { siblings, name: path.basename(f.path) }),
+                    [],
+                    `${f.path} on ${h.name}`,
+                );
             }
         }
         assert.ok(checked.size > 0, "some script was checked");
     });
 
     test("platform outputs name the init node and the endpoint kind; mock host keys are recorded", async () => {
-        const value = <T,>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
+        const value = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
         assert.equal(await value(outputs.endpointKind as pulumi.Output<string>), "vip");
         assert.match(await value(outputs.initNode as pulumi.Output<string>), /^metal-cp-0 on cp-a \(192\.0\.2\.11\)$/);
         const keys = await value(outputs.hostKeys as pulumi.Output<Record<string, string>>);
