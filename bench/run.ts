@@ -206,9 +206,7 @@ interface EvalRow {
     rawCpuRatio?: number;
 }
 
-async function evalSection(
-    s: Settings,
-): Promise<{
+async function evalSection(s: Settings): Promise<{
     rows: EvalRow[];
     perNode?: Record<string, number>;
     profile?: { workers: number; toolkit: ProfileSummary; floor?: ProfileSummary; excess: HotSpot[] };
