@@ -90,8 +90,6 @@ function props(host: SshdHost, index: number, root: string, limit: number, remot
         role: "worker",
         files: stepFiles(dir, index),
         command: ["bash", path.join(dir, "bin", "bootstrap.sh"), String(remoteSeconds)],
-        controlPlane: [],
-        drainTimeoutSeconds: 60,
         forceRemoveUnreachable: false,
         concurrency: limit,
         options: { ...DEFAULT_STEP_OPTIONS, connectAttempts: 2, commandTimeoutSeconds: 120, stateDir: path.join(dir, "state") },

@@ -1,18 +1,20 @@
 /**
  * The provider behind `HostBootstrap` (provider.ts): bootstraps one bare-metal host over SSH and
- * removes it cleanly (drain, `kubeadm reset`, etcd member, Node) when it leaves the inventory.
- * Bundled by esbuild into the resource's `__provider` text (see `components/dynamic.ts`), with `ssh2`
- * left external; this module and what it reaches import `@pulumi/pulumi` for types only, so the text
- * loads without the SDK (`progress` requires it when it logs, inside the engine's host).
+ * resets it (`kubeadm reset` and cleanup) when it leaves the inventory; the drain and the etcd member
+ * are the core NodeLifecycle's, on every platform. Bundled by esbuild into the resource's `__provider`
+ * text (see `components/dynamic.ts`), with `ssh2` left external; this module and what it reaches
+ * import `@pulumi/pulumi` for types only, so the text loads without the SDK (`progress` requires it
+ * when it logs, inside the engine's host).
  *
  * Step split, as `diff` sees it:
  * - address, port or node name changed → replace, delete first (the same node name cannot join twice);
  * - a file's content or mode, or the command, changed → update: upload only the files whose content
  *   on the host differs, then rerun the idempotent bootstrap command;
- * - only connection details, masters list, drain settings or the provider version changed → update
- *   that touches nothing on the host (state only).
+ * - only connection details or the provider version changed → update that touches nothing on the
+ *   host (state only).
  * File contents never enter the outputs: state keeps a hash per file, and the inputs (which Pulumi
- * also stores) are secret whenever the bootstrap holds a secret.
+ * also stores) are secret whenever the bootstrap holds a secret. Every secret value of the resource is
+ * kept (secret) in `redactions`, so the delete's messages hide what the create's hid.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { canonicalJson } from "../canonicalJson";
@@ -20,21 +22,22 @@ import {
     applyBootstrap,
     DEFAULT_STEP_OPTIONS,
     fileStateHash,
-    removeNode,
+    secretValues,
     type HostAccess,
     type HostFile,
-    type PeerAccess,
     type StepOptions,
 } from "./host";
+import { resetHost } from "./reset";
 import { createLimiter, type Limiter } from "./limiter";
 import { SshError } from "./errors";
 import { withRetry } from "./retry";
 
 /**
  * Version of this provider's behaviour, stored with every resource. Deletes run the code stored in
- * state, so old versions stay deletable; bump it when the stored shape changes.
+ * state, so old versions stay deletable; bump it when the stored shape changes. 2: the delete only
+ * resets the host (the drain moved to NodeLifecycle), and `redactions` are kept.
  */
-export const HOST_BOOTSTRAP_PROVIDER_VERSION = "1";
+export const HOST_BOOTSTRAP_PROVIDER_VERSION = "2";
 
 /** Inputs as the provider receives them (plain, secrets resolved). */
 export interface HostBootstrapProps extends HostAccess {
@@ -42,23 +45,17 @@ export interface HostBootstrapProps extends HostAccess {
     providerVersion: string;
     /** Kubernetes node name (the NodePlan name). */
     nodeName: string;
-    /** Role: a master leaves etcd on delete. */
+    /** Role (a change means another node: replace). */
     role: "control-plane" | "worker";
     /** Files to write before the command. */
     files: HostFile[];
     /** The idempotent bootstrap command (argv). */
     command: string[];
-    /** Masters to drain / clean up from on delete. */
-    controlPlane: PeerAccess[];
-    /** Drain time limit in seconds. */
-    drainTimeoutSeconds: number;
-    /** Skip the drain on delete (absent in state written before it existed: drain). */
-    skipDrain?: boolean;
-    /** Remove an unreachable host's Node and etcd member anyway on delete. */
+    /** Leave an unreachable host as it is on delete instead of failing. */
     forceRemoveUnreachable: boolean;
-    /** Hosts bootstrapped at once by this process. */
+    /** Hosts whose probe and uploads run at once in this process. */
     concurrency: number;
-    /** Timeouts, retries and the marker directory. */
+    /** Timeouts, retries and the state directory. */
     options: StepOptions;
     /** Secret values to redact from every message (bootstrap token, keys); secret in state. */
     secrets?: string[];
@@ -72,6 +69,8 @@ export interface HostBootstrapOutputs extends Omit<HostBootstrapProps, "files"> 
     hostKeySeen: string;
     /** Hash of the applied bootstrap (files + command), also kept in a marker on the host. */
     appliedHash: string;
+    /** Every secret value of the resource (secret in state), for the delete's redactor. */
+    redactions?: string[];
 }
 
 /** Properties whose change means another machine or node: replace, deleting the old one first. */
@@ -109,7 +108,21 @@ function limiterFor(key: string, concurrency: number): Limiter {
 
 function outputsOf(props: HostBootstrapProps, hostKeySeen: string, applied: string): HostBootstrapOutputs {
     const { files, ...rest } = props;
-    return { ...rest, fileHashes: fileHashes(files), hostKeySeen, appliedHash: applied };
+    return {
+        ...rest,
+        fileHashes: fileHashes(files),
+        hostKeySeen,
+        appliedHash: applied,
+        redactions: secretValues(files, props.secrets ?? []),
+    };
+}
+
+/** A host that dropped the connection mid-step (reboot, network blip) gets one more try. */
+const lostMidStep = (err: unknown) => err instanceof SshError && err.kind === "disconnected";
+
+/** The progress line before that try: the host once, then what happened. */
+function retryLine(where: string) {
+    return (err: unknown) => progress(`${where}: ${err instanceof SshError ? err.summary : String(err)}; retrying the step`);
 }
 
 /** Equal as JSON, key order aside: state read back may order keys differently from new inputs. */
@@ -121,7 +134,7 @@ function sameJson(a: unknown, b: unknown): boolean {
  * Keys never compared as inputs: what the provider computes, and the provider text itself (it
  * changes with any code change; new code is stored with the next real update).
  */
-const NOT_INPUTS = new Set(["files", "fileHashes", "hostKeySeen", "appliedHash", "__provider"]);
+const NOT_INPUTS = new Set(["files", "fileHashes", "hostKeySeen", "appliedHash", "redactions", "__provider"]);
 
 /**
  * @param props - the desired state.
@@ -130,20 +143,25 @@ const NOT_INPUTS = new Set(["files", "fileHashes", "hostKeySeen", "appliedHash",
  */
 async function apply(props: HostBootstrapProps, recordedKey?: string): Promise<HostBootstrapOutputs> {
     const options = { ...DEFAULT_STEP_OPTIONS, ...props.options };
-    // A host that drops the connection mid-step (reboot, network blip) gets one more try after a
-    // pause: the apply is idempotent, so a rerun picks up where it stopped. A command that ran and
-    // failed is not retried.
     const access: HostAccess = { ...props, hostKey: props.hostKey || recordedKey || undefined };
-    const lostMidStep = (err: unknown) => err instanceof SshError && err.kind === "disconnected";
     // `concurrency` bounds the transfers (probe, uploads); the bootstrap command itself runs on every
     // host at once, so a slow package install on one host never holds another host back.
     const hosts = limiterFor("hosts", props.concurrency || 10);
     const transfer = <T>(task: () => Promise<T>) => hosts.run(task);
+    // One run id for the operation: the retry after a drop attaches to the run the first try started
+    // (or collects its result) instead of starting another.
+    const request = {
+        nodeName: props.nodeName,
+        files: props.files,
+        command: props.command,
+        secrets: secretValues(props.files, props.secrets ?? []),
+        runId: `${props.nodeName}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`,
+    };
     const result = await withRetry(
-        () => applyBootstrap(access, props.nodeName, props.files, props.command, options, progress, props.secrets ?? [], transfer),
+        () => applyBootstrap(access, request, options, progress, transfer),
         { attempts: 2, baseDelayMs: options.connectBackoffMs, maxDelayMs: 8000 },
         lostMidStep,
-        (err) => progress(`${props.nodeName} (${props.host}:${props.port}): ${(err as Error).message.split("\n")[0]}; retrying the step`),
+        retryLine(`${props.nodeName} (${props.host}:${props.port})`),
     );
     return outputsOf(props, result.hostKeySeen, result.appliedHash);
 }
@@ -187,24 +205,25 @@ export const hostBootstrapProvider: pulumi.dynamic.ResourceProvider<HostBootstra
         const options = { ...DEFAULT_STEP_OPTIONS, ...props.options };
         // A host first trusted on first use is now known: hold it to the key it showed then.
         const access: HostAccess = { ...props, hostKey: props.hostKey || props.hostKeySeen || undefined };
-        // Masters leave one at a time (etcd membership changes must not overlap, and quorum must hold
-        // between them); the engine would otherwise delete several in parallel.
-        const serial = props.role === "control-plane" ? limiterFor("control-plane-removal", 1) : undefined;
-        const remove = () =>
-            removeNode(
+        const reset = () =>
+            resetHost(
                 {
                     access,
                     nodeName: props.nodeName,
-                    role: props.role,
-                    controlPlane: props.controlPlane,
-                    drainTimeoutSeconds: props.drainTimeoutSeconds,
-                    skipDrain: props.skipDrain === true,
                     forceRemoveUnreachable: props.forceRemoveUnreachable,
+                    secrets: props.redactions ?? props.secrets ?? [],
                 },
                 options,
                 progress,
             );
         const hosts = limiterFor("hosts", props.concurrency || 10);
-        await (serial ? serial.run(() => hosts.run(remove)) : hosts.run(remove));
+        await hosts.run(() =>
+            withRetry(
+                reset,
+                { attempts: 2, baseDelayMs: options.connectBackoffMs, maxDelayMs: 8000 },
+                lostMidStep,
+                retryLine(`${props.nodeName} (${props.host}:${props.port})`),
+            ),
+        );
     },
 };

@@ -5,19 +5,10 @@
  *   redacted output tails; atomic uploads.
  * - {@link makeRedactor}, {@link withRetry}, {@link createLimiter} / {@link mapLimited}: the pieces it
  *   is built from, reusable for other SSH work.
- * - {@link applyBootstrap} / {@link removeNode}: what happens to one host, without Pulumi.
+ * - {@link applyBootstrap} / {@link resetHost}: what happens to one host, without Pulumi.
  * - {@link HostBootstrap}: the Pulumi dynamic resource (`pulumi-nodejs:dynamic/kubeforge:HostBootstrap`).
  */
-export {
-    SshSession,
-    withSession,
-    shellQuote,
-    uploadScript,
-    type SshTarget,
-    type SshOptions,
-    type RunOptions,
-    type CommandResult,
-} from "./session";
+export { SshSession, withSession, shellQuote, type SshTarget, type SshOptions, type RunOptions, type CommandResult } from "./session";
 export { SshError, type SshErrorKind, type SshErrorDetails } from "./errors";
 export { makeRedactor, embeddedSecrets, REDACTED, type Redactor } from "./redact";
 export { withRetry, isTransientConnectionError, backoffDelay, DEFAULT_RETRY, type RetryPolicy } from "./retry";
@@ -25,15 +16,16 @@ export { createLimiter, mapLimited, type Limiter } from "./limiter";
 export { parseHostKey, fingerprint, keyLine, type HostPublicKey } from "./hostkey";
 export {
     applyBootstrap,
-    removeNode,
     DEFAULT_STEP_OPTIONS,
     type ApplyResult,
     type HostAccess,
     type HostFile,
-    type PeerAccess,
-    type RemovalRequest,
+    type ApplyRequest,
     type StepOptions,
 } from "./host";
+export { resetHost, resetScript, type ResetRequest } from "./reset";
+export { uploadPlan, type UploadFile, type UploadPlan } from "./payload";
+export { supervisedCommand, type SupervisedRun } from "./supervise";
 export {
     HostBootstrap,
     hostBootstrapProvider,

@@ -1,6 +1,7 @@
 /**
- * `HostBootstrap`: the Pulumi dynamic resource that bootstraps one bare-metal host over SSH and removes
- * it cleanly (drain, `kubeadm reset`, etcd member, Node) when it leaves the inventory.
+ * `HostBootstrap`: the Pulumi dynamic resource that bootstraps one bare-metal host over SSH and resets
+ * it (`kubeadm reset` and cleanup) when it leaves the inventory; the core's NodeLifecycle drains the
+ * node and removes its etcd member through the API before that.
  *
  * Type token: `pulumi-nodejs:dynamic/kubeforge:HostBootstrap`. The provider (what reruns when, and
  * what state keeps) is in hostProvider.ts; it is re-exported here for the code that calls it directly.
@@ -8,7 +9,7 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { dynamicInputs, type ProviderEntry } from "../../components/dynamic";
-import { DEFAULT_STEP_OPTIONS, type HostFile, type PeerAccess, type StepOptions } from "./host";
+import { DEFAULT_STEP_OPTIONS, type HostFile, type StepOptions } from "./host";
 import { HOST_BOOTSTRAP_PROVIDER_VERSION } from "./hostProvider";
 
 export { hostBootstrapProvider, HOST_BOOTSTRAP_PROVIDER_VERSION, type HostBootstrapOutputs, type HostBootstrapProps } from "./hostProvider";
@@ -48,13 +49,7 @@ export interface HostBootstrapArgs {
     files: pulumi.Input<HostFile[]>;
     /** Bootstrap command. */
     command: pulumi.Input<string[]>;
-    /** Masters for drain and cleanup on delete (their keys are secret). */
-    controlPlane: pulumi.Input<PeerAccess[]>;
-    /** Drain time limit in seconds. */
-    drainTimeoutSeconds: pulumi.Input<number>;
-    /** Skip the drain on delete (before destroying a whole cluster). */
-    skipDrain?: pulumi.Input<boolean>;
-    /** Remove an unreachable host's Node and etcd member anyway. */
+    /** Leave an unreachable host as it is on delete instead of failing. */
     forceRemoveUnreachable: pulumi.Input<boolean>;
     /** Hosts bootstrapped at once. */
     concurrency: pulumi.Input<number>;
@@ -80,15 +75,15 @@ export class HostBootstrap extends pulumi.CustomResource {
             dynamicInputs(HOST_BOOTSTRAP_PROVIDER, {
                 ...args,
                 privateKey: pulumi.secret(args.privateKey),
-                controlPlane: pulumi.secret(args.controlPlane),
                 secrets: pulumi.secret(args.secrets ?? []),
                 options: pulumi.output(args.options ?? {}).apply((o) => ({ ...DEFAULT_STEP_OPTIONS, ...o })),
                 providerVersion: HOST_BOOTSTRAP_PROVIDER_VERSION,
                 hostKeySeen: undefined,
                 appliedHash: undefined,
                 fileHashes: undefined,
+                redactions: undefined,
             }),
-            { ...opts, additionalSecretOutputs: ["privateKey", "controlPlane", "secrets", ...(opts?.additionalSecretOutputs ?? [])] },
+            { ...opts, additionalSecretOutputs: ["privateKey", "secrets", "redactions", ...(opts?.additionalSecretOutputs ?? [])] },
         );
     }
 }

@@ -1,53 +1,24 @@
 /**
- * One SSH connection to one host, over `ssh2`: host-key verification, commands with exit code and a
- * bounded, redacted output tail, sudo for non-root users, atomic uploads.
+ * One SSH connection to one host, over `ssh2`: commands with exit code and a bounded, redacted output
+ * tail, sudo for non-root users, atomic uploads as a tar stream, and supervised commands that survive a
+ * dropped connection (supervise.ts). The handshake and host-key checks are in connect.ts.
  *
  * This code runs inside the bare-metal dynamic provider, bundled into its text by esbuild
  * (components/dynamic.ts) with `ssh2` left external: its optional native parts must come from the
- * project's `node_modules`. `ssh2` is required inside {@link SshSession.connect}, not at the top, so
- * loading the provider text does not load it; the first connection does.
+ * project's `node_modules`. `ssh2` is required inside the handshake, not at the top, so loading the
+ * provider text does not load it; the first connection does.
  */
-import type { Client, ClientChannel, ConnectConfig } from "ssh2";
+import type { Client, ClientChannel } from "ssh2";
+import { connectClient, whereOf, type SshOptions, type SshTarget } from "./connect";
 import { SshError } from "./errors";
-import { fingerprint, keyLine, parseHostKey } from "./hostkey";
+import { Capture, OutputTail } from "./output";
+import { uploadPlan, type UploadFile } from "./payload";
 import { makeRedactor, type Redactor } from "./redact";
-import { DEFAULT_RETRY, isTransientConnectionError, withRetry, type RetryPolicy } from "./retry";
+import { errorText, shellQuote } from "./shell";
+import { parseVerdict, stopCommand, supervisedCommand, type SupervisedRun } from "./supervise";
 
-/** Where and as whom to connect. */
-export interface SshTarget {
-    /** Address (IP or DNS name). */
-    host: string;
-    /** Port; 22 when absent. */
-    port?: number;
-    /** Login user; commands run through `sudo -n` unless it is `root`. */
-    user: string;
-    /** OpenSSH or PEM private key text. */
-    privateKey: string;
-    /** The host's public key line; the connection is refused when the host presents another key. */
-    hostKey?: string;
-    /** Accept whatever key the host presents when {@link hostKey} is absent (it is then recorded). */
-    trustOnFirstUse?: boolean;
-    /** A name for messages (the node name); `host:port` is always shown too. */
-    label?: string;
-    /** Run commands through `sudo -n`; by default when {@link user} is not root. */
-    sudo?: boolean;
-}
-
-/** Connection behaviour. */
-export interface SshOptions {
-    /** Handshake time limit per attempt, in milliseconds (15 s by default). */
-    connectTimeoutMs?: number;
-    /** Retries of connection-level failures. */
-    retry?: RetryPolicy;
-    /** Removes secrets from outputs and messages; one is built from the private key when absent. */
-    redactor?: Redactor;
-    /** Progress messages (never contain secrets). */
-    log?: (message: string) => void;
-    /** Bytes of output kept for messages (4096 by default). */
-    outputTailBytes?: number;
-    /** Seconds between keepalives; a host that stops answering is detected after three misses. */
-    keepaliveSeconds?: number;
-}
+export { shellQuote } from "./shell";
+export { whereOf, type SshOptions, type SshTarget } from "./connect";
 
 /** Options of one command. */
 export interface RunOptions {
@@ -57,6 +28,12 @@ export interface RunOptions {
     timeoutMs?: number;
     /** Run as root through `sudo -n` when the login user is not root (default true). */
     sudo?: boolean;
+    /**
+     * Keep stdout and stderr apart (for a command whose stdout is parsed). By default stderr is sent
+     * into stdout on the host, so the output tail keeps the order the command wrote in; SSH carries
+     * the two streams on separate paths and cannot keep their relative order.
+     */
+    separateStreams?: boolean;
 }
 
 /** Result of a command that ran to completion. */
@@ -65,39 +42,18 @@ export interface CommandResult {
     code: number | null;
     /** Signal name when one ended it. */
     signal?: string;
-    /** Redacted tail of stdout and stderr interleaved. */
+    /** Redacted tail of the output (see {@link CommandResult.outputLabel}). */
     output: string;
+    /** What {@link CommandResult.output} holds: "stdout and stderr as written", or both shown separately. */
+    outputLabel: string;
     /** Redacted full stdout (small outputs only: capped at 1 MiB). */
     stdout: string;
 }
 
-/** Quotes a string for a POSIX shell. */
-export function shellQuote(text: string): string {
-    return `'${text.replace(/'/g, `'\\''`)}'`;
-}
-
-/** Keeps the last `limit` bytes of a stream. */
-class Tail {
-    private chunks: Buffer[];
-    private size: number;
-    private readonly limit: number;
-    constructor(limit: number) {
-        this.limit = limit;
-        this.chunks = [];
-        this.size = 0;
-    }
-    push(chunk: Buffer): void {
-        this.chunks.push(chunk);
-        this.size += chunk.length;
-        while (this.size - this.chunks[0].length >= this.limit) this.size -= this.chunks.shift()!.length;
-    }
-    text(): string {
-        const all = Buffer.concat(this.chunks);
-        return all.subarray(Math.max(0, all.length - this.limit)).toString("utf8");
-    }
-}
-
 const STDOUT_CAP = 1 << 20;
+
+/** Which streams make the output tail: both as they arrive, each apart, or stdout alone. */
+type Streams = "both" | "separate" | "stdout";
 
 /** An open SSH connection. Close it with {@link SshSession.close}. */
 export class SshSession {
@@ -106,21 +62,19 @@ export class SshSession {
     /** The host key line the server presented (what trust-on-first-use records). */
     readonly seenHostKey: string;
     private readonly redactor: Redactor;
-    private readonly tailBytes: number;
+    private readonly tailChars: number;
     private readonly client: Client;
     private readonly target: SshTarget;
-    private closed: boolean;
+    private closed = false;
     private lostReason: string | undefined;
 
-    private constructor(client: Client, target: SshTarget, where: string, seenHostKey: string, redactor: Redactor, tailBytes: number) {
+    private constructor(client: Client, target: SshTarget, seenHostKey: string, redactor: Redactor, tailChars: number) {
         this.client = client;
         this.target = target;
-        this.closed = false;
-        this.lostReason = undefined;
-        this.where = where;
+        this.where = whereOf(target);
         this.seenHostKey = seenHostKey;
         this.redactor = redactor;
-        this.tailBytes = tailBytes;
+        this.tailChars = tailChars;
         client.on("close", () => {
             this.closed = true;
         });
@@ -137,147 +91,9 @@ export class SshSession {
      * @param options - timeouts, retries, redaction, logging.
      */
     static async connect(target: SshTarget, options: SshOptions = {}): Promise<SshSession> {
-        const port = target.port ?? 22;
-        const where = target.label ? `${target.label} (${target.host}:${port})` : `${target.host}:${port}`;
         const redactor = options.redactor ?? makeRedactor([target.privateKey]);
-        const policy = options.retry ?? DEFAULT_RETRY;
-        return withRetry(
-            (attempt) => SshSession.connectOnce(target, options, where, redactor, attempt, policy.attempts),
-            policy,
-            isTransientConnectionError,
-            (err, attempt, delay) =>
-                options.log?.(
-                    `${where}: connect attempt ${attempt} failed (${redactor.redact(errorText(err))}); retrying in ${Math.round(delay / 100) / 10}s`,
-                ),
-        ).catch((err: unknown) => {
-            if (err instanceof SshError) throw err;
-            throw new SshError({
-                kind: "connect",
-                host: where,
-                step: "connect",
-                reason: `${redactor.redact(errorText(err))} (after ${policy.attempts} attempt${policy.attempts === 1 ? "" : "s"})`,
-            });
-        });
-    }
-
-    private static connectOnce(
-        target: SshTarget,
-        options: SshOptions,
-        where: string,
-        redactor: Redactor,
-        attempt: number,
-        attempts: number,
-    ): Promise<SshSession> {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const ssh2 = require("ssh2") as typeof import("ssh2");
-        const expected = target.hostKey ? parseHostKey(target.hostKey) : undefined;
-        if (target.hostKey && !expected) {
-            return Promise.reject(
-                new SshError({
-                    kind: "host-key",
-                    host: where,
-                    step: "connect",
-                    reason: "the configured host key is not a valid public key line",
-                }),
-            );
-        }
-        if (!expected && !target.trustOnFirstUse) {
-            return Promise.reject(
-                new SshError({
-                    kind: "host-key",
-                    host: where,
-                    step: "connect",
-                    reason: "no host key configured for this host; set its hostKey (the line in /etc/ssh/ssh_host_ed25519_key.pub) or trustOnFirstUse: true",
-                }),
-            );
-        }
-        return new Promise<SshSession>((resolve, reject) => {
-            const client = new ssh2.Client();
-            let seen: Buffer | undefined;
-            let settled = false;
-            const fail = (err: unknown) => {
-                if (settled) return;
-                settled = true;
-                client.end();
-                reject(err);
-            };
-            const config: ConnectConfig = {
-                host: target.host,
-                port: target.port ?? 22,
-                username: target.user,
-                privateKey: target.privateKey,
-                readyTimeout: options.connectTimeoutMs ?? 15_000,
-                keepaliveInterval: (options.keepaliveSeconds ?? 5) * 1000,
-                keepaliveCountMax: 3,
-                hostVerifier: (key: Buffer) => {
-                    seen = Buffer.from(key);
-                    return expected ? expected.blob.equals(seen) : true;
-                },
-            };
-            if (expected) {
-                // Ask for the configured key's type, so a host with several keys shows the one we know.
-                const algorithms = expected.type === "ssh-rsa" ? ["rsa-sha2-512", "rsa-sha2-256", "ssh-rsa"] : [expected.type];
-                config.algorithms = { serverHostKey: algorithms as NonNullable<ConnectConfig["algorithms"]>["serverHostKey"] };
-            }
-            client.once("ready", () => {
-                if (settled) return;
-                settled = true;
-                resolve(new SshSession(client, target, where, seen ? keyLine(seen) : "", redactor, options.outputTailBytes ?? 4096));
-            });
-            // `on`, not `once`: ssh2 may emit a second error after the first (a timed-out handshake is
-            // followed by "connection lost"), and an error event without a listener crashes the process.
-            client.on("error", (err: Error & { level?: string }) => {
-                if (settled) return;
-                if (expected && seen && !expected.blob.equals(seen)) {
-                    return fail(
-                        new SshError({
-                            kind: "host-key",
-                            host: where,
-                            step: "connect",
-                            reason:
-                                `the host presented ${fingerprint(seen)} but the configured key is ${fingerprint(expected.blob)}; ` +
-                                "if the host was reinstalled, put its new key (ssh-keyscan, or /etc/ssh/ssh_host_*_key.pub) in the inventory",
-                        }),
-                    );
-                }
-                if (err.level === "client-authentication") {
-                    return fail(
-                        new SshError({
-                            kind: "auth",
-                            host: where,
-                            step: "connect",
-                            reason: `user ${target.user}: ${redactor.redact(err.message)}`,
-                        }),
-                    );
-                }
-                const transient = isTransientConnectionError(err);
-                // Leave transient errors unwrapped-but-classified so withRetry retries them.
-                const wrapped = new SshError({
-                    kind: "connect",
-                    host: where,
-                    step: "connect",
-                    reason: `${redactor.redact(errorText(err))} (attempt ${attempt} of ${attempts})`,
-                    transient,
-                });
-                fail(wrapped);
-            });
-            client.once("close", () =>
-                fail(
-                    new SshError({
-                        kind: "connect",
-                        host: where,
-                        step: "connect",
-                        reason: "connection closed during the handshake",
-                        transient: true,
-                    }),
-                ),
-            );
-            try {
-                client.connect(config);
-            } catch (err) {
-                fail(new SshError({ kind: "connect", host: where, step: "connect", reason: redactor.redact(errorText(err)) }));
-            }
-        });
+        const { client, seenHostKey } = await connectClient(target, options, redactor);
+        return new SshSession(client, target, seenHostKey, redactor, options.outputTailBytes ?? 4096);
     }
 
     /** True when the login user needs sudo to act as root. */
@@ -285,39 +101,49 @@ export class SshSession {
         return this.target.sudo ?? this.target.user !== "root";
     }
 
+    private lost(step: string, reason: string | undefined, outputTail?: string): SshError {
+        return new SshError({
+            kind: "disconnected",
+            host: this.where,
+            step,
+            reason: reason ?? this.lostReason ?? "the server closed the connection",
+            outputTail,
+            transient: true,
+        });
+    }
+
     /**
-     * Runs a bash script; resolves with the exit code whatever it is (see {@link check} to fail on
-     * non-zero). Rejects only when the connection is lost or the time limit passes.
-     *
-     * @param step - the step name, for messages.
-     * @param script - bash source.
-     * @param options - stdin, time limit, sudo.
+     * Runs a remote command line and collects its output; resolves with the exit status whatever it
+     * is. Rejects only when the connection is lost or the time limit passes.
      */
-    run(step: string, script: string, options: RunOptions = {}): Promise<CommandResult> {
-        const sudo = options.sudo !== false && this.needsSudo ? "sudo -n " : "";
-        // Without stdin data the script itself goes over stdin (`bash -s`): no argument-length limit,
-        // and file contents never show in the host's process table.
-        const command = options.stdin !== undefined ? `${sudo}bash -c ${shellQuote(script)}` : `${sudo}bash -s`;
-        const stdin = options.stdin !== undefined ? options.stdin : script;
-        return new Promise<CommandResult>((resolve, reject) => {
-            if (this.closed) {
-                return reject(
-                    new SshError({
-                        kind: "disconnected",
-                        host: this.where,
-                        step,
-                        reason: this.lostReason ?? "the connection is closed",
-                        transient: true,
-                    }),
-                );
-            }
-            const tail = new Tail(this.tailBytes);
-            const stdout: Buffer[] = [];
-            let stdoutSize = 0;
+    private exec(
+        step: string,
+        command: string,
+        stdin: string | Buffer | undefined,
+        timeoutMs: number | undefined,
+        streams: Streams,
+        onStderr?: (chunk: Buffer) => void,
+    ) {
+        const separate = streams === "separate";
+        return new Promise<CommandResult & { stderrText: string }>((resolve, reject) => {
+            if (this.closed) return reject(this.lost(step, this.lostReason ?? "the connection is closed"));
+            const tail = new OutputTail(this.tailChars, this.redactor);
+            // "stdout": the command's output is all on stdout (merged on the host); stderr is the
+            // supervisor's own channel, captured but not shown.
+            const errTail = separate ? new OutputTail(this.tailChars, this.redactor) : streams === "both" ? tail : undefined;
+            const stdout = new Capture(STDOUT_CAP);
+            const stderr = new Capture(64 * 1024);
+            const label = separate ? "stdout, then stderr: SSH does not keep their relative order" : "stdout and stderr as written";
+            const shown = (endCut: boolean) => {
+                if (!separate) return tail.text(endCut);
+                const out = tail.text(endCut).trimEnd();
+                const err = errTail?.text(endCut).trimEnd();
+                return [out && `[stdout]\n${out}`, err && `[stderr]\n${err}`].filter(Boolean).join("\n");
+            };
             let exit: { code: number | null; signal?: string } | undefined;
             let timer: NodeJS.Timeout | undefined;
             let done = false;
-            let onClientClose: () => void = () => undefined;
+            const onClientClose = () => finish(() => reject(this.lost(step, undefined, shown(true))));
             const finish = (fn: () => void) => {
                 if (done) return;
                 done = true;
@@ -325,31 +151,10 @@ export class SshSession {
                 this.client.removeListener("close", onClientClose);
                 fn();
             };
-            const lost = () =>
-                new SshError({
-                    kind: "disconnected",
-                    host: this.where,
-                    step,
-                    reason: this.lostReason ?? "the server closed the connection",
-                    outputTail: this.redactor.redact(tail.text()),
-                    transient: true,
-                });
-            onClientClose = () => finish(() => reject(lost()));
             this.client.on("close", onClientClose);
             this.client.exec(command, (err: Error | undefined, channel: ClientChannel) => {
-                if (err)
-                    return finish(() =>
-                        reject(
-                            new SshError({
-                                kind: "disconnected",
-                                host: this.where,
-                                step,
-                                reason: this.redactor.redact(err.message),
-                                transient: true,
-                            }),
-                        ),
-                    );
-                if (options.timeoutMs) {
+                if (err) return finish(() => reject(this.lost(step, this.redactor.redact(err.message))));
+                if (timeoutMs) {
                     timer = setTimeout(() => {
                         finish(() =>
                             reject(
@@ -357,46 +162,38 @@ export class SshSession {
                                     kind: "timeout",
                                     host: this.where,
                                     step,
-                                    reason: `no result after ${Math.round(options.timeoutMs! / 1000)}s`,
-                                    outputTail: this.redactor.redact(tail.text()),
+                                    reason: `no result after ${Math.round(timeoutMs / 1000)}s`,
+                                    outputTail: shown(true),
+                                    outputLabel: label,
                                 }),
                             ),
                         );
                         channel.close();
-                    }, options.timeoutMs);
+                    }, timeoutMs);
                 }
                 channel.on("data", (chunk: Buffer) => {
                     tail.push(chunk);
-                    if (stdoutSize < STDOUT_CAP) {
-                        stdout.push(chunk);
-                        stdoutSize += chunk.length;
-                    }
+                    stdout.push(chunk);
                 });
-                channel.stderr.on("data", (chunk: Buffer) => tail.push(chunk));
-                channel.on("error", (e: Error) =>
-                    finish(() =>
-                        reject(
-                            new SshError({
-                                kind: "disconnected",
-                                host: this.where,
-                                step,
-                                reason: this.redactor.redact(e.message),
-                                outputTail: this.redactor.redact(tail.text()),
-                                transient: true,
-                            }),
-                        ),
-                    ),
-                );
+                channel.stderr.on("data", (chunk: Buffer) => {
+                    errTail?.push(chunk);
+                    stderr.push(chunk);
+                    onStderr?.(chunk);
+                });
+                channel.on("error", (e: Error) => finish(() => reject(this.lost(step, this.redactor.redact(e.message), shown(true)))));
                 channel.on("exit", (code: number | null, signal?: string) => {
-                    exit = { code: typeof code === "number" ? code : null, signal: signal ?? undefined };
+                    // ssh2 names the signal as the protocol does ("TERM"), or with its prefix on some paths.
+                    exit = { code: typeof code === "number" ? code : null, signal: signal ? signal.replace(/^SIG/, "") : undefined };
                 });
                 channel.on("close", () => {
-                    if (!exit) return finish(() => reject(lost()));
-                    const result: CommandResult = {
+                    if (!exit) return finish(() => reject(this.lost(step, undefined, shown(true))));
+                    const result = {
                         code: exit.code,
                         signal: exit.signal,
-                        output: this.redactor.redact(tail.text()),
-                        stdout: this.redactor.redact(Buffer.concat(stdout).toString("utf8")),
+                        output: shown(false),
+                        outputLabel: label,
+                        stdout: stdout.text(this.redactor),
+                        stderrText: stderr.text(this.redactor),
                     };
                     finish(() => resolve(result));
                 });
@@ -405,9 +202,44 @@ export class SshSession {
         });
     }
 
+    private sudoPrefix(sudo: boolean | undefined): string {
+        return sudo !== false && this.needsSudo ? "sudo -n " : "";
+    }
+
     /**
-     * Runs a bash script and fails with an {@link SshError} naming host, step, exit code and output
-     * tail when it exits non-zero.
+     * Runs a bash script; resolves with the exit code whatever it is (see {@link SshSession.check} to
+     * fail on non-zero). Rejects only when the connection is lost or the time limit passes.
+     *
+     * @param step - the step name, for messages.
+     * @param script - bash source (no file contents: see {@link SshSession.uploadMany}).
+     * @param options - stdin, time limit, sudo, streams.
+     */
+    async run(step: string, script: string, options: RunOptions = {}): Promise<CommandResult> {
+        const separate = options.separateStreams === true;
+        const body = separate ? script : `exec 2>&1\n${script}`;
+        // Without stdin data the script goes over stdin (`bash -s`: no argument-length limit); with
+        // stdin data, as an argument. Scripts are small: file contents travel as a tar stream.
+        const command =
+            options.stdin !== undefined
+                ? `${this.sudoPrefix(options.sudo)}bash -c ${shellQuote(body)}`
+                : `${this.sudoPrefix(options.sudo)}bash -s`;
+        const { stderrText: _stderr, ...result } = await this.exec(
+            step,
+            command,
+            options.stdin ?? body,
+            options.timeoutMs,
+            separate ? "separate" : "both",
+        );
+        return result;
+    }
+
+    /**
+     * Runs a bash script and fails with an {@link SshError} naming host, step, exit code (or signal)
+     * and output tail when it exits non-zero.
+     *
+     * @param step - the step name, for messages.
+     * @param script - bash source.
+     * @param options - stdin, time limit, sudo, streams.
      */
     async check(step: string, script: string, options: RunOptions = {}): Promise<CommandResult> {
         const result = await this.run(step, script, options);
@@ -419,14 +251,14 @@ export class SshSession {
                 exitCode: result.code ?? undefined,
                 signal: result.signal,
                 outputTail: result.output,
+                outputLabel: result.outputLabel,
             });
         }
         return result;
     }
 
     /**
-     * Writes a file atomically: the content goes to a temp file in the same directory (created 0600 by
-     * mktemp, so a secret is never readable by others), gets its mode, and is renamed over the target.
+     * Writes a file atomically (see {@link SshSession.uploadMany}).
      *
      * @param path - absolute path on the host.
      * @param content - file content.
@@ -437,14 +269,16 @@ export class SshSession {
     }
 
     /**
-     * Writes several files atomically (each as {@link upload} does) in one round trip.
+     * Writes several files atomically in one round trip: a tar stream on stdin to `tar -x` (never
+     * inside a script), each file extracted with its mode beside its target and renamed over it.
      *
      * @param files - path, content and octal mode of each file.
      * @param step - step name for messages.
      */
-    async uploadMany(files: { path: string; content: string | Buffer; mode: string }[], step = "upload files"): Promise<void> {
+    async uploadMany(files: UploadFile[], step = "upload files"): Promise<void> {
         if (files.length === 0) return;
-        await this.check(step, uploadScript(files));
+        const plan = uploadPlan(files);
+        await this.check(step, plan.script, { stdin: plan.archive });
     }
 
     /**
@@ -456,12 +290,74 @@ export class SshSession {
         const out = new Map<string, string>();
         if (paths.length === 0) return out;
         const script = `for f in ${paths.map(shellQuote).join(" ")}; do [ -f "$f" ] && sha256sum -- "$f"; done; true`;
-        const result = await this.check("read file hashes", script);
+        const result = await this.check("read file hashes", script, { separateStreams: true });
         for (const line of result.stdout.split("\n")) {
             const m = /^([0-9a-f]{64}) {2}(.+)$/.exec(line);
             if (m) out.set(m[2], m[1]);
         }
         return out;
+    }
+
+    /**
+     * Runs a command under the host-side supervisor (supervise.ts): it survives a dropped connection,
+     * is stopped on the host at its time limit, and records its result; a retry with the same run id
+     * attaches to it. Fails like {@link SshSession.check}, or with a transient "disconnected" error.
+     *
+     * @param step - the step name, for messages.
+     * @param run - what to run, its id and time limit.
+     * @param log - progress notes (attached, collected, stopped an earlier run).
+     */
+    async supervise(step: string, run: SupervisedRun, log: (line: string) => void = () => undefined): Promise<CommandResult> {
+        // The host stops the command at its limit; the client waits a little longer for that verdict.
+        const graceMs = 60_000;
+        let raw: CommandResult & { stderrText: string };
+        // The supervisor's notes (attached, collected, stopped an earlier run) are shown as they come.
+        let pendingLine = "";
+        const notes = (chunk: Buffer) => {
+            const lines = (pendingLine + chunk.toString("utf8")).split("\n");
+            pendingLine = lines.pop() ?? "";
+            for (const line of lines) {
+                const note = /^kubeforge-run: note: (.*)$/.exec(line);
+                if (note) log(`${this.where}: ${this.redactor.redact(note[1])}`);
+            }
+        };
+        try {
+            raw = await this.exec(
+                step,
+                `${this.sudoPrefix(undefined)}${supervisedCommand(run)}`,
+                undefined,
+                run.timeoutSeconds * 1000 + graceMs,
+                "stdout",
+                notes,
+            );
+        } catch (err) {
+            // No verdict in time: the host did not stop it either. Stop it now, if the connection lets us.
+            if (err instanceof SshError && err.kind === "timeout")
+                await this.exec(
+                    `stop ${step}`,
+                    `${this.sudoPrefix(undefined)}${stopCommand(run.runDir)}`,
+                    undefined,
+                    120_000,
+                    "separate",
+                ).catch(() => undefined);
+            throw err;
+        }
+        const verdict = parseVerdict(raw.stderrText);
+        const base = { host: this.where, step, outputTail: raw.output, outputLabel: raw.outputLabel };
+        if (!verdict) throw this.lost(step, "the supervisor on the host did not report", raw.output);
+        if (verdict.error) throw new SshError({ ...base, kind: "command", exitCode: raw.code ?? undefined, reason: verdict.error });
+        if (verdict.timedOut) {
+            throw new SshError({
+                ...base,
+                kind: "timeout",
+                reason: `the host stopped it after its time limit of ${run.timeoutSeconds}s`,
+                fix: "see the output; raise commandTimeoutSeconds if the host is just slow",
+            });
+        }
+        if (verdict.code === undefined)
+            throw new SshError({ ...base, kind: "command", reason: "its result was lost (the run was killed on the host)" });
+        if (verdict.code !== 0) throw new SshError({ ...base, kind: "command", exitCode: verdict.code });
+        return { code: 0, output: raw.output, outputLabel: raw.outputLabel, stdout: raw.stdout };
     }
 
     /** Closes the connection. */
@@ -471,44 +367,8 @@ export class SshSession {
     }
 }
 
-/**
- * A bash script that writes each file atomically: base64 content in a quoted here-document (the
- * delimiter cannot occur in base64), decoded into a mktemp file beside the target, chmod, rename.
- *
- * @param files - path, content and octal mode of each file.
- */
-export function uploadScript(files: { path: string; content: string | Buffer; mode: string }[]): string {
-    const lines = ["set -eu", "tmp=", 'trap \'if [ -n "$tmp" ]; then rm -f -- "$tmp"; fi\' EXIT'];
-    for (const file of files) {
-        if (!/^\/[^\0\n]*$/.test(file.path) || file.path.endsWith("/"))
-            throw new Error(`upload: ${file.path} is not an absolute file path`);
-        if (!/^0?[0-7]{3,4}$/.test(file.mode)) throw new Error(`upload ${file.path}: ${file.mode} is not an octal mode`);
-        const q = shellQuote(file.path);
-        const b64 = Buffer.from(file.content)
-            .toString("base64")
-            .replace(/(.{76})/g, "$1\n");
-        lines.push(
-            `dir=$(dirname -- ${q})`,
-            'mkdir -p -- "$dir"',
-            'tmp=$(mktemp -- "$dir/.kubeforge-upload.XXXXXX")',
-            `base64 -d > "$tmp" <<'KUBEFORGE_EOF'`,
-            ...(b64 ? b64.split("\n") : []),
-            "KUBEFORGE_EOF",
-            `chmod ${file.mode} -- "$tmp"`,
-            `mv -f -- "$tmp" ${q}`,
-            "tmp=",
-        );
-    }
-    return lines.join("\n") + "\n";
-}
-
-function errorText(err: unknown): string {
-    if (err instanceof Error) {
-        const code = (err as { code?: unknown }).code;
-        return typeof code === "string" && !err.message.includes(code) ? `${code}: ${err.message}` : err.message;
-    }
-    return String(err);
-}
+/** For messages of errors not raised by a session. */
+export { errorText };
 
 /**
  * Connects, runs `fn` with the session, and always closes it.

@@ -19,8 +19,10 @@ import {
 import { providerText } from "../../components/dynamic";
 import { isolatedFilename, loadProvider, requiredPackages } from "../lifecycle/providerHost";
 import { SshError } from "../../bootstrap/ssh/errors";
-import { drainScript, etcdMemberScript, deleteNodeScript, probeScript, resetScript } from "../../bootstrap/ssh/host";
-import { uploadScript } from "../../bootstrap/ssh/session";
+import { probeScript } from "../../bootstrap/ssh/host";
+import { resetScript } from "../../bootstrap/ssh/reset";
+import { uploadPlan } from "../../bootstrap/ssh/payload";
+import { SUPERVISOR_SCRIPTS } from "../../bootstrap/ssh/supervise";
 import { execFileSync } from "node:child_process";
 
 const KUBECTL_STUB = `#!/bin/bash
@@ -60,7 +62,8 @@ describe("HostBootstrap provider against real sshd", () => {
             hosts[name] = await startSshd({
                 host: address,
                 clientKey: client,
-                setEnv: { KF_HOST: name, KF_LOG: log, KF_DIR: root, PATH: `${bin}:/usr/bin:/bin` },
+                // KUBEFORGE_ROOT: the reset's cleanup acts under the host's own sandbox, not this machine's /etc.
+                setEnv: { KF_HOST: name, KF_LOG: log, KF_DIR: root, KUBEFORGE_ROOT: path.join(root, name), PATH: `${bin}:/usr/bin:/bin` },
             });
             fs.mkdirSync(path.join(root, name));
         }
@@ -101,15 +104,6 @@ describe("HostBootstrap provider against real sshd", () => {
                 { path: `${dir}/etc/labels`, content: "pool=a\n", permissions: "0644" },
             ],
             command: [`${dir}/lib/bootstrap.sh`, "--node", node],
-            controlPlane: ["m0", "m1"].map((m) => ({
-                host: hosts[m].host,
-                port: hosts[m].port,
-                user: hosts[m].user,
-                privateKey: client.privateKey,
-                hostKey: hosts[m].hostKey.publicKey,
-                nodeName: m,
-            })),
-            drainTimeoutSeconds: 30,
             forceRemoveUnreachable: false,
             concurrency: 4,
             options: {
@@ -133,7 +127,10 @@ describe("HostBootstrap provider against real sshd", () => {
             assert.equal(fs.readFileSync(f.path, "utf8"), f.content);
             assert.equal((fs.statSync(f.path).mode & 0o777).toString(8), f.permissions.slice(1));
         }
-        assert.ok(!JSON.stringify(outs).includes("SECRET-TOKEN"));
+        // No file content in the outputs; the secret values alone, kept (secret) for the delete's redactor.
+        const { redactions, ...rest } = outs;
+        assert.ok(!JSON.stringify(rest).includes("SECRET-TOKEN"));
+        assert.ok(redactions?.includes("SECRET-TOKEN-abcdef"));
         assert.deepEqual(Object.keys(outs.fileHashes).sort(), p.files.map((f) => f.path).sort());
         assert.equal(outs.hostKeySeen.split(" ").slice(0, 2).join(" "), hosts.w0.hostKey.publicKey.split(" ").slice(0, 2).join(" "));
     });
@@ -177,7 +174,7 @@ describe("HostBootstrap provider against real sshd", () => {
             replaces: ["host"],
             deleteBeforeReplace: true,
         });
-        assert.equal((await hostBootstrapProvider.diff!("id", outs, { ...p, drainTimeoutSeconds: 99 })).changes, true);
+        assert.equal((await hostBootstrapProvider.diff!("id", outs, { ...p, forceRemoveUnreachable: true })).changes, true);
         // Preview: unknown inputs arrive as the engine's placeholder string.
         const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9" as unknown as HostBootstrapProps["files"];
         assert.deepEqual(await hostBootstrapProvider.diff!("id", outs, { ...p, files: unknown }), {
@@ -198,7 +195,7 @@ describe("HostBootstrap provider against real sshd", () => {
         );
 
         fs.writeFileSync(log, "");
-        await hostBootstrapProvider.update!("id", updated.outs!, { ...changedFile, drainTimeoutSeconds: 99 });
+        await hostBootstrapProvider.update!("id", updated.outs!, { ...changedFile, forceRemoveUnreachable: true });
         assert.deepEqual(logLines(), [], "a state-only change does nothing on the host");
     });
 
@@ -254,10 +251,19 @@ describe("HostBootstrap provider against real sshd", () => {
     test("concurrency bounds the transfers, not the remote commands: slow bootstraps overlap in one wave", async () => {
         const stamps = path.join(root, "stamps");
         fs.writeFileSync(stamps, "");
+        // Each command records its start, waits until three commands have started (capped at 60 s, so
+        // a limit that held the commands fails the count instead of hanging), and records its end. The
+        // order of the records, not their times, shows how many ran at once.
         const runs = Array.from({ length: 6 }, (_, i) => {
             const node = ["m0", "m1", "w0"][i % 3];
             const dir = path.join(root, node, `c${i}`);
-            const script = `#!/bin/bash\necho "start $(date +%s%N)" >> ${stamps}\nsleep 2\necho "end $(date +%s%N)" >> ${stamps}\n`;
+            const script = [
+                "#!/bin/bash",
+                `echo start >> ${stamps}`,
+                `for _ in $(seq 1 300); do [ "$(grep -c start ${stamps})" -ge 3 ] && break; sleep 0.2; done`,
+                `echo end >> ${stamps}`,
+                "",
+            ].join("\n");
             return props(node, {
                 concurrency: 2,
                 files: [{ path: `${dir}/run.sh`, content: script, permissions: "0755" }],
@@ -266,21 +272,15 @@ describe("HostBootstrap provider against real sshd", () => {
             });
         });
         await Promise.all(runs.map((p) => hostBootstrapProvider.create(p)));
-        const events = fs
-            .readFileSync(stamps, "utf8")
-            .trim()
-            .split("\n")
-            .map((l) => l.split(" "))
-            .map(([kind, t]) => ({ kind, t: BigInt(t) }));
-        events.sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : 0));
         let active = 0;
         let peak = 0;
+        const events = fs.readFileSync(stamps, "utf8").trim().split("\n");
         for (const e of events) {
-            active += e.kind === "start" ? 1 : -1;
+            active += e === "start" ? 1 : -1;
             peak = Math.max(peak, active);
         }
         assert.equal(events.length, 12);
-        // Six 2 s commands on three hosts with concurrency 2: more than two run at once, because the
+        // Six commands on three hosts with concurrency 2: more than two run at once, because the
         // limit holds only probe and uploads, which applyBootstrap runs through its gate.
         assert.ok(peak > 2, `peak ${peak}: the remote commands were held to the transfer limit`);
     });
@@ -311,15 +311,12 @@ echo "$KF_HOST gate-check" >> "$KF_LOG"
         const logs: string[] = [];
         await applyBootstrap(
             p,
-            p.nodeName,
-            files,
-            p.command,
-            { ...p.options! } as Parameters<typeof applyBootstrap>[4],
+            { nodeName: p.nodeName, files, command: p.command, secrets: [] },
+            { ...p.options! },
             (line) => {
                 logs.push(line);
                 phases.push(`${line.replace(/^.*?: /, "")} gate=${inGate}`);
             },
-            [],
             gate,
         );
         assert.ok(
@@ -347,117 +344,69 @@ echo "$KF_HOST gate-check" >> "$KF_LOG"
         await hostBootstrapProvider.update!("id", outs, changed);
     });
 
-    test("delete of a worker: drain from a master, kubeadm reset on the host, delete the Node", async () => {
-        const outs = await created(props("w0"));
-        fs.writeFileSync(log, "");
-        await hostBootstrapProvider.delete!("id", outs);
-        const lines = logLines();
-        assert.deepEqual(lines, [
-            "m0 kubectl --kubeconfig /etc/kubernetes/admin.conf get node w0 -o name",
-            "m0 kubectl --kubeconfig /etc/kubernetes/admin.conf drain w0 --ignore-daemonsets --delete-emptydir-data --timeout=30s",
-            "w0 kubeadm reset -f",
-            "m0 kubectl --kubeconfig /etc/kubernetes/admin.conf delete node w0 --ignore-not-found",
-        ]);
-        assert.ok(!lines.some((l) => l.includes("--disable-eviction")));
-    });
-
-    test("with drainOnDelete off (skipDrain), delete resets and removes the Node without draining", async () => {
-        const outs = await created({ ...props("w0"), skipDrain: true });
-        fs.writeFileSync(log, "");
-        await hostBootstrapProvider.delete!("id", outs);
-        assert.deepEqual(logLines(), [
-            "w0 kubeadm reset -f",
-            "m0 kubectl --kubeconfig /etc/kubernetes/admin.conf delete node w0 --ignore-not-found",
-        ]);
-    });
-
-    test("a drain blocked by a PodDisruptionBudget stops the delete before the reset", async () => {
-        const outs = await created(props("w0"));
-        fs.writeFileSync(path.join(root, "drain-fails"), "");
-        fs.writeFileSync(log, "");
-        try {
-            await assert.rejects(hostBootstrapProvider.delete!("id", outs), /step "drain w0" failed: exit code 1[\s\S]*disruption budget/);
-            assert.ok(!logLines().some((l) => l.includes("kubeadm reset")));
-        } finally {
-            fs.rmSync(path.join(root, "drain-fails"));
-        }
-    });
-
-    test("a Node that never registered is not drained; an API that does not answer stops the delete", async () => {
-        const outs = await created(props("w0"));
-        fs.writeFileSync(path.join(root, "no-node"), "");
-        fs.writeFileSync(log, "");
-        try {
+    test("delete only resets the host (kubeadm reset, cleanup, marker gone); nothing runs on the masters", async () => {
+        for (const node of ["w0", "m1"]) {
+            const outs = await created(props(node));
+            const cni = path.join(root, node, "etc", "cni", "net.d");
+            fs.mkdirSync(cni, { recursive: true });
+            fs.writeFileSync(log, "");
             await hostBootstrapProvider.delete!("id", outs);
-            assert.ok(!logLines().some((l) => l.includes(" drain ")));
-            assert.ok(logLines().includes("w0 kubeadm reset -f"));
-        } finally {
-            fs.rmSync(path.join(root, "no-node"));
-        }
-        fs.writeFileSync(path.join(root, "api-down"), "");
-        fs.writeFileSync(log, "");
-        try {
-            await assert.rejects(
-                hostBootstrapProvider.delete!("id", outs),
-                /step "drain w0" failed: exit code 1[\s\S]*connection to the server/,
+            assert.deepEqual(logLines(), [`${node} kubeadm reset -f`]);
+            assert.ok(!fs.existsSync(cni), "the CNI configuration kubeadm leaves is removed");
+            assert.ok(
+                !fs.existsSync(path.join(root, node, "state", "bootstrap.applied")),
+                "the marker is gone: a host added back bootstraps anew",
             );
-            assert.ok(!logLines().some((l) => l.includes("kubeadm reset")));
-        } finally {
-            fs.rmSync(path.join(root, "api-down"));
         }
     });
 
-    test("delete of a master also removes its etcd member when the reset left it", async () => {
-        const outs = await created(props("m1"));
-        fs.writeFileSync(
-            path.join(root, "members"),
-            "8e9e05c52164694d, started, m0, https://10.0.0.1:2380, https://10.0.0.1:2379, false\n2f0f5b5b1d2c3e4f, started, m1, https://10.0.0.2:2380, https://10.0.0.2:2379, false\n",
-        );
-        fs.writeFileSync(log, "");
-        await hostBootstrapProvider.delete!("id", outs);
-        const lines = logLines();
-        assert.equal(
-            lines[1],
-            "m0 kubectl --kubeconfig /etc/kubernetes/admin.conf drain m1 --ignore-daemonsets --delete-emptydir-data --timeout=30s",
-        );
-        assert.equal(lines[2], "m1 kubeadm reset -f");
-        assert.match(lines[3], /^m0 kubectl .* exec etcd-m0 -- etcdctl .* member list$/);
-        assert.match(lines[4], /^m0 kubectl .* exec etcd-m0 -- etcdctl .* member remove 2f0f5b5b1d2c3e4f$/);
-        assert.equal(lines[5], "m0 kubectl --kubeconfig /etc/kubernetes/admin.conf delete node m1 --ignore-not-found");
-    });
-
-    test("masters deleted at the same time leave one after the other", async () => {
-        const [a, b] = await Promise.all([created(props("m0")), created(props("m1"))]);
-        fs.writeFileSync(path.join(root, "members"), "");
-        fs.writeFileSync(log, "");
-        await Promise.all([hostBootstrapProvider.delete!("id", a), hostBootstrapProvider.delete!("id", b)]);
-        const subjects = logLines()
-            .map((l) => / (?:drain|delete node) (m\d)| kubeadm reset/.exec(l))
-            .filter((m): m is RegExpExecArray => m !== null && m[1] !== undefined)
-            .map((m) => m[1]);
-        // drain and delete-node of one master, then of the other: never interleaved.
-        assert.equal(subjects.length, 4, logLines().join("\n"));
-        assert.equal(subjects[0], subjects[1]);
-        assert.equal(subjects[2], subjects[3]);
-        assert.notEqual(subjects[0], subjects[2]);
-    });
-
-    test("a host that is down at delete: fails naming it, unless forceRemoveUnreachable", async () => {
+    test("a host that is down at delete: fails naming it once with the fix, unless forceRemoveUnreachable", async () => {
         const outs = await created(props("w0"));
         const down: HostBootstrapOutputs = { ...outs, nodeName: "w9", port: await freePort("127.0.0.23") };
         fs.writeFileSync(log, "");
         await assert.rejects(hostBootstrapProvider.delete!("id", down), (err: unknown) => {
             assert.ok(err instanceof SshError);
-            assert.match(err.message, /w9 \(127\.0\.0\.23:\d+\)/);
-            assert.match(err.message, /ECONNREFUSED/);
-            assert.match(err.message, /forceRemoveUnreachable/);
+            assert.equal(err.message.split("w9 (127.0.0.23:").length, 2, `the host is named once: ${err.message}`);
+            assert.equal(err.message.split("step ").length, 2, `one step, not a nested message: ${err.message}`);
+            assert.match(err.message, /step "kubeadm reset" failed: could not connect: the host is unreachable.*ECONNREFUSED/);
+            assert.match(err.message, /fix: .*forceRemoveUnreachable: true/);
             return true;
         });
-        assert.ok(!logLines().some((l) => l.includes("delete node")));
-
-        fs.writeFileSync(log, "");
         await hostBootstrapProvider.delete!("id", { ...down, forceRemoveUnreachable: true });
-        assert.equal(logLines().at(-1), "m0 kubectl --kubeconfig /etc/kubernetes/admin.conf delete node w9 --ignore-not-found");
+        assert.deepEqual(logLines(), []);
+    });
+
+    test("delete hides the resource's secrets too, though it no longer has the files", async () => {
+        const secret = "SECRET-TOKEN-abcdef";
+        const dir = path.join(root, "w0");
+        const outs = await created(
+            props("w0", {
+                files: [{ path: `${dir}/etc/kubeadm.yaml`, content: `token: ${secret}\n`, permissions: "0600", secret: true }],
+                command: ["true"],
+            }),
+        );
+        assert.ok(!("files" in outs));
+        // A kubeadm that prints the token while failing to reset.
+        const loud = path.join(root, "bin-loud");
+        fs.mkdirSync(loud, { recursive: true });
+        fs.writeFileSync(path.join(loud, "kubeadm"), `#!/bin/bash\necho "reset failed for token ${secret}"\nexit 3\n`, { mode: 0o755 });
+        const host = await startSshd({
+            host: "127.0.0.24",
+            clientKey: client,
+            setEnv: { KUBEFORGE_ROOT: dir, PATH: `${loud}:/usr/bin:/bin` },
+        });
+        try {
+            const there = { ...outs, host: host.host, port: host.port, hostKey: host.hostKey.publicKey };
+            await assert.rejects(hostBootstrapProvider.delete!("id", there), (err: unknown) => {
+                assert.ok(err instanceof SshError);
+                assert.match(err.message, /step "kubeadm reset" failed: exit code 3/);
+                assert.match(err.message, /reset failed for token \[redacted\]/);
+                assert.ok(!err.message.includes("SECRET-TOKEN"), err.message);
+                return true;
+            });
+        } finally {
+            await host.stop();
+        }
     });
 
     test("the bundled provider text loads without ssh2 or the SDK, and works where the engine's host runs it", async () => {
@@ -486,17 +435,16 @@ echo "$KF_HOST gate-check" >> "$KF_LOG"
 });
 
 describe("generated shell", () => {
-    test("drain, etcd, delete-node, reset, probe and upload scripts pass shellcheck", () => {
+    test("reset, probe, upload and supervisor scripts pass shellcheck", () => {
         const scripts = [
-            drainScript("n-1", 300),
-            etcdMemberScript("cp-0", "cp-1"),
-            deleteNodeScript("n-1"),
             resetScript("/var/lib/kubeforge"),
             probeScript(["/etc/a b", "/etc/c"], "/var/lib/kubeforge/bootstrap.applied"),
-            uploadScript([
+            uploadPlan([
                 { path: "/etc/x y/z", content: "a'b\n$HOME", mode: "0600" },
                 { path: "/etc/empty", content: "", mode: "644" },
-            ]),
+            ]).script,
+            SUPERVISOR_SCRIPTS.runner,
+            SUPERVISOR_SCRIPTS.wrapper,
         ];
         for (const script of scripts) {
             execFileSync("shellcheck", ["-s", "bash", "-"], { input: `#!/bin/bash\n${script}\n` });

@@ -12,7 +12,7 @@ import fc from "fast-check";
 import { embeddedSecrets, makeRedactor, REDACTED } from "../../bootstrap/ssh/redact";
 import { backoffDelay, isTransientConnectionError, withRetry } from "../../bootstrap/ssh/retry";
 import { fingerprint, keyLine, parseHostKey } from "../../bootstrap/ssh/hostkey";
-import { uploadScript } from "../../bootstrap/ssh/session";
+import { uploadPlan } from "../../bootstrap/ssh/payload";
 import { SshError } from "../../bootstrap/ssh/errors";
 import { appliedHash, parseProbe } from "../../bootstrap/ssh/host";
 
@@ -127,14 +127,15 @@ describe("host keys", () => {
     });
 });
 
-describe("upload script", () => {
-    test("writes arbitrary bytes exactly, with the mode, atomically (run by a local bash)", () => {
+describe("upload (tar stream)", () => {
+    test("writes arbitrary bytes exactly, with the mode, atomically (a local bash and tar)", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kf-upload-"));
         try {
             fc.assert(
                 fc.property(fc.uint8Array({ maxLength: 3000 }), fc.constantFrom("0600", "0644", "755"), (bytes, mode) => {
                     const target = path.join(dir, "sub dir", "file's name");
-                    execFileSync("bash", ["-s"], { input: uploadScript([{ path: target, content: Buffer.from(bytes), mode }]) });
+                    const plan = uploadPlan([{ path: target, content: Buffer.from(bytes), mode }]);
+                    execFileSync("bash", ["-c", plan.script], { input: plan.archive });
                     assert.deepEqual(new Uint8Array(fs.readFileSync(target)), bytes);
                     assert.equal((fs.statSync(target).mode & 0o777).toString(8), mode.replace(/^0/, ""));
                     assert.deepEqual(fs.readdirSync(path.dirname(target)), ["file's name"]);
@@ -144,6 +145,27 @@ describe("upload script", () => {
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }
+    });
+
+    test("file contents never travel in the script: it stays the same size whatever the content", () => {
+        const small = uploadPlan([{ path: "/etc/a", content: "x", mode: "0600" }], "n");
+        const large = uploadPlan([{ path: "/etc/a", content: "y".repeat(200_000), mode: "0600" }], "n");
+        assert.equal(small.script, large.script);
+        assert.ok(!large.script.includes("yyyy"));
+        assert.ok(large.archive.length >= 200_000);
+        // Long paths go in the ustar prefix field; a path too long for it is refused naming it.
+        const deep = `/${"d".repeat(60)}/${"e".repeat(60)}/f`;
+        const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kf-upload-"));
+        try {
+            const target = path.join(tmp, deep);
+            const plan = uploadPlan([{ path: target, content: "deep", mode: "0644" }]);
+            execFileSync("bash", ["-c", plan.script], { input: plan.archive });
+            assert.equal(fs.readFileSync(target, "utf8"), "deep");
+        } finally {
+            fs.rmSync(tmp, { recursive: true, force: true });
+        }
+        assert.throws(() => uploadPlan([{ path: `/${"x".repeat(300)}/f`, content: "", mode: "0600" }]), /too long for tar/);
+        assert.throws(() => uploadPlan([{ path: "relative", content: "", mode: "0600" }]), /not an absolute file path/);
     });
 
     test("the applied hash depends on files and command, not on file order", () => {

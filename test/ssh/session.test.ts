@@ -87,7 +87,9 @@ describe("ssh session against real sshd", () => {
             } finally {
                 s.close();
             }
-            assert.deepEqual(fs.readFileSync(log, "utf8").trim().split("\n"), ["bash -s", "bash -s"]);
+            const ran = fs.readFileSync(log, "utf8");
+            assert.match(ran, /^bash -s\n/);
+            assert.match(ran, /^bash -c exec 2>&1\n[\s\S]*^tar -x /m, "the upload ran through sudo too");
             assert.equal(fs.readFileSync(path.join(dir, "via-sudo.txt"), "utf8"), "x");
         } finally {
             await sudoHost.stop();
@@ -105,6 +107,10 @@ describe("ssh session against real sshd", () => {
             assert.equal(fs.readFileSync(file, "utf8"), "replaced");
             assert.equal(fs.statSync(file).mode & 0o777, 0o644);
             assert.deepEqual(fs.readdirSync(path.dirname(file)), ["secret.conf"]);
+            // 200 KB reach the host as a tar stream on stdin, not inside a script bash reads byte by byte.
+            const big = Buffer.alloc(200_000, "k");
+            await s.upload(file, big, "0600");
+            assert.ok(fs.readFileSync(file).equals(big));
             const hashes = await s.sha256([file, path.join(dir, "missing")]);
             assert.equal(hashes.size, 1);
             assert.match(hashes.get(file) ?? "", /^[0-9a-f]{64}$/);
@@ -162,11 +168,14 @@ describe("ssh session against real sshd", () => {
                 assert.equal(err.kind, "connect");
                 assert.match(err.message, new RegExp(`gone \\(127\\.0\\.0\\.1:${port}\\)`));
                 assert.match(err.message, /ECONNREFUSED/);
-                assert.match(err.message, /attempt 3 of 3/);
+                assert.match(err.message, /after 3 attempts/);
+                assert.equal(err.message.split("gone (").length, 2, `the host is named once: ${err.message}`);
                 return true;
             },
         );
         assert.equal(logs.length, 2, logs.join("\n"));
+        for (const line of logs) assert.equal(line.split("gone (").length, 2, `the progress line names the host once: ${line}`);
+        assert.match(logs[0], /^gone \(127\.0\.0\.1:\d+\): connect attempt 1 of 3 failed \(.*ECONNREFUSED.*\); retrying/);
         assert.match(logs[0], /retrying in 0\.1s/);
         assert.match(logs[1], /retrying in 0\.1s|retrying in 0\.2s/);
     });
@@ -178,7 +187,7 @@ describe("ssh session against real sshd", () => {
         await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
         const port = (silent.address() as import("node:net").AddressInfo).port;
         try {
-            const started = Date.now();
+            const logs: string[] = [];
             await assert.rejects(
                 SshSession.connect(
                     {
@@ -189,14 +198,16 @@ describe("ssh session against real sshd", () => {
                         hostKey: host.hostKey.publicKey,
                         label: "mute",
                     },
-                    { connectTimeoutMs: 300, retry: { attempts: 2, baseDelayMs: 50, maxDelayMs: 50 } },
+                    { connectTimeoutMs: 300, retry: { attempts: 2, baseDelayMs: 50, maxDelayMs: 50 }, log: (m) => logs.push(m) },
                 ),
                 (err: unknown) =>
                     err instanceof SshError &&
                     err.kind === "connect" &&
-                    /mute \(127\.0\.0\.1:\d+\).*[Tt]imed out.*attempt 2 of 2/s.test(err.message),
+                    /mute \(127\.0\.0\.1:\d+\).*[Tt]imed out.*after 2 attempts/s.test(err.message),
             );
-            assert.ok(Date.now() - started >= 600, "each attempt waited for its handshake time limit");
+            // Counted, not timed: each attempt ended on its handshake time limit.
+            assert.equal(logs.length, 1, logs.join("\n"));
+            assert.match(logs[0], /connect attempt 1 of 2 failed \(.*[Tt]imed out/);
         } finally {
             for (const s of sockets) s.destroy();
             silent.close();
@@ -265,19 +276,29 @@ describe("concurrency across many real hosts", () => {
         fs.rmSync(clientDir, { recursive: true, force: true });
     });
 
-    test("runs every host, never more than the limit at once, overlapping up to it", async () => {
+    test("runs every host, never more than the limit at once, overlapping up to it (counted, not timed)", async () => {
         const limit = 5;
         let active = 0;
         let peak = 0;
-        const sleepSeconds = 1;
-        const started = Date.now();
+        const events = path.join(clientDir, `events-${Date.now()}`);
+        fs.writeFileSync(events, "");
+        // Each remote command records its start, waits until `limit` commands have started (a barrier,
+        // capped at 60 s so a serialising bug fails instead of hanging), then records its end. Event
+        // order, not time, shows the overlap: however slow a loaded machine is, the first five meet.
+        const remote = (h: SshdHost) =>
+            [
+                `echo "start ${h.host}" >> ${events}`,
+                `for _ in $(seq 1 300); do [ "$(grep -c start ${events})" -ge ${limit} ] && break; sleep 0.2; done`,
+                `echo "end ${h.host}" >> ${events}`,
+                `echo ${h.host}`,
+            ].join("\n");
         const results = await mapLimited(hosts, limit, async (h) => {
             active++;
             peak = Math.max(peak, active);
             try {
                 const s = await SshSession.connect(targetOf(h));
                 try {
-                    return (await s.check("work", `sleep ${sleepSeconds}; echo ${h.host}`)).stdout.trim();
+                    return (await s.check("work", remote(h))).stdout.trim();
                 } finally {
                     s.close();
                 }
@@ -285,14 +306,18 @@ describe("concurrency across many real hosts", () => {
                 active--;
             }
         });
-        const wall = Date.now() - started;
         assert.deepEqual(
             results,
             hosts.map((h) => h.host),
         );
         assert.equal(peak, limit);
-        // Serial would take 20 s of sleeping alone; the limit makes it about 4 batches.
-        assert.ok(wall < (hosts.length * sleepSeconds * 1000) / 2, `took ${wall} ms`);
+        let remoteActive = 0;
+        let remotePeak = 0;
+        for (const line of fs.readFileSync(events, "utf8").trim().split("\n")) {
+            remoteActive += line.startsWith("start ") ? 1 : -1;
+            remotePeak = Math.max(remotePeak, remoteActive);
+        }
+        assert.equal(remotePeak, limit, "the remote commands overlapped up to the limit, never beyond");
     });
 
     test("a failing host does not stop the others; its error is reported", async () => {

@@ -16,7 +16,7 @@ export interface KeyPair {
     publicKey: string;
 }
 
-/** Generates an ed25519 key pair in `dir` under `name`. */
+/** Generates a key pair (ed25519 by default) in `dir` under `name`. */
 export function keygen(dir: string, name: string, type: "ed25519" | "ecdsa" = "ed25519"): KeyPair {
     const file = path.join(dir, name);
     execFileSync("ssh-keygen", ["-q", "-t", type, "-N", "", "-C", name, "-f", file]);
@@ -43,7 +43,7 @@ export interface SshdHost {
     port: number;
     /** Login user (the current user). */
     user: string;
-    /** The server's ed25519 host key pair. */
+    /** The server's host key pair (ed25519 unless asked otherwise). */
     hostKey: KeyPair;
     /** The client key the server accepts. */
     clientKey: KeyPair;
@@ -65,6 +65,8 @@ export interface SshdOptions {
     setEnv?: Record<string, string>;
     /** Temp dir to use (a fresh one when absent). */
     dir?: string;
+    /** Type of the server's host key (ed25519 by default). */
+    hostKeyType?: "ed25519" | "ecdsa";
 }
 
 let privsepChecked = false;
@@ -82,13 +84,13 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdHost> {
     const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), "kf-sshd-"));
     const host = options.host ?? "127.0.0.1";
     const port = await freePort(host);
-    const hostKey = keygen(dir, "host_ed25519");
+    const hostKey = keygen(dir, "host_key", options.hostKeyType ?? "ed25519");
     const clientKey = options.clientKey ?? keygen(dir, "client");
     fs.writeFileSync(path.join(dir, "authorized_keys"), clientKey.publicKey + "\n", { mode: 0o600 });
     const user = os.userInfo().username;
     const lines = [
         `ListenAddress ${host}:${port}`,
-        `HostKey ${path.join(dir, "host_ed25519")}`,
+        `HostKey ${path.join(dir, "host_key")}`,
         `AuthorizedKeysFile ${path.join(dir, "authorized_keys")}`,
         `PidFile ${path.join(dir, "sshd.pid")}`,
         "UsePAM no",

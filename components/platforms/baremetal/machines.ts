@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { HostBootstrap } from "../../../bootstrap/ssh/provider";
-import type { HostFile, PeerAccess } from "../../../bootstrap/ssh/host";
+import type { HostFile } from "../../../bootstrap/ssh/host";
 import type { BootstrapFile } from "../../../bootstrap/types";
 import type { NodePlan } from "../../core/types";
 import type { MachineFacts, PlatformContext } from "../../platform";
@@ -50,21 +50,6 @@ export function createHosts(
 ): { machines: MachineFacts[]; hostKeys: pulumi.Output<Record<string, string>> } {
     const { config, nodes, parent, pki } = ctx;
     const endpointHost = config.endpoint.address;
-    const masters = nodes.filter((n) => n.role === "control-plane");
-    const peers: pulumi.Output<PeerAccess[]> = pulumi.secret(
-        masters.map((m) => {
-            const h = hostFor(config, m)!;
-            return {
-                host: h.address,
-                port: h.port,
-                user: h.user,
-                privateKey: h.privateKey,
-                hostKey: h.hostKey,
-                trustOnFirstUse: h.trustOnFirstUse,
-                nodeName: m.name,
-            };
-        }),
-    );
     const resources: HostBootstrap[] = [];
     const machines = nodes.map((node): MachineFacts => {
         // checkNodes reported a node without a host before any resource existed.
@@ -86,10 +71,6 @@ export function createHosts(
                 role: node.role,
                 files,
                 command: bootstrap.apply((b) => b.command),
-                controlPlane: peers,
-                // Scale-down behaviour is the cluster's (kubeforge:lifecycle), the same on every platform.
-                drainTimeoutSeconds: ctx.spec.lifecycle.drainTimeoutSeconds,
-                skipDrain: !ctx.spec.lifecycle.drainOnDelete,
                 forceRemoveUnreachable: config.forceRemoveUnreachable,
                 concurrency: config.concurrency,
                 secrets: [pki.bootstrapToken, pki.encryptionKey],
@@ -102,7 +83,6 @@ export function createHosts(
             machineId: pulumi.output(`${host.address}:${host.port}`),
             privateIp: pulumi.output(host.address),
             dependsOn: [resource],
-            handlesRemoval: true,
         };
     });
     const hostKeys = pulumi
