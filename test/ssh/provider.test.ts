@@ -1,121 +1,27 @@
 /**
- * The HostBootstrap dynamic provider's create/diff/update/delete, called directly (they are plain
- * methods) against real sshd hosts whose PATH holds stub `kubectl`/`kubeadm`, so the remote effects and
- * the drain → reset → etcd → delete-node order are observable in a shared log.
+ * The HostBootstrap dynamic provider's create/diff/update, called directly (they are plain methods)
+ * against real sshd hosts (providerFixture.ts), so the remote effects are observable in a shared log.
+ * The delete is reset.test.ts.
  */
-import { after, before, beforeEach, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { freePort, keygen, startSshd, type SshdHost } from "./sshd";
+import { keygen } from "./sshd";
+import { providerHosts } from "./providerFixture";
 import {
     hostBootstrapProvider,
     HOST_BOOTSTRAP_PROVIDER,
-    HOST_BOOTSTRAP_PROVIDER_VERSION,
     type HostBootstrapOutputs,
     type HostBootstrapProps,
 } from "../../bootstrap/ssh/provider";
 import { providerText } from "../../components/dynamic";
 import { isolatedFilename, loadProvider, requiredPackages } from "../lifecycle/providerHost";
 import { SshError } from "../../bootstrap/ssh/errors";
-import { probeScript } from "../../bootstrap/ssh/host";
-import { resetScript } from "../../bootstrap/ssh/reset";
-import { uploadPlan } from "../../bootstrap/ssh/payload";
-import { SUPERVISOR_SCRIPTS } from "../../bootstrap/ssh/supervise";
-import { execFileSync } from "node:child_process";
-
-const KUBECTL_STUB = `#!/bin/bash
-echo "$KF_HOST kubectl $*" >> "$KF_LOG"
-case "$*" in
-  *" get node "*) if [ -e "$KF_DIR/api-down" ]; then echo "The connection to the server 192.0.2.10:6443 was refused" >&2; exit 1; fi
-                 if [ -e "$KF_DIR/no-node" ]; then echo 'Error from server (NotFound): nodes "x" not found' >&2; exit 1; fi
-                 echo "node/x"; exit 0 ;;
-  *" drain "*) if [ -e "$KF_DIR/drain-fails" ]; then echo "error when evicting pods: Cannot evict pod as it would violate the pod's disruption budget." >&2; exit 1; fi ;;
-  *"member list"*) cat "$KF_DIR/members" 2>/dev/null || true ;;
-esac
-exit 0
-`;
-const KUBEADM_STUB = `#!/bin/bash
-echo "$KF_HOST kubeadm $*" >> "$KF_LOG"
-`;
 
 describe("HostBootstrap provider against real sshd", () => {
-    let root: string;
-    let log: string;
-    const hosts: Record<string, SshdHost> = {};
-    const client = { privateKey: "", publicKey: "" };
-
-    before(async () => {
-        root = fs.mkdtempSync(path.join(os.tmpdir(), "kf-provider-"));
-        log = path.join(root, "log");
-        const bin = path.join(root, "bin");
-        fs.mkdirSync(bin);
-        fs.writeFileSync(path.join(bin, "kubectl"), KUBECTL_STUB, { mode: 0o755 });
-        fs.writeFileSync(path.join(bin, "kubeadm"), KUBEADM_STUB, { mode: 0o755 });
-        Object.assign(client, keygen(root, "client"));
-        for (const [name, address] of [
-            ["m0", "127.0.0.21"],
-            ["m1", "127.0.0.22"],
-            ["w0", "127.0.0.23"],
-        ]) {
-            hosts[name] = await startSshd({
-                host: address,
-                clientKey: client,
-                // KUBEFORGE_ROOT: the reset's cleanup acts under the host's own sandbox, not this machine's /etc.
-                setEnv: { KF_HOST: name, KF_LOG: log, KF_DIR: root, KUBEFORGE_ROOT: path.join(root, name), PATH: `${bin}:/usr/bin:/bin` },
-            });
-            fs.mkdirSync(path.join(root, name));
-        }
-    });
-    after(async () => {
-        await Promise.all(Object.values(hosts).map((h) => h.stop()));
-        fs.rmSync(root, { recursive: true, force: true });
-    });
-    beforeEach(() => fs.writeFileSync(log, ""));
-
-    async function created(p: HostBootstrapProps): Promise<HostBootstrapOutputs> {
-        const result = await hostBootstrapProvider.create(p);
-        assert.ok(result.outs);
-        return result.outs;
-    }
-
-    const logLines = () => fs.readFileSync(log, "utf8").split("\n").filter(Boolean);
-
-    function props(node: string, overrides: Partial<HostBootstrapProps> = {}): HostBootstrapProps {
-        const h = hosts[node];
-        const dir = path.join(root, node);
-        return {
-            providerVersion: HOST_BOOTSTRAP_PROVIDER_VERSION,
-            host: h.host,
-            port: h.port,
-            user: h.user,
-            privateKey: client.privateKey,
-            hostKey: h.hostKey.publicKey,
-            nodeName: node,
-            role: node.startsWith("m") ? "control-plane" : "worker",
-            files: [
-                {
-                    path: `${dir}/lib/bootstrap.sh`,
-                    content: `#!/bin/bash\necho "$KF_HOST bootstrap $*" >> "$KF_LOG"\n`,
-                    permissions: "0755",
-                },
-                { path: `${dir}/etc/kubeadm.yaml`, content: "token: SECRET-TOKEN-abcdef\n", permissions: "0600" },
-                { path: `${dir}/etc/labels`, content: "pool=a\n", permissions: "0644" },
-            ],
-            command: [`${dir}/lib/bootstrap.sh`, "--node", node],
-            forceRemoveUnreachable: false,
-            concurrency: 4,
-            options: {
-                connectTimeoutSeconds: 5,
-                connectAttempts: 2,
-                connectBackoffMs: 50,
-                commandTimeoutSeconds: 60,
-                stateDir: `${dir}/state`,
-            },
-            ...overrides,
-        };
-    }
+    const fx = providerHosts();
+    const { hosts, client, props, created, logLines, clearLog } = fx;
 
     test("create uploads the files, runs the command, and keeps no file content in its outputs", async () => {
         const p = props("w0");
@@ -138,7 +44,7 @@ describe("HostBootstrap provider against real sshd", () => {
     test("a second create on a bootstrapped host uploads nothing and does not rerun the command", async () => {
         const p = props("w0");
         await hostBootstrapProvider.create(p);
-        fs.writeFileSync(log, "");
+        clearLog();
         const inodes = p.files.map((f) => fs.statSync(f.path).ino);
         const again = await created(p);
         assert.deepEqual(logLines(), []);
@@ -183,7 +89,7 @@ describe("HostBootstrap provider against real sshd", () => {
             deleteBeforeReplace: false,
         });
 
-        fs.writeFileSync(log, "");
+        clearLog();
         const untouched = p.files.filter((f) => !f.path.endsWith("labels")).map((f) => fs.statSync(f.path).ino);
         const updated = await hostBootstrapProvider.update!("id", outs, changedFile);
         assert.deepEqual(logLines(), ["w0 bootstrap --node w0"], "the command reran once");
@@ -194,14 +100,14 @@ describe("HostBootstrap provider against real sshd", () => {
             "only the changed file was uploaded",
         );
 
-        fs.writeFileSync(log, "");
+        clearLog();
         await hostBootstrapProvider.update!("id", updated.outs!, { ...changedFile, forceRemoveUnreachable: true });
         assert.deepEqual(logLines(), [], "a state-only change does nothing on the host");
     });
 
     test("a failing bootstrap names host, step, exit code, hides secrets, and a rerun picks up", async () => {
         const secret = "SECRET-TOKEN-abcdef";
-        const dir = path.join(root, "m1");
+        const dir = path.join(fx.root, "m1");
         const failing = props("m1", {
             files: [
                 { path: `${dir}/lib/bootstrap.sh`, content: `#!/bin/bash\necho "joining with ${secret}"; exit 42\n`, permissions: "0755" },
@@ -221,7 +127,7 @@ describe("HostBootstrap provider against real sshd", () => {
     });
 
     test("a host that drops the connection mid-bootstrap is retried once and the rerun completes", async () => {
-        const dir = path.join(root, "w0");
+        const dir = path.join(fx.root, "w0");
         const flag = path.join(dir, "dropped-once");
         fs.rmSync(flag, { force: true });
         // First run: kill this session's sshd (the host "reboots" mid-step). Second run: succeed.
@@ -249,14 +155,14 @@ describe("HostBootstrap provider against real sshd", () => {
     });
 
     test("concurrency bounds the transfers, not the remote commands: slow bootstraps overlap in one wave", async () => {
-        const stamps = path.join(root, "stamps");
+        const stamps = path.join(fx.root, "stamps");
         fs.writeFileSync(stamps, "");
         // Each command records its start, waits until three commands have started (capped at 60 s, so
         // a limit that held the commands fails the count instead of hanging), and records its end. The
         // order of the records, not their times, shows how many ran at once.
         const runs = Array.from({ length: 6 }, (_, i) => {
             const node = ["m0", "m1", "w0"][i % 3];
-            const dir = path.join(root, node, `c${i}`);
+            const dir = path.join(fx.root, node, `c${i}`);
             const script = [
                 "#!/bin/bash",
                 `echo start >> ${stamps}`,
@@ -287,7 +193,7 @@ describe("HostBootstrap provider against real sshd", () => {
 
     test("applyBootstrap runs probe/uploads and the marker through the transfer gate, the command outside it", async () => {
         const { applyBootstrap } = await import("../../bootstrap/ssh/host.js");
-        const p = props("w0", { options: { ...props("w0").options, stateDir: path.join(root, "w0", `gate-${Date.now()}`) } });
+        const p = props("w0", { options: { ...props("w0").options, stateDir: path.join(fx.root, "w0", `gate-${Date.now()}`) } });
         let inGate = 0;
         const phases: string[] = [];
         const gate = async <T>(task: () => Promise<T>): Promise<T> => {
@@ -301,7 +207,7 @@ describe("HostBootstrap provider against real sshd", () => {
         const files = [
             ...p.files,
             {
-                path: path.join(root, "w0", "gate-probe.sh"),
+                path: path.join(fx.root, "w0", "gate-probe.sh"),
                 content: `#!/bin/bash
 echo "$KF_HOST gate-check" >> "$KF_LOG"
 `,
@@ -333,80 +239,15 @@ echo "$KF_HOST gate-check" >> "$KF_LOG"
         const outs = await created(props("w0", { hostKey: undefined, trustOnFirstUse: true }));
         assert.ok(outs.hostKeySeen.startsWith(hosts.w0.hostKey.publicKey.split(" ").slice(0, 2).join(" ")));
         await assert.rejects(
-            hostBootstrapProvider.create(props("w0", { hostKey: keygen(root, `wrong-${Date.now()}`).publicKey })),
+            hostBootstrapProvider.create(props("w0", { hostKey: keygen(fx.root, `wrong-${Date.now()}`).publicKey })),
             /host key refused/,
         );
         // Later runs hold the host to the recorded key: a host now showing another key is refused.
         const tofu = props("w0", { hostKey: undefined, trustOnFirstUse: true });
         const changed = { ...tofu, files: tofu.files.map((f) => (f.path.endsWith("labels") ? { ...f, content: "pool=c\n" } : f)) };
-        const impostor = keygen(root, `impostor-${Date.now()}`).publicKey;
+        const impostor = keygen(fx.root, `impostor-${Date.now()}`).publicKey;
         await assert.rejects(hostBootstrapProvider.update!("id", { ...outs, hostKeySeen: impostor }, changed), /host key refused/);
         await hostBootstrapProvider.update!("id", outs, changed);
-    });
-
-    test("delete only resets the host (kubeadm reset, cleanup, marker gone); nothing runs on the masters", async () => {
-        for (const node of ["w0", "m1"]) {
-            const outs = await created(props(node));
-            const cni = path.join(root, node, "etc", "cni", "net.d");
-            fs.mkdirSync(cni, { recursive: true });
-            fs.writeFileSync(log, "");
-            await hostBootstrapProvider.delete!("id", outs);
-            assert.deepEqual(logLines(), [`${node} kubeadm reset -f`]);
-            assert.ok(!fs.existsSync(cni), "the CNI configuration kubeadm leaves is removed");
-            assert.ok(
-                !fs.existsSync(path.join(root, node, "state", "bootstrap.applied")),
-                "the marker is gone: a host added back bootstraps anew",
-            );
-        }
-    });
-
-    test("a host that is down at delete: fails naming it once with the fix, unless forceRemoveUnreachable", async () => {
-        const outs = await created(props("w0"));
-        const down: HostBootstrapOutputs = { ...outs, nodeName: "w9", port: await freePort("127.0.0.23") };
-        fs.writeFileSync(log, "");
-        await assert.rejects(hostBootstrapProvider.delete!("id", down), (err: unknown) => {
-            assert.ok(err instanceof SshError);
-            assert.equal(err.message.split("w9 (127.0.0.23:").length, 2, `the host is named once: ${err.message}`);
-            assert.equal(err.message.split("step ").length, 2, `one step, not a nested message: ${err.message}`);
-            assert.match(err.message, /step "kubeadm reset" failed: could not connect: the host is unreachable.*ECONNREFUSED/);
-            assert.match(err.message, /fix: .*forceRemoveUnreachable: true/);
-            return true;
-        });
-        await hostBootstrapProvider.delete!("id", { ...down, forceRemoveUnreachable: true });
-        assert.deepEqual(logLines(), []);
-    });
-
-    test("delete hides the resource's secrets too, though it no longer has the files", async () => {
-        const secret = "SECRET-TOKEN-abcdef";
-        const dir = path.join(root, "w0");
-        const outs = await created(
-            props("w0", {
-                files: [{ path: `${dir}/etc/kubeadm.yaml`, content: `token: ${secret}\n`, permissions: "0600", secret: true }],
-                command: ["true"],
-            }),
-        );
-        assert.ok(!("files" in outs));
-        // A kubeadm that prints the token while failing to reset.
-        const loud = path.join(root, "bin-loud");
-        fs.mkdirSync(loud, { recursive: true });
-        fs.writeFileSync(path.join(loud, "kubeadm"), `#!/bin/bash\necho "reset failed for token ${secret}"\nexit 3\n`, { mode: 0o755 });
-        const host = await startSshd({
-            host: "127.0.0.24",
-            clientKey: client,
-            setEnv: { KUBEFORGE_ROOT: dir, PATH: `${loud}:/usr/bin:/bin` },
-        });
-        try {
-            const there = { ...outs, host: host.host, port: host.port, hostKey: host.hostKey.publicKey };
-            await assert.rejects(hostBootstrapProvider.delete!("id", there), (err: unknown) => {
-                assert.ok(err instanceof SshError);
-                assert.match(err.message, /step "kubeadm reset" failed: exit code 3/);
-                assert.match(err.message, /reset failed for token \[redacted\]/);
-                assert.ok(!err.message.includes("SECRET-TOKEN"), err.message);
-                return true;
-            });
-        } finally {
-            await host.stop();
-        }
     });
 
     test("the bundled provider text loads without ssh2 or the SDK, and works where the engine's host runs it", async () => {
@@ -424,30 +265,12 @@ echo "$KF_HOST gate-check" >> "$KF_LOG"
             isolated.remove();
         }
         const provider = loadProvider(text);
-        const dir = path.join(root, "w0");
+        const dir = path.join(fx.root, "w0");
         const p = props("w0", {
             files: [{ path: `${dir}/bundled.txt`, content: "from bundled code", permissions: "0644" }],
             command: ["true"],
         });
         await provider.create(p);
         assert.equal(fs.readFileSync(`${dir}/bundled.txt`, "utf8"), "from bundled code");
-    });
-});
-
-describe("generated shell", () => {
-    test("reset, probe, upload and supervisor scripts pass shellcheck", () => {
-        const scripts = [
-            resetScript("/var/lib/kubeforge"),
-            probeScript(["/etc/a b", "/etc/c"], "/var/lib/kubeforge/bootstrap.applied"),
-            uploadPlan([
-                { path: "/etc/x y/z", content: "a'b\n$HOME", mode: "0600" },
-                { path: "/etc/empty", content: "", mode: "644" },
-            ]).script,
-            SUPERVISOR_SCRIPTS.runner,
-            SUPERVISOR_SCRIPTS.wrapper,
-        ];
-        for (const script of scripts) {
-            execFileSync("shellcheck", ["-s", "bash", "-"], { input: `#!/bin/bash\n${script}\n` });
-        }
     });
 });

@@ -87,6 +87,7 @@ describe("supervised commands on a real sshd", () => {
         await assert.rejects(pending, (err: unknown) => err instanceof SshError && err.kind === "disconnected" && err.transient);
         first.close();
         await until("the command finished on its own", () => fs.existsSync(done));
+        await until("the supervisor recorded its result", () => fs.existsSync(path.join(run.runDir, "result")));
         assert.equal(fs.readFileSync(path.join(dir, "chatty", "marker"), "utf8"), "m1\n", "the supervisor recorded the success");
         const notes: string[] = [];
         const again = await SshSession.connect(target());
@@ -172,7 +173,7 @@ describe("supervised commands on a real sshd", () => {
                 s.supervise("bootstrap", {
                     runDir: runDir("slow"),
                     id: "op-t",
-                    timeoutSeconds: 1,
+                    timeoutSeconds: 5,
                     command: ["bash", "-c", `echo $$ > ${pidFile}; echo working; sleep 300`],
                 }),
                 (err: unknown) => {
@@ -180,7 +181,7 @@ describe("supervised commands on a real sshd", () => {
                     assert.equal(err.kind, "timeout");
                     assert.match(
                         err.message,
-                        /n1 \(127\.0\.0\.1:\d+\): step "bootstrap" failed: timed out: the host stopped it after its time limit of 1s; fix: /,
+                        /n1 \(127\.0\.0\.1:\d+\): step "bootstrap" failed: timed out: the host stopped it after its time limit of 5s; fix: /,
                     );
                     assert.match(err.message, /working/);
                     return true;
