@@ -16,9 +16,11 @@ case "$mode" in
 esac
 
 mkdir -p "$KUBEFORGE_STATE_DIR"
-# One run at a time (cloud-init and an operator re-running it by hand).
-exec 9>"${KUBEFORGE_STATE_DIR}/bootstrap.lock"
-flock 9
+# One run at a time, and never one waiting behind another: a second run fails at once, naming the
+# lock (over SSH the provider's supervisor stops an earlier run before it starts a new one).
+lock="${KUBEFORGE_STATE_DIR}/bootstrap.lock"
+exec 9>"$lock"
+flock -n 9 || die "another bootstrap run holds ${lock}; wait for it to finish or stop it, then run again"
 
 log "bootstrapping ${KUBEFORGE_NODE} as ${mode}"
 "${here}/host-prep.sh"

@@ -71,6 +71,17 @@ download() {
     mv -f "${dest}.part" "$dest"
 }
 
+# apt_get ARGS...: apt-get that waits (up to 10 minutes) for another apt or dpkg (unattended-upgrades,
+# an operator) to release the dpkg lock instead of failing at once, and finishes first what an
+# interrupted run left half-configured, so a package is never left half-installed.
+apt_get() {
+    if [[ -n "$(dpkg --audit 2>/dev/null)" ]]; then
+        log "finishing packages an interrupted run left half-configured (dpkg --configure -a)"
+        DEBIAN_FRONTEND=noninteractive dpkg --configure -a
+    fi
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 "$@"
+}
+
 # has_package_manager NAME: true when NAME (apt-get or dnf) is the host's package manager.
 has_package_manager() {
     command -v "$1" >/dev/null 2>&1

@@ -16,8 +16,8 @@ done
 if ((${#missing[@]} > 0)); then
     log "installing missing tools: ${missing[*]}"
     if has_package_manager apt-get; then
-        retry 5 5 apt-get update -q
-        DEBIAN_FRONTEND=noninteractive retry 5 5 apt-get install -y -q curl ca-certificates tar gzip coreutils util-linux
+        retry 5 5 apt_get update -q
+        retry 5 5 apt_get install -y -q curl ca-certificates tar gzip coreutils util-linux
     elif has_package_manager dnf; then
         retry 5 5 dnf install -y -q curl ca-certificates tar gzip coreutils util-linux
     else

@@ -31,8 +31,8 @@ fi
 
 if has_package_manager apt-get; then
     export DEBIAN_FRONTEND=noninteractive
-    retry 5 5 apt-get update -q
-    retry 5 5 apt-get install -y -q apt-transport-https ca-certificates curl gpg conntrack socat iptables
+    retry 5 5 apt_get update -q
+    retry 5 5 apt_get install -y -q apt-transport-https ca-certificates curl gpg conntrack socat iptables
     install -d -m 0755 "${root}/etc/apt/keyrings"
     keyring="/etc/apt/keyrings/kubernetes-v${minor}.gpg"
     keyring_file="${root}${keyring}"
@@ -43,12 +43,12 @@ if has_package_manager apt-get; then
     fi
     mkdir -p "${root}/etc/apt/sources.list.d"
     echo "deb [signed-by=${keyring}] ${repo}/deb/ /" >"${root}/etc/apt/sources.list.d/kubernetes.list"
-    retry 5 5 apt-get update -q
+    retry 5 5 apt_get update -q
     # pkgs.k8s.io versions look like 1.36.4-1.1; take the newest build of the exact version.
     pkg_version="$(apt-cache madison kubeadm | awk -v v="${version}-" 'index($3, v) == 1 { print $3; exit }')"
     [[ -n "$pkg_version" ]] || die "kubeadm ${version} is not in ${repo}/deb/; check kubernetesVersion"
     log "installing kubelet, kubeadm, kubectl ${pkg_version}"
-    retry 5 5 apt-get install -y -q --allow-change-held-packages --allow-downgrades \
+    retry 5 5 apt_get install -y -q --allow-change-held-packages --allow-downgrades \
         "kubelet=${pkg_version}" "kubeadm=${pkg_version}" "kubectl=${pkg_version}"
     apt-mark hold kubelet kubeadm kubectl >/dev/null
 elif has_package_manager dnf; then

@@ -1,6 +1,6 @@
 import { test, describe, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -122,6 +122,39 @@ describe("bootstrap.sh end to end in a sandbox (real bash, tar, sha256sum; stubb
         assert.match(fstab, /^# disabled by kubeforge: \/swapfile none swap sw 0 0$/m);
         assert.match(fstab, /^UUID=1 \/ ext4/m);
         assert.equal(fstab.match(/disabled by kubeforge/g)?.length, 1);
+    });
+
+    test("packages an interrupted run left half-configured are finished before anything is installed", () => {
+        const s = box("worker");
+        boxes.push(s);
+        s.endpoint("200");
+        writeFileSync(join(s.stub, "half-configured"), "");
+        const r = s.run("bootstrap.sh", "worker");
+        assert.equal(r.code, 0, r.stderr);
+        assert.ok(s.calls("dpkg").includes("--configure -a"));
+        assert.match(r.stderr, /finishing packages an interrupted run left half-configured/);
+        assert.ok(
+            s.calls("apt-get").every((c) => c.startsWith("-o DPkg::Lock::Timeout=600 ")),
+            "apt-get waits for the dpkg lock",
+        );
+    });
+
+    test("a second run while one holds the lock fails at once, naming the lock (never waits behind it)", () => {
+        const s = box("worker");
+        boxes.push(s);
+        mkdirSync(join(s.root, "var/lib/kubeforge"), { recursive: true });
+        const lock = join(s.root, "var/lib/kubeforge/bootstrap.lock");
+        // Another run holding the lock (for longer than the test would wait).
+        const holder = spawn("flock", [lock, "sleep", "300"], { stdio: "ignore" });
+        try {
+            while (spawnSync("flock", ["-n", lock, "true"]).status === 0) spawnSync("sleep", ["0.05"]);
+            const r = s.run("bootstrap.sh", "worker");
+            assert.notEqual(r.code, 0);
+            assert.match(r.stderr, /another bootstrap run holds .*var\/lib\/kubeforge\/bootstrap\.lock; wait for it to finish or stop it/);
+            assert.equal(s.calls("apt-get").length, 0, "nothing ran beside it");
+        } finally {
+            holder.kill("SIGKILL");
+        }
     });
 
     test("a bad mode is refused", () => {

@@ -76,6 +76,13 @@ echo "$*" >> "$S/apt-get.calls"
 for a in "$@"; do case "$a" in kubeadm=*) v="\${a#kubeadm=}"; echo "\${v%-*}" > "$S/packages-installed" ;; esac; done`,
     "apt-cache": `echo "   kubeadm | $(cat "$S/repo-version") | https://pkgs.k8s.io/core:/stable:/v1.36/deb  Packages"`,
     "apt-mark": `echo "$*" >> "$S/apt-mark.calls"`,
+    // A dpkg database that reports half-configured packages while the flag file exists.
+    dpkg: `
+echo "$*" >> "$S/dpkg.calls"
+case "$1" in
+  --audit) if [ -e "$S/half-configured" ]; then echo "The following packages are only half configured: kubelet"; fi ;;
+  --configure) rm -f "$S/half-configured" ;;
+esac`,
     swapoff: "exit 0",
     modprobe: `echo "$*" >> "$S/modprobe.calls"`,
     sysctl: `echo "$*" >> "$S/sysctl.calls"`,
