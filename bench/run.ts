@@ -18,6 +18,7 @@ import type { DeployResult } from "./deploy";
 import type { EvaluateResult } from "./evaluate";
 import type { FloorResult } from "./floor";
 import type { SshResult } from "./ssh";
+import { ansibleVersion } from "./lib/ansible";
 import { PROVIDER_DEFAULT_CONCURRENCY } from "./lib/fanout";
 
 interface Settings {
@@ -395,6 +396,25 @@ async function sshSection(s: Settings): Promise<SshRow[]> {
         );
         if (r) runs.push(r);
     }
+    // The peer: Ansible doing the same upload and command on 30 hosts, measured in the same child.
+    if (ansibleVersion()) {
+        const r = unwrap(
+            "ssh 30 hosts vs ansible",
+            await spawnChild<SshResult>("ssh.ts", ["--hosts", "30", "--peer", "ansible"], CHILD_TIMEOUT_MS),
+        );
+        if (r?.peer) {
+            const ratio = round(r.ms / r.peer.ms, 2);
+            log(
+                `  30 hosts: kubeforge ${round(r.ms / 1000, 1)} s (sshd+client CPU ${round(r.cpuMs / 1000, 1)} s), ${r.peer.tool} ${round(r.peer.ms / 1000, 1)} s (sshd ${round(r.peer.serverCpuMs / 1000, 1)} s + client ${round(r.peer.clientCpuMs / 1000, 1)} s CPU): ${x(ratio)}`,
+            );
+            goals.push({
+                name: "ssh: 30 hosts, kubeforge's step vs Ansible's (same hosts, same run)",
+                target: "<= 0.35x",
+                value: x(ratio),
+                met: ratio <= 0.35,
+            });
+        }
+    } else log("  (Ansible not installed: apt-get install ansible to measure the peer)");
     const one = runs.find((r) => r.hosts === 1);
     if (!one) return [];
     const rows: SshRow[] = runs.map((r) => {

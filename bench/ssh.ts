@@ -5,7 +5,10 @@
  * marker, upload what differs, run the idempotent command, write the marker), with its process-wide
  * concurrency limiter.
  *
- *   node --import tsx bench/ssh.ts --hosts 10 [--limit 10] [--remote-seconds 1] --out result.json
+ *   node --import tsx bench/ssh.ts --hosts 10 [--limit 10] [--remote-seconds 1] [--peer ansible] --out result.json
+ *
+ * With `--peer ansible`, Ansible then does the same step (same files, same command) on the same
+ * servers, in directories of its own, and its time is reported beside (bench/lib/ansible.ts).
  *
  * The command stands for the remote work of a real step (package install, kubeadm): it checks the
  * uploaded files and waits `--remote-seconds`, so the figures show how well hosts overlap, not how
@@ -19,6 +22,7 @@ import { DEFAULT_STEP_OPTIONS, type HostFile } from "../bootstrap/ssh/host";
 import { keygen, startSshd, type SshdHost } from "../test/ssh/sshd";
 import { arg, round, runChild } from "./lib/child";
 import { PROVIDER_DEFAULT_CONCURRENCY } from "./lib/fanout";
+import { runAnsible, type PeerResult } from "./lib/ansible";
 
 /** What one fan-out run reports. */
 export interface SshResult {
@@ -39,6 +43,8 @@ export interface SshResult {
     clientCpuMs: number;
     /** cpuMs / cores: the fastest the step could go here, however well hosts overlap, ms. */
     cpuBoundMs: number;
+    /** The same step by a peer tool on the same servers (`--peer ansible`), with its sshd CPU. */
+    peer?: PeerResult & { serverCpuMs: number };
 }
 
 /** CPU of a process and its reaped children (sshd reaps each session and its commands), ms. */
@@ -134,6 +140,21 @@ async function main(): Promise<SshResult> {
         const serverCpu = hosts.reduce((n, h) => n + processTreeCpuMs(h.process.pid), 0) - serverCpu0;
         const clientCpuMs = (own.user + own.system) / 1000;
         const cpuMs = serverCpu + clientCpuMs;
+        let peer: SshResult["peer"];
+        if (arg("peer", "") === "ansible") {
+            const peerCpu0 = hosts.reduce((n, h) => n + processTreeCpuMs(h.process.pid), 0);
+            const result = await runAnsible(
+                hosts.map((server, i) => {
+                    const p = props(server, i, path.join(root, "peer"), limit, remoteSeconds);
+                    return { server, files: p.files, command: p.command };
+                }),
+                path.join(root, "ansible"),
+                path.join(root, "client"),
+            );
+            await new Promise((r) => setTimeout(r, 300));
+            const serverCpuMs = hosts.reduce((n, h) => n + processTreeCpuMs(h.process.pid), 0) - peerCpu0;
+            peer = { ...result, ms: round(result.ms, 0), clientCpuMs: round(result.clientCpuMs, 0), serverCpuMs: round(serverCpuMs, 0) };
+        }
         perHost.sort((a, b) => a - b);
         return {
             hosts: count,
@@ -150,6 +171,7 @@ async function main(): Promise<SshResult> {
             cpuMs: round(cpuMs, 0),
             clientCpuMs: round(clientCpuMs, 0),
             cpuBoundMs: round(cpuMs / os.cpus().length, 0),
+            peer,
         };
     } finally {
         await Promise.all(servers.map((h) => h.stop()));
