@@ -5,7 +5,8 @@
 import { type IssueList, isRecord, readArray, readBoolean, readChoice, readInteger, readObject, readString } from "../../core/fields";
 import { dnsLabelError, labelValueError, nodeLabelKeyError } from "../../core/k8s-names";
 import type { ClusterSpec, NodeRole } from "../../core/types";
-import { parseHostKey } from "../../../bootstrap/ssh/hostkey";
+import { hostKeyProblem } from "../../../bootstrap/ssh/hostkey";
+import { isIP } from "node:net";
 import { BAREMETAL_DEFAULTS, BLOCK, HOST_KEYS, type BaremetalHost } from "./config-types";
 
 function looksLikePublicKey(text: string): boolean {
@@ -39,6 +40,10 @@ export function parseHosts(value: unknown, defaultKey: string | undefined, defau
         }
         const address = readString(item.address, `${at}.address`, issues);
         if (address === undefined) issues.add(`${at}.address`, "is required; give the address kubeforge connects to over SSH");
+        else {
+            const problem = hostAddressProblem(address);
+            if (problem) issues.add(`${at}.address`, problem.replace("{port}", `kubeforge:baremetal.hosts[${i}].port`));
+        }
         const name = readString(item.name, `${at}.name`, issues) ?? address ?? `host-${i}`;
         const port = readInteger(item.port, `${at}.port`, issues, 1) ?? BAREMETAL_DEFAULTS.port;
         if (port > 65535) issues.add(`${at}.port`, `is ${port}; a TCP port is at most 65535`);
@@ -54,12 +59,12 @@ export function parseHosts(value: unknown, defaultKey: string | undefined, defau
         }
         const hostKey = readString(item.hostKey, `${at}.hostKey`, issues);
         const trustOnFirstUse = readBoolean(item.trustOnFirstUse, `${at}.trustOnFirstUse`, issues) ?? false;
-        if (hostKey !== undefined && !parseHostKey(hostKey)) {
+        const keyProblem = hostKey === undefined ? undefined : hostKeyProblem(hostKey);
+        if (keyProblem)
             issues.add(
                 `${at}.hostKey`,
-                "is not an SSH public key line; paste the host's /etc/ssh/ssh_host_ed25519_key.pub (e.g. `ssh-ed25519 AAAA...`)",
+                `${keyProblem}; paste the whole line of the host's /etc/ssh/ssh_host_ed25519_key.pub (e.g. \`ssh-ed25519 AAAA...\`)`,
             );
-        }
         if (hostKey === undefined && !trustOnFirstUse) {
             issues.add(
                 `${at}.hostKey`,
@@ -172,4 +177,33 @@ export function checkInventoryAgainstSpec(hosts: BaremetalHost[], spec: ClusterS
             );
         }
     });
+}
+
+/**
+ * What is wrong with a host address, or undefined: it must be an IPv4 address (four octets of 0-255),
+ * an IPv6 address (without brackets) or a DNS name. A `:port` suffix is named as such; `{port}` in
+ * the message stands for the key the port belongs in.
+ *
+ * @param address - as the user wrote it.
+ */
+export function hostAddressProblem(address: string): string | undefined {
+    if (isIP(address)) return undefined;
+    const withPort = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]+)):(\d+)$/.exec(address);
+    if (withPort) {
+        return `is \`${address}\`, an address with a port; write the address alone (\`${withPort[1] ?? withPort[2]}\`) and put ${withPort[3]} in {port}`;
+    }
+    if (/^\[.*\]$/.test(address) && isIP(address.slice(1, -1)))
+        return `is \`${address}\`; write the IPv6 address without brackets (\`${address.slice(1, -1)}\`)`;
+    if (/^[\d.]+$/.test(address)) {
+        const octets = address.split(".");
+        const bad = octets.find((o) => o === "" || Number(o) > 255 || (o.length > 1 && o.startsWith("0")));
+        if (octets.length !== 4) return `is not an IPv4 address: ${octets.length} parts instead of 4`;
+        return `is not an IPv4 address: ${bad === undefined ? "bad octet" : `octet \`${bad}\``} ${bad !== undefined && Number(bad) > 255 ? "is over 255" : "is not a number 0-255 without leading zeros"}`;
+    }
+    if (address.includes(":")) return "is not a valid IPv6 address; check the groups (at most one `::`, hex digits)";
+    const name = address.endsWith(".") ? address.slice(0, -1) : address;
+    const labelOk = (l: string) => /^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/.test(l);
+    if (name.length > 253 || !name.split(".").every(labelOk))
+        return "is neither an IP address nor a DNS name (labels of letters, digits and inner hyphens, at most 63 characters each)";
+    return undefined;
 }

@@ -16,6 +16,8 @@ import { KUBE_VIP_IMAGE, KUBE_VIP_MANIFEST_PATH, kubeVipFiles } from "../../../c
 import { baremetalAddons, LOCAL_PATH_CHART, METALLB_CHART } from "../../../components/platforms/baremetal/addons";
 import baremetal, { baremetalBootstrapFacts } from "../../../components/platforms/baremetal/index";
 import { NODE_IP_FILE, platformFiles } from "../../../components/platforms/baremetal/machines";
+import { hostAddressProblem } from "../../../components/platforms/baremetal/config-hosts";
+import { hostKeyProblem } from "../../../bootstrap/ssh/hostkey";
 
 const example = readStackConfig(stackConfigPath("baremetal"), "baremetal");
 type Block = { hosts: Record<string, unknown>[] } & Record<string, unknown>;
@@ -117,7 +119,7 @@ describe("inventory validation reports every problem with field and fix", () => 
         block.hosts[3].privateKey = block.hosts[3].hostKey;
         const issues = issuesOf(block);
         assert.ok(hasIssue(issues, /hosts\[1\]\.hostKey/, /is required.*trustOnFirstUse: true/));
-        assert.ok(hasIssue(issues, /hosts\[2\]\.hostKey/, /not an SSH public key line/));
+        assert.ok(hasIssue(issues, /hosts\[2\]\.hostKey/, /not complete base64/));
         assert.ok(hasIssue(issues, /hosts\[3\]\.privateKey/, /holds a public key/));
     });
 
@@ -287,5 +289,70 @@ describe("kube-vip and addons", () => {
         assert.equal(((local.values as Record<string, unknown>).storageClass as { defaultClass: boolean }).defaultClass, true);
         for (const chart of [METALLB_CHART, LOCAL_PATH_CHART]) assert.match(chart.version, /^\d+\.\d+\.\d+$/);
         assert.deepEqual(baremetalAddons({ ...config, serviceLoadBalancer: "none", storage: "none" }), []);
+    });
+});
+
+describe("bare-metal host addresses and host keys (issue 16)", () => {
+    const keyOf = () => String(exampleBlock().hosts[0].hostKey);
+
+    test("an octet over 255, an address with a port, brackets or a bad name are refused naming the field and the fix", () => {
+        const block = exampleBlock();
+        block.hosts[0].address = "192.0.2.256";
+        block.hosts[1].address = "192.0.2.12:2222";
+        block.hosts[2].address = "[2001:db8::1]";
+        block.hosts[3].address = "bad_name.example";
+        const issues = issuesOf(block);
+        assert.ok(hasIssue(issues, /baremetal\.hosts\[0\]\.address$/, /octet `256` is over 255/));
+        assert.ok(
+            hasIssue(
+                issues,
+                /hosts\[1\]\.address$/,
+                /an address with a port; write the address alone \(`192\.0\.2\.12`\) and put 2222 in kubeforge:baremetal\.hosts\[1\]\.port/,
+            ),
+        );
+        assert.ok(hasIssue(issues, /hosts\[2\]\.address$/, /without brackets/));
+        assert.ok(hasIssue(issues, /hosts\[3\]\.address$/, /neither an IP address nor a DNS name/));
+    });
+
+    test("IPv4, IPv6 and DNS names are accepted", () => {
+        for (const address of ["10.0.0.1", "2001:db8::7", "node-1.example.com", "node1"])
+            assert.equal(hostAddressProblem(address), undefined, address);
+    });
+
+    test("a host key cut short but still valid base64, or whose type and key disagree, is refused", () => {
+        const good = keyOf();
+        assert.equal(hostKeyProblem(good), undefined);
+        const [type, b64] = good.split(" ");
+        const blob = Buffer.from(b64, "base64");
+        // 8 bytes short, re-encoded: valid base64, not a whole key.
+        const cut = `${type} ${blob.subarray(0, blob.length - 8).toString("base64")}`;
+        assert.match(hostKeyProblem(cut) ?? "", /cut short|not 32 bytes/);
+        assert.match(hostKeyProblem(`ecdsa-sha2-nistp256 ${b64}`) ?? "", /says ecdsa-sha2-nistp256 but the key inside is ssh-ed25519/);
+        const block = exampleBlock();
+        block.hosts[0].hostKey = cut;
+        assert.ok(hasIssue(issuesOf(block), /hosts\[0\]\.hostKey$/, /cut short|not 32 bytes/));
+    });
+
+    test("RSA and ECDSA keys made by ssh-keygen pass; a short RSA modulus does not", async () => {
+        const { execFileSync } = await import("node:child_process");
+        const fs = await import("node:fs");
+        const os = await import("node:os");
+        const path = await import("node:path");
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kf-keys-"));
+        try {
+            for (const [t, bits] of [
+                ["rsa", "3072"],
+                ["ecdsa", "384"],
+                ["rsa", "1024"],
+            ]) {
+                const f = path.join(dir, `${t}${bits}`);
+                execFileSync("ssh-keygen", ["-q", "-t", t, "-b", bits, "-N", "", "-f", f]);
+                const problem = hostKeyProblem(fs.readFileSync(`${f}.pub`, "utf8"));
+                if (bits === "1024") assert.match(problem ?? "", /1024 bits/);
+                else assert.equal(problem, undefined, `${t} ${bits}`);
+            }
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 });
