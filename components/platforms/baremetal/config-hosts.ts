@@ -29,6 +29,7 @@ export function parseHosts(value: unknown, defaultKey: string | undefined, defau
     }
     const list = readArray(value, path, issues) ?? [];
     const hosts: BaremetalHost[] = [];
+    const missingKey: number[] = [];
     list.forEach((item, i) => {
         const at = `${path}[${i}]`;
         if (!isRecord(item)) {
@@ -50,10 +51,7 @@ export function parseHosts(value: unknown, defaultKey: string | undefined, defau
         const user = readString(item.user, `${at}.user`, issues) ?? defaultUser;
         const privateKey = readString(item.privateKey, `${at}.privateKey`, issues) ?? defaultKey;
         if (!privateKey) {
-            issues.add(
-                `${at}.privateKey`,
-                "is missing and kubeforge:baremetal.privateKey is not set; store the SSH private key as a secret, e.g. `pulumi config set --secret --path 'kubeforge:baremetal.privateKey' \"$(cat ~/.ssh/id_ed25519)\"`",
-            );
+            missingKey.push(i);
         } else if (looksLikePublicKey(privateKey)) {
             issues.add(`${at}.privateKey`, "holds a public key; give the private key (the file without .pub), as a secret");
         }
@@ -118,6 +116,17 @@ export function parseHosts(value: unknown, defaultKey: string | undefined, defau
             ...(ordinal === undefined ? {} : { ordinal }),
         });
     });
+    // Without the shared key, one message at the key the user would write, not one per host.
+    const setKey =
+        "store the SSH private key as a secret, e.g. `pulumi config set --secret --path 'kubeforge:baremetal.privateKey' \"$(cat ~/.ssh/id_ed25519)\"`";
+    if (missingKey.length > 0 && missingKey.length === list.length)
+        issues.add(`${BLOCK}.privateKey`, `is required (no host has its own privateKey); ${setKey}`);
+    else
+        for (const i of missingKey)
+            issues.add(
+                `${path}[${i}].privateKey`,
+                `is missing and kubeforge:baremetal.privateKey is not set; give this host its own, or ${setKey}`,
+            );
     return hosts;
 }
 

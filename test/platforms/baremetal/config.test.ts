@@ -356,3 +356,17 @@ describe("bare-metal host addresses and host keys (issue 16)", () => {
         }
     });
 });
+
+describe("bare-metal messages name the key the user wrote (issue 16)", () => {
+    test("no shared privateKey and none per host: one issue at kubeforge:baremetal.privateKey, not one per host", () => {
+        const block = exampleBlock();
+        delete block.privateKey;
+        for (const h of block.hosts) delete h.privateKey;
+        const keyIssues = issuesOf(block).filter((i) => /privateKey/.test(i.field));
+        assert.deepEqual(
+            keyIssues.map((i) => i.field),
+            ["kubeforge:baremetal.privateKey"],
+        );
+        assert.match(keyIssues[0].message, /pulumi config set --secret --path 'kubeforge:baremetal\.privateKey'/);
+    });
+});
