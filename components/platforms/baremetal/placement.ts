@@ -70,22 +70,29 @@ export function placeBaremetalNodes(config: BaremetalConfig, spec: ClusterSpec):
 export function checkBaremetalNodes(config: BaremetalConfig, nodes: NodePlan[]): ConfigIssue[] {
     const issues: ConfigIssue[] = [];
     const seen = new Map<string, BaremetalHost>();
+    // Hosts already reported: what follows from their clash (a host serving two nodes, a node in the
+    // wrong rack) would only repeat it in misleading words.
+    const reported = new Set<BaremetalHost>();
     for (const host of config.hosts) {
-        const key = `${host.pool}#${hostOrdinal(poolHosts(config, host.pool), host)}`;
+        const ordinal = hostOrdinal(poolHosts(config, host.pool), host);
+        const key = `${host.pool}#${ordinal}`;
         const twin = seen.get(key);
         if (twin) {
+            const [a, b] = [config.hosts.indexOf(twin), config.hosts.indexOf(host)];
             issues.push({
-                field: "kubeforge:baremetal.hosts",
+                field: `kubeforge:baremetal.hosts[${b}].ordinal`,
                 message:
-                    `hosts ${twin.name} and ${host.name} would both be node ${key.split("#")[1]} of pool ${host.pool}; ` +
+                    `hosts[${a}] (${twin.name}) and hosts[${b}] (${host.name}) would both be node ${ordinal} of pool ${host.pool}; ` +
                     "give every host of a pool its own ordinal (state it on each host once any host states one)",
             });
+            reported.add(twin).add(host);
         }
         seen.set(key, host);
     }
     const used = new Map<string, string>();
     for (const node of nodes) {
         const host = hostFor(config, node);
+        if (host && reported.has(host)) continue;
         if (!host) {
             issues.push({
                 field: "kubeforge:baremetal.hosts",

@@ -216,7 +216,21 @@ describe("removing a host from the middle of a pool", () => {
         const workers = block.hosts.filter((h) => h.pool === "general");
         workers[0].ordinal = 2;
         const issues = issuesOf(block);
-        assert.ok(hasIssue(issues, /baremetal\.hosts$/, /would both be node 2 of pool general/), JSON.stringify(issues));
+        const a = block.hosts.indexOf(workers[0]);
+        const b = block.hosts.indexOf(workers[2]);
+        const clash = issues.filter((i) => /would both be node/.test(i.message));
+        assert.equal(clash.length, 1, JSON.stringify(issues));
+        assert.equal(clash[0].field, `kubeforge:baremetal.hosts[${b}].ordinal`);
+        assert.match(
+            clash[0].message,
+            new RegExp(`^hosts\\[${a}\\] \\(.*\\) and hosts\\[${b}\\] \\(.*\\) would both be node 2 of pool general`),
+        );
+        // One error about one mistake: no cascade into "serves two nodes" or "wrong rack" about these hosts.
+        assert.deepEqual(
+            issues.filter((i) => /would serve both|is placed in/.test(i.message)),
+            [],
+            JSON.stringify(issues),
+        );
     });
 });
 
