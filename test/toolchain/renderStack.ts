@@ -35,6 +35,8 @@ export interface RegisteredManifest {
 /** What {@link renderStack} prints. */
 export interface RenderedStack {
     stack: string;
+    /** Where the stack came from when not `stacks/Pulumi.<stack>.yaml` (tests' own clusters). */
+    source?: string;
     platform: string;
     kubernetesVersion: string;
     nodes: RenderedNode[];
@@ -126,9 +128,8 @@ if (require.main === module) {
     }
     renderStack(file).then(
         (result) => {
-            process.stdout.write(JSON.stringify(result));
-            // The SDK's mock monitor keeps handles open; the result is complete.
-            process.exit(0);
+            // Exit once the pipe took everything (the SDK's mock monitor keeps handles open).
+            process.stdout.write(JSON.stringify(result), () => process.exit(0));
         },
         (err: unknown) => {
             console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));

@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { parseAllDocuments, stringify } from "yaml";
 import { DISCOVERY_KUBECONFIG, KUBEADM_DIR, PLACEHOLDERS } from "../../bootstrap/layout";
 import { shippedStacks, stackConfigPath } from "../../stacks/plan/stackConfig";
+import { ISOLATED_NODE_IP } from "./exec";
 import { REPO_ROOT } from "./toolchain";
 import type { RenderedNode, RenderedStack } from "./renderStack";
 
@@ -32,8 +33,15 @@ export function renderShippedStack(stack: string): Promise<RenderedStack> {
             ["--import", "tsx", path.join(__dirname, "renderStack.ts"), stackConfigPath(stack)],
             { cwd: REPO_ROOT, maxBuffer: 256 * 1024 * 1024 },
             (err, stdout, stderr) => {
-                if (err) reject(new Error(`stack ${stack}: the program did not run under mocks:\n${String(stderr).slice(-4000)}`));
-                else resolve(JSON.parse(String(stdout)) as RenderedStack);
+                if (err) {
+                    reject(new Error(`stack ${stack}: the program did not run under mocks:\n${String(stderr).slice(-4000)}`));
+                    return;
+                }
+                try {
+                    resolve(JSON.parse(String(stdout)) as RenderedStack);
+                } catch (parseError) {
+                    reject(new Error(`stack ${stack}: unreadable output of renderStack.ts: ${(parseError as Error).message}`));
+                }
             },
         );
     });
@@ -91,8 +99,8 @@ export function fillPlaceholders(text: string, facts: NodeFacts): string {
         .join(facts.nodeIp);
 }
 
-/** Default facts for a node: its own name, a provider id in the platform's style, a loopback address. */
-export function testFacts(stack: RenderedStack, n: RenderedNode, nodeIp = "127.0.0.1"): NodeFacts {
+/** Facts for a node: its own name, a provider id, the address it has in kubeadm's private network namespace. */
+export function testFacts(stack: RenderedStack, n: RenderedNode, nodeIp = ISOLATED_NODE_IP): NodeFacts {
     return { nodeName: n.node.name, providerId: `kubeforge://${stack.platform}/${n.node.name}`, nodeIp };
 }
 
