@@ -5,6 +5,7 @@
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
+import * as net from "node:net";
 import * as path from "node:path";
 
 /** What a command did. */
@@ -77,9 +78,75 @@ export function runIsolated(cmd: string, args: string[], options: RunOptions = {
     return run("unshare", [...unshare, "sh", "-c", NETNS_SETUP, "kubeforge-netns", cmd, ...args], options);
 }
 
+/** Forwards TCP on 127.0.0.1:<port> inside the namespace to a unix socket (file systems cross namespaces). */
+const FORWARD_IN_NAMESPACE = `
+const net = require("node:net"), fs = require("node:fs");
+const [port, socket, ready] = process.argv.slice(1);
+net.createServer((c) => { const u = net.connect(socket); c.pipe(u).pipe(c); c.on("error", () => u.destroy()); u.on("error", () => c.destroy()); })
+  .listen(Number(port), "127.0.0.1", () => fs.writeFileSync(ready, ""));
+`;
+
+/**
+ * {@link runIsolated}, with one door: 127.0.0.1:`apiPort` inside the namespace leads to 127.0.0.1:`apiPort`
+ * outside (through a unix socket in `dir`), so kubeadm reaches the test's API server and nothing else.
+ */
+export async function runIsolatedWithApi(
+    cmd: string,
+    args: string[],
+    apiPort: number,
+    dir: string,
+    options: RunOptions = {},
+): Promise<RunResult> {
+    const socket = path.join(dir, `api-${apiPort}-${process.pid}.sock`);
+    const ready = `${socket}.ready`;
+    fs.rmSync(socket, { force: true });
+    fs.rmSync(ready, { force: true });
+    const outside = net.createServer((c) => {
+        const api = net.connect(apiPort, "127.0.0.1");
+        c.pipe(api).pipe(c);
+        c.on("error", () => api.destroy());
+        api.on("error", () => c.destroy());
+    });
+    await new Promise<void>((resolve) => outside.listen(socket, resolve));
+    const script = [
+        '"$KF_NODE" -e "$KF_FORWARD" "$KF_PORT" "$KF_SOCKET" "$KF_READY" & fwd=$!',
+        'i=0; while [ ! -e "$KF_READY" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done',
+        'rc=0; "$@" || rc=$?',
+        'kill "$fwd" 2>/dev/null; wait "$fwd" 2>/dev/null',
+        'exit "$rc"',
+    ].join("\n");
+    try {
+        return await runIsolated("sh", ["-c", script, "kubeforge-forward", cmd, ...args], {
+            ...options,
+            env: {
+                ...(options.env ?? process.env),
+                KF_NODE: process.execPath,
+                KF_FORWARD: FORWARD_IN_NAMESPACE,
+                KF_PORT: String(apiPort),
+                KF_SOCKET: socket,
+                KF_READY: ready,
+            },
+        });
+    } finally {
+        await new Promise<void>((resolve) => outside.close(() => resolve()));
+        fs.rmSync(socket, { force: true });
+        fs.rmSync(ready, { force: true });
+    }
+}
+
 /** Output of a result for a failure message. */
 export function describe(r: RunResult): string {
     return `exit ${r.code}\n${r.stdout.trim()}\n${r.stderr.trim()}`.trim();
+}
+
+const LIVE_GROUPS = new Set<ProcessGroup>();
+// When the test process ends without its `after` hooks (killed by the runner, Ctrl-C), the servers go too.
+process.once("exit", () => LIVE_GROUPS.forEach((g) => g.killNow()));
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.once(signal, () => {
+        LIVE_GROUPS.forEach((g) => g.killNow());
+        process.exit(128 + (signal === "SIGINT" ? 2 : signal === "SIGTERM" ? 15 : 1));
+    });
 }
 
 /**
@@ -89,7 +156,22 @@ export function describe(r: RunResult): string {
 export class ProcessGroup {
     private readonly children: { name: string; child: ChildProcess; log: string }[] = [];
 
-    constructor(private readonly logDir: string) {}
+    constructor(private readonly logDir: string) {
+        LIVE_GROUPS.add(this);
+    }
+
+    /** Kills every process at once (SIGKILL): the last resort when the test process itself is ending. */
+    killNow(): void {
+        for (const { child } of this.children) {
+            if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
+                try {
+                    process.kill(-child.pid, "SIGKILL");
+                } catch {
+                    /* already gone */
+                }
+            }
+        }
+    }
 
     /** Starts a server; its output goes to `<logDir>/<name>.log`. */
     start(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): ChildProcess {
@@ -138,6 +220,7 @@ export class ProcessGroup {
             clearTimeout(timer);
         }
         this.children.length = 0;
+        LIVE_GROUPS.delete(this);
     }
 }
 
