@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { encodeUserData, renderCloudInit } from "../../bootstrap/cloudinit";
 import { renderNodeBootstrap } from "../../bootstrap/render";
 import { renderWindowsJoinConfiguration } from "../../bootstrap/windows";
 import { listPlatforms } from "../../components/core/registry";
@@ -16,6 +17,7 @@ import { shippedStacks } from "../../stacks/plan/stackConfig";
 import { input, type NodeKind } from "../bootstrap/fixtures";
 import { describe as describeRun, runIsolated } from "./exec";
 import { judgeNodeConfig } from "./judge";
+import { bootstrapFromUserData } from "./renderStack";
 import { modeOf, renderAllStacks, representativeNodes, type RenderedStack } from "./stacks";
 import { toolPath } from "./toolchain";
 
@@ -146,4 +148,13 @@ describe("the judge fails for the right reason", () => {
             assert.match(text, e.expect);
         });
     }
+});
+
+test("a bootstrap delivered as cloud-config user data decodes back to the same files (how stacks are read on the new platform contract)", () => {
+    const b = renderNodeBootstrap(input("init"));
+    const decoded = bootstrapFromUserData(encodeUserData(renderCloudInit(b)).base64, "gzip+base64");
+    assert.deepEqual(
+        decoded.files.map((f) => [f.path, f.content]),
+        b.files.map((f) => [f.path, f.content]),
+    );
 });

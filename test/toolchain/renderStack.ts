@@ -8,7 +8,9 @@
  * Usage: tsx test/toolchain/renderStack.ts <stacks/Pulumi.x.yaml>. The output holds secrets (the
  * test's own throwaway PKI): tests write it only into their temp folders.
  */
+import { gunzipSync } from "node:zlib";
 import * as pulumi from "@pulumi/pulumi";
+import { parse } from "yaml";
 import type { NodeBootstrap } from "../../bootstrap/types";
 import type { NodePlan } from "../../components/core/types";
 import type { Platform, PlatformContext } from "../../components/platform";
@@ -46,9 +48,59 @@ export interface RenderedStack {
     helmReleases: string[];
 }
 
+/** The machine's view of a bootstrap under the one-machine-per-node contract (`createMachine`). */
+interface Delivered {
+    kind: "user-data" | "ssh";
+    form?: { format: string; encoding?: string };
+    value?: pulumi.Output<string>;
+    bootstrap?: pulumi.Output<NodeBootstrap>;
+}
+
+/**
+ * The files a cloud-config user data writes (what the machine gets), decoded back into a bootstrap.
+ *
+ * @param value - the user data as delivered
+ * @param encoding - `gzip+base64`, `base64` or `plain`
+ */
+export function bootstrapFromUserData(value: string, encoding: string | undefined): NodeBootstrap {
+    const raw =
+        encoding === "gzip+base64"
+            ? gunzipSync(Buffer.from(value, "base64"))
+            : encoding === "base64"
+              ? Buffer.from(value, "base64")
+              : Buffer.from(value);
+    const doc = parse(raw.toString("utf8")) as {
+        write_files?: { path: string; content?: string; encoding?: string; permissions?: string }[];
+    };
+    const files = (doc.write_files ?? []).map((f) => {
+        const content = f.content ?? "";
+        const text =
+            f.encoding === "gz+b64" || f.encoding === "gzip+base64"
+                ? gunzipSync(Buffer.from(content, "base64")).toString("utf8")
+                : f.encoding === "b64" || f.encoding === "base64"
+                  ? Buffer.from(content, "base64").toString("utf8")
+                  : content;
+        return { path: f.path, content: text, permissions: f.permissions ?? "0644" };
+    });
+    return { nodeName: "", files, command: [], containsSecrets: true };
+}
+
 /** Wraps a platform so every bootstrap it asks the core to render is also recorded in `sink`. */
 function recording(platform: Platform<unknown>, sink: Map<string, NodeBootstrap>): Platform<unknown> {
     const wrapped: Platform<unknown> = Object.create(platform) as Platform<unknown>;
+    const perMachine = (platform as unknown as { createMachine?: (name: string, node: NodePlan, b: Delivered, ctx: unknown) => unknown })
+        .createMachine;
+    if (typeof perMachine === "function") {
+        // The one-machine-per-node contract: the core hands each machine its delivered bootstrap.
+        (wrapped as unknown as { createMachine: typeof perMachine }).createMachine = (name, node, delivered, ctx) => {
+            if (delivered.kind === "ssh") delivered.bootstrap?.apply((b) => sink.set(node.name, b));
+            else if (delivered.form?.format === "cloud-config") {
+                delivered.value?.apply((v) => sink.set(node.name, bootstrapFromUserData(v, delivered.form?.encoding)));
+            }
+            return perMachine.call(platform, name, node, delivered, ctx);
+        };
+        return wrapped;
+    }
     wrapped.create = (name: string, ctx: PlatformContext<unknown>) =>
         platform.create(name, {
             ...ctx,
