@@ -13,11 +13,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import type { NodeBootstrap } from "../../bootstrap/types";
 import type { NodePlan } from "../../components/core/types";
-import type { Platform, PlatformContext } from "../../components/platform";
 import { PlanEngine, outputValue, isWrappedSecret } from "../../stacks/plan/mocks";
 import { platformMocks } from "../../stacks/plan/run";
 import { readStackConfig } from "../../stacks/plan/stackConfig";
-import { resolveStack } from "../../stacks/program";
+import { resolveStack, type ResolvedStack } from "../../stacks/program";
 import { REAL_TLS_OUTPUTS } from "./realTls";
 
 /** One node's rendered bootstrap. */
@@ -86,8 +85,10 @@ export function bootstrapFromUserData(value: string, encoding: string | undefine
 }
 
 /** Wraps a platform so every bootstrap it asks the core to render is also recorded in `sink`. */
-function recording(platform: Platform<unknown>, sink: Map<string, NodeBootstrap>): Platform<unknown> {
-    const wrapped: Platform<unknown> = Object.create(platform) as Platform<unknown>;
+type AnyPlatform = ResolvedStack["platform"];
+
+function recording(platform: AnyPlatform, sink: Map<string, NodeBootstrap>): AnyPlatform {
+    const wrapped = Object.create(platform) as AnyPlatform;
     const perMachine = (platform as unknown as { createMachine?: (name: string, node: NodePlan, b: Delivered, ctx: unknown) => unknown })
         .createMachine;
     if (typeof perMachine === "function") {
@@ -101,8 +102,16 @@ function recording(platform: Platform<unknown>, sink: Map<string, NodeBootstrap>
         };
         return wrapped;
     }
-    wrapped.create = (name: string, ctx: PlatformContext<unknown>) =>
-        platform.create(name, {
+    // The platform-creates-everything contract (components/platform-legacy.ts while it lasts): the
+    // platform asks the core to render through its context. Typed loosely: it is on its way out.
+    type Endpoint = unknown;
+    interface LegacyContext {
+        renderBootstrap(node: NodePlan, endpoint: Endpoint): pulumi.Output<NodeBootstrap>;
+        renderUserData(nodes: NodePlan[], endpoint: Endpoint, delivery: { format(b: NodeBootstrap, n: NodePlan): string }): unknown;
+    }
+    const legacy = platform as unknown as { create(name: string, ctx: LegacyContext): unknown };
+    (wrapped as unknown as typeof legacy).create = (name, ctx) =>
+        legacy.create(name, {
             ...ctx,
             renderBootstrap: (node, endpoint) => {
                 const out = ctx.renderBootstrap(node, endpoint);
