@@ -11,7 +11,7 @@ import * as net from "node:net";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
 import { PKI_STAGING_DIR } from "../../bootstrap/layout";
-import { ISOLATED_NODE_IP, ProcessGroup, describe, run, runIsolated, waitFor } from "./exec";
+import { ISOLATED_NODE_IP, describe, run, runIsolated, waitFor, type ProcessGroup } from "./exec";
 import { docOf, writeNodeConfig, type RenderedNode, type RenderedStack } from "./stacks";
 import { toolPath } from "./toolchain";
 

@@ -5,7 +5,7 @@
  * through the platform context), the stack's kubeconfig output and the addon manifests registered.
  * One stack per process: the SDK keeps global state (see stacks/plan/run.ts).
  *
- * Usage: tsx test/toolchain/renderStack.ts <stacks/Pulumi.x.yaml>. The output holds secrets (the
+ * Usage: tsx test/toolchain/renderStack.ts STACK_CONFIG_FILE (e.g. stacks/Pulumi.aws.yaml). The output holds secrets (the
  * test's own throwaway PKI): tests write it only into their temp folders.
  */
 import { gunzipSync } from "node:zlib";
