@@ -425,6 +425,11 @@ describe("the plain manifests every stack applies (not its Helm charts) pass a s
                 checked++;
             }
         }
+        // The harness can fail: an object the API server refuses is refused here.
+        const bad = await run(toolPath("kubectl"), ["--kubeconfig", kubeconfig, "apply", "--server-side", "--dry-run=server", "-f", "-"], {
+            input: JSON.stringify({ apiVersion: "storage.k8s.io/v1", kind: "StorageClass", metadata: { name: "kf-bad" }, provisioner: "" }),
+        });
+        assert.notEqual(bad.code, 0, "a StorageClass without a provisioner passed the server-side dry run");
         t.diagnostic(
             `${checked} object(s) accepted by the API server; not checkable here: ${unserved.length ? unserved.join("; ") : "none"}`,
         );
