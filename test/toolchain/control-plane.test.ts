@@ -8,7 +8,7 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { X509Certificate, createPublicKey, verify as cryptoVerify } from "node:crypto";
+import { createPublicKey, verify as cryptoVerify } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -17,7 +17,7 @@ import { apiReadinessProvider } from "../../components/lifecycle/readinessProvid
 import { nodeLifecycleProvider } from "../../components/lifecycle/nodeProvider";
 import { createKubeApi, type KubeApi } from "../../components/lifecycle/kubeapi";
 import { shippedStacks } from "../../stacks/plan/stackConfig";
-import { freePort, initDryRun, placePki, startControlPlane, type ControlPlane } from "./controlPlane";
+import { b64, cert, freePort, initDryRun, placePki, startControlPlane, type ControlPlane } from "./controlPlane";
 import { ProcessGroup, describe as describeRun, run, runIsolatedWithApi, waitFor } from "./exec";
 import {
     docOf,
@@ -29,6 +29,7 @@ import {
     writeNodeConfig,
     type RenderedStack,
 } from "./stacks";
+import { kubeletStandIn } from "./kubeletStandIn";
 import { toolPath } from "./toolchain";
 
 // The stack the README deploys by default; any shipped stack would do.
@@ -41,10 +42,6 @@ let cp: ControlPlane;
 let kubeconfig: string;
 let connection: { endpoint: string; caCert: string; clientCert: string; clientKey: string };
 let api: KubeApi;
-
-function b64(text: string): string {
-    return Buffer.from(text, "base64").toString("utf8");
-}
 
 before(async () => {
     for (const tool of ["kubeadm", "etcd", "etcdctl", "kube-apiserver", "kube-controller-manager", "kubectl"] as const) toolPath(tool);
@@ -92,10 +89,6 @@ after(async () => {
     if (dir && !process.env.KUBEFORGE_KEEP_TEST_DIR) fs.rmSync(dir, { recursive: true, force: true });
     else if (dir) console.log(`kept ${dir}`);
 });
-
-function cert(file: string): X509Certificate {
-    return new X509Certificate(fs.readFileSync(file));
-}
 
 describe(`kubeadm builds a control plane from the program's PKI (stack ${STACK})`, () => {
     test("the CAs and the service-account key kubeadm used are the program's, and every certificate it signed chains to them", () => {
@@ -246,41 +239,6 @@ describe("the stack's outputs and providers against the real API server", () => 
     });
 });
 
-/**
- * Plays the kubelet of a node that has none: marks its pods Running and Ready, and removes a pod once
- * it is being deleted (what the kubelet does when the containers have stopped).
- */
-function kubeletStandIn(nodeName: string): { stop: () => Promise<void> } {
-    let running = true;
-    const loop = (async () => {
-        while (running) {
-            const pods = await api.list<{
-                metadata: { name: string; namespace: string; deletionTimestamp?: string };
-                status?: { phase?: string };
-            }>("/api/v1/pods", { fieldSelector: `spec.nodeName=${nodeName}` });
-            for (const pod of pods.items) {
-                const at = `/api/v1/namespaces/${pod.metadata.namespace}/pods/${pod.metadata.name}`;
-                if (pod.metadata.deletionTimestamp)
-                    await api.delete(at, { kind: "DeleteOptions", apiVersion: "v1", gracePeriodSeconds: 0 });
-                else if (pod.status?.phase !== "Running") {
-                    const now = new Date().toISOString();
-                    await api.request("PATCH", `${at}/status`, {
-                        body: { status: { phase: "Running", conditions: [{ type: "Ready", status: "True", lastTransitionTime: now }] } },
-                        contentType: "application/merge-patch+json",
-                    });
-                }
-            }
-            await new Promise((r) => setTimeout(r, 300));
-        }
-    })();
-    return {
-        stop: async () => {
-            running = false;
-            await loop;
-        },
-    };
-}
-
 describe("NodeLifecycle removes a worker through the real API: drain blocked by a PodDisruptionBudget, then allowed", () => {
     test("cordon, refused eviction naming the PDB, then drain and the Node deleted", async () => {
         const worker = stack.nodes.find((n) => n.node.role === "worker");
@@ -308,7 +266,7 @@ describe("NodeLifecycle removes a worker through the real API: drain blocked by 
             metadata: { name: "web-0", labels: { app: "web" } },
             spec: { nodeName, containers: [{ name: "web", image: "registry.k8s.io/pause:3.10.2" }] },
         });
-        const kubelet = kubeletStandIn(nodeName);
+        const kubelet = kubeletStandIn(api, nodeName);
         try {
             // The disruption controller (kube-controller-manager) has seen the healthy pod: none may go.
             await waitFor("the PodDisruptionBudget's status", async () => {

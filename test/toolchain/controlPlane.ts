@@ -6,6 +6,7 @@
  * become 127.0.0.1 with free ports, and host paths of the pod's volumes move under a temp root (where
  * the node's bootstrap files were written, as a kubelet would mount them).
  */
+import { X509Certificate } from "node:crypto";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
@@ -14,6 +15,16 @@ import { PKI_STAGING_DIR } from "../../bootstrap/layout";
 import { ISOLATED_NODE_IP, describe, run, runIsolated, waitFor, type ProcessGroup } from "./exec";
 import { docOf, writeNodeConfig, type RenderedNode, type RenderedStack } from "./stacks";
 import { toolPath } from "./toolchain";
+
+/** Text from base64 (kubeconfig data fields). */
+export function b64(text: string): string {
+    return Buffer.from(text, "base64").toString("utf8");
+}
+
+/** A certificate file. */
+export function cert(file: string): X509Certificate {
+    return new X509Certificate(fs.readFileSync(file));
+}
 
 /** A free TCP port on 127.0.0.1 (asked of the kernel, then released). */
 export function freePort(): Promise<number> {
