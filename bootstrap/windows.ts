@@ -99,7 +99,10 @@ export function renderWindowsJoinConfiguration(input: BootstrapInput): string {
     const reg = join.nodeRegistration as Record<string, unknown>;
     reg.name = winInput.facts.nodeNameCommand ? PLACEHOLDERS.nodeName : input.node.name;
     reg.criSocket = WINDOWS_CRI_SOCKET;
-    (join.discovery as { file: { kubeConfigPath: string } }).file.kubeConfigPath = "C:\\etc\\kubeforge\\discovery.kubeconfig";
+    // No drive letter: kubeadm reads the path as a URL first (ValidateDiscoveryKubeConfigPath), so `C:\...`
+    // is a URL of scheme "c" and refused ("the scheme must be https"), on Windows as anywhere. A rooted
+    // path without it is the same file: kubeadm.exe runs from the system drive ($Etc is on C:).
+    (join.discovery as { file: { kubeConfigPath: string } }).file.kubeConfigPath = "\\etc\\kubeforge\\discovery.kubeconfig";
     return toYaml(join);
 }
 
@@ -138,6 +141,8 @@ export function renderWindowsBootstrap(input: BootstrapInput): string {
         `$ContainerdVersion = ${psQuote(CONTAINERD.version)}`,
         "$Bin = 'C:\\k'",
         "$Etc = 'C:\\etc\\kubeforge'",
+        // The join config names its discovery file without a drive letter (kubeadm would read one as a URL).
+        "Set-Location 'C:\\'",
         'function Log([string]$m) { Write-Output "$(Get-Date -Format o) kubeforge: $m" }',
         "if (Test-Path 'C:\\etc\\kubernetes\\kubelet.conf') { if ((Get-Service kubelet -ErrorAction SilentlyContinue).Status -eq 'Running') { Log 'already bootstrapped'; exit 0 } }",
         "if ((Get-WindowsFeature -Name Containers).InstallState -ne 'Installed') {",

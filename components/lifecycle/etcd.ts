@@ -41,10 +41,12 @@ export interface EtcdMember {
 export const CONTROL_PLANE_LABEL = "node-role.kubernetes.io/control-plane";
 
 /**
- * etcd image tags used only when the running etcd static pod's image cannot be read. Any 3.6 etcdctl
- * speaks to the 3.5/3.6 servers these Kubernetes versions run.
+ * etcd image tags used only when the running etcd static pod's image cannot be read: the tag kubeadm
+ * of each minor's pinned patch deploys (`constants.DefaultEtcdVersion` of k8s.io/kubernetes v1.34.11,
+ * v1.35.8, v1.36.4; the default minor's is checked against the real kubeadm in
+ * test/toolchain/toolchain.test.ts), so the image is already on the master and needs no pull.
  */
-export const ETCD_FALLBACK_TAGS: Record<string, string> = { "1.34": "3.6.4-0", "1.35": "3.6.4-0", "1.36": "3.6.4-0" };
+export const ETCD_FALLBACK_TAGS: Record<string, string> = { "1.34": "3.6.5-0", "1.35": "3.6.6-0", "1.36": "3.6.8-0" };
 
 const ETCD_PKI = "/etc/kubernetes/pki/etcd";
 

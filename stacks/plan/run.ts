@@ -76,7 +76,7 @@ export function revealOrMask(value: unknown, showSecrets: boolean): unknown {
 }
 
 /** Loads `components/platforms/<name>/mocks` when the platform ships one. */
-function platformMocks(name: string): PlatformMocks | undefined {
+export function platformMocks(name: string): PlatformMocks | undefined {
     const file = path.join(__dirname, "..", "..", "components", "platforms", name, "mocks.ts");
     if (!fs.existsSync(file)) return undefined;
     // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -5,7 +5,7 @@ import { createKubeApi } from "../../components/lifecycle/kubeapi";
 import { decommissionNode, type DecommissionOptions } from "../../components/lifecycle/decommission";
 import { isDaemonSetPod, isMirrorPod, NODE_LABEL, selectorMatches } from "../../components/lifecycle/drain";
 import { LABELS } from "../../components/core/types";
-import { parseMemberList } from "../../components/lifecycle/etcd";
+import { ETCD_FALLBACK_TAGS, parseMemberList } from "../../components/lifecycle/etcd";
 
 let pki: TestPki;
 let kube: FakeKube;
@@ -220,7 +220,7 @@ describe("removing a master", () => {
             assert.match(err.message, /etcdctl member remove fd422379fda50e48 on m0 failed: Error: etcdserver: unhealthy cluster/);
             return true;
         });
-        assert.equal((kube.etcdctlPods[0].spec as any).containers[0].image, "registry.k8s.io/etcd:3.6.4-0");
+        assert.equal((kube.etcdctlPods[0].spec as any).containers[0].image, `registry.k8s.io/etcd:${ETCD_FALLBACK_TAGS["1.36"]}`);
         assert.equal(kube.pods.size - [...kube.pods.keys()].filter((k) => !k.includes("etcdctl")).length, 0, "no helper pod left");
         assert.ok(kube.nodes.has("m2"));
     });
