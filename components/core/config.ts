@@ -15,6 +15,9 @@ import {
     readString,
     readStringArray,
     checkKnownKeys,
+    countOf,
+    structuredTextMessage,
+    yamlScalarHint,
 } from "./fields";
 import { cidrsOverlap, cidrSize, formatCidr, hostBitsSet, parseCidr, type Cidr } from "./cidr";
 import { dnsLabelError, labelValueError, nodeLabelKeyError, splitTaintString, taintEffectError, taintKeyError } from "./k8s-names";
@@ -208,7 +211,7 @@ function parsePlatform(value: unknown, issues: IssueList, platformNames: readonl
 
 function parseVersion(value: unknown, path: string, issues: IssueList): KubernetesVersion | undefined {
     if (typeof value === "number") {
-        issues.add(path, `must be a string; quote it ("${value}") so YAML does not read it as a number (1.30 would become 1.3)`);
+        issues.add(path, `must be a string, not the number ${value}; ${yamlScalarHint(value)}`);
         return undefined;
     }
     const text = readString(value, path, issues);
@@ -567,7 +570,7 @@ function parseNetwork(value: unknown, issues: IssueList, nodeCount: number): Net
         if (room < BigInt(nodeCount)) {
             issues.add(
                 "network.podCidr",
-                `${spec.podCidr} has room for ${room} nodes (a /${nodeMask} each) but the cluster has ${nodeCount}; use a larger range such as ${podCidr.family === 4 ? "10.244.0.0/16" : "fd00:10:244::/56"}`,
+                `${spec.podCidr} has room for ${countOf(Number(room), "node")} (a /${nodeMask} each) but the cluster has ${nodeCount}; use a larger range such as ${podCidr.family === 4 ? "10.244.0.0/16" : "fd00:10:244::/56"}`,
             );
         }
     }
@@ -698,13 +701,8 @@ function decodeValue(key: string, text: string, issues: IssueList): unknown {
     if (declared === "object" || declared === "array" || (declared === undefined && looksStructured)) {
         try {
             return JSON.parse(text) as unknown;
-        } catch (error) {
-            // The parser's message can quote the value, which may hold a secret: keep only the position.
-            const position = /position (\d+)/.exec(String(error))?.[1];
-            issues.add(
-                key,
-                `is not valid JSON${position ? ` (at character ${position})` : ""}; write it as a YAML ${declared === "array" ? "list" : "map"} in Pulumi.<stack>.yaml, or set it with \`pulumi config set --path\``,
-            );
+        } catch {
+            issues.add(key, structuredTextMessage(text, declared === "array" ? "list" : "map"));
             return undefined;
         }
     }

@@ -504,14 +504,14 @@ describe("readRawConfig", () => {
         assert.deepEqual(raw, { name: "demo", nmae: "x", baremetal: { hosts: [] } });
     });
 
-    test("malformed JSON is an issue naming the key, without echoing the value", () => {
+    test("a map that is not one (plain or malformed text) is an issue naming the key in YAML terms, without echoing the value", () => {
         const { raw, issues } = readRawConfig({ controlPlane: '{"count": 3', access: "s3cr3t-not-json" });
         assert.deepEqual(
             issues.map((i) => i.field),
             ["kubeforge:controlPlane", "kubeforge:access"],
         );
         for (const issue of issues) {
-            assert.match(issue.message, /not valid JSON/);
+            assert.match(issue.message, /YAML map/);
             assert.doesNotMatch(issue.message, /s3cr3t/);
         }
         assert.equal(raw.controlPlane, undefined);
