@@ -180,11 +180,7 @@ export class Cluster extends pulumi.ComponentResource {
         const cni = cniAddons(spec, cniEndpoint, kubeProxyReplaced(spec));
         new ClusterAddons(
             `${name}-addons`,
-            {
-                provider,
-                addons: [...cni, ...built.addons],
-                dependsOn: [readiness],
-            },
+            { provider, cni, addons: built.addons, dependsOn: [readiness] },
             { parent: this },
         );
 

@@ -65,6 +65,12 @@ function fakePlatform(): Platform<{ zones: string[] }> {
                             },
                         ],
                     },
+                    {
+                        kind: "manifest",
+                        name: "pod-network-app",
+                        needs: { cni: true },
+                        objects: [{ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x", namespace: "default" } }],
+                    },
                 ],
             };
         },
@@ -146,7 +152,7 @@ describe("Cluster", () => {
         }
     });
 
-    test("the readiness gate waits for the masters only, and the addons wait for it", () => {
+    test("the readiness gate waits for the masters only; the addons wait for it and for what they need, nothing else", () => {
         const [gate] = byType(API_READINESS_TYPE);
         assert.ok(gate);
         assert.equal(gate.inputs.controlPlaneCount, 3);
@@ -160,7 +166,10 @@ describe("Cluster", () => {
         assert.ok(cilium, "Cilium is installed by default");
         assert.ok(cilium.dependencies.includes(gate.urn));
         const storage = byType("kubernetes:yaml/v2:ConfigGroup").find((r) => r.name.endsWith("-storage"));
-        assert.ok(storage?.dependencies.includes(cilium.urn), "platform addons come after the CNI");
+        assert.ok(storage?.dependencies.includes(gate.urn), "every addon waits for the API");
+        assert.ok(!storage?.dependencies.includes(cilium.urn), "an addon that needs only the API installs beside the CNI");
+        const podNetworkApp = byType("kubernetes:yaml/v2:ConfigGroup").find((r) => r.name.endsWith("-pod-network-app"));
+        assert.ok(podNetworkApp?.dependencies.includes(cilium.urn), "an addon that needs the CNI waits for it");
     });
 
     test("machines do not wait for each other: every node boots in parallel", () => {

@@ -4,14 +4,12 @@
  * replacing instances on its own would bypass.
  *
  * Choices worth knowing:
- * - IMDSv2 only (`httpTokens: required`) everywhere. Masters keep the PUT hop limit at 1, so no pod
- *   (only host-network ones such as the cloud controller) can read their user data, which holds the
- *   cluster CAs. Workers default to 2 (`workerMetadataHopLimit`): the EBS CSI controller and node
- *   pods need the instance role and metadata, and the controller cannot run with host networking.
- *   The price: a pod on a worker can read that worker's user data (bootstrap token, CA certificate,
- *   no keys) and the worker role (node + EBS CSI permissions). Block 169.254.169.254 with a network
- *   policy for untrusted namespaces, or set the hop limit to 1 and give the CSI driver its own
- *   credentials.
+ * - IMDSv2 only (`httpTokens: required`) and a PUT hop limit of 1 on every node, masters and
+ *   workers: only host-network processes reach IMDS, so no pod can read any node's user data (the
+ *   masters' holds the cluster CAs, a worker's its bootstrap token) or role. What needs the
+ *   metadata runs on the host network: the CCM and the EBS CSI controller on the masters (their role
+ *   carries both policies, see identity.ts and addons.ts); the EBS CSI node pods take their metadata
+ *   from Kubernetes instead.
  * - User data is a Pulumi secret and only read at first boot, so it and `ami` are in `ignoreChanges`
  *   (with `userDataReplaceOnChange: false`): a changed rendering (rotated token, new script) or a new
  *   Ubuntu image in the SSM parameter must not stop and start, or replace, every machine at once.
@@ -45,6 +43,9 @@ import { machineTags } from "./tags";
 
 /** IMDS PUT hop limit on masters: host only. */
 export const CONTROL_PLANE_HOP_LIMIT = 1;
+
+/** Default IMDS PUT hop limit on workers: host only as well (`workerMetadataHopLimit`). */
+export const WORKER_HOP_LIMIT = 1;
 
 /** Everything the machines hang off. */
 export interface MachineDeps {

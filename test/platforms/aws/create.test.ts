@@ -422,12 +422,12 @@ describe("private API name", () => {
 });
 
 describe("machines", () => {
-    test("IMDSv2 required everywhere; hop limit 1 on masters, 2 on workers", () => {
+    test("IMDSv2 required everywhere; hop limit 1 on every node, masters and workers", () => {
         for (const node of demo.nodes) {
             const m = byName(T.instance, `demo-${node.name}`).inputs.metadataOptions as Record<string, unknown>;
             assert.equal(m.httpEndpoint, "enabled");
             assert.equal(m.httpTokens, "required", node.name);
-            assert.equal(m.httpPutResponseHopLimit, node.role === "control-plane" ? 1 : 2, node.name);
+            assert.equal(m.httpPutResponseHopLimit, 1, node.name);
         }
     });
 
@@ -600,12 +600,13 @@ describe("security rules", () => {
 });
 
 describe("identity", () => {
-    test("workers get the EBS CSI managed policy; masters the CCM control-plane actions", () => {
+    test("masters get the EBS CSI managed policy (its controller runs there) and the CCM control-plane actions; workers neither", () => {
         const attachments = ofCluster(demo, T.rolePolicyAttachment);
         assert.deepEqual(
             attachments.map((a) => [a.name, a.inputs.policyArn]),
-            [["demo-worker-ebs-csi", "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicyV2"]],
+            [["demo-control-plane-ebs-csi", "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicyV2"]],
         );
+        assert.equal(ofCluster(demo, T.rolePolicy).filter((p) => p.name.startsWith("demo-worker") && /ebs|ccm/.test(p.name)).length, 0);
         const ccm = JSON.parse(String(byName(T.rolePolicy, "demo-control-plane-ccm").inputs.policy)) as {
             Statement: { Action: string[] }[];
         };
@@ -659,6 +660,35 @@ describe("outputs", () => {
             demo.outputs.addons.map((a) => a.name),
             ["aws-cloud-controller-manager", "aws-ebs-csi-driver"],
         );
+    });
+
+    test("the CCM needs only the API; the EBS CSI driver the CNI (its node pods), with its controller on the masters' host network", () => {
+        const [ccm, ebs] = demo.outputs.addons;
+        assert.ok(ccm.kind === "helm" && ebs.kind === "helm");
+        assert.equal(ccm.needs, undefined, "the CCM installs beside the CNI");
+        assert.deepEqual(ebs.needs, { cni: true });
+        const ccmValues = ccm.values as Record<string, unknown>;
+        const env = ccmValues.env as { name: string; value: string }[];
+        assert.deepEqual(
+            env.map((e) => [e.name, e.value]),
+            [
+                ["KUBERNETES_SERVICE_HOST", "api.demo.kubeforge.internal"],
+                ["KUBERNETES_SERVICE_PORT", "6443"],
+            ],
+            "the CCM reaches the API without the kubernetes Service",
+        );
+        const tolerated = (ccmValues.tolerations as { key: string }[]).map((t) => t.key);
+        assert.ok(tolerated.includes("node.kubernetes.io/not-ready"), "the CCM runs before the CNI makes nodes Ready");
+        const controller = (ebs.values as { controller: Record<string, unknown> }).controller;
+        assert.deepEqual(controller.nodeSelector, { "node-role.kubernetes.io/control-plane": "" });
+        assert.ok((controller.tolerations as { key: string }[]).some((t) => t.key === "node-role.kubernetes.io/control-plane"));
+        assert.deepEqual(ebs.deploymentPatches, [
+            {
+                name: "ebs-csi-controller",
+                namespace: "kube-system",
+                spec: { template: { spec: { hostNetwork: true, dnsPolicy: "ClusterFirstWithHostNet" } } },
+            },
+        ]);
     });
 
     test("a single NAT when asked", () => {
