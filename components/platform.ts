@@ -40,6 +40,15 @@ export interface PlatformBootstrapFacts {
     /** Shell expression that prints the node's primary IP (kubelet `--node-ip`); kubelet's choice when absent. */
     nodeIpCommand?: string;
     /**
+     * Shell command that exits 0 only when the endpoint's name certainly does not exist yet (its DNS
+     * zone answers "no such name", as before the load balancer's record is created). The init master
+     * then runs `kubeadm init` at once against itself (the name pinned to 127.0.0.1 in /etc/hosts)
+     * instead of waiting minutes for the load balancer. Any other outcome (a lookup that fails, times
+     * out or is not definite) waits as before, so a replaced master 0 never starts a second cluster.
+     * When absent, the init master always waits for the endpoint.
+     */
+    endpointAbsentCommand?: string;
+    /**
      * PowerShell equivalents of {@link nodeNameCommand}, {@link providerIdCommand} and
      * {@link nodeIpCommand} for Windows workers, whose bootstrap cannot run the bash ones. Each is a
      * PowerShell expression (or statement list) whose output is the value, run at boot by the Windows
