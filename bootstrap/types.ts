@@ -36,6 +36,11 @@ export interface PkiMaterial {
     serviceAccountPub?: string;
     /** Bootstrap token `[a-z0-9]{6}.[a-z0-9]{16}`. */
     bootstrapToken: string;
+    /**
+     * When the token expires (RFC 3339). kubeadm init creates it with this expiry, and a node that boots
+     * later says so in its log instead of retrying. Absent: kubeadm's own default lifetime (24 h).
+     */
+    bootstrapTokenExpires?: string;
     /** Base64 32-byte key for Secrets encryption at rest: masters only. */
     encryptionKey?: string;
 }

@@ -161,6 +161,14 @@ pin_endpoint_here() {
     printf '127.0.0.1 %s # kubeforge-init-endpoint\n' "$host" >>"$hosts"
 }
 
+# True when the bootstrap token this machine was given (KUBEFORGE_TOKEN_EXPIRES, RFC 3339) has expired.
+token_expired() {
+    local expires
+    [[ -n "${KUBEFORGE_TOKEN_EXPIRES:-}" ]] || return 1
+    expires="$(date -u -d "$KUBEFORGE_TOKEN_EXPIRES" +%s 2>/dev/null)" || return 1
+    (($(date -u +%s) >= expires))
+}
+
 redact() {
     sed -E 's/[a-z0-9]{6}\.[a-z0-9]{16}/<bootstrap-token>/g'
 }
@@ -227,6 +235,10 @@ while :; do
         action="join"
     else
         log "waiting for the API at ${KUBEFORGE_ENDPOINT} (HTTP ${status})"
+    fi
+    if [[ "$action" == join ]] && token_expired; then
+        # Retrying cannot help: the cluster has forgotten this token (its cleaner deletes expired ones).
+        die "the bootstrap token in this machine's configuration expired at ${KUBEFORGE_TOKEN_EXPIRES}, before it could join: it was rendered by a pulumi up longer ago than kubeforge:lifecycle.bootstrapTokenHours. Run pulumi up (it mints a fresh token and creates it in the cluster), then replace this machine so it boots with the new one (AWS: list it in kubeforge:aws.replaceNodes; bare metal: pulumi up reruns this step with it)"
     fi
     if [[ -n "$action" ]]; then
         [[ "$mode" == worker ]] || place_pki

@@ -21,6 +21,7 @@ import {
 } from "./fields";
 import { cidrsOverlap, cidrSize, formatCidr, hostBitsSet, parseCidr, type Cidr } from "./cidr";
 import { dnsLabelError, labelValueError, nodeLabelKeyError, splitTaintString, taintEffectError, taintKeyError } from "./k8s-names";
+import { DEFAULT_BOOTSTRAP_TOKEN_HOURS, MAX_BOOTSTRAP_TOKEN_HOURS, MIN_BOOTSTRAP_TOKEN_HOURS } from "./token-window";
 import { DEFAULT_KUBERNETES_VERSION, kubeletSkewError, resolveKubernetesVersion, type KubernetesVersion } from "./versions";
 import type {
     AccessSpec,
@@ -66,7 +67,7 @@ export const DEFAULTS = {
     network: { podCidr: "10.244.0.0/16", serviceCidr: "10.96.0.0/12", nodeCidr: "10.0.0.0/16" },
     cni: "cilium" as CniName,
     secretsEncryption: true,
-    lifecycle: { drainOnDelete: true, drainTimeoutSeconds: 600 },
+    lifecycle: { drainOnDelete: true, drainTimeoutSeconds: 600, bootstrapTokenHours: DEFAULT_BOOTSTRAP_TOKEN_HOURS },
 } as const;
 
 /** Smallest root disk, GiB (kubelet image GC starts fighting below this with a few images). */
@@ -91,7 +92,7 @@ const POOL_KEYS = ["name", "count", "machineType", "labels", "taints", "os", "sp
 const NETWORK_KEYS = ["podCidr", "serviceCidr", "nodeCidr"];
 const ACCESS_KEYS = ["apiAllowedCidrs", "sshAllowedCidrs", "sshPublicKeys"];
 const TAINT_KEYS = ["key", "value", "effect"];
-const LIFECYCLE_KEYS = ["drainOnDelete", "drainTimeoutSeconds"];
+const LIFECYCLE_KEYS = ["drainOnDelete", "drainTimeoutSeconds", "bootstrapTokenHours"];
 /** Shortest drain timeout: evictions with a pod's default 30 s grace period need at least this. */
 const MIN_DRAIN_TIMEOUT_SECONDS = 60;
 const SSH_KEY =
@@ -628,6 +629,13 @@ function parseLifecycle(value: unknown, issues: IssueList): ClusterSpec["lifecyc
     lifecycle.drainTimeoutSeconds =
         readInteger(object.drainTimeoutSeconds, "lifecycle.drainTimeoutSeconds", issues, MIN_DRAIN_TIMEOUT_SECONDS) ??
         lifecycle.drainTimeoutSeconds;
+    const tokenHours = readInteger(object.bootstrapTokenHours, "lifecycle.bootstrapTokenHours", issues, MIN_BOOTSTRAP_TOKEN_HOURS);
+    if (tokenHours !== undefined && tokenHours > MAX_BOOTSTRAP_TOKEN_HOURS) {
+        issues.add(
+            "lifecycle.bootstrapTokenHours",
+            `is ${tokenHours}; use at most ${MAX_BOOTSTRAP_TOKEN_HOURS} (30 days): whoever reads a worker's user data can register nodes while the token lives`,
+        );
+    } else if (tokenHours !== undefined) lifecycle.bootstrapTokenHours = tokenHours;
     return lifecycle;
 }
 

@@ -170,6 +170,28 @@ describe("kubeadm step in a sandbox (real bash, stubbed kubeadm/systemctl/curl)"
         }
     });
 
+    test("a node whose bootstrap token expired says so in its boot log and does not try to join", () => {
+        const s = box("worker", { KUBEFORGE_TOKEN_EXPIRES: "2001-01-01T00:00:00Z" });
+        s.endpoint("200");
+        const r = s.run("kubeadm.sh", "worker");
+        assert.notEqual(r.code, 0);
+        assert.match(r.stderr, /bootstrap token in this machine's configuration expired at 2001-01-01T00:00:00Z/);
+        assert.match(r.stderr, /Run pulumi up \(it mints a fresh token/);
+        assert.equal(s.calls("kubeadm").length, 0, "no join with a dead token");
+        assert.ok(!r.stderr.includes(TOKEN), "the message names no token");
+    });
+
+    test("a node whose token is still valid joins", () => {
+        const s = box("worker", { KUBEFORGE_TOKEN_EXPIRES: "2999-01-01T00:00:00Z" });
+        s.endpoint("200");
+        const r = s.run("kubeadm.sh", "worker");
+        assert.equal(r.code, 0, r.stderr);
+        assert.deepEqual(
+            s.calls("kubeadm").map((c) => c.split(" ")[0]),
+            ["join"],
+        );
+    });
+
     test("init master never inits when a server with a foreign certificate answers", () => {
         const s = box("init", { KUBEFORGE_JOIN_TIMEOUT_SECONDS: "0" });
         s.endpoint("x509");

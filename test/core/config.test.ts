@@ -49,7 +49,7 @@ describe("defaults", () => {
             access: { apiAllowedCidrs: ["203.0.113.7/32"], sshAllowedCidrs: [], sshPublicKeys: [] },
             secretsEncryption: true,
             tags: {},
-            lifecycle: { drainOnDelete: true, drainTimeoutSeconds: 600 },
+            lifecycle: { drainOnDelete: true, drainTimeoutSeconds: 600, bootstrapTokenHours: 24 },
             platform: "aws",
             platformConfig: undefined,
         });
@@ -589,7 +589,7 @@ describe("robustness", () => {
 
 describe("kubeforge:lifecycle", () => {
     test("defaults: drain every leaving node, 600 s each", () => {
-        assert.deepEqual(specOf(base()).lifecycle, { drainOnDelete: true, drainTimeoutSeconds: 600 });
+        assert.deepEqual(specOf(base()).lifecycle, { drainOnDelete: true, drainTimeoutSeconds: 600, bootstrapTokenHours: 24 });
     });
     test("drainOnDelete can be switched off (before destroying a whole cluster)", () => {
         assert.equal(specOf(base({ lifecycle: { drainOnDelete: false } })).lifecycle.drainOnDelete, false);
