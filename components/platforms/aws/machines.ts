@@ -41,6 +41,16 @@ import type { AwsNetwork } from "./network";
 import type { AwsSecurityGroups } from "./security";
 import { machineTags } from "./tags";
 
+/**
+ * The name a node's machine resources had before they were named after the node alone: the
+ * platform's prefix (the cluster name) in front of a node name that already starts with it.
+ * @param prefix - the resource-name prefix the platform was given
+ * @param node - the node
+ */
+export function formerMachineName(prefix: string, node: NodePlan): string {
+    return `${prefix}-${node.name}`;
+}
+
 /** IMDS PUT hop limit on masters: host only. */
 export const CONTROL_PLANE_HOP_LIMIT = 1;
 
@@ -119,7 +129,7 @@ function createInstance(
     const tags = machineTags(spec, node);
 
     return new Instance(
-        `${name}-${node.name}`,
+        node.name,
         {
             region: config.region,
             ami: amiFor(instanceType, node.os),
@@ -161,6 +171,9 @@ function createInstance(
             // The zone and its short negative-caching SOA, so an early lookup of the API name is not
             // cached as NXDOMAIN for long; not the alias record, which waits for the load balancer.
             dependsOn: [...deps.network.ready, ...deps.identity.ready, ...deps.apiName.ready],
+            // Named after the node alone (`demo-cp-0`, which already carries the cluster's name); the
+            // name stacks made before had (`demo-demo-cp-0`) is an alias, so no machine is replaced.
+            aliases: [{ name: formerMachineName(name, node) }],
             ...machineChangePolicy(config, node.name),
         },
     );
