@@ -9,9 +9,19 @@
 import { API_READINESS_TYPE, NODE_LIFECYCLE_TYPE } from "../components/lifecycle/types";
 import { runPlan } from "../stacks/plan/run";
 import { arg, round, runChild } from "./lib/child";
-import { idealSeconds, latencyRow, latencySeconds, type IdealBreakdown } from "./lib/latency";
+import { idealSeconds, latencyRow, latencySeconds, overlapApplies, type IdealBreakdown } from "./lib/latency";
 import { sizedStack } from "./lib/stackConfig";
-import { graphCriticalPath, observedChain, traceRegistrations, type ChainStep, type TracedResource } from "./lib/trace";
+import {
+    graphCriticalPath,
+    longestChainOf,
+    observedChain,
+    traceRegistrations,
+    type ChainStep,
+    type DependencyRole,
+    type TracedResource,
+} from "./lib/trace";
+import { resolveStack } from "../stacks/program";
+import { readStackConfig } from "../stacks/plan/stackConfig";
 
 /** What one deploy run reports. */
 export interface DeployResult {
@@ -60,6 +70,8 @@ export interface DeployResult {
     lastRequestSeconds: number;
     /** Custom resource types with no row in the latency table (counted as instant). */
     unknownTypes: string[];
+    /** The platform lets the init master run `kubeadm init` without the endpoint (init beside the load balancer). */
+    initWithoutEndpoint: boolean;
 }
 
 function maxOverlap(resources: TracedResource[]): number {
@@ -82,10 +94,33 @@ async function main(): Promise<DeployResult> {
     // timing: loading is not part of `up`.
     const stack = await sizedStack(workers);
     const configFile = stack.file;
+    const resolved = resolveStack(readStackConfig(configFile).values);
+    const initWithoutEndpoint =
+        resolved.platform.bootstrapFacts(resolved.platformConfig, resolved.spec).endpointAbsentCommand !== undefined;
+    // A dependency of a resource whose work starts early (its row's `workStartsAfter`) only bounds its finish.
+    const roleOf = (from: TracedResource, to: TracedResource): DependencyRole => {
+        const phases = overlapApplies(latencyRow(from.type, from.name), initWithoutEndpoint);
+        const phase = latencyRow(to.type, to.name)?.phase;
+        return phases && !(phase && phases.includes(phase)) && to.custom ? "bound" : "work";
+    };
 
     // A join cannot finish before the API answers, though the node's record rightly waits only for its
     // machine: hold the lifecycle records until the readiness gate is through.
     const trace = traceRegistrations([{ held: NODE_LIFECYCLE_TYPE, until: API_READINESS_TYPE }]);
+    // The simulated engine does what the model says: a resource whose work started early (kubeadm
+    // init from the masters' boot) only takes what is left of its latency when its request comes.
+    const simulatedLatencyMs = (type: string, name: string): number => {
+        const full = latencySeconds(type, name) * msPerSecond;
+        const phases = overlapApplies(latencyRow(type, name), initWithoutEndpoint);
+        if (!phases) return full;
+        const record = [...trace.resources].reverse().find((r) => r.type === type && r.name === name);
+        if (!record) return full;
+        const ends = trace.resources
+            .filter((r) => record.deps.includes(r.urn) && phases.includes(latencyRow(r.type, r.name)?.phase ?? "other"))
+            .map((r) => r.end);
+        if (ends.length === 0) return full;
+        return Math.max(0, Math.max(...ends) + full - (performance.now() - trace.t0));
+    };
     let settledAt = 0;
     const cpu0 = process.cpuUsage();
     const elu0 = performance.eventLoopUtilization();
@@ -93,7 +128,7 @@ async function main(): Promise<DeployResult> {
     await runPlan({
         configFile,
         skipPolicies: true,
-        engine: { latencyMs: (type, name) => latencySeconds(type, name) * msPerSecond },
+        engine: { latencyMs: (type, name) => simulatedLatencyMs(type, name) },
         onSettled: () => {
             settledAt = performance.now();
         },
@@ -104,7 +139,8 @@ async function main(): Promise<DeployResult> {
     const offset = t0 - trace.t0;
     const traced = trace.resources;
     const custom = traced.filter((r) => r.custom);
-    const graph = graphCriticalPath(traced, latencySeconds);
+    const graph = graphCriticalPath(traced, latencySeconds, undefined, roleOf);
+    const addonChain = longestChainOf(traced, latencySeconds, (r) => r.custom && latencyRow(r.type, r.name)?.phase === "addon");
     const sim = (ms: number) => round((ms - offset) / msPerSecond, 1);
     const machines = custom.filter((r) => latencyRow(r.type, r.name)?.phase === "machine");
     return {
@@ -120,13 +156,14 @@ async function main(): Promise<DeployResult> {
         loopBusyMs: round(elu.active, 0),
         loopIdleMs: round(elu.idle, 0),
         simulatedSeconds: round(msPerSecond > 0 ? elu.idle / msPerSecond + elu.active / 1000 : elu.active / 1000, 1),
-        ideal: idealSeconds(custom),
+        ideal: idealSeconds(custom, addonChain, initWithoutEndpoint),
         graphSeconds: graph.seconds,
         graphChain: graph.chain,
         graphWithoutMachineOnLbSeconds: graphCriticalPath(
             traced,
             latencySeconds,
             (from, to) => latencyRow(from.type, from.name)?.phase === "machine" && latencyRow(to.type, to.name)?.phase === "endpoint",
+            roleOf,
         ).seconds,
         observed: observedChain(traced)
             .filter((s) => latencySeconds(s.type, s.name) > 0)
@@ -135,6 +172,7 @@ async function main(): Promise<DeployResult> {
         maxMachinesInFlight: maxOverlap(machines),
         lastRequestSeconds: sim(Math.max(...traced.map((r) => r.start))),
         unknownTypes: [...new Set(custom.filter((r) => !latencyRow(r.type, r.name)).map((r) => r.type))].sort(),
+        initWithoutEndpoint,
     };
 }
 

@@ -159,8 +159,16 @@ async function deploySection(s: Settings): Promise<DeployRow[]> {
     const first = rows[0];
     const i = first.ideal;
     log(
-        `  ideal = network ${i.network} + max(load balancer, boot, NAT) ${i.endpointOrBoot} (${i.endpointOrBootIs}) + init ${i.init} + max(join ${i.join}, addons ${i.addons}) = ${i.total} s`,
+        first.initWithoutEndpoint
+            ? `  ideal = network ${i.network} + max(load balancer, NAT + boot + init ${i.init}) (${i.endpointOrBootIs} first) + max(join ${i.join}, longest addon chain ${i.addons}) = ${i.total} s`
+            : `  ideal = network ${i.network} + max(load balancer, boot, NAT) ${i.endpointOrBoot} (${i.endpointOrBootIs}) + init ${i.init} + max(join ${i.join}, addons ${i.addons}) = ${i.total} s`,
     );
+    goals.push({
+        name: "deploy: modelled AWS critical path (issue 16)",
+        target: "<= 300 s",
+        value: `${first.graphSeconds} s (527 s on 2026-11-23, same latencies)`,
+        met: first.graphSeconds <= 300,
+    });
     log(`  the program's critical path: ${first.graphChain.map((c) => `${c.name} ${c.seconds}`).join(" -> ")}`);
     log(
         `  without machines waiting for the load balancer it would be ${first.graphWithoutMachineOnLbSeconds} s (${x(first.graphWithoutMachineOnLbSeconds / first.ideal.total)})`,

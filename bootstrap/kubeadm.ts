@@ -2,10 +2,11 @@
  * kubeadm v1beta4 documents and the component configs kubeadm hands to the kubelet and kube-proxy.
  *
  * Decisions worth knowing:
- * - The bootstrap token is pre-generated and created by `kubeadm init` with `ttl: 0s` (never expires),
- *   so nodes added by a later `pulumi up` join without anyone minting a token. Tradeoff: whoever reads a
- *   worker's user data can register nodes until the token is deleted; rotate it with the PKI
- *   component's `bootstrapTokenGeneration` (and delete the old one in the cluster).
+ * - The bootstrap token is pre-generated and created by `kubeadm init` with the expiry the program
+ *   chose (`expires`, 24 h lifetime by default, never `ttl: 0s`): whoever reads a worker's user data can
+ *   register nodes only until then. A later `pulumi up` mints a fresh token once half the lifetime has
+ *   passed and creates its Secret in the cluster itself (components/bootstrapToken.ts), so nodes it adds
+ *   join with a live token.
  * - Joins use file discovery (a kubeconfig holding the CA and the endpoint only), and the CAs, the
  *   service-account key and the front-proxy/etcd CAs are pre-placed on every master, so no
  *   `certificateKey` / `--upload-certs` is used.
@@ -154,8 +155,8 @@ export function initConfiguration(input: BootstrapInput): Doc {
         bootstrapTokens: [
             {
                 token: input.pki.bootstrapToken,
-                description: "kubeforge node joins (rotate with the PKI bootstrapTokenGeneration)",
-                ttl: "0s",
+                description: "kubeforge node joins (rotated by pulumi up, see components/bootstrapToken.ts)",
+                ...(input.pki.bootstrapTokenExpires ? { expires: input.pki.bootstrapTokenExpires } : { ttl: "24h0m0s" }),
                 usages: ["signing", "authentication"],
                 groups: ["system:bootstrappers:kubeadm:default-node-token"],
             },

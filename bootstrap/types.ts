@@ -35,6 +35,11 @@ export interface PkiMaterial {
     serviceAccountPub?: string;
     /** Bootstrap token `[a-z0-9]{6}.[a-z0-9]{16}`. */
     bootstrapToken: string;
+    /**
+     * When the token expires (RFC 3339). kubeadm init creates it with this expiry, and a node that boots
+     * later says so in its log instead of retrying. Absent: kubeadm's own default lifetime (24 h).
+     */
+    bootstrapTokenExpires?: string;
     /** Base64 32-byte key for Secrets encryption at rest: masters only. */
     encryptionKey?: string;
 }
@@ -89,6 +94,15 @@ export interface PlatformBootstrapFacts {
     providerIdCommand?: string;
     /** Shell expression that prints the node's primary IP (kubelet `--node-ip`); kubelet's choice when absent. */
     nodeIpCommand?: string;
+    /**
+     * Shell command that exits 0 only when the endpoint's name certainly does not exist yet (its DNS
+     * zone answers "no such name", as before the load balancer's record is created); it gets the host
+     * name as `$1`. The init master then runs `kubeadm init` at once against itself (the name pinned to
+     * 127.0.0.1 in /etc/hosts) instead of waiting minutes for the load balancer. Any other outcome (a
+     * lookup that fails, times out or is not definite) waits as before, so a replaced master 0 never
+     * starts a second cluster. When absent, the init master always waits for the endpoint.
+     */
+    endpointAbsentCommand?: string;
     /**
      * PowerShell equivalents of {@link nodeNameCommand}, {@link providerIdCommand} and
      * {@link nodeIpCommand} for Windows workers, whose bootstrap cannot run the bash ones. Each is a

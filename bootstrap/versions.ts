@@ -1,5 +1,6 @@
 /**
- * Every version the bootstrap installs, in one place. Bump here, nowhere else.
+ * Every version the bootstrap installs, in one place. Bump here, nowhere else, and update
+ * docs/pins.md (every pinned image and chart, with the upstream file that shows it).
  *
  * Sources (facts, read 2026-11-23 from kubernetes-sigs/kubespray at commit
  * 46dbdd3994b32640bcd806b0097f50e8fdf1d514):

@@ -15,6 +15,7 @@ import type { ClusterSpec, NodePlan } from "./core/types";
 import { masterDomains } from "./core/resolve";
 import type { BootstrapEndpoint, Platform, PlatformContext, UserDataDelivery } from "./platform-legacy";
 import { ClusterPki } from "./pki";
+import { createBootstrapTokenSecret } from "./bootstrapToken";
 import { renderNodeBootstrap, kubeProxyReplaced } from "../bootstrap/render";
 import { renderByTemplate } from "../bootstrap/template";
 import type { NodeBootstrap, PkiMaterial } from "../bootstrap/types";
@@ -37,6 +38,8 @@ export interface ClusterArgs {
     platformConfig: unknown;
     /** How long to wait for the API after the machines exist, in seconds (default 1800). */
     readinessTimeoutSeconds?: number;
+    /** The program's clock, which picks the bootstrap token's window (tests pass a fixed time; default now). */
+    now?: Date;
 }
 
 /** Groups one platform's resources: type `kubeforge:<platform>:Infrastructure`. */
@@ -75,7 +78,11 @@ export class Cluster extends pulumi.ComponentResource {
         super("kubeforge:cluster:Cluster", name, {}, opts);
         const { spec, nodes, platform, platformConfig } = args;
 
-        const pki = new ClusterPki(`${name}-pki`, { clusterName: spec.name }, { parent: this });
+        const pki = new ClusterPki(
+            `${name}-pki`,
+            { clusterName: spec.name, bootstrapTokenHours: spec.lifecycle.bootstrapTokenHours, now: args.now },
+            { parent: this },
+        );
         const facts = platform.bootstrapFacts(platformConfig, spec);
         // The PKI material per role is one Output shared by every node of that role: building it per
         // node cost a dozen Output hops each (the bench's evaluation profile).
@@ -176,17 +183,10 @@ export class Cluster extends pulumi.ComponentResource {
             { kubeconfig: this.kubeconfig, enableServerSideApply: true },
             { parent: this, dependsOn: [readiness] },
         );
+        createBootstrapTokenSecret(`${name}-bootstrap-token`, pki, provider, this);
         const cniEndpoint = built.endpointHost.apply((host) => ({ host, port: built.endpointPort }));
         const cni = cniAddons(spec, cniEndpoint, kubeProxyReplaced(spec));
-        new ClusterAddons(
-            `${name}-addons`,
-            {
-                provider,
-                addons: [...cni, ...built.addons],
-                dependsOn: [readiness],
-            },
-            { parent: this },
-        );
+        new ClusterAddons(`${name}-addons`, { provider, cni, addons: built.addons, dependsOn: [readiness] }, { parent: this });
 
         // One `all` over every id and address, one apply: an Output per node in between cost about
         // 1.5 ms of evaluation a node (the SDK tracks each Output's resources and state), for nothing.
@@ -250,10 +250,13 @@ function pkiMaterial(pki: ClusterPki, role: NodePlan["role"]): pulumi.Output<Pki
                       serviceAccountKey,
                       serviceAccountPub,
                       bootstrapToken,
+                      bootstrapTokenExpires: pki.bootstrapTokenExpires,
                       encryptionKey,
                   }),
               )
-        : pulumi.all([pki.caCert, pki.bootstrapToken]).apply(([caCert, bootstrapToken]) => ({ caCert, bootstrapToken }));
+        : pulumi
+              .all([pki.caCert, pki.bootstrapToken])
+              .apply(([caCert, bootstrapToken]) => ({ caCert, bootstrapToken, bootstrapTokenExpires: pki.bootstrapTokenExpires }));
 }
 
 /** Resolves the endpoint and renders one node's bootstrap (secret: it holds the token, masters the CA keys). */

@@ -7,6 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import * as random from "@pulumi/random";
+import { DEFAULT_BOOTSTRAP_TOKEN_HOURS, tokenWindow } from "./core/token-window";
 
 /** PKI outputs every other part consumes. Keys and tokens are secret Outputs. */
 export interface ClusterPkiOutputs {
@@ -18,8 +19,14 @@ export interface ClusterPkiOutputs {
     frontProxyCaKey: pulumi.Output<string>;
     serviceAccountKey: pulumi.Output<string>;
     serviceAccountPub: pulumi.Output<string>;
-    /** `<id>.<secret>` kubeadm bootstrap token. */
+    /** `<id>.<secret>` kubeadm bootstrap token (secret). */
     bootstrapToken: pulumi.Output<string>;
+    /** The token's public id (the name of its Secret in the cluster is `bootstrap-token-<id>`). */
+    bootstrapTokenId: pulumi.Output<string>;
+    /** The token's secret half (secret). */
+    bootstrapTokenSecret: pulumi.Output<string>;
+    /** When the token expires (RFC 3339, UTC): known to the program, see components/core/token-window.ts. */
+    bootstrapTokenExpires: string;
     /** Base64 of 32 random bytes: the aescbc key for Secrets at rest. */
     encryptionKey: pulumi.Output<string>;
     /** Admin client certificate and key for the kubeconfig output (group `kubeadm:cluster-admins`). */
@@ -41,10 +48,14 @@ export interface ClusterPkiArgs {
      */
     adminEarlyRenewalHours?: number;
     /**
-     * Change this value to rotate the bootstrap token (the old one stays valid in the cluster until
-     * deleted there).
+     * Change this value to rotate the bootstrap token at once (the cluster's Secret for the old one is
+     * replaced by the new one's in the same `pulumi up`).
      */
     bootstrapTokenGeneration?: number;
+    /** The token's lifetime in hours (default 24); it rotates once half of it has passed. */
+    bootstrapTokenHours?: number;
+    /** The program's clock (tests pass a fixed time; default: now). */
+    now?: Date;
 }
 
 const ECDSA = { algorithm: "ECDSA", ecdsaCurve: "P256" } as const;
@@ -61,6 +72,9 @@ export class ClusterPki extends pulumi.ComponentResource implements ClusterPkiOu
     readonly serviceAccountKey: pulumi.Output<string>;
     readonly serviceAccountPub: pulumi.Output<string>;
     readonly bootstrapToken: pulumi.Output<string>;
+    readonly bootstrapTokenId: pulumi.Output<string>;
+    readonly bootstrapTokenSecret: pulumi.Output<string>;
+    readonly bootstrapTokenExpires: string;
     readonly encryptionKey: pulumi.Output<string>;
     readonly adminCert: pulumi.Output<string>;
     readonly adminKey: pulumi.Output<string>;
@@ -100,8 +114,11 @@ export class ClusterPki extends pulumi.ComponentResource implements ClusterPkiOu
         this.serviceAccountKey = pulumi.secret(sa.privateKeyPem);
         this.serviceAccountPub = sa.publicKeyPem;
 
-        // A kubeadm bootstrap token is `[a-z0-9]{6}.[a-z0-9]{16}`.
-        const keepers = { generation: String(args.bootstrapTokenGeneration ?? 0) };
+        // A kubeadm bootstrap token is `[a-z0-9]{6}.[a-z0-9]{16}`. It is minted again in each new token
+        // window (half its lifetime), so no token outlives its expiry and every `up` hands new machines
+        // one with at least half its lifetime left.
+        const window = tokenWindow(args.now ?? new Date(), args.bootstrapTokenHours ?? DEFAULT_BOOTSTRAP_TOKEN_HOURS);
+        const keepers = { generation: String(args.bootstrapTokenGeneration ?? 0), window: String(window.index) };
         const tokenId = new random.RandomString(`${name}-token-id`, { length: 6, upper: false, special: false, keepers }, parent);
         const tokenSecret = new random.RandomPassword(
             `${name}-token-secret`,
@@ -109,6 +126,9 @@ export class ClusterPki extends pulumi.ComponentResource implements ClusterPkiOu
             parent,
         );
         this.bootstrapToken = pulumi.secret(pulumi.interpolate`${tokenId.result}.${tokenSecret.result}`);
+        this.bootstrapTokenId = tokenId.result;
+        this.bootstrapTokenSecret = pulumi.secret(tokenSecret.result);
+        this.bootstrapTokenExpires = window.expiresAt;
 
         const encryption = new random.RandomBytes(`${name}-secrets-encryption`, { length: 32 }, parent);
         this.encryptionKey = pulumi.secret(encryption.base64);

@@ -167,6 +167,13 @@ export type AddonSpec =
           values: pulumi.Input<Record<string, unknown>>;
           /** Values that carry secrets; merged into `values` and kept secret end to end. */
           secretValues?: pulumi.Input<Record<string, unknown>>;
+          /** What must run before this addon can become ready (see {@link AddonNeeds}); nothing else is waited for. */
+          needs?: AddonNeeds;
+          /**
+           * Server-side-apply patches of Deployments the chart renders, for settings the chart has no value
+           * for (e.g. `hostNetwork`); applied once the release is installed, by a separate field manager.
+           */
+          deploymentPatches?: DeploymentPatchSpec[];
       }
     | {
           kind: "manifest";
@@ -174,7 +181,30 @@ export type AddonSpec =
           name: string;
           /** Kubernetes objects, applied in order. */
           objects: pulumi.Input<Record<string, unknown>>[];
+          /** What must run before these objects can be applied or become ready (see {@link AddonNeeds}). */
+          needs?: AddonNeeds;
       };
+
+/**
+ * What an addon must wait for besides the API (every addon waits for the API). Addons that need
+ * nothing else install side by side; say why in the addon's comment.
+ */
+export interface AddonNeeds {
+    /** True when its pods run on the pod network, or its objects are served by pods that do: it waits for the CNI. */
+    cni?: boolean;
+    /** Names of other addons of the same cluster it needs first (e.g. CRDs another chart installs). */
+    addons?: string[];
+}
+
+/** A server-side-apply patch of one Deployment a chart renders. */
+export interface DeploymentPatchSpec {
+    /** The Deployment's name. */
+    name: string;
+    /** Its namespace. */
+    namespace: string;
+    /** The fields to set, as a partial Deployment `spec`. */
+    spec: Record<string, unknown>;
+}
 
 /** Everything a platform needs to build its infrastructure. */
 export interface InfrastructureContext<C> {

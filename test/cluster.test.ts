@@ -12,6 +12,8 @@ import type { NodeBootstrap } from "../bootstrap/types";
 import { API_READINESS_TYPE, NODE_LIFECYCLE_TYPE } from "../components/lifecycle/types";
 
 const engine = new PlanEngine();
+/** The program's clock for this run: the token window 2026-12-04T00:00Z-12:00Z, so it expires at 2026-12-05T00:00:00Z. */
+const NOW = new Date("2026-12-04T10:00:00Z");
 const rendered = new Map<string, NodeBootstrap>();
 let spec: ClusterSpec;
 let nodes: NodePlan[];
@@ -65,6 +67,12 @@ function fakePlatform(): Platform<{ zones: string[] }> {
                             },
                         ],
                     },
+                    {
+                        kind: "manifest",
+                        name: "pod-network-app",
+                        needs: { cni: true },
+                        objects: [{ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x", namespace: "default" } }],
+                    },
                 ],
             };
         },
@@ -88,7 +96,7 @@ before(async () => {
     nodes = placeNodes(spec);
     const { Cluster } = await import("../components/cluster.js");
     const platform = fakePlatform() as Platform<unknown>;
-    const cluster = new Cluster("demo", { spec, nodes, platform, platformConfig: { zones: ["z1", "z2", "z3"] } });
+    const cluster = new Cluster("demo", { spec, nodes, platform, platformConfig: { zones: ["z1", "z2", "z3"] }, now: NOW });
     outputs = cluster;
     await outputValue(cluster.kubeconfig);
     await engine.settle();
@@ -146,7 +154,7 @@ describe("Cluster", () => {
         }
     });
 
-    test("the readiness gate waits for the masters only, and the addons wait for it", () => {
+    test("the readiness gate waits for the masters only; the addons wait for it and for what they need, nothing else", () => {
         const [gate] = byType(API_READINESS_TYPE);
         assert.ok(gate);
         assert.equal(gate.inputs.controlPlaneCount, 3);
@@ -160,7 +168,10 @@ describe("Cluster", () => {
         assert.ok(cilium, "Cilium is installed by default");
         assert.ok(cilium.dependencies.includes(gate.urn));
         const storage = byType("kubernetes:yaml/v2:ConfigGroup").find((r) => r.name.endsWith("-storage"));
-        assert.ok(storage?.dependencies.includes(cilium.urn), "platform addons come after the CNI");
+        assert.ok(storage?.dependencies.includes(gate.urn), "every addon waits for the API");
+        assert.ok(!storage?.dependencies.includes(cilium.urn), "an addon that needs only the API installs beside the CNI");
+        const podNetworkApp = byType("kubernetes:yaml/v2:ConfigGroup").find((r) => r.name.endsWith("-pod-network-app"));
+        assert.ok(podNetworkApp?.dependencies.includes(cilium.urn), "an addon that needs the CNI waits for it");
     });
 
     test("machines do not wait for each other: every node boots in parallel", () => {
@@ -199,4 +210,37 @@ test("masters' lifecycle records form a chain, so masters are removed one at a t
             [],
             "workers drain in parallel",
         );
+});
+
+describe("bootstrap token", () => {
+    test("the token expires (24 h lifetime: the end of the window after the current one), and kubeadm init is told so", () => {
+        const init = [...rendered.values()].find((b) => b.files.some((f) => f.path.endsWith("/init.yaml")));
+        assert.ok(init, "the init master's bootstrap was rendered");
+        const initYaml = init.files.find((f) => f.path.endsWith("/init.yaml"))!.content;
+        assert.match(initYaml, /expires: "?2026-12-05T00:00:00Z"?/);
+        assert.doesNotMatch(initYaml, /ttl: 0s/);
+        for (const b of rendered.values()) {
+            const env = b.files.find((f) => f.path.endsWith("bootstrap.env"));
+            if (env) assert.match(env.content, /KUBEFORGE_TOKEN_EXPIRES=['"]?2026-12-05T00:00:00Z/, b.nodeName);
+        }
+    });
+
+    test("the program creates the token's Secret in kube-system once the API answers, kubeadm's format, secret data", async () => {
+        const [secret] = byType("kubernetes:core/v1:Secret").filter((r) => r.name === "demo-bootstrap-token");
+        assert.ok(secret, "a Secret for the token");
+        const metadata = secret.inputs.metadata as { name: string; namespace: string; annotations: Record<string, string> };
+        const tokenId = engine.resources.find((r) => r.type === "random:index/randomString:RandomString" && r.name === "demo-pki-token-id");
+        assert.ok(tokenId);
+        assert.match(metadata.name, /^bootstrap-token-[a-z0-9]{6}$/);
+        assert.equal(metadata.namespace, "kube-system");
+        assert.equal(metadata.annotations["pulumi.com/patchForce"], "true");
+        assert.equal(secret.inputs.type, "bootstrap.kubernetes.io/token");
+        assert.ok(isWrappedSecret(secret.inputs.stringData), "the token's secret half stays a Pulumi secret");
+        const data = (secret.inputs.stringData as { value: Record<string, string> }).value;
+        assert.equal(data.expiration, "2026-12-05T00:00:00Z");
+        assert.equal(data["auth-extra-groups"], "system:bootstrappers:kubeadm:default-node-token");
+        assert.equal(`bootstrap-token-${data["token-id"]}`, metadata.name);
+        const keepers = tokenId.inputs.keepers as Record<string, string>;
+        assert.equal(keepers.window, String(Math.floor(NOW.getTime() / (12 * 3600 * 1000))), "the token is tied to its window");
+    });
 });

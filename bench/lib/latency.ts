@@ -23,6 +23,12 @@ export interface LatencyRow {
     phase: Phase;
     /** Why this figure (source or reasoning). */
     source: string;
+    /**
+     * When set, the resource's work (what `seconds` measures) starts once its dependencies of these
+     * phases have finished; its other dependencies bound only when it can finish, not when its work
+     * starts. Applied only where the program lets that work start early (see {@link overlapApplies}).
+     */
+    workStartsAfter?: Phase[];
 }
 
 /** The table. First matching row wins, so name-specific rows come before the general row of a type. */
@@ -161,6 +167,11 @@ export const LATENCY_TABLE: LatencyRow[] = [
         seconds: 150,
         phase: "init",
         source: "kubeadm init as seen through the endpoint: cloud-init package install (~60 s) + kubeadm init with image pulls (~50 s) + 3 NLB health checks at 10 s",
+        // The work is the init master's: it starts when the masters are running (they depend on the
+        // network and its NAT route, so egress for the packages is there), not when the load
+        // balancer is, once the init master no longer waits for the endpoint's name (it pins it to
+        // itself: bootstrap/scripts/kubeadm.sh). The gate still cannot finish before the load balancer.
+        workStartsAfter: ["machine"],
     },
     {
         type: "pulumi-nodejs:dynamic/kubeforge:NodeLifecycle",
@@ -217,6 +228,18 @@ export function latencyRow(type: string, name: string): LatencyRow | undefined {
     return undefined;
 }
 
+/**
+ * Whether a row's {@link LatencyRow.workStartsAfter} applies to a run: only when the platform lets
+ * the init master start `kubeadm init` without the endpoint (its `endpointAbsentCommand` fact);
+ * otherwise the init really waited for the load balancer's name, and the whole latency follows all
+ * of the resource's dependencies, as before.
+ * @param row - a row of the table
+ * @param initWithoutEndpoint - the platform's bootstrap facts have an `endpointAbsentCommand`
+ */
+export function overlapApplies(row: LatencyRow | undefined, initWithoutEndpoint: boolean): Phase[] | undefined {
+    return row?.workStartsAfter && initWithoutEndpoint ? row.workStartsAfter : undefined;
+}
+
 /** Simulated seconds for a resource (0 when the table has no row for it). */
 export function latencySeconds(type: string, name: string): number {
     return latencyRow(type, name)?.seconds ?? 0;
@@ -240,9 +263,12 @@ export interface IdealBreakdown {
     init: number;
     /** One node's join (all joins run at once, alongside the addons). */
     join: number;
-    /** The addons, one after the other (each waits for the previous). */
+    /** The longest chain of addons that need each other (side by side otherwise). */
     addons: number;
-    /** network + endpointOrBoot + init + max(join, addons): what no dependency order can beat. */
+    /**
+     * What no dependency order can beat: network + endpointOrBoot + init + max(join, addons), or, when
+     * init overlaps the load balancer, network + max(load balancer, NAT + boot + init) + max(join, addons).
+     */
     total: number;
     /** The issue's literal chain, join then addons (not a lower bound: see the README). */
     strictTotal: number;
@@ -257,13 +283,18 @@ function maxOf(resources: PlannedResource[], test: (r: PlannedResource) => boole
 /**
  * The longest chain that cannot be parallelised, from the same table: network, then the load
  * balancer or a machine's boot (or the NAT gateway, without which packages cannot install), then init,
- * then one join alongside the addons in their install order. A join needs the API but not the CNI (the
- * node registers NotReady until the CNI runs), and the addons need only the API, so the two overlap;
- * `strictTotal` is the issue's literal chain with the join before the addons.
+ * then one join alongside the addons. A join needs the API but not the CNI (the node registers
+ * NotReady until the CNI runs), and the addons need only the API and what they name, so the two
+ * overlap; `strictTotal` is the issue's literal chain with the join before the addons. When the init
+ * master starts without the endpoint, init runs beside the load balancer instead of after it (but
+ * still after the NAT gateway and its machine's boot).
  *
  * @param resources - every custom resource of the plan (types present decide which terms exist)
+ * @param addonChain - seconds of the longest chain of addons that wait for each other (default: all
+ *   of them one after the other, the old install order)
+ * @param initWithoutEndpoint - the init master does not wait for the endpoint (see {@link overlapApplies})
  */
-export function idealSeconds(resources: PlannedResource[]): IdealBreakdown {
+export function idealSeconds(resources: PlannedResource[], addonChain?: number, initWithoutEndpoint = false): IdealBreakdown {
     const has = (type: string) => resources.some((r) => r.type === type);
     const network =
         (has("aws:ec2/vpc:Vpc") ? latencySeconds("aws:ec2/vpc:Vpc", "") : 0) +
@@ -273,17 +304,28 @@ export function idealSeconds(resources: PlannedResource[]): IdealBreakdown {
         maxOf(resources, (r) => r.type === "aws:lb/listener:Listener");
     const boot = maxOf(resources, (r) => latencyRow(r.type, r.name)?.phase === "machine");
     const nat = maxOf(resources, (r) => latencyRow(r.type, r.name)?.phase === "egress");
-    const candidates: [string, number][] = [
-        ["load balancer", lb],
-        ["machine boot", boot],
-        ["NAT gateway", nat],
-    ];
-    const [endpointOrBootIs, endpointOrBoot] = candidates.reduce((a, b) => (b[1] > a[1] ? b : a));
     const init = maxOf(resources, (r) => latencyRow(r.type, r.name)?.phase === "init");
     const join = maxOf(resources, (r) => latencyRow(r.type, r.name)?.phase === "join");
-    let addons = 0;
-    for (const r of resources) if (latencyRow(r.type, r.name)?.phase === "addon") addons += latencySeconds(r.type, r.name);
-    const total = network + endpointOrBoot + init + Math.max(join, addons);
+    let serialAddons = 0;
+    for (const r of resources) if (latencyRow(r.type, r.name)?.phase === "addon") serialAddons += latencySeconds(r.type, r.name);
+    const addons = addonChain ?? serialAddons;
+    let endpointOrBootIs: string;
+    let endpointOrBoot: number;
+    let total: number;
+    if (initWithoutEndpoint) {
+        // The init master's work needs egress and its machine; the gate cannot finish before the LB.
+        const initPath = nat + boot + init;
+        [endpointOrBootIs, endpointOrBoot] = lb > initPath ? ["load balancer", lb - init] : ["NAT gateway + boot", nat + boot];
+        total = network + Math.max(lb, initPath) + Math.max(join, addons);
+    } else {
+        const candidates: [string, number][] = [
+            ["load balancer", lb],
+            ["machine boot", boot],
+            ["NAT gateway", nat],
+        ];
+        [endpointOrBootIs, endpointOrBoot] = candidates.reduce((a, b) => (b[1] > a[1] ? b : a));
+        total = network + endpointOrBoot + init + Math.max(join, addons);
+    }
     const strictTotal = network + endpointOrBoot + init + join + addons;
     return { network, endpointOrBoot, endpointOrBootIs, init, join, addons, total, strictTotal };
 }

@@ -5,6 +5,9 @@
 # - Cleans up what an unfinished earlier run left behind (kubeadm reset), so it can always run again.
 # - The init master runs `kubeadm init` only when no API answers at the endpoint with our CA;
 #   otherwise it joins as a master (a replaced master 0 must never start a second cluster).
+# - Where the platform can say for certain that the endpoint's name does not exist yet (its load
+#   balancer is still being created), the init master does not wait for it: it pins the name to
+#   itself in /etc/hosts and runs `kubeadm init` at once (see pin_endpoint_here).
 # - Joins wait for the API and retry with backoff, bounded by KUBEFORGE_JOIN_TIMEOUT_SECONDS.
 # kubeadm output goes to a root-only log file: it can contain the bootstrap token.
 set -euo pipefail
@@ -130,6 +133,42 @@ render_config() {
     (umask 077 && printf '%s\n' "$text" >"$target")
 }
 
+# The endpoint's host, without the port (a name on clouds).
+endpoint_host() {
+    local host="${KUBEFORGE_ENDPOINT%:*}"
+    host="${host#[}"
+    printf '%s' "${host%]}"
+}
+
+# True when the platform's command says the endpoint name certainly does not exist yet.
+endpoint_absent() {
+    [[ -n "${KUBEFORGE_ENDPOINT_ABSENT_CMD:-}" ]] || return 1
+    bash -c "$KUBEFORGE_ENDPOINT_ABSENT_CMD" kubeforge-endpoint-absent "$(endpoint_host)" >/dev/null 2>&1
+}
+
+# Points the endpoint name at this machine, so `kubeadm init` (which talks to the API through the
+# endpoint: upload-config, bootstrap tokens, addons) runs while the load balancer is still being
+# created, instead of minutes after it. Cluster API's Azure provider does the same with /etc/hosts
+# for its API name. The API server's certificate carries the name, so TLS verifies as through the
+# load balancer. The pin stays: this master's own components then use its local API server, as
+# kubeadm's ControlPlaneKubeletLocalMode does; every other node goes through the load balancer. It
+# is written only on the machine that starts the cluster, and only when the name does not exist.
+pin_endpoint_here() {
+    local hosts="${root}/etc/hosts" host
+    host="$(endpoint_host)"
+    grep -q " ${host} # kubeforge-init-endpoint$" "$hosts" 2>/dev/null && return 0
+    log "the endpoint name ${host} does not exist yet (its load balancer is being created): pinning it to this machine for kubeadm init"
+    printf '127.0.0.1 %s # kubeforge-init-endpoint\n' "$host" >>"$hosts"
+}
+
+# True when the bootstrap token this machine was given (KUBEFORGE_TOKEN_EXPIRES, RFC 3339) has expired.
+token_expired() {
+    local expires
+    [[ -n "${KUBEFORGE_TOKEN_EXPIRES:-}" ]] || return 1
+    expires="$(date -u -d "$KUBEFORGE_TOKEN_EXPIRES" +%s 2>/dev/null)" || return 1
+    (($(date -u +%s) >= expires))
+}
+
 redact() {
     sed -E 's/[a-z0-9]{6}\.[a-z0-9]{16}/<bootstrap-token>/g'
 }
@@ -181,6 +220,10 @@ delay=5
 while :; do
     status="$(endpoint_status)"
     action=""
+    if [[ "$mode" == init && "$status" == unresolved ]] && endpoint_absent; then
+        pin_endpoint_here
+        status="$(endpoint_status)"
+    fi
     if [[ "$status" == unresolved || "$status" == untrusted ]]; then
         log "the endpoint ${KUBEFORGE_ENDPOINT} is ${status}; waiting"
     elif [[ "$mode" == init && "$status" == 000 ]]; then
@@ -192,6 +235,10 @@ while :; do
         action="join"
     else
         log "waiting for the API at ${KUBEFORGE_ENDPOINT} (HTTP ${status})"
+    fi
+    if [[ "$action" == join ]] && token_expired; then
+        # Retrying cannot help: the cluster has forgotten this token (its cleaner deletes expired ones).
+        die "the bootstrap token in this machine's configuration expired at ${KUBEFORGE_TOKEN_EXPIRES}, before it could join: it was rendered by a pulumi up longer ago than kubeforge:lifecycle.bootstrapTokenHours. Run pulumi up (it mints a fresh token and creates it in the cluster), then replace this machine so it boots with the new one (AWS: list it in kubeforge:aws.replaceNodes; bare metal: pulumi up reruns this step with it)"
     fi
     if [[ -n "$action" ]]; then
         [[ "$mode" == worker ]] || place_pki

@@ -6,9 +6,9 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AddonSpec } from "../platform";
 import type { ClusterSpec } from "../core/types";
 
-/** Cilium chart version (Kubespray v2.31.0 ships 1.19.3 for Kubernetes 1.36). */
+/** Cilium chart version (Kubespray v2.31.0 ships 1.19.3 for Kubernetes 1.36; source: docs/pins.md). */
 export const CILIUM_VERSION = "1.19.3";
-/** Tigera operator chart version for Calico. */
+/** Tigera operator chart version for Calico (release v3.30.3; source: docs/pins.md). */
 export const CALICO_VERSION = "v3.30.3";
 
 /** Where the CNI's agents reach the API before Services work (no kube-proxy yet). */

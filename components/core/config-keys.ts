@@ -1,6 +1,7 @@
 /**
  * The `kubeforge:*` keys the core reads, their defaults and limits: data shared by the config parsers.
  */
+import { DEFAULT_BOOTSTRAP_TOKEN_HOURS } from "./token-window";
 import { DEFAULT_KUBERNETES_VERSION } from "./versions";
 import type { CniName, OsFamily, SpreadPolicy } from "./types";
 
@@ -34,7 +35,7 @@ export const DEFAULTS = {
     network: { podCidr: "10.244.0.0/16", serviceCidr: "10.96.0.0/12", nodeCidr: "10.0.0.0/16" },
     cni: "cilium" as CniName,
     secretsEncryption: true,
-    lifecycle: { drainOnDelete: true, drainTimeoutSeconds: 600 },
+    lifecycle: { drainOnDelete: true, drainTimeoutSeconds: 600, bootstrapTokenHours: DEFAULT_BOOTSTRAP_TOKEN_HOURS },
 } as const;
 
 /** Smallest root disk, GiB (kubelet image GC starts fighting below this with a few images). */
@@ -70,7 +71,7 @@ export const POOL_KEYS = [
 export const NETWORK_KEYS = ["podCidr", "serviceCidr", "nodeCidr"];
 export const ACCESS_KEYS = ["apiAllowedCidrs", "sshAllowedCidrs", "sshPublicKeys"];
 export const TAINT_KEYS = ["key", "value", "effect"];
-export const LIFECYCLE_KEYS = ["drainOnDelete", "drainTimeoutSeconds"];
+export const LIFECYCLE_KEYS = ["drainOnDelete", "drainTimeoutSeconds", "bootstrapTokenHours"];
 /** Shortest drain timeout: evictions with a pod's default 30 s grace period need at least this. */
 export const MIN_DRAIN_TIMEOUT_SECONDS = 60;
 export const SSH_KEY =

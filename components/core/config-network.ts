@@ -1,7 +1,7 @@
 /**
  * Parsers for the cluster's address ranges (`kubeforge:network`) and who may reach it (`kubeforge:access`).
  */
-import { fieldName, type IssueList, readObject, readString, readStringArray, checkKnownKeys } from "./fields";
+import { countOf, fieldName, type IssueList, readObject, readString, readStringArray, checkKnownKeys } from "./fields";
 import { cidrsOverlap, cidrSize, formatCidr, hostBitsSet, parseCidr, type Cidr } from "./cidr";
 import type { AccessSpec, NetworkSpec } from "./types";
 import { ACCESS_KEYS, DEFAULTS, MAX_SERVICE_HOST_BITS, NETWORK_KEYS, NODE_POD_MASK, SSH_KEY } from "./config-keys";
@@ -82,7 +82,7 @@ export function parseNetwork(value: unknown, issues: IssueList, nodeCount: numbe
         if (room < BigInt(nodeCount)) {
             issues.add(
                 "network.podCidr",
-                `${spec.podCidr} has room for ${room} nodes (a /${nodeMask} each) but the cluster has ${nodeCount}; use a larger range such as ${podCidr.family === 4 ? "10.244.0.0/16" : "fd00:10:244::/56"}`,
+                `${spec.podCidr} has room for ${countOf(Number(room), "node")} (a /${nodeMask} each) but the cluster has ${nodeCount}; use a larger range such as ${podCidr.family === 4 ? "10.244.0.0/16" : "fd00:10:244::/56"}`,
             );
         }
     }

@@ -13,6 +13,7 @@ import {
     readString,
     readStringArray,
     checkKnownKeys,
+    yamlScalarHint,
 } from "./fields";
 import { dnsLabelError, labelValueError, nodeLabelKeyError, splitTaintString, taintEffectError, taintKeyError } from "./k8s-names";
 import { kubeletSkewError, resolveKubernetesVersion, type KubernetesVersion } from "./versions";
@@ -28,7 +29,7 @@ import { DEFAULTS, MAX_NODE_NAME, MIN_DISK_GB, MIN_WINDOWS_DISK_GB, POOL_KEYS, R
  */
 export function parseVersion(value: unknown, path: string, issues: IssueList): KubernetesVersion | undefined {
     if (typeof value === "number") {
-        issues.add(path, `must be a string; quote it ("${value}") so YAML does not read it as a number (1.30 would become 1.3)`);
+        issues.add(path, `must be a string, not the number ${value}; ${yamlScalarHint(value)}`);
         return undefined;
     }
     const text = readString(value, path, issues);

@@ -1,7 +1,7 @@
 /**
  * Turns Pulumi's string config values into the raw config the parsers read.
  */
-import { IssueList } from "./fields";
+import { IssueList, structuredTextMessage } from "./fields";
 import type { ConfigIssue } from "./types";
 import { CONFIG_KEY_TYPES, CONFIG_KEYS, type RawConfig } from "./config-keys";
 
@@ -46,13 +46,10 @@ function decodeValue(key: string, text: string, issues: IssueList): unknown {
     if (declared === "object" || declared === "array" || (declared === undefined && looksStructured)) {
         try {
             return JSON.parse(text) as unknown;
-        } catch (error) {
-            // The parser's message can quote the value, which may hold a secret: keep only the position.
-            const position = /position (\d+)/.exec(String(error))?.[1];
-            issues.add(
-                key,
-                `is not valid JSON${position ? ` (at character ${position})` : ""}; write it as a YAML ${declared === "array" ? "list" : "map"} in Pulumi.<stack>.yaml, or set it with \`pulumi config set --path\``,
-            );
+        } catch {
+            // Pulumi hands a YAML list or map to the program as JSON: text that does not parse is text
+            // the user wrote where a list or map belongs. Answer in YAML; never echo a map (secrets).
+            issues.add(key, structuredTextMessage(text, declared === "array" ? "list" : "map"));
             return undefined;
         }
     }

@@ -17,6 +17,7 @@ import {
     MIN_DRAIN_TIMEOUT_SECONDS,
     type RawConfig,
 } from "./config-keys";
+import { MAX_BOOTSTRAP_TOKEN_HOURS, MIN_BOOTSTRAP_TOKEN_HOURS } from "./token-window";
 import { checkDomainOffered, parseFailureDomains, parseVersion, parseWorkerPools } from "./config-pools";
 import { parseAccess, parseNetwork } from "./config-network";
 
@@ -194,6 +195,13 @@ function parseLifecycle(value: unknown, issues: IssueList): ClusterSpec["lifecyc
     lifecycle.drainTimeoutSeconds =
         readInteger(object.drainTimeoutSeconds, "lifecycle.drainTimeoutSeconds", issues, MIN_DRAIN_TIMEOUT_SECONDS) ??
         lifecycle.drainTimeoutSeconds;
+    const tokenHours = readInteger(object.bootstrapTokenHours, "lifecycle.bootstrapTokenHours", issues, MIN_BOOTSTRAP_TOKEN_HOURS);
+    if (tokenHours !== undefined && tokenHours > MAX_BOOTSTRAP_TOKEN_HOURS) {
+        issues.add(
+            "lifecycle.bootstrapTokenHours",
+            `is ${tokenHours}; use at most ${MAX_BOOTSTRAP_TOKEN_HOURS} (30 days): whoever reads a worker's user data can register nodes while the token lives`,
+        );
+    } else if (tokenHours !== undefined) lifecycle.bootstrapTokenHours = tokenHours;
     return lifecycle;
 }
 

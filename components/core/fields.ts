@@ -47,19 +47,61 @@ function absent(value: unknown): value is undefined | null {
     return value === undefined || value === null;
 }
 
-/** Describes a value's JSON type for messages. */
-function typeName(value: unknown): string {
+/**
+ * Describes a value as the user wrote it in YAML, for messages: `3.5`, `true`, `the text "3"`, `a list`,
+ * `a map`, `nothing`. Never "a number (3.5)": the message names the value itself.
+ *
+ * @param value - a decoded config value
+ */
+export function describeValue(value: unknown): string {
     if (Array.isArray(value)) return "a list";
-    if (value === null) return "null";
+    if (value === null || value === undefined) return "nothing";
     if (typeof value === "object") return "a map";
-    return `a ${typeof value} (${JSON.stringify(value)})`;
+    if (typeof value === "string") return `the text ${JSON.stringify(value)}`;
+    return String(value);
+}
+
+/**
+ * `1 node`, `2 nodes`: a count with its noun, singular for one.
+ *
+ * @param count - how many
+ * @param singular - the noun for one (`node`, `master`, `failure domain`)
+ * @param plural - the noun for several, when not `singular` + `s`
+ */
+export function countOf(count: number, singular: string, plural = `${singular}s`): string {
+    return `${count} ${count === 1 ? singular : plural}`;
+}
+
+/** Unquoted YAML 1.1 words that YAML reads as booleans (the "Norway problem"). */
+const YAML_BOOLEAN_WORDS = "yes, no, on, off, true or false";
+
+/**
+ * Why YAML turned what the user meant as text into `value`, when it can tell: a version such as `1.30`
+ * read as the number 1.3, a word such as `no` read as false. Empty when there is nothing to add.
+ *
+ * @param value - a decoded value that was expected to be a string
+ */
+export function yamlScalarHint(value: unknown): string {
+    if (typeof value === "number") {
+        const text = String(value);
+        // YAML drops trailing zeros: 1.30 and 1.300 both become 1.3; say what the user probably wrote.
+        const meant = /^\d+\.\d$/.test(text) ? `${text}0` : text;
+        return meant === text
+            ? `YAML reads an unquoted ${text} as a number; quote it: "${text}"`
+            : `YAML reads an unquoted ${meant} as the number ${text}; quote it: "${meant}"`;
+    }
+    if (typeof value === "boolean") return `YAML reads an unquoted ${YAML_BOOLEAN_WORDS} as ${String(value)}; quote the text you meant`;
+    return "";
 }
 
 /** Reads an optional map; undefined when absent or not a map (recorded). */
 export function readObject(value: unknown, path: string, issues: IssueList): Record<string, unknown> | undefined {
     if (absent(value)) return undefined;
     if (!isRecord(value)) {
-        issues.add(path, `must be a map of keys to values, not ${typeName(value)}; write it as a YAML map`);
+        issues.add(
+            path,
+            `must be a map of keys to values, not ${describeValue(value)}; write it as a YAML map (\`key: value\` lines indented under it)`,
+        );
         return undefined;
     }
     return value;
@@ -69,7 +111,7 @@ export function readObject(value: unknown, path: string, issues: IssueList): Rec
 export function readArray(value: unknown, path: string, issues: IssueList): unknown[] | undefined {
     if (absent(value)) return undefined;
     if (!Array.isArray(value)) {
-        issues.add(path, `must be a list, not ${typeName(value)}; write it as a YAML list`);
+        issues.add(path, `must be a list, not ${describeValue(value)}; write it as a YAML list (\`[a, b]\`, or one \`- item\` a line)`);
         return undefined;
     }
     return value;
@@ -79,7 +121,8 @@ export function readArray(value: unknown, path: string, issues: IssueList): unkn
 export function readString(value: unknown, path: string, issues: IssueList): string | undefined {
     if (absent(value)) return undefined;
     if (typeof value !== "string") {
-        issues.add(path, `must be a string, not ${typeName(value)}; quote the value`);
+        const hint = yamlScalarHint(value);
+        issues.add(path, `must be a string, not ${describeValue(value)}; ${hint || "quote the value"}`);
         return undefined;
     }
     return value;
@@ -89,7 +132,7 @@ export function readString(value: unknown, path: string, issues: IssueList): str
 export function readBoolean(value: unknown, path: string, issues: IssueList): boolean | undefined {
     if (absent(value)) return undefined;
     if (typeof value !== "boolean") {
-        issues.add(path, `must be true or false, not ${typeName(value)}; write true or false without quotes`);
+        issues.add(path, `must be true or false, not ${describeValue(value)}; write true or false without quotes`);
         return undefined;
     }
     return value;
@@ -99,7 +142,8 @@ export function readBoolean(value: unknown, path: string, issues: IssueList): bo
 export function readInteger(value: unknown, path: string, issues: IssueList, min: number): number | undefined {
     if (absent(value)) return undefined;
     if (typeof value !== "number" || !Number.isSafeInteger(value)) {
-        issues.add(path, `must be a whole number, not ${typeName(value)}; write digits only, without quotes`);
+        const fix = typeof value === "number" ? "write it without a decimal point" : "write digits only, without quotes";
+        issues.add(path, `must be a whole number, not ${describeValue(value)}; ${fix}`);
         return undefined;
     }
     if (value < min) {
@@ -139,4 +183,25 @@ export function checkKnownKeys(object: Record<string, unknown>, known: readonly 
             issues.add(childPath(path, key), `is not a known setting; ${unknownKeyHint(key, known)}`);
         }
     }
+}
+
+/**
+ * The message for a key declared as a list or a map whose value is plain text: Pulumi hands the
+ * program every value as text, a YAML list or map as JSON, so text that does not parse means the
+ * stack file holds a string there. The answer is in YAML, which is what the user wrote. Only a short
+ * one-line list item is echoed (a map may be a platform block holding secrets: never echoed).
+ *
+ * @param text - the value as Pulumi passed it
+ * @param expected - what the key holds
+ */
+export function structuredTextMessage(text: string, expected: "list" | "map"): string {
+    const trimmed = text.trim();
+    if (trimmed.startsWith("[") || trimmed.startsWith("{")) {
+        return `must be a YAML ${expected}, but holds quoted text that is not one; remove the quotes around it and check its brackets and commas, or set it with \`pulumi config set --path\``;
+    }
+    if (expected === "list") {
+        const item = /^[^\s"'#:[\]{},]{1,64}$/.test(trimmed) ? trimmed : "item";
+        return `must be a list, not ${item === "item" ? "plain text" : `the text "${item}"`}; write it as a YAML list, [${item}] or one \`- ${item}\` a line`;
+    }
+    return "must be a map of keys to values, not plain text; write it as a YAML map (`key: value` lines indented under it), or set it with `pulumi config set --path`";
 }

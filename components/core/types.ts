@@ -107,6 +107,11 @@ export interface LifecycleSpec {
     drainOnDelete: boolean;
     /** How long one node's drain may take before the deletion fails, in seconds. */
     drainTimeoutSeconds: number;
+    /**
+     * Lifetime of the bootstrap token new machines join with, in hours (2 to 720). A `pulumi up` mints a
+     * fresh one once half of it has passed (see components/core/token-window.ts).
+     */
+    bootstrapTokenHours: number;
 }
 
 /** The whole cluster, validated and with every default filled in. */

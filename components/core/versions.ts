@@ -52,9 +52,14 @@ export function resolveKubernetesVersion(text: string): { ok: true; value: Kuber
     const minor = `${match[1]}.${match[2]}`;
     const newest = KUBERNETES_PATCHES[minor];
     if (newest === undefined) {
+        // Pulumi hands the program an unquoted YAML `1.30` as the text "1.3": say so, that is the fix.
+        const yamlTrap =
+            match[3] === undefined && match[2].length === 1 && !text.trim().startsWith("v")
+                ? `; if the file says ${minor}0 without quotes, YAML read it as the number ${minor}: quote it, "${minor}0"`
+                : "";
         return {
             ok: false,
-            error: `Kubernetes ${minor} is not supported; use a version in ${supportedWindow()} (e.g. "${DEFAULT_KUBERNETES_VERSION}")`,
+            error: `Kubernetes ${minor} is not supported; use a version in ${supportedWindow()} (e.g. "${DEFAULT_KUBERNETES_VERSION}")${yamlTrap}`,
         };
     }
     return { ok: true, value: { version: match[3] === undefined ? newest : `${minor}.${match[3]}`, minor } };

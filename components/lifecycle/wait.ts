@@ -42,7 +42,7 @@ export async function waitForApi(api: KubeApi, options: WaitForApiOptions): Prom
         }
         if (now() >= deadline) {
             throw new Error(
-                `the Kubernetes API at ${options.endpoint} was not ready after ${options.timeoutSeconds}s (${attempts} attempts); last seen: ${lastSeen}`,
+                `the Kubernetes API at ${options.endpoint} was not ready after ${options.timeoutSeconds}s (${attempts} attempt${attempts === 1 ? "" : "s"}); last seen: ${lastSeen}`,
             );
         }
         options.log?.(`waiting for ${options.endpoint}: ${lastSeen}`);

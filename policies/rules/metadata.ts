@@ -32,8 +32,9 @@ const hopSchema: PolicyConfigSchema = {
         maxWorkerHopLimit: {
             type: "integer",
             minimum: 1,
-            default: 2,
-            description: "Largest hop limit on workers (2 lets in-cluster agents such as the EBS CSI driver reach IMDS).",
+            default: 1,
+            description:
+                "Largest hop limit on workers (1: pods cannot reach a worker's user data or role; kubeforge runs its IMDS users on the host network).",
         },
     },
 };

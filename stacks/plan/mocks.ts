@@ -29,6 +29,8 @@ export interface PlanResource {
     dependencies: string[];
     /** For each input that took another resource's output: the URNs it came from. */
     propertyDependencies: Record<string, string[]>;
+    /** Former names this resource answers to (`aliases` with a name), so a rename replaces nothing. */
+    aliases?: string[];
     /** True for custom resources, false for components. */
     custom: boolean;
     /** Inputs as the provider would receive them; secrets stay wrapped (see {@link isWrappedSecret}). */
@@ -148,7 +150,10 @@ export class PlanEngine {
     /** Installs the mocks. Call before importing any program module. */
     async install(project: string, stack: string, preview = false): Promise<void> {
         const record = this.options.record !== false;
-        const pending = new Map<string, { parent?: string; dependencies: string[]; propertyDependencies: Record<string, string[]> }>();
+        const pending = new Map<
+            string,
+            { parent?: string; dependencies: string[]; propertyDependencies: Record<string, string[]>; aliases: string[] }
+        >();
         await pulumi.runtime.setMocks(
             {
                 newResource: async (args) => {
@@ -168,6 +173,7 @@ export class PlanEngine {
                             parent: meta?.parent,
                             dependencies: meta?.dependencies ?? [],
                             propertyDependencies: meta?.propertyDependencies ?? {},
+                            ...(meta?.aliases.length ? { aliases: meta.aliases } : {}),
                             custom: Boolean(args.custom),
                             inputs: args.inputs as Record<string, unknown>,
                             outputs: state,
@@ -198,6 +204,7 @@ export class PlanEngine {
             getParent(): string;
             getDependenciesList(): string[];
             getPropertydependenciesMap(): { forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void };
+            getAliasesList?(): { getUrn(): string; getSpec(): { getName(): string } | undefined }[];
         }
         const monitor = pulumi.runtime.getMonitor() as unknown as {
             registerResource(req: Req, callback: Callback): void;
@@ -212,7 +219,8 @@ export class PlanEngine {
                 if (urns.length > 0) propertyDependencies[property] = urns;
                 urns.forEach((urn) => dependencies.add(urn));
             });
-            pending.set(key, { parent: req.getParent() || undefined, dependencies: [...dependencies], propertyDependencies });
+            const aliases = (req.getAliasesList?.() ?? []).map((a) => a.getSpec()?.getName() || a.getUrn()).filter((n) => n);
+            pending.set(key, { parent: req.getParent() || undefined, dependencies: [...dependencies], propertyDependencies, aliases });
             original(req, (err, response) => {
                 const resource = this.pendingUrn.get(key);
                 if (resource && response) {

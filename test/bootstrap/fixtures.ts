@@ -14,6 +14,8 @@ import type { BootstrapInput, PkiMaterial } from "../../bootstrap/types";
 
 /** A bootstrap token in kubeadm's format (fixed so tests can search for it). */
 export const TOKEN = "abcdef.0123456789abcdef";
+/** When the fixtures' token expires. */
+export const TOKEN_EXPIRES = "2026-12-05T12:00:00Z";
 
 function ecKey(): { key: string; pub: string } {
     const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
@@ -73,13 +75,14 @@ export function masterPki(): PkiMaterial {
         serviceAccountKey: sa.key,
         serviceAccountPub: sa.pub,
         bootstrapToken: TOKEN,
+        bootstrapTokenExpires: TOKEN_EXPIRES,
         encryptionKey: randomBytes(32).toString("base64"),
     };
 }
 
 /** What a worker gets: the CA certificate and the token only. */
 export function workerPki(pki: PkiMaterial): PkiMaterial {
-    return { caCert: pki.caCert, bootstrapToken: pki.bootstrapToken };
+    return { caCert: pki.caCert, bootstrapToken: pki.bootstrapToken, bootstrapTokenExpires: pki.bootstrapTokenExpires };
 }
 
 /** A three-master cluster with a Linux and a Windows pool. */
@@ -106,7 +109,7 @@ export function spec(overrides: Partial<ClusterSpec> = {}): ClusterSpec {
         cni: "cilium",
         access: { apiAllowedCidrs: ["0.0.0.0/0"], sshAllowedCidrs: [], sshPublicKeys: [] },
         secretsEncryption: true,
-        lifecycle: { drainOnDelete: true, drainTimeoutSeconds: 600 },
+        lifecycle: { drainOnDelete: true, drainTimeoutSeconds: 600, bootstrapTokenHours: 24 },
         tags: {},
         platform: "aws",
         platformConfig: {},

@@ -7,7 +7,7 @@ import { renderAuditPolicy, renderEncryptionConfiguration } from "../../bootstra
 import { renderWindowsJoinConfiguration } from "../../bootstrap/windows";
 import type { BootstrapFile, NodeBootstrap } from "../../bootstrap/types";
 import { validateK8sDocuments } from "../helpers/validators";
-import { externalFacts, input, masterPki, noneFacts, node, TOKEN, type NodeKind } from "./fixtures";
+import { externalFacts, input, masterPki, noneFacts, node, TOKEN, TOKEN_EXPIRES, type NodeKind } from "./fixtures";
 
 type Doc = Record<string, any>;
 
@@ -59,11 +59,12 @@ describe("every rendered Kubernetes document validates against the strict schema
 });
 
 describe("kubeadm documents", () => {
-    test("init: pre-generated token that never expires, ECDSA, endpoint, SANs, file discovery-free", () => {
+    test("init: pre-generated token with the program's expiry (never ttl 0s), ECDSA, endpoint, SANs, file discovery-free", () => {
         const [init, cluster, kubelet, ...rest] = docs(renderKubeadmInit(input("init", { pki, spec: { cni: "calico" } })));
         assert.equal(init.kind, "InitConfiguration");
         assert.equal(init.bootstrapTokens[0].token, TOKEN);
-        assert.equal(init.bootstrapTokens[0].ttl, "0s");
+        assert.equal(init.bootstrapTokens[0].expires, TOKEN_EXPIRES);
+        assert.equal(init.bootstrapTokens[0].ttl, undefined, "expires and ttl are exclusive");
         assert.equal(init.nodeRegistration.name, "__KUBEFORGE_NODE_NAME__");
         assert.equal(cluster.encryptionAlgorithm, "ECDSA-P256");
         assert.equal(cluster.controlPlaneEndpoint, "demo-api-0123456789.elb.us-east-1.amazonaws.com:6443");

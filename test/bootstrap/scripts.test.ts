@@ -137,6 +137,61 @@ describe("kubeadm step in a sandbox (real bash, stubbed kubeadm/systemctl/curl)"
         );
     });
 
+    test("init master whose endpoint name certainly does not exist yet pins it to itself and inits at once", () => {
+        const s = box("init", { KUBEFORGE_ENDPOINT_ABSENT_CMD: '[ "$1" = demo-api-0123456789.elb.us-east-1.amazonaws.com ]' });
+        s.endpoint("dns", "000");
+        const r = s.run("kubeadm.sh", "init");
+        assert.equal(r.code, 0, r.stderr);
+        assert.doesNotMatch(r.stderr, /waiting/, "no wait for the load balancer");
+        assert.deepEqual(
+            s.calls("kubeadm").map((c) => c.split(" ")[0]),
+            ["init"],
+        );
+        assert.match(s.read("etc/hosts"), /^127\.0\.0\.1 demo-api-0123456789\.elb\.us-east-1\.amazonaws\.com # kubeforge-init-endpoint$/m);
+    });
+
+    test("when the platform cannot say the name is absent (lookup failed), the init master waits and pins nothing", () => {
+        const s = box("init", { KUBEFORGE_ENDPOINT_ABSENT_CMD: "exit 1" });
+        s.endpoint("dns", "dns", "000");
+        const r = s.run("kubeadm.sh", "init");
+        assert.equal(r.code, 0, r.stderr);
+        assert.match(r.stderr, /unresolved; waiting/);
+        assert.ok(!existsSync(join(s.root, "etc/hosts")), "no pin");
+    });
+
+    test("a joining master or worker never pins the endpoint, whatever the platform says", () => {
+        for (const kind of ["control-plane", "worker"] as const) {
+            const s = box(kind, { KUBEFORGE_ENDPOINT_ABSENT_CMD: "true", KUBEFORGE_JOIN_TIMEOUT_SECONDS: "0" });
+            s.endpoint("dns");
+            const r = s.run("kubeadm.sh", kind);
+            assert.notEqual(r.code, 0);
+            assert.ok(!existsSync(join(s.root, "etc/hosts")), `${kind}: no pin`);
+            assert.equal(s.calls("kubeadm").length, 0);
+        }
+    });
+
+    test("a node whose bootstrap token expired says so in its boot log and does not try to join", () => {
+        const s = box("worker", { KUBEFORGE_TOKEN_EXPIRES: "2001-01-01T00:00:00Z" });
+        s.endpoint("200");
+        const r = s.run("kubeadm.sh", "worker");
+        assert.notEqual(r.code, 0);
+        assert.match(r.stderr, /bootstrap token in this machine's configuration expired at 2001-01-01T00:00:00Z/);
+        assert.match(r.stderr, /Run pulumi up \(it mints a fresh token/);
+        assert.equal(s.calls("kubeadm").length, 0, "no join with a dead token");
+        assert.ok(!r.stderr.includes(TOKEN), "the message names no token");
+    });
+
+    test("a node whose token is still valid joins", () => {
+        const s = box("worker", { KUBEFORGE_TOKEN_EXPIRES: "2999-01-01T00:00:00Z" });
+        s.endpoint("200");
+        const r = s.run("kubeadm.sh", "worker");
+        assert.equal(r.code, 0, r.stderr);
+        assert.deepEqual(
+            s.calls("kubeadm").map((c) => c.split(" ")[0]),
+            ["join"],
+        );
+    });
+
     test("init master never inits when a server with a foreign certificate answers", () => {
         const s = box("init", { KUBEFORGE_JOIN_TIMEOUT_SECONDS: "0" });
         s.endpoint("x509");

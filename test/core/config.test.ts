@@ -49,7 +49,7 @@ describe("defaults", () => {
             access: { apiAllowedCidrs: ["203.0.113.7/32"], sshAllowedCidrs: [], sshPublicKeys: [] },
             secretsEncryption: true,
             tags: {},
-            lifecycle: { drainOnDelete: true, drainTimeoutSeconds: 600 },
+            lifecycle: { drainOnDelete: true, drainTimeoutSeconds: 600, bootstrapTokenHours: 24 },
             platform: "aws",
             platformConfig: undefined,
         });
@@ -504,14 +504,14 @@ describe("readRawConfig", () => {
         assert.deepEqual(raw, { name: "demo", nmae: "x", baremetal: { hosts: [] } });
     });
 
-    test("malformed JSON is an issue naming the key, without echoing the value", () => {
+    test("a map that is not one (plain or malformed text) is an issue naming the key in YAML terms, without echoing the value", () => {
         const { raw, issues } = readRawConfig({ controlPlane: '{"count": 3', access: "s3cr3t-not-json" });
         assert.deepEqual(
             issues.map((i) => i.field),
             ["kubeforge:controlPlane", "kubeforge:access"],
         );
         for (const issue of issues) {
-            assert.match(issue.message, /not valid JSON/);
+            assert.match(issue.message, /YAML map/);
             assert.doesNotMatch(issue.message, /s3cr3t/);
         }
         assert.equal(raw.controlPlane, undefined);
@@ -589,7 +589,7 @@ describe("robustness", () => {
 
 describe("kubeforge:lifecycle", () => {
     test("defaults: drain every leaving node, 600 s each", () => {
-        assert.deepEqual(specOf(base()).lifecycle, { drainOnDelete: true, drainTimeoutSeconds: 600 });
+        assert.deepEqual(specOf(base()).lifecycle, { drainOnDelete: true, drainTimeoutSeconds: 600, bootstrapTokenHours: 24 });
     });
     test("drainOnDelete can be switched off (before destroying a whole cluster)", () => {
         assert.equal(specOf(base({ lifecycle: { drainOnDelete: false } })).lifecycle.drainOnDelete, false);

@@ -50,7 +50,7 @@ const specArb: fc.Arbitrary<ClusterSpec> = fc
             cni: "calico" as const,
             access: { apiAllowedCidrs: ["203.0.113.7/32"], sshAllowedCidrs: [], sshPublicKeys: [] },
             secretsEncryption: true,
-            lifecycle: { drainOnDelete: true, drainTimeoutSeconds: 600 },
+            lifecycle: { drainOnDelete: true, drainTimeoutSeconds: 600, bootstrapTokenHours: 24 },
             tags: {},
             platform: "fake",
             platformConfig: undefined,

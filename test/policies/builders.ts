@@ -85,7 +85,7 @@ export function instance(name: string, role: "control-plane" | "worker", over: R
             instanceType: "m7i.large",
             vpcSecurityGroupIds: [role === "control-plane" ? "demo-cp-sg-id" : "demo-worker-sg-id", "demo-nodes-sg-id"],
             rootBlockDevice: { volumeSize: 50, volumeType: "gp3", encrypted: true },
-            metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: role === "control-plane" ? 1 : 2, httpEndpoint: "enabled" },
+            metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1, httpEndpoint: "enabled" },
             tags: {
                 Name: name,
                 [`kubernetes.io/cluster/${CLUSTER}`]: "owned",

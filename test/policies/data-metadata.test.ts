@@ -6,7 +6,7 @@ import { clusterRecord, healthyCluster, instance, policiesOf, replace, resource 
 
 const launchTemplate = (inputs: Record<string, unknown>) =>
     resource(AWS_TYPES.launchTemplate, "demo-workers-lt", {
-        metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 2 },
+        metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 },
         blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 50, encrypted: "true" } }],
         tagSpecifications: [
             {
@@ -102,7 +102,7 @@ describe("imdsv2-required", () => {
 });
 
 describe("imds-hop-limit", () => {
-    test("a master with hop limit 2 is reported, a worker with 2 is not, a worker with 3 is", async () => {
+    test("a hop limit above 1 is reported on masters and, by default, on workers too", async () => {
         const master = await runPolicies(
             replace(
                 healthyCluster(),
@@ -118,6 +118,14 @@ describe("imds-hop-limit", () => {
             ),
         );
         assert.deepEqual(policiesOf(worker3), ["imds-hop-limit"]);
+        const worker2 = await runPolicies(
+            replace(
+                healthyCluster(),
+                instance("demo-general-0", "worker", { metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 2 } }),
+            ),
+        );
+        assert.deepEqual(policiesOf(worker2), ["imds-hop-limit"], "the default maximum on workers is 1");
+        assert.match(worker2[0].message, /set metadataOptions\.httpPutResponseHopLimit to 1/);
     });
     test("limits are configurable", async () => {
         const master2 = replace(
@@ -125,9 +133,10 @@ describe("imds-hop-limit", () => {
             instance("demo-cp-2", "control-plane", { metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 2 } }),
         );
         assert.deepEqual(policiesOf(await runPolicies(master2, { config: { "imds-hop-limit": { maxControlPlaneHopLimit: 2 } } })), []);
-        assert.deepEqual(policiesOf(await runPolicies(healthyCluster(), { config: { "imds-hop-limit": { maxWorkerHopLimit: 1 } } })), [
-            "imds-hop-limit",
-            "imds-hop-limit",
-        ]);
+        const worker2 = replace(
+            healthyCluster(),
+            instance("demo-general-0", "worker", { metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 2 } }),
+        );
+        assert.deepEqual(policiesOf(await runPolicies(worker2, { config: { "imds-hop-limit": { maxWorkerHopLimit: 2 } } })), []);
     });
 });

@@ -2,16 +2,29 @@
  * In-cluster addons AWS needs: the cloud controller manager and the EBS CSI driver with a default
  * encrypted gp3 StorageClass. Pure data; the core installs them once the API answers.
  *
- * Versions (read 2026-11 from the upstream repositories):
- * - kubernetes/cloud-provider-aws chart `aws-cloud-controller-manager` 0.0.11 (tag
- *   helm-chart-aws-cloud-controller-manager-0.0.11, appVersion v1.35.0), image pinned to the v1.36.1
- *   release so the CCM matches the cluster's minor.
- * - kubernetes-sigs/aws-ebs-csi-driver chart `aws-ebs-csi-driver` 2.64.0 (driver v1.64.0).
+ * What each needs first (everything waits for the API; nothing else unless listed), so they install
+ * side by side with the CNI where they can:
+ * - the CCM needs nothing more: it runs on the masters with host networking and reaches the API
+ *   under the endpoint name (not the `kubernetes` Service, which needs kube-proxy or Cilium), and it
+ *   tolerates the not-ready and uninitialized taints nodes carry before the CNI and itself run;
+ * - the EBS CSI driver needs the CNI: its node DaemonSet runs on the pod network (its controller
+ *   runs on the masters with host networking, for IMDS at hop limit 1, see {@link ebsCsiValues}).
+ *
+ * Versions, with where each was checked (docs/pins.md has the table):
+ * - kubernetes/cloud-provider-aws chart `aws-cloud-controller-manager` 0.0.11: git tag
+ *   `helm-chart-aws-cloud-controller-manager-0.0.11`, `charts/aws-cloud-controller-manager/Chart.yaml`
+ *   (appVersion v1.35.0). Image `registry.k8s.io/provider-aws/cloud-controller-manager:v1.36.1`: git tag
+ *   `v1.36.1` ("Release 1.36.1", 2026-07-15) of kubernetes/cloud-provider-aws; so the CCM matches the
+ *   cluster's minor.
+ * - kubernetes-sigs/aws-ebs-csi-driver chart `aws-ebs-csi-driver` 2.64.0 (driver v1.64.0): git tag
+ *   `helm-chart-aws-ebs-csi-driver-2.64.0`, `charts/aws-ebs-csi-driver/Chart.yaml` and its CHANGELOG.md.
  */
 import type { ClusterSpec } from "../../core/types";
 import type { AddonSpec } from "../../platform";
 import type { AwsConfig } from "./config";
 import { CLOUD_CONFIG_DIR, CLOUD_CONFIG_PATH } from "./bootstrap";
+import { privateApiHost } from "./names";
+import { API_PORT } from "./endpoint";
 
 /** The cloud controller manager chart. */
 export const CCM_CHART = {
@@ -34,10 +47,31 @@ export const DEFAULT_STORAGE_CLASS = "gp3-encrypted";
 
 const CONTROL_PLANE_LABEL = "node-role.kubernetes.io/control-plane";
 const UNINITIALIZED_TAINT = "node.cloudprovider.kubernetes.io/uninitialized";
+const NOT_READY_TAINT = "node.kubernetes.io/not-ready";
+
+/** Tolerations of a controller that must run on the masters before the CNI and the CCM have run. */
+const EARLY_CONTROL_PLANE_TOLERATIONS = [
+    { key: CONTROL_PLANE_LABEL, operator: "Exists", effect: "NoSchedule" },
+    { key: UNINITIALIZED_TAINT, operator: "Exists", effect: "NoSchedule" },
+    { key: NOT_READY_TAINT, operator: "Exists", effect: "NoSchedule" },
+];
+
+/**
+ * The API server for host-network pods, instead of the `kubernetes` Service (which needs kube-proxy
+ * or the CNI's replacement): the endpoint name every node already resolves, in the certificate's SANs.
+ * @param spec - the cluster
+ */
+export function apiServerEnv(spec: ClusterSpec): Record<string, string>[] {
+    return [
+        { name: "KUBERNETES_SERVICE_HOST", value: privateApiHost(spec.name) },
+        { name: "KUBERNETES_SERVICE_PORT", value: String(API_PORT) },
+    ];
+}
 
 /**
  * Values of the cloud controller manager chart: a DaemonSet on the masters (host network, so it
- * reaches IMDS with hop limit 1), tolerating the control-plane and uninitialized taints, reading the
+ * reaches IMDS with hop limit 1), tolerating the control-plane, uninitialized and not-ready taints,
+ * reaching the API under the endpoint name (so it needs neither the CNI nor kube-proxy), reading the
  * cloud config the bootstrap wrote on every master.
  * @param spec - the cluster
  */
@@ -53,21 +87,25 @@ export function ccmValues(spec: ClusterSpec): Record<string, unknown> {
             // The CNI (Cilium, Calico) routes pod traffic; the CCM must not write VPC routes.
             "--configure-cloud-routes=false",
         ],
+        env: apiServerEnv(spec),
         nodeSelector: { [CONTROL_PLANE_LABEL]: "" },
-        tolerations: [
-            { key: UNINITIALIZED_TAINT, value: "true", effect: "NoSchedule" },
-            { key: CONTROL_PLANE_LABEL, operator: "Exists", effect: "NoSchedule" },
-        ],
+        tolerations: EARLY_CONTROL_PLANE_TOLERATIONS,
         extraVolumes: [{ name: "cloud-config", hostPath: { path: CLOUD_CONFIG_DIR, type: "Directory" } }],
         extraVolumeMounts: [{ name: "cloud-config", mountPath: CLOUD_CONFIG_DIR, readOnly: true }],
     };
 }
 
+/** Name of the EBS CSI controller Deployment the chart renders. */
+export const EBS_CSI_CONTROLLER = "ebs-csi-controller";
+
 /**
- * Values of the EBS CSI chart. The controller runs on workers only (required node affinity): they
- * carry the EBS CSI policy and a hop limit that lets pods reach it. Its region is set so it needs
- * IMDS only for credentials. The node DaemonSet runs everywhere; on masters (hop limit 1) it falls
- * back to Kubernetes metadata (provider ID and topology labels set by the CCM).
+ * Values of the EBS CSI chart. The controller runs on the masters (their role carries the EBS CSI
+ * policy) with host networking (patched in: the chart has no value for it, see
+ * {@link ebsCsiControllerPatch}), so it reaches IMDS for credentials although every node's hop
+ * limit is 1: no pod on the pod network can read any node's user data or role. It reaches the API
+ * under the endpoint name, and its region is set so it needs IMDS only for credentials. The node
+ * DaemonSet runs everywhere; on the pod network (hop limit 1) it takes its metadata from Kubernetes
+ * (provider ID and topology labels set by the CCM).
  * @param spec - the cluster
  * @param config - the aws config
  */
@@ -79,20 +117,18 @@ export function ebsCsiValues(spec: ClusterSpec, config: AwsConfig): Record<strin
             region: config.region,
             k8sTagClusterId: spec.name,
             extraVolumeTags: { ...spec.tags, "kubeforge.io/cluster": spec.name },
+            // One replica per master at most (host ports), never more than the masters.
+            replicaCount: Math.min(2, spec.controlPlane.count),
+            env: apiServerEnv(spec),
+            nodeSelector: { [CONTROL_PLANE_LABEL]: "" },
+            tolerations: EARLY_CONTROL_PLANE_TOLERATIONS,
             affinity: {
-                nodeAffinity: {
-                    requiredDuringSchedulingIgnoredDuringExecution: {
-                        nodeSelectorTerms: [{ matchExpressions: [{ key: CONTROL_PLANE_LABEL, operator: "DoesNotExist" }] }],
-                    },
-                },
                 podAntiAffinity: {
-                    preferredDuringSchedulingIgnoredDuringExecution: [
+                    // Host networking: two replicas on one master would want the same ports.
+                    requiredDuringSchedulingIgnoredDuringExecution: [
                         {
-                            weight: 100,
-                            podAffinityTerm: {
-                                labelSelector: { matchExpressions: [{ key: "app", operator: "In", values: ["ebs-csi-controller"] }] },
-                                topologyKey: "topology.kubernetes.io/zone",
-                            },
+                            labelSelector: { matchExpressions: [{ key: "app", operator: "In", values: [EBS_CSI_CONTROLLER] }] },
+                            topologyKey: "kubernetes.io/hostname",
                         },
                     ],
                 },
@@ -113,7 +149,19 @@ export function ebsCsiValues(spec: ClusterSpec, config: AwsConfig): Record<strin
 }
 
 /**
- * The addons, in install order (the CCM first: it removes the uninitialized taint nodes start with).
+ * The controller's host networking, which the chart (2.64.0) has no value for: applied to the
+ * Deployment it renders, once it is installed.
+ */
+export function ebsCsiControllerPatch(): { name: string; namespace: string; spec: Record<string, unknown> } {
+    return {
+        name: EBS_CSI_CONTROLLER,
+        namespace: "kube-system",
+        spec: { template: { spec: { hostNetwork: true, dnsPolicy: "ClusterFirstWithHostNet" } } },
+    };
+}
+
+/**
+ * The addons, each with what it needs first (see the file comment).
  * @param spec - the cluster
  * @param config - the aws config
  */
@@ -136,6 +184,8 @@ export function awsAddons(spec: ClusterSpec, config: AwsConfig): AddonSpec[] {
             version: EBS_CSI_CHART.version,
             namespace: "kube-system",
             values: ebsCsiValues(spec, config),
+            needs: { cni: true },
+            deploymentPatches: [ebsCsiControllerPatch()],
         },
     ];
 }

@@ -67,6 +67,18 @@ export function cloudConfig(clusterName: string): string {
 }
 
 /**
+ * Exits 0 only when the resolver definitely answers "no such name" for the endpoint host
+ * (`getaddrinfo` fails with EAI_NONAME): the instances depend on the private zone, so inside the VPC
+ * that answer comes from Route 53 itself and means the API's alias record does not exist yet, i.e.
+ * the load balancer is still being created and no cluster can answer there. A timeout or server
+ * failure (EAI_AGAIN, anything else) exits 1: the init master then waits, as it must when it cannot
+ * tell. Python because bash and getent cannot tell NXDOMAIN from a failed lookup; Ubuntu's cloud
+ * images ship python3 (cloud-init is written in it). The host name is the command's `$1`.
+ */
+export const ENDPOINT_ABSENT_COMMAND =
+    'python3 -c \'import socket as s,sys;exec("try:\\n s.getaddrinfo(sys.argv[1],None)\\nexcept s.gaierror as e:\\n sys.exit(0 if e.errno==s.EAI_NONAME else 1)\\nsys.exit(1)")\' "$1"';
+
+/**
  * AWS facts for the bootstrap renderers.
  * @param _config - the aws config (nothing in it changes the facts today)
  * @param spec - the cluster
@@ -78,6 +90,7 @@ export function awsBootstrapFacts(_config: AwsConfig, spec: ClusterSpec): Platfo
         nodeNameCommand: imdsCommand(["local-hostname"], "%s"),
         providerIdCommand: imdsCommand(["placement/availability-zone", "instance-id"], "aws:///%s/%s"),
         nodeIpCommand: imdsCommand(["local-ipv4"], "%s"),
+        endpointAbsentCommand: ENDPOINT_ABSENT_COMMAND,
         // Windows workers: the same names from IMDSv2 through PowerShell, so the CCM finds them too.
         windows: {
             nodeNameCommand: imdsPowerShell(["local-hostname"], "{0}"),

@@ -1,6 +1,6 @@
 /**
  * What AWS cannot build from an otherwise valid cluster: Windows pools on Graviton instance types (EC2
- * has no arm64 Windows image), zones the aws block does not list, machine types that are not EC2 instance types, IPv6 access ranges (the VPC and the
+ * has no arm64 Windows image), zones the aws block does not list, machine types that are not EC2 instance types, IPv6 pod and Service ranges, IPv6 access ranges (the VPC and the
  * load balancer are IPv4-only), and tags AWS rejects or kubeforge sets itself. Pure; runs before any
  * resource exists, every issue named by the cluster-level field to fix.
  */
@@ -64,6 +64,25 @@ function checkMachineTypes(spec: ClusterSpec, issues: ConfigIssue[]): void {
     });
 }
 
+/**
+ * IPv6 pod or Service ranges: the VPC, its security groups, the NLB, the cloud controller and the CNI's
+ * pool are set up for IPv4 only here, so an IPv6 range would plan a cluster whose pods or Services get
+ * addresses nothing routes. Refused until dual stack is built for real.
+ */
+function checkNetworkFamily(spec: ClusterSpec, issues: ConfigIssue[]): void {
+    for (const [key, example] of [
+        ["podCidr", "10.244.0.0/16"],
+        ["serviceCidr", "10.96.0.0/12"],
+    ] as const) {
+        if (spec.network[key].includes(":")) {
+            issues.push({
+                field: `kubeforge:network.${key}`,
+                message: `is an IPv6 range, but on aws the VPC, security groups, load balancer and the CNI's address pool are IPv4-only (IPv6 and dual stack are not supported yet); use an IPv4 range such as ${example}`,
+            });
+        }
+    }
+}
+
 function checkAccess(spec: ClusterSpec, issues: ConfigIssue[]): void {
     for (const list of ["apiAllowedCidrs", "sshAllowedCidrs"] as const) {
         spec.access[list].forEach((cidr, i) => {
@@ -120,6 +139,7 @@ export function checkAwsNodes(config: AwsConfig, spec: ClusterSpec, nodes: NodeP
         }
     });
     checkMachineTypes(spec, issues);
+    checkNetworkFamily(spec, issues);
     checkAccess(spec, issues);
     checkTags(spec, issues);
     return issues;

@@ -80,7 +80,13 @@ export function parseVpc(
     let ok = true;
     const cidrText = block.cidr === undefined ? spec.network.nodeCidr : block.cidr;
     const cidr = typeof cidrText === "string" ? parseCidr(cidrText) : undefined;
-    if (!cidr || cidr.prefix < MIN_VPC_PREFIX || cidr.prefix > MAX_VPC_PREFIX) {
+    if (typeof cidrText === "string" && cidrText.includes(":")) {
+        issue(
+            "vpc.cidr",
+            `is IPv6 (${String(cidrText)}${block.cidr === undefined ? ", from kubeforge:network.nodeCidr" : ""}), but the aws VPC is IPv4-only (IPv6 and dual stack are not supported yet); set kubeforge:network.nodeCidr to an IPv4 range such as \`10.0.0.0/16\``,
+        );
+        ok = false;
+    } else if (!cidr || cidr.prefix < MIN_VPC_PREFIX || cidr.prefix > MAX_VPC_PREFIX) {
         issue(
             "vpc.cidr",
             `must be an IPv4 network between /${MIN_VPC_PREFIX} and /${MAX_VPC_PREFIX} (defaults to kubeforge:network.nodeCidr); use one such as \`10.0.0.0/16\``,

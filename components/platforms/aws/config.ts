@@ -12,7 +12,7 @@
  *   windowsAmi: /aws/service/ami-windows-latest/Windows_Server-2022-English-Full-Base      # Windows pools only
  *   keyName: ops            # optional EC2 key pair
  *   ebsKmsKeyArn: arn:aws:kms:us-east-1:111122223333:key/...   # optional CMK for root disks and PVs
- *   workerMetadataHopLimit: 2
+ *   workerMetadataHopLimit: 1
  * ```
  */
 import type { ClusterSpec, ConfigIssue } from "../../core/types";
@@ -230,13 +230,13 @@ export function parseAwsConfig(raw: unknown, spec: ClusterSpec): { config?: AwsC
     if (raw.ipv6 !== undefined && raw.ipv6 !== false) {
         issue("ipv6", "IPv6 / dual-stack is not supported on aws yet; remove the setting or set it to false");
     }
-    let workerMetadataHopLimit = 2;
+    let workerMetadataHopLimit = 1;
     if (raw.workerMetadataHopLimit !== undefined) {
         const v = raw.workerMetadataHopLimit;
         if (typeof v !== "number" || !Number.isInteger(v) || v < 1 || v > 64) {
             issue(
                 "workerMetadataHopLimit",
-                "must be an integer from 1 to 64; 2 lets the EBS CSI driver reach the instance role, 1 keeps IMDS from pods",
+                "must be a whole number from 1 to 64; keep 1 (the default): only host processes then reach IMDS, and the policy pack refuses more unless its maxWorkerHopLimit is raised",
             );
         } else workerMetadataHopLimit = v;
     }

@@ -111,7 +111,7 @@ export function createEndpoint(
 
 /**
  * Registers one master with the target group.
- * @param name - prefix of every resource name (the attachment is named after the node)
+ * @param name - prefix of the former resource name (the attachment is now named after the node)
  * @param config - the aws config
  * @param endpoint - the endpoint
  * @param node - the master
@@ -127,8 +127,9 @@ export function attachMaster(
     parent: pulumi.Resource,
 ): TargetGroupAttachment {
     return new TargetGroupAttachment(
-        `${name}-api-${node.name}`,
+        `${node.name}-api`,
         { region: config.region, targetGroupArn: endpoint.targetGroup.arn, targetId: instance.id, port: API_PORT },
-        { parent },
+        // The node name already carries the cluster's; the former name (`demo-api-demo-cp-0`) is an alias.
+        { parent, aliases: [{ name: `${name}-api-${node.name}` }] },
     );
 }

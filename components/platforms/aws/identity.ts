@@ -1,11 +1,12 @@
 /**
  * IAM for the machines: one role and instance profile for masters, one for workers.
  *
- * - Masters: the cloud-provider-aws control-plane policy (the CCM runs there, host network, IMDS
- *   hop limit 1) plus the node policy.
- * - Workers: the cloud-provider-aws node policy plus the EBS CSI driver's managed policy: the CSI
- *   controller runs on workers, whose IMDS hop limit lets pods reach the role (see machines.ts).
- *   With `ebsKmsKeyArn`, the driver also gets the KMS grants it needs for that key.
+ * - Masters: the cloud-provider-aws control-plane policy and the EBS CSI driver's managed policy
+ *   (the CCM and the CSI controller run there with host networking, which is what reaches IMDS at
+ *   hop limit 1), plus the node policy. With `ebsKmsKeyArn`, the driver also gets the KMS grants it
+ *   needs for that key.
+ * - Workers: the cloud-provider-aws node policy only (used by the kubelet on the host). Their hop
+ *   limit is 1 too, so no pod on a worker reaches any role.
  *
  * Actions are those listed in kubernetes/cloud-provider-aws `docs/prerequisites.md` and
  * kubernetes-sigs/aws-ebs-csi-driver `docs/install.md` (read 2026-11).
@@ -93,7 +94,7 @@ export const CCM_NODE_ACTIONS = [
 /**
  * The AWS-managed EBS CSI policy. V2 is what aws-ebs-csi-driver's install guide now points to: the
  * same actions as `AmazonEBSCSIDriverPolicy`, but scoped to volumes and snapshots the driver tagged
- * (`ebs.csi.aws.com/cluster=true`), which matters because pods on workers can reach this role.
+ * (`ebs.csi.aws.com/cluster=true`).
  * @param partition - ARN partition
  */
 export function ebsCsiPolicyArn(partition: string): string {
@@ -148,16 +149,16 @@ export function createIdentity(name: string, spec: ClusterSpec, config: AwsConfi
     );
     const cpCcm = new RolePolicy(`${cpName}-ccm`, { role: cpRole.name, policy: allowAll(CCM_CONTROL_PLANE_ACTIONS) }, opts);
     const cpNode = new RolePolicy(`${cpName}-node`, { role: cpRole.name, policy: allowAll(CCM_NODE_ACTIONS) }, opts);
+    const cpCsi = new RolePolicyAttachment(`${cpName}-ebs-csi`, { role: cpRole.name, policyArn: ebsCsiPolicyArn(config.partition) }, opts);
     const controlPlaneProfile = new InstanceProfile(cpName, { role: cpRole.name, tags: resourceTags(spec, cpName) }, opts);
 
     const wName = `${name}-worker`;
     const wRole = new Role(wName, { assumeRolePolicy: trust, tags: resourceTags(spec, wName, { "kubeforge.io/role": "worker" }) }, opts);
     const wNode = new RolePolicy(`${wName}-node`, { role: wRole.name, policy: allowAll(CCM_NODE_ACTIONS) }, opts);
-    const wCsi = new RolePolicyAttachment(`${wName}-ebs-csi`, { role: wRole.name, policyArn: ebsCsiPolicyArn(config.partition) }, opts);
-    const ready: pulumi.Resource[] = [cpCcm, cpNode, wNode, wCsi];
+    const ready: pulumi.Resource[] = [cpCcm, cpNode, cpCsi, wNode];
     if (config.ebsKmsKeyArn) {
         ready.push(
-            new RolePolicy(`${wName}-ebs-kms`, { role: wRole.name, policy: allowAll(EBS_CSI_KMS_ACTIONS, config.ebsKmsKeyArn) }, opts),
+            new RolePolicy(`${cpName}-ebs-kms`, { role: cpRole.name, policy: allowAll(EBS_CSI_KMS_ACTIONS, config.ebsKmsKeyArn) }, opts),
         );
     }
     const workerProfile = new InstanceProfile(wName, { role: wRole.name, tags: resourceTags(spec, wName) }, opts);

@@ -4,14 +4,12 @@
  * replacing instances on its own would bypass.
  *
  * Choices worth knowing:
- * - IMDSv2 only (`httpTokens: required`) everywhere. Masters keep the PUT hop limit at 1, so no pod
- *   (only host-network ones such as the cloud controller) can read their user data, which holds the
- *   cluster CAs. Workers default to 2 (`workerMetadataHopLimit`): the EBS CSI controller and node
- *   pods need the instance role and metadata, and the controller cannot run with host networking.
- *   The price: a pod on a worker can read that worker's user data (bootstrap token, CA certificate,
- *   no keys) and the worker role (node + EBS CSI permissions). Block 169.254.169.254 with a network
- *   policy for untrusted namespaces, or set the hop limit to 1 and give the CSI driver its own
- *   credentials.
+ * - IMDSv2 only (`httpTokens: required`) and a PUT hop limit of 1 on every node, masters and
+ *   workers: only host-network processes reach IMDS, so no pod can read any node's user data (the
+ *   masters' holds the cluster CAs, a worker's its bootstrap token) or role. What needs the
+ *   metadata runs on the host network: the CCM and the EBS CSI controller on the masters (their role
+ *   carries both policies, see identity.ts and addons.ts); the EBS CSI node pods take their metadata
+ *   from Kubernetes instead.
  * - User data is a Pulumi secret and only read at first boot, so it and `ami` are in `ignoreChanges`
  *   (with `userDataReplaceOnChange: false`): a changed rendering (rotated token, new script) or a new
  *   Ubuntu image in the SSM parameter must not stop and start, or replace, every machine at once.
@@ -43,8 +41,21 @@ import type { AwsNetwork } from "./network";
 import type { AwsSecurityGroups } from "./security";
 import { machineTags } from "./tags";
 
+/**
+ * The name a node's machine resources had before they were named after the node alone: the
+ * platform's prefix (the cluster name) in front of a node name that already starts with it.
+ * @param prefix - the resource-name prefix the platform was given
+ * @param node - the node
+ */
+export function formerMachineName(prefix: string, node: NodePlan): string {
+    return `${prefix}-${node.name}`;
+}
+
 /** IMDS PUT hop limit on masters: host only. */
 export const CONTROL_PLANE_HOP_LIMIT = 1;
+
+/** Default IMDS PUT hop limit on workers: host only as well (`workerMetadataHopLimit`). */
+export const WORKER_HOP_LIMIT = 1;
 
 /** Everything the machines hang off. */
 export interface MachineDeps {
@@ -118,7 +129,7 @@ function createInstance(
     const tags = machineTags(spec, node);
 
     return new Instance(
-        `${name}-${node.name}`,
+        node.name,
         {
             region: config.region,
             ami: amiFor(instanceType, node.os),
@@ -160,6 +171,9 @@ function createInstance(
             // The zone and its short negative-caching SOA, so an early lookup of the API name is not
             // cached as NXDOMAIN for long; not the alias record, which waits for the load balancer.
             dependsOn: [...deps.network.ready, ...deps.identity.ready, ...deps.apiName.ready],
+            // Named after the node alone (`demo-cp-0`, which already carries the cluster's name); the
+            // name stacks made before had (`demo-demo-cp-0`) is an alias, so no machine is replaced.
+            aliases: [{ name: formerMachineName(name, node) }],
             ...machineChangePolicy(config, node.name),
         },
     );

@@ -23,8 +23,9 @@ export const LOCAL_PATH_CHART = {
 export const METALLB_NAMESPACE = "metallb-system";
 
 /**
- * The addons for a config, in install order (MetalLB's CRDs come with its chart, so its pool
- * objects follow it).
+ * The addons for a config, each with what it needs first: MetalLB's controller and the
+ * local-path provisioner run on the pod network (they need the CNI); the pool objects are MetalLB's
+ * CRDs, served by MetalLB's webhook (they need MetalLB). Otherwise they install side by side.
  *
  * @param config - the validated block.
  */
@@ -38,6 +39,7 @@ export function baremetalAddons(config: BaremetalConfig): AddonSpec[] {
             repository: METALLB_CHART.repository,
             version: METALLB_CHART.version,
             namespace: METALLB_NAMESPACE,
+            needs: { cni: true },
             values: {
                 // The speaker must also run on masters, where the control-plane taint would keep it off.
                 speaker: { tolerations: [{ key: "node-role.kubernetes.io/control-plane", operator: "Exists", effect: "NoSchedule" }] },
@@ -46,6 +48,7 @@ export function baremetalAddons(config: BaremetalConfig): AddonSpec[] {
         addons.push({
             kind: "manifest",
             name: "metallb-pool",
+            needs: { addons: ["metallb"] },
             objects: [
                 {
                     apiVersion: "metallb.io/v1beta1",
@@ -70,6 +73,7 @@ export function baremetalAddons(config: BaremetalConfig): AddonSpec[] {
             repository: LOCAL_PATH_CHART.repository,
             version: LOCAL_PATH_CHART.version,
             namespace: "local-path-storage",
+            needs: { cni: true },
             values: {
                 storageClass: { create: true, defaultClass: true, name: "local-path", reclaimPolicy: "Delete" },
                 nodePathMap: [{ node: "DEFAULT_PATH_FOR_NON_LISTED_NODES", paths: ["/var/lib/kubeforge/local-path"] }],

@@ -59,7 +59,7 @@ export function createHosts(
         const extra = platformFiles(config, node, host);
         const files = pulumi.secret(bootstrap.apply((b) => [...extra, ...b.files.map(toHostFile)]));
         const resource = new HostBootstrap(
-            `${name}-${node.name}`,
+            node.name,
             {
                 host: host.address,
                 port: host.port,
@@ -75,7 +75,9 @@ export function createHosts(
                 concurrency: config.concurrency,
                 secrets: [pki.bootstrapToken, pki.encryptionKey],
             },
-            { parent },
+            // Named after the node alone; the name stacks made before had (`<cluster>-<node>`, the cluster
+            // name twice) is an alias, so no host is bootstrapped (or reset) again for the rename.
+            { parent, aliases: [{ name: `${name}-${node.name}` }] },
         );
         resources.push(resource);
         return {

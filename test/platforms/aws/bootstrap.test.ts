@@ -161,28 +161,31 @@ describe("addons", () => {
         assert.deepEqual(v.tolerations.map((t) => t.key).sort(), [
             "node-role.kubernetes.io/control-plane",
             "node.cloudprovider.kubernetes.io/uninitialized",
+            "node.kubernetes.io/not-ready",
         ]);
         assert.ok("node-role.kubernetes.io/control-plane" in v.nodeSelector);
     });
 
-    test("the EBS CSI controller avoids masters and the default class is encrypted gp3", () => {
+    test("the EBS CSI controller runs on the masters (their role has its policy) and the default class is encrypted gp3", () => {
         const withKms = parseAwsConfig(rawAws({ ebsKmsKeyArn: "arn:aws:kms:us-east-1:111122223333:key/abcd-1234" }), spec).config!;
         const v = ebsCsiValues(spec, withKms) as {
             controller: {
                 region: string;
-                affinity: {
-                    nodeAffinity: {
-                        requiredDuringSchedulingIgnoredDuringExecution: {
-                            nodeSelectorTerms: { matchExpressions: { key: string; operator: string }[] }[];
-                        };
-                    };
-                };
+                nodeSelector: Record<string, string>;
+                tolerations: { key: string }[];
+                replicaCount: number;
+                affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { topologyKey: string }[] } };
             };
             storageClasses: { annotations: Record<string, string>; parameters: Record<string, string> }[];
         };
         assert.equal(v.controller.region, "us-east-1");
-        const terms = v.controller.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms;
-        assert.deepEqual(terms[0].matchExpressions[0], { key: "node-role.kubernetes.io/control-plane", operator: "DoesNotExist" });
+        assert.deepEqual(v.controller.nodeSelector, { "node-role.kubernetes.io/control-plane": "" });
+        assert.ok(v.controller.tolerations.some((t) => t.key === "node-role.kubernetes.io/control-plane"));
+        assert.ok(v.controller.replicaCount <= spec.controlPlane.count);
+        assert.equal(
+            v.controller.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey,
+            "kubernetes.io/hostname",
+        );
         assert.equal(v.storageClasses.length, 1);
         assert.equal(v.storageClasses[0].annotations["storageclass.kubernetes.io/is-default-class"], "true");
         assert.deepEqual(v.storageClasses[0].parameters, { type: "gp3", encrypted: "true", kmsKeyId: withKms.ebsKmsKeyArn });

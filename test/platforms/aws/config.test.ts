@@ -37,7 +37,7 @@ describe("parseConfig: good blocks", () => {
         assert.deepEqual(config.instanceTypes, { controlPlane: "m7i.large", worker: "m7i.large" });
         assert.deepEqual(config.ami, { kind: "ssm", parameter: UBUNTU_2404_AMI_PARAMETER.amd64, perArchitecture: true });
         assert.deepEqual(config.windowsAmi, { kind: "ssm", parameter: WINDOWS_SERVER_2022_AMI_PARAMETER, perArchitecture: false });
-        assert.equal(config.workerMetadataHopLimit, 2);
+        assert.equal(config.workerMetadataHopLimit, 1, "hop limit 1 on workers too by default");
         assert.deepEqual(config.replaceNodes, []);
         assert.equal(config.keyName, undefined);
         assert.equal(config.ebsKmsKeyArn, undefined);
@@ -60,7 +60,7 @@ describe("parseConfig: good blocks", () => {
                 keyName: "ops",
                 ebsKmsKeyArn: "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
                 ipv6: false,
-                workerMetadataHopLimit: 1,
+                workerMetadataHopLimit: 2,
             }),
             makeSpec(),
         );
@@ -69,7 +69,7 @@ describe("parseConfig: good blocks", () => {
         assert.deepEqual(config?.instanceTypes, { controlPlane: "m7i.xlarge", worker: "c7i.2xlarge" });
         assert.deepEqual(config?.ami, { kind: "id", id: "ami-0123456789abcdef0" });
         assert.equal(config?.keyName, "ops");
-        assert.equal(config?.workerMetadataHopLimit, 1);
+        assert.equal(config?.workerMetadataHopLimit, 2, "still settable (the policy pack then refuses it unless told otherwise)");
     });
 
     test("an existing VPC with subnets for every zone", () => {

@@ -66,6 +66,9 @@ function fakePki(): ClusterPkiOutputs {
         serviceAccountKey: key("sa"),
         serviceAccountPub: pulumi.output("-----BEGIN PUBLIC KEY-----\nsa\n-----END PUBLIC KEY-----\n"),
         bootstrapToken: pulumi.secret("abcdef.0123456789abcdef"),
+        bootstrapTokenId: pulumi.output("abcdef"),
+        bootstrapTokenSecret: pulumi.secret("0123456789abcdef"),
+        bootstrapTokenExpires: "2026-12-05T12:00:00Z",
         encryptionKey: pulumi.secret("c2VjcmV0"),
         adminCert: pub("admin"),
         adminKey: key("admin"),
@@ -187,9 +190,9 @@ before(async () => {
 });
 
 describe("placement of machines", () => {
-    test("one instance per NodePlan, named after it, under the parent", async () => {
+    test("one instance per NodePlan, named after it (the cluster name once), under the parent", async () => {
         const instances = ofCluster(demo, T.instance);
-        assert.deepEqual(instances.map((i) => i.name).sort(), demo.nodes.map((n) => `demo-${n.name}`).sort());
+        assert.deepEqual(instances.map((i) => i.name).sort(), demo.nodes.map((n) => n.name).sort());
         const parentUrn = await outputValue(demo.parent.urn);
         for (const r of ofCluster(demo, T.instance).concat(ofCluster(demo, T.lb), ofCluster(demo, T.subnet))) {
             assert.equal(r.parent, parentUrn, `${r.name} is not under the cluster`);
@@ -201,7 +204,7 @@ describe("placement of machines", () => {
         assert.equal(masters.length, 3);
         const zones = new Set<string>();
         for (const node of masters) {
-            const instance = byName(T.instance, `demo-${node.name}`);
+            const instance = byName(T.instance, node.name);
             const subnet = engine.ofType(T.subnet).find((s) => s.id === instance.inputs.subnetId);
             assert.ok(subnet, `${node.name}: subnet ${String(instance.inputs.subnetId)} is not one of ours`);
             assert.equal(subnet.inputs.availabilityZone, node.failureDomain);
@@ -215,7 +218,7 @@ describe("placement of machines", () => {
 
     test("every worker is in its zone's private subnet too", () => {
         for (const node of demo.nodes.filter((n) => n.role === "worker")) {
-            const instance = byName(T.instance, `demo-${node.name}`);
+            const instance = byName(T.instance, node.name);
             assert.equal(instance.inputs.subnetId, `demo-private-${node.failureDomain}-id`);
         }
     });
@@ -227,7 +230,7 @@ describe("placement of machines", () => {
         );
         for (const m of demo.outputs.machines) {
             assert.ok(m.dependsOn.length >= 1);
-            assert.equal(await outputValue(m.machineId), `demo-${m.node.name}-id`);
+            assert.equal(await outputValue(m.machineId), `${m.node.name}-id`);
             assert.match(await outputValue(m.privateIp), /^10\.0\.\d+\.\d+$/);
         }
     });
@@ -272,9 +275,20 @@ describe("API endpoint", () => {
         assert.equal(tg.inputs.preserveClientIp, "false", "hairpinning masters need client IP preservation off");
     });
 
+    test("stacks made before the rename keep their machines: the old name (cluster name twice) is an alias", () => {
+        for (const node of demo.nodes) {
+            assert.deepEqual(byName(T.instance, node.name).aliases, [`demo-${node.name}`], node.name);
+        }
+        for (const a of ofCluster(demo, T.attachment)) {
+            assert.match(a.name, /^demo-cp-\d+-api$/);
+            assert.deepEqual(a.aliases, [`demo-api-${a.name.replace(/-api$/, "")}`]);
+        }
+        assert.ok(!engine.resources.some((r) => /^demo-demo-/.test(r.name)), "no resource is named with the cluster name twice");
+    });
+
     test("target attachments for masters only", () => {
         const attachments = ofCluster(demo, T.attachment);
-        const masterIds = demo.nodes.filter((n) => n.role === "control-plane").map((n) => `demo-${n.name}-id`);
+        const masterIds = demo.nodes.filter((n) => n.role === "control-plane").map((n) => `${n.name}-id`);
         assert.deepEqual(attachments.map((a) => a.inputs.targetId).sort(), masterIds.sort());
         for (const a of attachments) assert.equal(a.inputs.port, 6443);
     });
@@ -422,18 +436,18 @@ describe("private API name", () => {
 });
 
 describe("machines", () => {
-    test("IMDSv2 required everywhere; hop limit 1 on masters, 2 on workers", () => {
+    test("IMDSv2 required everywhere; hop limit 1 on every node, masters and workers", () => {
         for (const node of demo.nodes) {
-            const m = byName(T.instance, `demo-${node.name}`).inputs.metadataOptions as Record<string, unknown>;
+            const m = byName(T.instance, node.name).inputs.metadataOptions as Record<string, unknown>;
             assert.equal(m.httpEndpoint, "enabled");
             assert.equal(m.httpTokens, "required", node.name);
-            assert.equal(m.httpPutResponseHopLimit, node.role === "control-plane" ? 1 : 2, node.name);
+            assert.equal(m.httpPutResponseHopLimit, 1, node.name);
         }
     });
 
     test("root disks are encrypted gp3 of the node's size", () => {
         for (const node of demo.nodes) {
-            const root = byName(T.instance, `demo-${node.name}`).inputs.rootBlockDevice as Record<string, unknown>;
+            const root = byName(T.instance, node.name).inputs.rootBlockDevice as Record<string, unknown>;
             assert.equal(root.encrypted, true);
             assert.equal(root.volumeType, "gp3");
             assert.equal(root.volumeSize, node.diskSizeGb);
@@ -442,7 +456,7 @@ describe("machines", () => {
 
     test("the spot pool uses spot capacity, nothing else does", () => {
         for (const node of demo.nodes) {
-            const market = byName(T.instance, `demo-${node.name}`).inputs.instanceMarketOptions as Record<string, unknown> | undefined;
+            const market = byName(T.instance, node.name).inputs.instanceMarketOptions as Record<string, unknown> | undefined;
             if (node.pool === "spot") {
                 assert.equal(market?.marketType, "spot", node.name);
                 // A persistent request would outlive the managed instance and relaunch unmanaged ones.
@@ -453,7 +467,7 @@ describe("machines", () => {
 
     test("user data is a secret input holding the gzipped cloud-config of that node", () => {
         for (const node of demo.nodes) {
-            const userData = byName(T.instance, `demo-${node.name}`).inputs.userDataBase64;
+            const userData = byName(T.instance, node.name).inputs.userDataBase64;
             assert.ok(isWrappedSecret(userData), `${node.name}: user data is not secret`);
             const text = gunzipSync(Buffer.from(String(userData.value), "base64")).toString("utf8");
             assert.match(text, /^#cloud-config\n/);
@@ -463,27 +477,27 @@ describe("machines", () => {
 
     test("running machines ignore new images and renderings; listed ones are rebuilt by them", () => {
         for (const node of demo.nodes) {
-            const got = options.get(`demo-${node.name}`);
+            const got = options.get(node.name);
             assert.ok(got, node.name);
             if (node.name === "demo-general-2") assert.deepEqual(got, { ignoreChanges: [], replaceOnChanges: ["ami", "userDataBase64"] });
             else assert.deepEqual(got, { ignoreChanges: ["ami", "userDataBase64"], replaceOnChanges: [] });
         }
-        assert.equal(byName(T.instance, "demo-demo-cp-0").inputs.userDataReplaceOnChange, false);
+        assert.equal(byName(T.instance, "demo-cp-0").inputs.userDataReplaceOnChange, false);
     });
 
     test("instances, instance types and host names", () => {
-        const master = byName(T.instance, "demo-demo-cp-0");
+        const master = byName(T.instance, "demo-cp-0");
         assert.equal(master.inputs.instanceType, "m7i.large");
         assert.deepEqual((master.inputs.privateDnsNameOptions as Record<string, unknown>).hostnameType, "ip-name");
         assert.deepEqual(master.inputs.vpcSecurityGroupIds, ["demo-nodes-id", "demo-control-plane-id"]);
-        assert.deepEqual(byName(T.instance, "demo-demo-general-0").inputs.vpcSecurityGroupIds, ["demo-nodes-id"]);
+        assert.deepEqual(byName(T.instance, "demo-general-0").inputs.vpcSecurityGroupIds, ["demo-nodes-id"]);
     });
 });
 
 describe("tags", () => {
     test("instances carry cluster, role, pool and node tags plus the user's", () => {
         for (const node of demo.nodes) {
-            const tags = tagsOf(byName(T.instance, `demo-${node.name}`));
+            const tags = tagsOf(byName(T.instance, node.name));
             assert.equal(tags["kubernetes.io/cluster/demo"], "owned");
             assert.equal(tags["kubeforge.io/cluster"], "demo");
             assert.equal(tags["kubeforge.io/role"], node.role);
@@ -600,20 +614,21 @@ describe("security rules", () => {
 });
 
 describe("identity", () => {
-    test("workers get the EBS CSI managed policy; masters the CCM control-plane actions", () => {
+    test("masters get the EBS CSI managed policy (its controller runs there) and the CCM control-plane actions; workers neither", () => {
         const attachments = ofCluster(demo, T.rolePolicyAttachment);
         assert.deepEqual(
             attachments.map((a) => [a.name, a.inputs.policyArn]),
-            [["demo-worker-ebs-csi", "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicyV2"]],
+            [["demo-control-plane-ebs-csi", "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicyV2"]],
         );
+        assert.equal(ofCluster(demo, T.rolePolicy).filter((p) => p.name.startsWith("demo-worker") && /ebs|ccm/.test(p.name)).length, 0);
         const ccm = JSON.parse(String(byName(T.rolePolicy, "demo-control-plane-ccm").inputs.policy)) as {
             Statement: { Action: string[] }[];
         };
         for (const action of ["ec2:DescribeInstances", "elasticloadbalancing:CreateLoadBalancer", "ec2:CreateSecurityGroup"]) {
             assert.ok(ccm.Statement[0].Action.includes(action), action);
         }
-        const masterProfile = byName(T.instance, "demo-demo-cp-0").inputs.iamInstanceProfile;
-        const workerProfile = byName(T.instance, "demo-demo-general-0").inputs.iamInstanceProfile;
+        const masterProfile = byName(T.instance, "demo-cp-0").inputs.iamInstanceProfile;
+        const workerProfile = byName(T.instance, "demo-general-0").inputs.iamInstanceProfile;
         assert.notEqual(masterProfile, workerProfile);
         assert.match(String(masterProfile), /^demo-control-plane-/);
     });
@@ -627,7 +642,7 @@ describe("existing VPC", () => {
         const tags = ofCluster(shared, T.tag);
         assert.equal(tags.length, 6);
         for (const t of tags) assert.deepEqual([t.inputs.key, t.inputs.value], ["kubernetes.io/cluster/shared", "shared"]);
-        const master = byName(T.instance, "shared-shared-cp-1");
+        const master = byName(T.instance, "shared-cp-1");
         assert.equal(master.inputs.subnetId, "subnet-0bbbbbbbbbbbbbbb1");
         const natRule = ofCluster(shared, T.ingress).filter((r) => r.inputs.cidrIpv4 === "198.51.100.7/32");
         assert.equal(natRule.length, 1);
@@ -659,6 +674,35 @@ describe("outputs", () => {
             demo.outputs.addons.map((a) => a.name),
             ["aws-cloud-controller-manager", "aws-ebs-csi-driver"],
         );
+    });
+
+    test("the CCM needs only the API; the EBS CSI driver the CNI (its node pods), with its controller on the masters' host network", () => {
+        const [ccm, ebs] = demo.outputs.addons;
+        assert.ok(ccm.kind === "helm" && ebs.kind === "helm");
+        assert.equal(ccm.needs, undefined, "the CCM installs beside the CNI");
+        assert.deepEqual(ebs.needs, { cni: true });
+        const ccmValues = ccm.values as Record<string, unknown>;
+        const env = ccmValues.env as { name: string; value: string }[];
+        assert.deepEqual(
+            env.map((e) => [e.name, e.value]),
+            [
+                ["KUBERNETES_SERVICE_HOST", "api.demo.kubeforge.internal"],
+                ["KUBERNETES_SERVICE_PORT", "6443"],
+            ],
+            "the CCM reaches the API without the kubernetes Service",
+        );
+        const tolerated = (ccmValues.tolerations as { key: string }[]).map((t) => t.key);
+        assert.ok(tolerated.includes("node.kubernetes.io/not-ready"), "the CCM runs before the CNI makes nodes Ready");
+        const controller = (ebs.values as { controller: Record<string, unknown> }).controller;
+        assert.deepEqual(controller.nodeSelector, { "node-role.kubernetes.io/control-plane": "" });
+        assert.ok((controller.tolerations as { key: string }[]).some((t) => t.key === "node-role.kubernetes.io/control-plane"));
+        assert.deepEqual(ebs.deploymentPatches, [
+            {
+                name: "ebs-csi-controller",
+                namespace: "kube-system",
+                spec: { template: { spec: { hostNetwork: true, dnsPolicy: "ClusterFirstWithHostNet" } } },
+            },
+        ]);
     });
 
     test("a single NAT when asked", () => {

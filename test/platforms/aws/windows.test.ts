@@ -56,7 +56,7 @@ before(async () => {
 after(() => fs.rmSync(path.dirname(configFile), { recursive: true, force: true }));
 
 function instance(node: string): PlanResource {
-    const found = engine.ofType(INSTANCE).find((r) => r.name === `demo-${node}`);
+    const found = engine.ofType(INSTANCE).find((r) => r.name === node);
     assert.ok(found, `no instance for ${node}`);
     return found;
 }

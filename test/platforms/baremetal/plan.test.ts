@@ -54,6 +54,12 @@ describe("baremetal stack under the offline engine", () => {
             assert.equal(h.custom, true);
             assert.equal(h.inputs.providerVersion, HOST_BOOTSTRAP_PROVIDER_VERSION);
         }
+        // Named after the node alone (the cluster name once); the former name is an alias, so a stack
+        // made before the rename re-bootstraps (or resets) no host.
+        for (const h of hosts) {
+            assert.equal(h.name, h.inputs.nodeName);
+            assert.deepEqual(h.aliases, [`${resolved.spec.name}-${String(h.inputs.nodeName)}`]);
+        }
         const init = hosts.find((h) => h.inputs.nodeName === "metal-cp-0")!;
         assert.equal(init.inputs.host, "192.0.2.11");
         assert.equal(init.inputs.role, "control-plane");

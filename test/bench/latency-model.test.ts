@@ -1,0 +1,172 @@
+/**
+ * The deploy model is no kinder than before: every latency is the one the 2026-11-23 run used (only
+ * the graph changed), and letting a resource's work start early never lets it finish before any of
+ * its dependencies, nor later than when all of them gate its work.
+ */
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { LATENCY_TABLE, idealSeconds, latencyRow, overlapApplies } from "../../bench/lib/latency";
+import { graphCriticalPath, longestChainOf, type TracedResource } from "../../bench/lib/trace";
+
+/** (type, name, seconds, phase) of every row as of the 2026-11-23 15:49 UTC bench run (527 s). */
+const TABLE_OF_2026_11_23: [string, string | null, number, string][] = [
+    ["aws:ec2/vpc:Vpc", null, 3, "network"],
+    ["aws:ec2/subnet:Subnet", null, 2, "network"],
+    ["aws:ec2/internetGateway:InternetGateway", null, 2, "network"],
+    ["aws:ec2/internetGatewayAttachment:InternetGatewayAttachment", null, 2, "network"],
+    ["aws:ec2/eip:Eip", null, 1, "network"],
+    ["aws:ec2/natGateway:NatGateway", null, 100, "egress"],
+    ["aws:ec2/routeTable:RouteTable", null, 2, "network"],
+    ["aws:ec2/route:Route", null, 2, "network"],
+    ["aws:ec2/routeTableAssociation:RouteTableAssociation", null, 1, "network"],
+    ["aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation", null, 1, "network"],
+    ["aws:ec2/securityGroup:SecurityGroup", null, 3, "network"],
+    ["^aws:(vpc|ec2)\\/securityGroup(Ingress|Egress)?Rule:", null, 1, "network"],
+    ["^aws:ec2\\/vpcEndpoint:", null, 60, "network"],
+    ["^aws:ec2\\/(networkAcl|networkAclRule|defaultSecurityGroup|defaultRouteTable|defaultNetworkAcl|vpcDhcpOptions)", null, 2, "network"],
+    ["aws:lb/loadBalancer:LoadBalancer", null, 180, "endpoint"],
+    ["aws:lb/targetGroup:TargetGroup", null, 2, "endpoint"],
+    ["aws:lb/listener:Listener", null, 2, "endpoint"],
+    ["aws:lb/targetGroupAttachment:TargetGroupAttachment", null, 2, "endpoint"],
+    ["^aws:route53\\/record:", null, 40, "endpoint"],
+    ["^aws:route53\\/zone:", null, 40, "endpoint"],
+    ["aws:ec2/instance:Instance", null, 30, "machine"],
+    ["aws:ec2/launchTemplate:LaunchTemplate", null, 1, "machine"],
+    ["^aws:autoscaling\\/group:", null, 60, "machine"],
+    ["aws:ec2/keyPair:KeyPair", null, 1, "machine"],
+    ["^aws:ec2\\/(volumeAttachment|ebsVolume):", null, 10, "machine"],
+    ["aws:iam/role:Role", null, 2, "identity"],
+    ["^aws:iam\\/(rolePolicy|rolePolicyAttachment|policy|policyAttachment):", null, 1, "identity"],
+    ["aws:iam/instanceProfile:InstanceProfile", null, 8, "identity"],
+    [
+        "^aws:(ssm\\/parameter|secretsmanager\\/secret|secretsmanager\\/secretVersion|kms\\/key|kms\\/alias|s3\\/bucket[A-Za-z]*|s3\\/object|s3\\/bucketObjectv2):",
+        null,
+        1,
+        "identity",
+    ],
+    ["pulumi-nodejs:dynamic/kubeforge:ApiReadiness", null, 150, "init"],
+    ["pulumi-nodejs:dynamic/kubeforge:NodeLifecycle", null, 45, "join"],
+    ["^pulumi-nodejs:dynamic\\/kubeforge:(Host|Ssh|Bootstrap|Prep|Join|Init)", null, 60, "join"],
+    ["kubernetes:helm.sh/v3:Release", "cilium|calico", 90, "addon"],
+    ["kubernetes:helm.sh/v3:Release", "csi|ebs", 60, "addon"],
+    ["kubernetes:helm.sh/v3:Release", null, 40, "addon"],
+    ["^kubernetes:yaml\\/v2:ConfigGroup$", null, 5, "addon"],
+    ["^kubernetes:(storage\\.k8s\\.io|core|rbac\\.authorization\\.k8s\\.io|apps)\\/", null, 2, "addon"],
+    ["^pulumi:providers:", null, 0, "local"],
+    ["^(tls|random):", null, 0, "local"],
+    ["^kubeforge:", null, 0, "local"],
+];
+
+const seconds = (type: string) => Number(/:(\d+)$/.exec(type)?.[1] ?? 0);
+const node = (urn: string, deps: string[] = []): TracedResource => ({
+    urn,
+    type: `t:${urn}`,
+    name: urn,
+    custom: true,
+    deps,
+    start: 0,
+    end: 0,
+});
+
+describe("latency table", () => {
+    test("every row keeps the latency and phase it had in the 527 s model: only the graph changes", () => {
+        const now = LATENCY_TABLE.map((r) => [
+            typeof r.type === "string" ? r.type : r.type.source,
+            r.name?.source ?? null,
+            r.seconds,
+            r.phase,
+        ]);
+        assert.deepEqual(now, TABLE_OF_2026_11_23);
+    });
+
+    test("every row says where its figure comes from", () => {
+        for (const row of LATENCY_TABLE) assert.ok(row.source.length > 10, String(row.type));
+    });
+
+    test("the early start of kubeadm init applies only where the platform lets the init master skip the endpoint", () => {
+        const readiness = latencyRow("pulumi-nodejs:dynamic/kubeforge:ApiReadiness", "demo-api");
+        assert.deepEqual(overlapApplies(readiness, true), ["machine"]);
+        assert.equal(overlapApplies(readiness, false), undefined);
+        assert.equal(overlapApplies(latencyRow("aws:lb/loadBalancer:LoadBalancer", "x"), true), undefined);
+    });
+});
+
+describe("critical path with work that starts early", () => {
+    // vpc:3 -> lb:180; vpc:3 -> nat:100 -> vm:30; gate:150 needs vm (work) and lb (bound); addon:90 after gate.
+    const graph = [
+        node("vpc:3"),
+        node("lb:180", ["vpc:3"]),
+        node("nat:100", ["vpc:3"]),
+        node("vm:30", ["nat:100"]),
+        node("gate:150", ["vm:30", "lb:180"]),
+        node("addon:90", ["gate:150"]),
+    ];
+    const lbBounds = (from: TracedResource, to: TracedResource) => (from.urn === "gate:150" && to.urn === "lb:180" ? "bound" : "work");
+
+    test("without the overlap the gate's work follows the load balancer, as in the 527 s model", () => {
+        assert.equal(graphCriticalPath(graph, seconds).seconds, 3 + 180 + 150 + 90);
+    });
+
+    test("with it, the gate finishes at max(load balancer, machine + its work), never before the load balancer", () => {
+        assert.equal(graphCriticalPath(graph, seconds, undefined, lbBounds).seconds, 3 + Math.max(180, 100 + 30 + 150) + 90);
+        const slowLb = graph.map((r) => (r.urn === "gate:150" ? { ...r, deps: ["vm:30", "lb:999"] } : r));
+        slowLb.push(node("lb:999", ["vpc:3"]));
+        const bound = (_from: TracedResource, to: TracedResource) => (to.urn.startsWith("lb:") ? "bound" : "work");
+        assert.equal(graphCriticalPath(slowLb, seconds, undefined, bound).seconds, 3 + 999 + 90);
+    });
+
+    test("property: marking dependencies as bounds never finishes a resource before a dependency, nor after the all-work path", () => {
+        fc.assert(
+            fc.property(
+                fc.array(
+                    fc.record({
+                        s: fc.integer({ min: 0, max: 200 }),
+                        deps: fc.array(fc.nat(), { maxLength: 3 }),
+                        bound: fc.array(fc.boolean(), { maxLength: 3 }),
+                    }),
+                    { minLength: 1, maxLength: 12 },
+                ),
+                (spec) => {
+                    const rs = spec.map((r, i) =>
+                        node(`r${i}:${r.s}`, [...new Set(r.deps.filter((d) => d < i).map((d) => `r${d}:${spec[d].s}`))]),
+                    );
+                    const role = (from: TracedResource, to: TracedResource) => {
+                        const i = rs.indexOf(from);
+                        const k = from.deps.indexOf(to.urn);
+                        return spec[i].bound[k] ? "bound" : "work";
+                    };
+                    const early = graphCriticalPath(rs, seconds, undefined, role).seconds;
+                    const strict = graphCriticalPath(rs, seconds).seconds;
+                    const longestSingle = Math.max(...rs.map((r) => seconds(r.type)));
+                    return early <= strict && early >= longestSingle;
+                },
+            ),
+        );
+    });
+});
+
+describe("ideal and addon chains", () => {
+    test("addons that wait for each other chain; side-by-side ones do not add up", () => {
+        const rs = [node("gate:150"), node("cni:90", ["gate:150"]), node("ccm:40", ["gate:150"]), node("csi:60", ["gate:150", "cni:90"])];
+        assert.equal(
+            longestChainOf(rs, seconds, (r) => r.urn !== "gate:150"),
+            150,
+        );
+    });
+
+    test("the ideal with init beside the load balancer still counts the NAT gateway and the boot before init", () => {
+        const planned = [
+            { type: "aws:ec2/vpc:Vpc", name: "v" },
+            { type: "aws:ec2/subnet:Subnet", name: "s" },
+            { type: "aws:lb/loadBalancer:LoadBalancer", name: "lb" },
+            { type: "aws:lb/listener:Listener", name: "l" },
+            { type: "aws:ec2/natGateway:NatGateway", name: "n" },
+            { type: "aws:ec2/instance:Instance", name: "i" },
+            { type: "pulumi-nodejs:dynamic/kubeforge:ApiReadiness", name: "api" },
+            { type: "pulumi-nodejs:dynamic/kubeforge:NodeLifecycle", name: "n0" },
+        ];
+        assert.equal(idealSeconds(planned, 150, false).total, 5 + 182 + 150 + 150);
+        assert.equal(idealSeconds(planned, 150, true).total, 5 + Math.max(182, 100 + 30 + 150) + 150);
+    });
+});
