@@ -128,13 +128,12 @@ export function checkGcpNodes(config: GcpConfig, spec: ClusterSpec, nodes: NodeP
     for (const node of nodes) {
         const poolIndex = spec.workerPools.findIndex((p) => p.name === node.pool);
         const poolField = poolIndex >= 0 ? `kubeforge:workerPools[${poolIndex}]` : "kubeforge:controlPlane";
-        if (!config.zones.includes(node.failureDomain) && !reported.has(`${node.pool}/zone/${node.failureDomain}`)) {
-            reported.add(`${node.pool}/zone/${node.failureDomain}`);
+        const zoneField =
+            poolIndex >= 0 && spec.workerPools[poolIndex].failureDomains ? `${poolField}.failureDomains` : "kubeforge:failureDomains";
+        if (!config.zones.includes(node.failureDomain) && !reported.has(`${zoneField}/${node.failureDomain}`)) {
+            reported.add(`${zoneField}/${node.failureDomain}`);
             issues.push({
-                field:
-                    poolIndex >= 0 && spec.workerPools[poolIndex].failureDomains
-                        ? `${poolField}.failureDomains`
-                        : "kubeforge:failureDomains",
+                field: zoneField,
                 message: `zone \`${node.failureDomain}\` is not in kubeforge:gcp.zones (${config.zones.join(", ")}); add it there or remove it here`,
             });
         }

@@ -53,6 +53,11 @@ export interface ExistingNetwork {
     subnetwork: string;
     /** Project that owns the network (Shared VPC host project); the cluster's project when absent. */
     networkProject?: string;
+    /**
+     * Public addresses the network's nodes reach the internet from (its Cloud NAT addresses, as
+     * /32s): nodes join through the public API endpoint, whose Cloud Armor policy must admit them.
+     */
+    egressCidrs: string[];
 }
 
 /** The validated `kubeforge:gcp` block, with every default filled in. */
@@ -228,12 +233,13 @@ function readZones(value: unknown, region: string | undefined, allowUnknown: boo
 function readNetwork(value: unknown, spec: ClusterSpec, issues: IssueList): NewNetwork | ExistingNetwork | undefined {
     const block = value === undefined || value === null ? {} : readObject(value, "gcp.network", issues);
     if (block === undefined) return undefined;
-    const existing = block.existingNetwork !== undefined || block.existingSubnetwork !== undefined || block.networkProject !== undefined;
+    const existing = ["existingNetwork", "existingSubnetwork", "networkProject", "egressCidrs"].some((k) => block[k] !== undefined);
     if (!existing) {
-        checkKnownKeys(block, ["existingNetwork", "existingSubnetwork", "networkProject"], "gcp.network", issues);
+        checkKnownKeys(block, [], "gcp.network", issues);
         return newNetwork(spec, issues);
     }
-    checkKnownKeys(block, ["existingNetwork", "existingSubnetwork", "networkProject"], "gcp.network", issues);
+    checkKnownKeys(block, ["existingNetwork", "existingSubnetwork", "networkProject", "egressCidrs"], "gcp.network", issues);
+    const egressCidrs = readEgressCidrs(block.egressCidrs, issues);
     const name = (key: "existingNetwork" | "existingSubnetwork", example: string): string | undefined => {
         const text = readString(block[key], `gcp.network.${key}`, issues);
         if (text === undefined || !RESOURCE_NAME_RE.test(text)) {
@@ -257,7 +263,31 @@ function readNetwork(value: unknown, spec: ClusterSpec, issues: IssueList): NewN
             );
         } else networkProject = text;
     }
-    return network && subnetwork ? { kind: "existing", network, subnetwork, networkProject } : undefined;
+    return network && subnetwork && egressCidrs ? { kind: "existing", network, subnetwork, networkProject, egressCidrs } : undefined;
+}
+
+function readEgressCidrs(value: unknown, issues: IssueList): string[] | undefined {
+    const path = "gcp.network.egressCidrs";
+    const list = readStringArray(value, path, issues);
+    if (list === undefined || list.length === 0) {
+        if (list !== undefined || value === undefined || value === null) {
+            issues.add(
+                path,
+                "is required with an existing network; list its Cloud NAT addresses as /32s so nodes can reach the public API endpoint",
+            );
+        }
+        return undefined;
+    }
+    const out: string[] = [];
+    list.forEach((text, i) => {
+        const parsed = parseCidr(text);
+        if (!parsed.ok || parsed.value.family !== 4 || hostBitsSet(parsed.value)) {
+            issues.add(`${path}[${i}]`, `\`${text}\` is not an IPv4 CIDR; write one such as \`198.51.100.7/32\``);
+        } else if (parsed.value.prefix === 0) {
+            issues.add(`${path}[${i}]`, "0.0.0.0/0 would open the API to everyone; list the NAT addresses");
+        } else out.push(formatCidr(parsed.value));
+    });
+    return out.length === list.length ? out : undefined;
 }
 
 function newNetwork(spec: ClusterSpec, issues: IssueList): NewNetwork | undefined {

@@ -109,7 +109,10 @@ describe("gcp addons", () => {
         );
         assert.deepEqual([...images].sort(), Object.values(CSI_IMAGES).sort());
         for (const image of images) assert.match(String(image), /:v\d+\.\d+\.\d+$/, "every image pinned to a release tag");
-        assert.ok(!objects.some((o) => o.kind === "DaemonSet" && (o.metadata as Obj).name === "csi-gce-pd-node-win"), "no Windows node plugin without Windows pools");
+        assert.ok(
+            !objects.some((o) => o.kind === "DaemonSet" && (o.metadata as Obj).name === "csi-gce-pd-node-win"),
+            "no Windows node plugin without Windows pools",
+        );
         assert.ok(objects.some((o) => o.kind === "CSIDriver" && (o.metadata as Obj).name === PD_CSI_DRIVER));
     });
 

@@ -56,7 +56,14 @@ describe("gcp config: good blocks", () => {
 
     test("an existing network in a Shared VPC host project", () => {
         const { config, issues } = parseGcpConfig(
-            rawGcp({ network: { existingNetwork: "shared", existingSubnetwork: "nodes-ew1", networkProject: "host-project-1" } }),
+            rawGcp({
+                network: {
+                    existingNetwork: "shared",
+                    existingSubnetwork: "nodes-ew1",
+                    networkProject: "host-project-1",
+                    egressCidrs: ["198.51.100.7/32"],
+                },
+            }),
             makeSpec(),
         );
         assert.deepEqual(issues, []);
@@ -65,6 +72,7 @@ describe("gcp config: good blocks", () => {
             network: "shared",
             subnetwork: "nodes-ew1",
             networkProject: "host-project-1",
+            egressCidrs: ["198.51.100.7/32"],
         });
     });
 
@@ -105,10 +113,25 @@ describe("gcp config: every bad input names its field", () => {
             ["kubeforge:gcp.kmsKeyName"],
         ],
         ["kms key elsewhere", { kmsKeyName: "projects/p-123456/locations/us-east1/keyRings/r/cryptoKeys/k" }, ["kubeforge:gcp.kmsKeyName"]],
-        ["existing network without subnetwork", { network: { existingNetwork: "shared" } }, ["kubeforge:gcp.network.existingSubnetwork"]],
+        [
+            "existing network without subnetwork",
+            { network: { existingNetwork: "shared", egressCidrs: ["198.51.100.7/32"] } },
+            ["kubeforge:gcp.network.existingSubnetwork"],
+        ],
+        [
+            "existing network without egress",
+            { network: { existingNetwork: "shared", existingSubnetwork: "s" } },
+            ["kubeforge:gcp.network.egressCidrs"],
+        ],
+        [
+            "egress open to all",
+            { network: { existingNetwork: "shared", existingSubnetwork: "s", egressCidrs: ["0.0.0.0/0"] } },
+            ["kubeforge:gcp.network.egressCidrs[0]"],
+        ],
+        ["a setting for created networks only", { network: { cidr: "10.0.0.0/16" } }, ["kubeforge:gcp.network.cidr"]],
         [
             "existing network URL",
-            { network: { existingNetwork: "projects/x/global/networks/y", existingSubnetwork: "s" } },
+            { network: { existingNetwork: "projects/x/global/networks/y", existingSubnetwork: "s", egressCidrs: ["198.51.100.7/32"] } },
             ["kubeforge:gcp.network.existingNetwork"],
         ],
         ["bad replaceNodes entry", { replaceNodes: ["Demo_0"] }, ["kubeforge:gcp.replaceNodes[0]"]],
