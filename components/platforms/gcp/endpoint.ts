@@ -31,6 +31,7 @@ import {
 import type { ClusterSpec } from "../../core/types";
 import type { GcpConfig } from "./config";
 import type { GcpNetwork } from "./network";
+import { resourceLabels } from "./names";
 
 /** The API port on the load balancer and on the masters. */
 export const API_PORT = 6443;
@@ -170,6 +171,8 @@ export function createEndpoint(
             name: `${spec.name}-api`,
             description: `kubeforge ${spec.name}: who may reach the Kubernetes API`,
             type: "CLOUD_ARMOR",
+            // Read by the policy pack's GCP adapter: the port these rules guard.
+            labels: { ...resourceLabels(spec), "kubeforge_io-port": String(API_PORT) },
             rules: armorRules([...new Set(spec.access.apiAllowedCidrs), ...network.egressCidrs]),
         },
         opts,
@@ -206,7 +209,7 @@ export function createEndpoint(
             ipProtocol: "TCP",
             portRange: String(API_PORT),
             loadBalancingScheme: "EXTERNAL_MANAGED",
-            labels: { "kubeforge_io-cluster": spec.name },
+            labels: resourceLabels(spec),
         },
         opts,
     );
