@@ -8,9 +8,9 @@
  * - Disks: Compute Engine encrypts every disk at rest (Google-managed keys, or CMEK / CSEK when set),
  *   with no way to turn it off, so every disk is reported encrypted.
  * - Metadata: the metadata server needs the `Metadata-Flavor: Google` header (GCP's answer to SSRF,
- *   as IMDSv2 tokens are AWS's) except on the legacy endpoints, which `disable-legacy-endpoints:
- *   "true"` turns off; that is reported as "tokens required". There is no hop limit: the metadata
- *   guard addon keeps pods off the server instead.
+ *   as IMDSv2 tokens are AWS's) except on the legacy endpoints, which
+ *   `disable-legacy-endpoints: "true"` turns off; that is reported as "tokens required". There is no
+ *   hop limit: the metadata guard addon keeps pods off the server instead.
  * - Firewall groups are network tags: a rule's target tag is its group; an instance is a member of
  *   every tag it carries.
  * - A Cloud Armor policy's allow rules are ingress on the port its `kubeforge_io-port` label names

@@ -17,7 +17,7 @@
  * and the backend timeout ends idle connections after {@link BACKEND_TIMEOUT_SECONDS} (watches
  * reconnect; a `kubectl logs -f` or `exec` idle that long is cut).
  */
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import {
     BackendService,
     GlobalAddress,

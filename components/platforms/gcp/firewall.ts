@@ -8,7 +8,7 @@
  * and to the nodes; who may use the endpoint from outside is decided by its Cloud Armor policy
  * (`endpoint.ts`), since every connection through the proxy arrives from a front end's address.
  */
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { Firewall } from "@pulumi/gcp/compute";
 import type { ClusterSpec } from "../../core/types";
 import type { GcpConfig } from "./config";

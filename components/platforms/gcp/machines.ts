@@ -18,7 +18,7 @@
  * - Spot nodes: `provisioningModel: SPOT`, deleted on preemption (the CCM then deletes the Node; the
  *   next `pulumi up --refresh` recreates the instance under the same name).
  */
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { Instance } from "@pulumi/gcp/compute";
 import type { NodePlan } from "../../core/types";
 import type { MachineFacts, PlatformContext } from "../../platform";
