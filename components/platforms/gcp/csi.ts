@@ -196,6 +196,55 @@ function hostPath(name: string, path: string, type?: string): Record<string, unk
     return { name, hostPath: type ? { path, type } : { path } };
 }
 
+/** A node-plugin DaemonSet: the registrar beside the driver, on every node of one OS, every taint tolerated. */
+function nodeDaemonSet(
+    name: string,
+    os: "linux" | "windows",
+    serviceAccountName: string,
+    containers: { csiAddress: string; registrationPath: string; driver: Record<string, unknown> },
+    volumes: Record<string, unknown>[],
+): K8sObject {
+    const component = os === "linux" ? "node" : "node-windows";
+    return {
+        apiVersion: "apps/v1",
+        kind: "DaemonSet",
+        metadata: meta(name),
+        spec: {
+            selector: { matchLabels: { ...APP, component } },
+            updateStrategy: { type: "RollingUpdate" },
+            template: {
+                metadata: { labels: { ...APP, component } },
+                spec: {
+                    // Windows pods cannot use the host network; the Linux plugin reads the metadata server.
+                    ...(os === "linux" ? { hostNetwork: true } : {}),
+                    serviceAccountName,
+                    priorityClassName: "system-node-critical",
+                    nodeSelector: { "kubernetes.io/os": os },
+                    tolerations: [{ operator: "Exists" }],
+                    containers: [
+                        {
+                            name: "csi-driver-registrar",
+                            image: CSI_IMAGES.registrar,
+                            args: [
+                                "--v=2",
+                                `--csi-address=${containers.csiAddress}`,
+                                `--kubelet-registration-path=${containers.registrationPath}`,
+                            ],
+                            env: [nodeNameEnv],
+                            volumeMounts: [
+                                { name: "plugin-dir", mountPath: "/csi" },
+                                { name: "registration-dir", mountPath: "/registration" },
+                            ],
+                        },
+                        { name: "gce-pd-driver", image: CSI_IMAGES.driver, command: ["/gce-pd-csi-driver"], ...containers.driver },
+                    ],
+                    volumes,
+                },
+            },
+        },
+    };
+}
+
 /** The Linux node DaemonSet (upstream `node_linux`, without the data cache). */
 export function csiNodeLinux(): K8sObject {
     const mounts = [
@@ -209,129 +258,67 @@ export function csiNodeLinux(): K8sObject {
         { name: "sys", mountPath: "/sys" },
         { name: "lib-modules", mountPath: "/lib/modules", readOnly: true },
     ];
-    return {
-        apiVersion: "apps/v1",
-        kind: "DaemonSet",
-        metadata: meta("csi-gce-pd-node"),
-        spec: {
-            selector: { matchLabels: { ...APP, component: "node" } },
-            updateStrategy: { type: "RollingUpdate" },
-            template: {
-                metadata: { labels: { ...APP, component: "node" } },
-                spec: {
-                    hostNetwork: true,
-                    serviceAccountName: NODE_SA,
-                    priorityClassName: "system-node-critical",
-                    nodeSelector: { "kubernetes.io/os": "linux" },
-                    tolerations: [{ operator: "Exists" }],
-                    containers: [
-                        {
-                            name: "csi-driver-registrar",
-                            image: CSI_IMAGES.registrar,
-                            args: [
-                                "--v=2",
-                                "--csi-address=/csi/csi.sock",
-                                `--kubelet-registration-path=/var/lib/kubelet/plugins/${PD_CSI_DRIVER}/csi.sock`,
-                            ],
-                            env: [nodeNameEnv],
-                            volumeMounts: [
-                                { name: "plugin-dir", mountPath: "/csi" },
-                                { name: "registration-dir", mountPath: "/registration" },
-                            ],
-                        },
-                        {
-                            name: "gce-pd-driver",
-                            image: CSI_IMAGES.driver,
-                            command: ["/gce-pd-csi-driver"],
-                            args: [
-                                "--v=2",
-                                "--endpoint=unix:/csi/csi.sock",
-                                "--run-controller-service=false",
-                                "--node-name=$(KUBE_NODE_NAME)",
-                            ],
-                            securityContext: { privileged: true },
-                            env: [nodeNameEnv],
-                            volumeMounts: mounts,
-                        },
-                    ],
-                    volumes: [
-                        hostPath("registration-dir", "/var/lib/kubelet/plugins_registry/", "Directory"),
-                        hostPath("kubelet-pods", "/var/lib/kubelet/pods"),
-                        hostPath("kubelet-plugin-dir", "/var/lib/kubelet/plugins/kubernetes.io/csi", "DirectoryOrCreate"),
-                        hostPath("plugin-dir", `/var/lib/kubelet/plugins/${PD_CSI_DRIVER}/`, "DirectoryOrCreate"),
-                        hostPath("device-dir", "/dev", "Directory"),
-                        hostPath("udev-rules-etc", "/etc/udev", "Directory"),
-                        hostPath("udev-rules-lib", "/lib/udev", "Directory"),
-                        hostPath("udev-socket", "/run/udev", "Directory"),
-                        hostPath("sys", "/sys", "Directory"),
-                        hostPath("lib-modules", "/lib/modules", "Directory"),
-                    ],
-                },
+    return nodeDaemonSet(
+        "csi-gce-pd-node",
+        "linux",
+        NODE_SA,
+        {
+            csiAddress: "/csi/csi.sock",
+            registrationPath: `/var/lib/kubelet/plugins/${PD_CSI_DRIVER}/csi.sock`,
+            driver: {
+                args: ["--v=2", "--endpoint=unix:/csi/csi.sock", "--run-controller-service=false", "--node-name=$(KUBE_NODE_NAME)"],
+                securityContext: { privileged: true },
+                env: [nodeNameEnv],
+                volumeMounts: mounts,
             },
         },
-    };
+        [
+            hostPath("registration-dir", "/var/lib/kubelet/plugins_registry/", "Directory"),
+            hostPath("kubelet-pods", "/var/lib/kubelet/pods"),
+            hostPath("kubelet-plugin-dir", "/var/lib/kubelet/plugins/kubernetes.io/csi", "DirectoryOrCreate"),
+            hostPath("plugin-dir", `/var/lib/kubelet/plugins/${PD_CSI_DRIVER}/`, "DirectoryOrCreate"),
+            hostPath("device-dir", "/dev", "Directory"),
+            hostPath("udev-rules-etc", "/etc/udev", "Directory"),
+            hostPath("udev-rules-lib", "/lib/udev", "Directory"),
+            hostPath("udev-socket", "/run/udev", "Directory"),
+            hostPath("sys", "/sys", "Directory"),
+            hostPath("lib-modules", "/lib/modules", "Directory"),
+        ],
+    );
 }
 
 /** The Windows node DaemonSet (upstream `node_windows`): talks to the host through csi-proxy's named pipes. */
 export function csiNodeWindows(): K8sObject {
     const pipes = ["csi-proxy-volume-v1", "csi-proxy-filesystem-v1", "csi-proxy-disk-v1"];
-    return {
-        apiVersion: "apps/v1",
-        kind: "DaemonSet",
-        metadata: meta("csi-gce-pd-node-win"),
-        spec: {
-            selector: { matchLabels: { ...APP, component: "node-windows" } },
-            updateStrategy: { type: "RollingUpdate" },
-            template: {
-                metadata: { labels: { ...APP, component: "node-windows" } },
-                spec: {
-                    serviceAccountName: NODE_SA_WIN,
-                    priorityClassName: "system-node-critical",
-                    nodeSelector: { "kubernetes.io/os": "windows" },
-                    tolerations: [{ operator: "Exists" }],
-                    containers: [
-                        {
-                            name: "csi-driver-registrar",
-                            image: CSI_IMAGES.registrar,
-                            args: [
-                                "--v=2",
-                                "--csi-address=unix://C:\\csi\\csi.sock",
-                                `--kubelet-registration-path=C:\\var\\lib\\kubelet\\plugins\\${PD_CSI_DRIVER}\\csi.sock`,
-                            ],
-                            env: [nodeNameEnv],
-                            volumeMounts: [
-                                { name: "plugin-dir", mountPath: "/csi" },
-                                { name: "registration-dir", mountPath: "/registration" },
-                            ],
-                        },
-                        {
-                            name: "gce-pd-driver",
-                            image: CSI_IMAGES.driver,
-                            command: ["/gce-pd-csi-driver"],
-                            args: ["--v=2", "--endpoint=unix:/csi/csi.sock", "--run-controller-service=false"],
-                            volumeMounts: [
-                                {
-                                    name: "kubelet-plugin-dir",
-                                    mountPath: "C:\\var\\lib\\kubelet\\plugins\\kubernetes.io\\csi",
-                                    mountPropagation: "None",
-                                },
-                                { name: "kubelet-pods", mountPath: "C:\\var\\lib\\kubelet\\pods", mountPropagation: "None" },
-                                { name: "plugin-dir", mountPath: "C:\\csi" },
-                                ...pipes.map((p) => ({ name: p, mountPath: `\\\\.\\pipe\\${p}` })),
-                            ],
-                        },
-                    ],
-                    volumes: [
-                        ...pipes.map((p) => hostPath(p, `\\\\.\\pipe\\${p}`, "")),
-                        hostPath("registration-dir", "\\var\\lib\\kubelet\\plugins_registry", "Directory"),
-                        hostPath("kubelet-pods", "\\var\\lib\\kubelet\\pods"),
-                        hostPath("kubelet-plugin-dir", "\\var\\lib\\kubelet\\plugins\\kubernetes.io\\csi", "DirectoryOrCreate"),
-                        hostPath("plugin-dir", `\\var\\lib\\kubelet\\plugins\\${PD_CSI_DRIVER}`, "DirectoryOrCreate"),
-                    ],
-                },
+    return nodeDaemonSet(
+        "csi-gce-pd-node-win",
+        "windows",
+        NODE_SA_WIN,
+        {
+            csiAddress: "unix://C:\\csi\\csi.sock",
+            registrationPath: `C:\\var\\lib\\kubelet\\plugins\\${PD_CSI_DRIVER}\\csi.sock`,
+            driver: {
+                args: ["--v=2", "--endpoint=unix:/csi/csi.sock", "--run-controller-service=false"],
+                volumeMounts: [
+                    {
+                        name: "kubelet-plugin-dir",
+                        mountPath: "C:\\var\\lib\\kubelet\\plugins\\kubernetes.io\\csi",
+                        mountPropagation: "None",
+                    },
+                    { name: "kubelet-pods", mountPath: "C:\\var\\lib\\kubelet\\pods", mountPropagation: "None" },
+                    { name: "plugin-dir", mountPath: "C:\\csi" },
+                    ...pipes.map((p) => ({ name: p, mountPath: `\\\\.\\pipe\\${p}` })),
+                ],
             },
         },
-    };
+        [
+            ...pipes.map((p) => hostPath(p, `\\\\.\\pipe\\${p}`, "")),
+            hostPath("registration-dir", "\\var\\lib\\kubelet\\plugins_registry", "Directory"),
+            hostPath("kubelet-pods", "\\var\\lib\\kubelet\\pods"),
+            hostPath("kubelet-plugin-dir", "\\var\\lib\\kubelet\\plugins\\kubernetes.io\\csi", "DirectoryOrCreate"),
+            hostPath("plugin-dir", `\\var\\lib\\kubelet\\plugins\\${PD_CSI_DRIVER}`, "DirectoryOrCreate"),
+        ],
+    );
 }
 
 /**
