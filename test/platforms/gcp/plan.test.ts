@@ -133,4 +133,50 @@ describe("gcp overlays the pack must catch", () => {
         assert.equal(r.status, 0, r.stderr);
         assert.deepEqual([...new Set(r.json!.violations.map((v) => v.policy))], ["api-public-by-config"]);
     });
+
+    test("a Windows pool boots from a startup script; an existing network gets rules, no NAT", () => {
+        const r = plan((c) => {
+            c["kubeforge:cni"] = "calico";
+            (c["kubeforge:workerPools"] as unknown[]).push({
+                name: "win",
+                count: 1,
+                machineType: "n2-standard-4",
+                os: "windows",
+                diskSizeGb: 64,
+            });
+            (c["kubeforge:gcp"] as Record<string, unknown>).network = {
+                existingNetwork: "shared",
+                existingSubnetwork: "nodes-ew1",
+                networkProject: "host-project-1",
+                egressCidrs: ["198.51.100.7/32"],
+            };
+        });
+        assert.equal(r.status, 0, r.stderr);
+        const p = r.json!;
+        assert.deepEqual(p.violations, []);
+        const win = p.resources.find((x) => x.type === "gcp:compute/instance:Instance" && x.inputs.name === "demo-win-0")!;
+        const metadata = win.inputs.metadata as Record<string, string>;
+        assert.ok(!("user-data" in metadata));
+        assert.match(metadata["windows-startup-script-ps1"], /kubeadm\.exe" join/);
+        assert.ok(!metadata["windows-startup-script-ps1"].includes("<powershell>"), "no EC2 wrapper");
+        assert.match(String((win.inputs.bootDisk as { initializeParams: { image: string } }).initializeParams.image), /windows-cloud/);
+        const f = factsOf({ type: win.type, name: win.name, urn: win.urn, props: win.inputs })!.machine as unknown as {
+            bootstrap: { format: string };
+        };
+        assert.equal(f.bootstrap.format, "powershell");
+        assert.equal(
+            p.resources.filter((x) => x.type === "gcp:compute/routerNat:RouterNat" || x.type === "gcp:compute/network:Network").length,
+            0,
+        );
+        const fw = p.resources.filter((x) => x.type === "gcp:compute/firewall:Firewall");
+        assert.ok(
+            fw.length > 0 &&
+                fw.every(
+                    (x) => x.inputs.project === "host-project-1" && x.inputs.network === "projects/host-project-1/global/networks/shared",
+                ),
+        );
+        assert.ok(fw.some((x) => x.name.endsWith("calico-vxlan")));
+        const armor = p.resources.find((x) => x.type === "gcp:compute/securityPolicy:SecurityPolicy")!;
+        assert.match(JSON.stringify(armor.inputs.rules), /198\.51\.100\.7\/32/, "the existing network's NAT address may reach the API");
+    });
 });
