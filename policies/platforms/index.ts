@@ -5,7 +5,7 @@
 import type { PlatformAdapter, ResourceFacts, ResourceView } from "../facts";
 import { awsAdapter } from "./aws";
 import { baremetalAdapter } from "./baremetal";
-import { gcpAdapter } from "./gcp";
+import gcpAdapter from "../../components/platforms/gcp/policy";
 
 /** The registered adapters. */
 export const ADAPTERS: readonly PlatformAdapter[] = [awsAdapter, baremetalAdapter, gcpAdapter];

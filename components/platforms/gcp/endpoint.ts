@@ -25,10 +25,11 @@ import {
     HealthCheck,
     type Instance,
     InstanceGroup,
+    InstanceGroupMembership,
     SecurityPolicy,
     TargetTCPProxy,
 } from "@pulumi/gcp/compute";
-import type { ClusterSpec } from "../../core/types";
+import type { ClusterSpec, NodePlan } from "../../core/types";
 import type { GcpConfig } from "./config";
 import type { GcpNetwork } from "./network";
 import { resourceLabels } from "./names";
@@ -52,8 +53,8 @@ export interface GcpEndpointAddress {
 
 /** The rest of the endpoint, built once the masters exist. */
 export interface GcpEndpoint extends GcpEndpointAddress {
-    /** One unmanaged instance group of masters per zone. */
-    groups: InstanceGroup[];
+    /** One unmanaged instance group of masters per zone, by zone. */
+    groups: Map<string, InstanceGroup>;
     /** The backend service. */
     backendService: BackendService;
     /** The Cloud Armor policy on it. */
@@ -117,9 +118,10 @@ export function armorRules(allowed: pulumi.Input<string>[]): {
  * @param name - prefix of every resource name
  * @param spec - the cluster
  * @param config - the gcp config
- * @param network - the network (its NAT addresses are admitted)
+ * @param network - the network
  * @param address - the reserved address
- * @param masters - every master's zone and instance
+ * @param apiClients - who may reach the API (the firewall matrix's endpoint rules)
+ * @param masterZones - the zones that hold masters (one instance group each)
  * @param parent - parent of every resource
  */
 export function createEndpoint(
@@ -128,12 +130,15 @@ export function createEndpoint(
     config: GcpConfig,
     network: GcpNetwork,
     address: GcpEndpointAddress,
-    masters: { zone: string; instance: Instance }[],
+    apiClients: pulumi.Input<string>[],
+    masterZones: string[],
     parent: pulumi.Resource,
 ): GcpEndpoint {
     const opts: pulumi.CustomResourceOptions = { parent };
     const project = config.project;
-    const zones = [...new Set(masters.map((m) => m.zone))];
+    const zones = [...new Set(masterZones)];
+    // Members join one by one (InstanceGroupMembership, made with each master), so adding or removing
+    // a master touches no other resource.
     const groups = zones.map(
         (zone) =>
             new InstanceGroup(
@@ -144,7 +149,6 @@ export function createEndpoint(
                     name: `${spec.name}-api-${zone}`,
                     description: `kubeforge ${spec.name}: masters in ${zone}`,
                     network: network.network,
-                    instances: masters.filter((m) => m.zone === zone).map((m) => m.instance.selfLink),
                     namedPorts: [{ name: "apiserver", port: API_PORT }],
                 },
                 opts,
@@ -173,7 +177,7 @@ export function createEndpoint(
             type: "CLOUD_ARMOR",
             // Read by the policy pack's GCP adapter: the port these rules guard.
             labels: { ...resourceLabels(spec), "kubeforge_io-port": String(API_PORT) },
-            rules: armorRules([...new Set(spec.access.apiAllowedCidrs), ...network.egressCidrs]),
+            rules: armorRules(apiClients),
         },
         opts,
     );
@@ -213,5 +217,31 @@ export function createEndpoint(
         },
         opts,
     );
-    return { ...address, groups, backendService, securityPolicy, forwardingRule };
+    return { ...address, groups: new Map(zones.map((z, i) => [z, groups[i]])), backendService, securityPolicy, forwardingRule };
+}
+
+/**
+ * Puts one master into its zone's instance group (named after the node).
+ * @param name - prefix of every resource name
+ * @param config - the gcp config
+ * @param endpoint - the endpoint (its groups)
+ * @param node - the master
+ * @param instance - its instance
+ * @param parent - parent of the membership
+ */
+export function joinApiGroup(
+    name: string,
+    config: GcpConfig,
+    endpoint: GcpEndpoint,
+    node: NodePlan,
+    instance: Instance,
+    parent: pulumi.Resource,
+): InstanceGroupMembership {
+    const group = endpoint.groups.get(node.failureDomain);
+    if (!group) throw new Error(`master ${node.name} is in ${node.failureDomain}, which has no API instance group`);
+    return new InstanceGroupMembership(
+        `${name}-api-${node.name}`,
+        { project: config.project, zone: node.failureDomain, instanceGroup: group.name, instance: instance.selfLink },
+        { parent },
+    );
 }

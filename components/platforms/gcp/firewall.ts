@@ -1,16 +1,19 @@
 /**
- * Firewall rules by network tag: data first (`firewallRules`, pure), then one `compute.Firewall` per
- * rule, so a policy pack reads each one and rules change one at a time. Compute Engine denies all
- * ingress that no rule allows and allows all egress; rules here only open what Kubernetes needs.
+ * The kit's firewall matrix (`components/kit/firewall.ts`) mapped onto GCP: ingress rules become one
+ * `compute.Firewall` each, by network tag (`<cluster>-node` on every node, `<cluster>-control-plane`
+ * on masters), the rule's id in its name; the rules on the API endpoint's own group become the allow
+ * list of its Cloud Armor policy. Compute Engine allows all egress and denies any ingress no rule
+ * allows, so the matrix's egress rules need no resource.
  *
- * The API's port on the masters is open to Google's front ends and health checkers only
- * (35.191.0.0/16 and 130.211.0.0/22, the ranges of the global external proxy Network Load Balancer),
- * and to the nodes; who may use the endpoint from outside is decided by its Cloud Armor policy
- * (`endpoint.ts`), since every connection through the proxy arrives from a front end's address.
+ * The endpoint is a proxy: every connection reaches the masters from a Google front end, whose ranges
+ * (35.191.0.0/16, 130.211.0.0/22, also the health checkers') are what "API from the load balancer"
+ * admits; who may use the endpoint at all is the Cloud Armor list (`access.apiAllowedCidrs` and the
+ * cluster's NAT addresses).
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { Firewall } from "@pulumi/gcp/compute";
 import type { ClusterSpec } from "../../core/types";
+import { type FirewallGroup, type FirewallRule, firewallMatrix } from "../../kit/firewall";
 import type { GcpConfig } from "./config";
 import type { GcpNetwork } from "./network";
 import { type NetworkTags, networkTags } from "./names";
@@ -18,135 +21,81 @@ import { type NetworkTags, networkTags } from "./names";
 /** Source ranges of Google's front ends (proxy traffic) and health checks for proxy load balancers. */
 export const GOOGLE_FRONT_END_RANGES = ["35.191.0.0/16", "130.211.0.0/22"] as const;
 
-/** NodePort range of kube-proxy / Cilium's default `--service-node-port-range`. */
-export const NODE_PORT_RANGE = "30000-32767";
-
-/** Which tag a rule targets or admits. */
-export type TagRole = keyof NetworkTags;
-
-/** One ingress rule, as data. */
-export interface FirewallRuleSpec {
-    /** Unique suffix of the rule's name. */
+/** One GCP ingress rule, as data. */
+export interface GcpFirewallRule {
+    /** The matrix rule's id (part of the resource and rule names). */
     id: string;
-    /** The machines it opens. */
-    target: TagRole;
-    /** `tcp`, `udp`, `icmp`, `ipip` (Compute Engine's names). */
+    /** The tag the rule opens. */
+    target: keyof NetworkTags;
+    /** `tcp`, `udp`, `icmp`, `ipip`, `all` (Compute Engine's names). */
     protocol: string;
     /** Ports or ranges (`6443`, `30000-32767`); all of the protocol's when absent. */
     ports?: string[];
     /** Who may connect: machines with a tag, or address ranges. */
-    source: { tag: TagRole } | { ranges: string[] };
+    source: { tag: keyof NetworkTags } | { ranges: pulumi.Input<string>[] };
     /** Why the rule exists (shown in the console). */
     description: string;
 }
 
-function cniRules(cni: ClusterSpec["cni"]): FirewallRuleSpec[] {
-    const fromNodes = (id: string, protocol: string, ports: string[] | undefined, description: string): FirewallRuleSpec => ({
-        id,
-        target: "node",
-        protocol,
-        ports,
-        source: { tag: "node" },
-        description,
-    });
-    switch (cni) {
-        case "cilium":
-            return [
-                fromNodes("cilium-vxlan", "udp", ["8472"], "Cilium VXLAN overlay"),
-                fromNodes("cilium-health", "tcp", ["4240"], "Cilium health checks"),
-                fromNodes("cilium-icmp", "icmp", undefined, "Cilium health ICMP echo"),
-                fromNodes("hubble", "tcp", ["4244"], "Hubble server (relay reads it)"),
-            ];
-        case "calico":
-            return [
-                fromNodes("calico-bgp", "tcp", ["179"], "Calico BGP"),
-                fromNodes("calico-vxlan", "udp", ["4789"], "Calico VXLAN overlay"),
-                fromNodes("calico-ipip", "ipip", undefined, "Calico IP-in-IP"),
-                fromNodes("calico-typha", "tcp", ["5473"], "Calico Typha"),
-            ];
-        case "none":
-            return [];
+/** The matrix, as GCP applies it. */
+export interface GcpFirewallPlan {
+    /** VPC firewall rules. */
+    rules: GcpFirewallRule[];
+    /** Who may reach the API endpoint (Cloud Armor allow list). */
+    apiClients: pulumi.Input<string>[];
+}
+
+const TAG_OF: Record<Exclude<FirewallGroup, "apiEndpoint">, keyof NetworkTags> = { nodes: "node", controlPlane: "controlPlane" };
+
+function ranges(rule: FirewallRule, nodeCidr: string, egressCidrs: pulumi.Input<string>[]): pulumi.Input<string>[] | undefined {
+    const peer = rule.peer;
+    if ("cidr" in peer) return [peer.cidr];
+    if ("range" in peer) {
+        if (peer.range === "nodeNetwork") return [nodeCidr];
+        if (peer.range === "clusterEgress") return egressCidrs;
+        return ["0.0.0.0/0"];
     }
+    return undefined;
 }
 
 /**
- * Every ingress rule of the cluster, as data.
- * @param spec - the cluster (CNI, SSH access)
- * @param nodeCidr - the subnetwork's range (NodePorts)
+ * The cluster's matrix mapped onto GCP.
+ * @param spec - the cluster (CNI, access lists)
+ * @param nodeCidr - the subnetwork's range
+ * @param egressCidrs - the nodes' NAT addresses as /32s
  */
-export function firewallRules(spec: ClusterSpec, nodeCidr: string): FirewallRuleSpec[] {
-    const ssh = [...new Set(spec.access.sshAllowedCidrs)];
-    return [
-        ...cniRules(spec.cni),
-        {
-            id: "kubelet",
-            target: "node",
-            protocol: "tcp",
-            ports: ["10250"],
-            source: { tag: "node" },
-            description: "kubelet API from the API servers (logs, exec) and in-cluster metrics scrapers",
-        },
-        {
-            id: "nodeports",
-            target: "node",
-            protocol: "tcp",
-            ports: [NODE_PORT_RANGE],
-            source: { ranges: [nodeCidr] },
-            description: "NodePort Services from inside the subnetwork",
-        },
-        {
-            id: "nodeports-udp",
-            target: "node",
-            protocol: "udp",
-            ports: [NODE_PORT_RANGE],
-            source: { ranges: [nodeCidr] },
-            description: "NodePort Services (UDP) from inside the subnetwork",
-        },
-        ...(ssh.length > 0
-            ? [
-                  {
-                      id: "ssh",
-                      target: "node" as const,
-                      protocol: "tcp",
-                      ports: ["22"],
-                      source: { ranges: ssh },
-                      description: "SSH from access.sshAllowedCidrs",
-                  },
-              ]
-            : []),
-        {
-            id: "api-lb",
-            target: "controlPlane",
-            protocol: "tcp",
-            ports: ["6443"],
-            source: { ranges: [...GOOGLE_FRONT_END_RANGES] },
-            description: "Kubernetes API through the proxy load balancer, and its /readyz health checks",
-        },
-        {
-            id: "api-nodes",
-            target: "controlPlane",
-            protocol: "tcp",
-            ports: ["6443"],
-            source: { tag: "node" },
-            description: "Kubernetes API from nodes and pods (the kubernetes Service endpoints)",
-        },
-        {
-            id: "etcd",
-            target: "controlPlane",
-            protocol: "tcp",
-            ports: ["2379-2380"],
-            source: { tag: "controlPlane" },
-            description: "etcd client and peer traffic between masters",
-        },
-    ];
+export function gcpFirewallPlan(spec: ClusterSpec, nodeCidr: string, egressCidrs: pulumi.Input<string>[]): GcpFirewallPlan {
+    const rules: GcpFirewallRule[] = [];
+    const apiClients: pulumi.Input<string>[] = [];
+    for (const rule of firewallMatrix(spec, { endpointHasOwnGroup: true })) {
+        if (rule.direction !== "ingress") continue;
+        if (rule.group === "apiEndpoint") {
+            apiClients.push(...(ranges(rule, nodeCidr, egressCidrs) ?? []));
+            continue;
+        }
+        const ports = rule.ports
+            ? [rule.ports.from === rule.ports.to ? `${rule.ports.from}` : `${rule.ports.from}-${rule.ports.to}`]
+            : undefined;
+        const peer = rule.peer;
+        const source: GcpFirewallRule["source"] =
+            "group" in peer
+                ? peer.group === "apiEndpoint"
+                    ? { ranges: [...GOOGLE_FRONT_END_RANGES] }
+                    : { tag: TAG_OF[peer.group] }
+                : { ranges: ranges(rule, nodeCidr, egressCidrs) ?? [] };
+        if ("ranges" in source && source.ranges.length === 0) continue;
+        rules.push({ id: rule.id, target: TAG_OF[rule.group], protocol: rule.protocol, ports, source, description: rule.description });
+    }
+    return { rules, apiClients };
 }
 
 /**
- * Creates one firewall rule per {@link FirewallRuleSpec}.
+ * Creates one firewall rule per {@link GcpFirewallRule}.
  * @param name - prefix of every resource name
  * @param spec - the cluster
  * @param config - the gcp config
  * @param network - the network
+ * @param rules - the rules (see {@link gcpFirewallPlan})
  * @param parent - parent of every resource
  */
 export function createFirewall(
@@ -154,10 +103,11 @@ export function createFirewall(
     spec: ClusterSpec,
     config: GcpConfig,
     network: GcpNetwork,
+    rules: GcpFirewallRule[],
     parent: pulumi.Resource,
 ): Firewall[] {
     const tags = networkTags(spec.name);
-    return firewallRules(spec, network.nodeCidr).map(
+    return rules.map(
         (rule) =>
             new Firewall(
                 `${name}-fw-${rule.id}`,

@@ -1,29 +1,40 @@
 /**
- * The GCP platform: a custom-mode VPC with Cloud NAT, firewall rules by network tag, a global
- * external TCP proxy on 6443 (Cloud Armor for who may connect) in front of per-zone instance groups
- * of masters, one Compute Engine instance per node, service accounts with custom roles for the
- * cloud controller and the PD CSI driver, and their manifests. Split by concern, one file each.
+ * The GCP platform: a custom-mode VPC with Cloud NAT, firewall rules by network tag from the kit's
+ * matrix, a global external TCP proxy on 6443 (Cloud Armor for who may connect) in front of per-zone
+ * instance groups of masters, one Compute Engine instance per node, service accounts with custom roles
+ * for the cloud controller and the PD CSI driver, and their manifests. Wiring only; one file per concern.
  */
-import type { Platform, PlatformContext, PlatformOutputs } from "../../platform";
+import type { Platform } from "../../platform";
 import { type GcpConfig, parseGcpConfig } from "./config";
-import { gcpBootstrapFacts } from "./bootstrap";
-import { createNetwork } from "./network";
-import { createFirewall } from "./firewall";
-import { API_PORT, createEndpoint, createEndpointAddress } from "./endpoint";
-import { createIdentity } from "./identity";
-import { createMachines, machineFacts } from "./machines";
-import { gcpAddons } from "./addons";
-import { gcpOutputs } from "./outputs";
+import { GCP_DELIVERY, METADATA_VALUE_LIMIT, gcpBootstrapFacts } from "./bootstrap";
+import { type GcpInfrastructure, createGcpInfrastructure } from "./infrastructure";
+import { createGcpMachine } from "./machines";
 import { checkGcpNodes } from "./checks";
 import { createdNetworkNames, networkTags } from "./names";
+import { legacyCreate } from "./legacy";
 
 /** The validated `kubeforge:gcp` block. */
 export type { GcpConfig } from "./config";
 
-const gcp: Platform<GcpConfig> = {
+const gcp: Platform<GcpConfig, GcpInfrastructure> = {
     name: "gcp",
     description:
         "Google Cloud: custom VPC + Cloud NAT, global TCP proxy API endpoint, one Compute Engine instance per node, cloud-provider-gcp and PD CSI",
+    delivery: GCP_DELIVERY,
+    limits: {
+        // Instance names are RFC 1035 labels; Windows computer names are cut by Google, the node keeps the full name.
+        machineNameMax: 63,
+        windowsNameMax: 15,
+        shortensWindowsNames: true,
+        tags: {
+            maxCount: 64,
+            keyMax: 63,
+            valueMax: 63,
+            keyPattern: "^[a-z][a-z0-9_-]{0,62}$",
+            valuePattern: "^[a-z0-9_-]{0,63}$",
+            shape: "map",
+        },
+    },
     parseConfig: (raw, spec) => parseGcpConfig(raw, spec),
     failureDomains: (config) => [...config.zones],
     bootstrapFacts: (config, spec) => {
@@ -39,27 +50,13 @@ const gcp: Platform<GcpConfig> = {
             multizone: config.zones.length > 1,
         });
     },
-    checkNodes: (config, spec, nodes) => checkGcpNodes(config, spec, nodes),
-    create(name: string, ctx: PlatformContext<GcpConfig>): PlatformOutputs {
-        const { spec, config, parent } = ctx;
-        const network = createNetwork(name, spec, config, parent);
-        createFirewall(name, spec, config, network, parent);
-        const identity = createIdentity(name, spec, config, parent);
-        const address = createEndpointAddress(name, spec, config, parent);
-        const machines = createMachines(name, ctx, { network, endpoint: address, identity });
-        const masters = machines
-            .filter((m) => m.node.role === "control-plane")
-            .map((m) => ({ zone: m.node.failureDomain, instance: m.instance }));
-        const endpoint = createEndpoint(name, spec, config, network, address, masters, parent);
-        return {
-            endpointHost: endpoint.ip,
-            endpointPort: API_PORT,
-            machines: machineFacts(machines),
-            addons: gcpAddons(spec, config),
-            extraOutputs: gcpOutputs(network, endpoint, identity),
-        };
-    },
+    checkNodes: (config, spec, nodes) => checkGcpNodes(config, spec, [...nodes]),
+    createInfrastructure: (name, ctx) => createGcpInfrastructure(name, ctx),
+    createMachine: (name, node, bootstrap, ctx) => createGcpMachine(name, node, bootstrap, ctx),
 };
 
-/** The GCP platform, found by the core under `components/platforms/gcp`. */
-export default gcp;
+/** The largest metadata value, re-exported for the policy adapter's limit. */
+export { METADATA_VALUE_LIMIT };
+
+/** The GCP platform, found by the core under `components/platforms/gcp` (with the old `create` until the core moves). */
+export default Object.assign(gcp, { create: legacyCreate(gcp) });

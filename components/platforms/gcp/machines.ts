@@ -21,25 +21,14 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { Instance } from "@pulumi/gcp/compute";
 import type { NodePlan } from "../../core/types";
-import type { MachineFacts, PlatformContext } from "../../platform";
+import type { DeliveredBootstrap, MachineContext, MachineFacts } from "../../platform";
 import { type GcpConfig, imageFor, machineTypeFor } from "./config";
 import { bootDiskType } from "./disks";
-import { bootstrapMetadata, gcpUserData } from "./bootstrap";
-import { API_PORT, type GcpEndpointAddress } from "./endpoint";
-import type { GcpIdentity } from "./identity";
-import type { GcpNetwork } from "./network";
+import { bootstrapMetadata } from "./bootstrap";
+import { joinApiGroup } from "./endpoint";
+import type { GcpInfrastructure } from "./infrastructure";
 import { machineLabels, networkTags } from "./names";
 import { CLOUD_PLATFORM_SCOPE } from "./roles";
-
-/** Everything the machines hang off. */
-export interface MachineDeps {
-    /** The network (subnetwork, what must exist before boot). */
-    network: GcpNetwork;
-    /** The endpoint's address (the bootstrap's endpoint host). */
-    endpoint: GcpEndpointAddress;
-    /** Service accounts by role. */
-    identity: GcpIdentity;
-}
 
 /** How a machine reacts to a new image or bootstrap rendering. */
 export interface MachineChangePolicy {
@@ -63,38 +52,26 @@ export function machineChangePolicy(config: GcpConfig, node: NodePlan): MachineC
         : { ignoreChanges: rolled, replaceOnChanges: [] };
 }
 
-/** A created machine. */
-export interface GcpMachine {
-    /** The node. */
-    node: NodePlan;
-    /** Its instance. */
-    instance: Instance;
-}
-
 /**
- * Creates one instance per node.
+ * Creates one node's instance and, for a master, its membership in its zone's API instance group.
  * @param name - prefix of every resource name
- * @param ctx - the platform context (spec, nodes, bootstrap renderer, parent)
- * @param deps - network, endpoint address, identity
+ * @param node - the node
+ * @param bootstrap - its delivered bootstrap (user data or Windows startup script)
+ * @param ctx - the cluster, config, infrastructure and parent
  */
-export function createMachines(name: string, ctx: PlatformContext<GcpConfig>, deps: MachineDeps): GcpMachine[] {
-    const userData = ctx.renderUserData(ctx.nodes, { host: deps.endpoint.ip, port: API_PORT }, gcpUserData);
-    return ctx.nodes.map((node, i) => ({ node, instance: createInstance(name, ctx, node, deps, userData[i]) }));
-}
-
-function createInstance(
+export function createGcpMachine(
     name: string,
-    ctx: PlatformContext<GcpConfig>,
     node: NodePlan,
-    deps: MachineDeps,
-    userData: pulumi.Output<string>,
-): Instance {
-    const { spec, config } = ctx;
+    bootstrap: DeliveredBootstrap,
+    ctx: MachineContext<GcpConfig, GcpInfrastructure>,
+): MachineFacts {
+    if (bootstrap.kind !== "user-data") throw new Error(`node ${node.name}: gcp delivers bootstraps as instance metadata, not over SSH`);
+    const { spec, config, infrastructure: infra, parent } = ctx;
     const isMaster = node.role === "control-plane";
     const machineType = machineTypeFor(config, node.role, node.machineType);
     const tags = networkTags(spec.name);
     const labels = machineLabels(spec, node);
-    return new Instance(
+    const instance = new Instance(
         `${name}-${node.name}`,
         {
             project: config.project,
@@ -112,10 +89,13 @@ function createInstance(
                 },
             },
             // No accessConfigs: no external address.
-            networkInterfaces: [{ subnetwork: deps.network.subnetwork, subnetworkProject: deps.network.networkProject }],
-            serviceAccount: { email: (isMaster ? deps.identity.controlPlane : deps.identity.worker).email, scopes: [CLOUD_PLATFORM_SCOPE] },
+            networkInterfaces: [{ subnetwork: infra.network.subnetwork, subnetworkProject: infra.network.networkProject }],
+            serviceAccount: {
+                email: (isMaster ? infra.identity.controlPlane : infra.identity.worker).email,
+                scopes: [CLOUD_PLATFORM_SCOPE],
+            },
             shieldedInstanceConfig: { enableSecureBoot: true, enableVtpm: true, enableIntegrityMonitoring: true },
-            metadata: bootstrapMetadata(node.os, userData, node.os === "linux" ? spec.access.sshPublicKeys : []),
+            metadata: bootstrapMetadata(node.os, bootstrap.value, node.os === "linux" ? spec.access.sshPublicKeys : []),
             tags: isMaster ? [tags.node, tags.controlPlane] : [tags.node],
             labels,
             scheduling: node.spot
@@ -125,24 +105,9 @@ function createInstance(
             allowStoppingForUpdate: true,
             deletionProtection: false,
         },
-        {
-            parent: ctx.parent,
-            dependsOn: [...deps.network.ready, ...deps.identity.ready],
-            ...machineChangePolicy(config, node),
-        },
+        { parent, dependsOn: [...infra.network.ready, ...infra.identity.ready], ...machineChangePolicy(config, node) },
     );
-}
-
-/**
- * What the core needs of each machine.
- * @param machines - the created machines, in NodePlan order
- * @param extra - per-node resources the node's lifecycle also depends on (a master's instance group)
- */
-export function machineFacts(machines: GcpMachine[], extra: (node: NodePlan) => pulumi.Resource[] = () => []): MachineFacts[] {
-    return machines.map(({ node, instance }) => ({
-        node,
-        machineId: instance.instanceId,
-        privateIp: instance.networkInterfaces.apply((nics) => nics[0]?.networkIp ?? ""),
-        dependsOn: [instance, ...extra(node)],
-    }));
+    const dependsOn: pulumi.Resource[] = [instance];
+    if (isMaster) dependsOn.push(joinApiGroup(name, config, infra.api, node, instance, parent));
+    return { machineId: instance.instanceId, privateIp: instance.networkInterfaces.apply((nics) => nics[0]?.networkIp ?? ""), dependsOn };
 }

@@ -1,5 +1,5 @@
 /**
- * GCP adapter: Compute Engine instances and instance templates, disks, firewall rules (by network
+ * GCP policy adapter (found by the pack by folder name):  Compute Engine instances and instance templates, disks, firewall rules (by network
  * tag, source range or service account), Cloud Armor policies, and PD CSI StorageClasses (also inside
  * the manifest groups kubeforge installs them with). Reads every shape the provider offers for the
  * same fact, not only the ones kubeforge registers, so a user's own additions are judged too.
@@ -17,11 +17,19 @@
  *   (kubeforge labels the API's policy 6443), else on every TCP port.
  */
 import { gunzipSync } from "node:zlib";
-import type { NodeRole } from "../../components/core/types";
-import { emptyFacts } from "../facts";
-import type { DiskFact, IngressFact, MachineFact, PlatformAdapter, ResourceFacts, ResourceView, TrafficSource } from "../facts";
-import { normaliseProtocol } from "../net";
-import { asArray, asRecord, asString, asStringMap, asStrings, field, isUnknown, keysOf } from "../props";
+import type { NodeRole } from "../../core/types";
+import { emptyFacts } from "../../../policies/facts";
+import type {
+    DiskFact,
+    IngressFact,
+    MachineFact,
+    PlatformAdapter,
+    ResourceFacts,
+    ResourceView,
+    TrafficSource,
+} from "../../../policies/facts";
+import { normaliseProtocol } from "../../../policies/net";
+import { asArray, asRecord, asString, asStringMap, asStrings, field, isUnknown, keysOf } from "../../../policies/props";
 
 /** Type tokens this adapter reads. */
 export const GCP_TYPES = {
@@ -238,3 +246,5 @@ export const gcpAdapter: PlatformAdapter = {
     claims: (type) => (Object.values(GCP_TYPES) as string[]).includes(type),
     describe: describeGcp,
 };
+
+export default gcpAdapter;
