@@ -23,7 +23,7 @@ import { MACHINE_TYPE_RE, isArmMachineType } from "./disks";
 import { type ExistingNetwork, type NewNetwork, PROJECT_ID_RE, readNetwork } from "./config-network";
 
 export { type ExistingNetwork, type NewNetwork, PROJECT_ID_RE, RESOURCE_NAME_RE } from "./config-network";
-import { GCP_REGIONS, REGION_RE, knownZones, regionOfZone } from "./regions";
+import { KNOWN_REGIONS, REGION_RE, knownZones, regionOfZone } from "./regions";
 
 /** Canonical's Ubuntu 24.04 LTS image families in the public `ubuntu-os-cloud` project. */
 export const UBUNTU_2404_IMAGE = {
@@ -61,7 +61,7 @@ export interface GcpConfig {
     /** NodePlan names whose machines are rebuilt when their image or bootstrap rendering changed. */
     replaceNodes: string[];
     /** Accept regions and zones missing from `regions.ts` (newer than kubeforge). */
-    allowUnknownLocations: boolean;
+    allowUnlistedRegion: boolean;
 }
 
 const KNOWN_KEYS = [
@@ -74,7 +74,7 @@ const KNOWN_KEYS = [
     "windowsImage",
     "kmsKeyName",
     "replaceNodes",
-    "allowUnknownLocations",
+    "allowUnlistedRegion",
 ] as const;
 
 const IMAGE_RE = /^projects\/[a-z][-a-z0-9.:]*[a-z0-9]\/global\/images\/(family\/)?[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -95,10 +95,10 @@ export function parseGcpConfig(raw: unknown, spec: ClusterSpec): { config?: GcpC
     }
     checkKnownKeys(raw, KNOWN_KEYS, "gcp", issues);
 
-    const allowUnknownLocations = readBoolean(raw.allowUnknownLocations, "gcp.allowUnknownLocations", issues) ?? false;
+    const allowUnlistedRegion = readBoolean(raw.allowUnlistedRegion, "gcp.allowUnlistedRegion", issues) ?? false;
     const project = readProject(raw.project, issues);
-    const region = readRegion(raw.region, allowUnknownLocations, issues);
-    const zones = readZones(raw.zones, region, allowUnknownLocations, issues);
+    const region = readRegion(raw.region, allowUnlistedRegion, issues);
+    const zones = readZones(raw.zones, region, allowUnlistedRegion, issues);
     const network = readNetwork(raw.network, spec, issues);
     const machineTypes = readMachineTypes(raw.machineTypes, issues);
     const image = readImage(raw.image, "image", "Ubuntu 24.04 LTS", issues);
@@ -119,7 +119,7 @@ export function parseGcpConfig(raw: unknown, spec: ClusterSpec): { config?: GcpC
             windowsImage: windowsImage ?? WINDOWS_SERVER_2022_IMAGE,
             kmsKeyName,
             replaceNodes,
-            allowUnknownLocations,
+            allowUnlistedRegion,
         },
     };
 }
@@ -159,7 +159,7 @@ function readRegion(value: unknown, allowUnknown: boolean, issues: IssueList): s
     if (!allowUnknown && knownZones(text) === undefined) {
         issues.add(
             "gcp.region",
-            `\`${text}\` is not a region kubeforge knows (${Object.keys(GCP_REGIONS).length} known); check the spelling, or set kubeforge:gcp.allowUnknownLocations: true for a region newer than kubeforge`,
+            `\`${text}\` is not a region kubeforge knows (${Object.keys(KNOWN_REGIONS).length} known); check the spelling, or set kubeforge:gcp.allowUnlistedRegion: true for a region newer than kubeforge`,
         );
         return undefined;
     }
@@ -189,7 +189,7 @@ function readZones(value: unknown, region: string | undefined, allowUnknown: boo
         } else if (known && !known.includes(zone) && !allowUnknown) {
             issues.add(
                 path,
-                `\`${region}\` has no zone \`${zone}\`; use one of ${known.join(", ")} (or kubeforge:gcp.allowUnknownLocations: true for a new zone)`,
+                `\`${region}\` has no zone \`${zone}\`; use one of ${known.join(", ")} (or kubeforge:gcp.allowUnlistedRegion: true for a new zone)`,
             );
         } else if (zones.includes(zone)) {
             issues.add(path, `zone \`${zone}\` is listed twice; list each zone once`);

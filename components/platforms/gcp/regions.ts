@@ -3,12 +3,14 @@
  *
  * Read from Google's "Regions and zones" documentation (cloud.google.com/compute/docs/regions-zones),
  * checked 2026-12. Google adds regions a few times a year and zones seldom; a region or zone missing
- * here is refused with a message that names `kubeforge:gcp.allowUnknownLocations`, the escape hatch
+ * here is refused with a message that names `kubeforge:gcp.allowUnlistedRegion`, the escape hatch
  * for places newer than this list.
  */
 
+import type { KnownRegions } from "../../kit/regions";
+
 /** Zones of every known region, in Google's own order. */
-export const GCP_REGIONS: Readonly<Record<string, readonly string[]>> = {
+export const KNOWN_REGIONS: KnownRegions = {
     "africa-south1": ["a", "b", "c"],
     "asia-east1": ["a", "b", "c"],
     "asia-east2": ["a", "b", "c"],
@@ -61,7 +63,7 @@ export const REGION_RE = /^[a-z]+(-[a-z]+)*\d+$/;
  * @param region - a region name
  */
 export function knownZones(region: string): string[] | undefined {
-    const suffixes = Object.prototype.hasOwnProperty.call(GCP_REGIONS, region) ? GCP_REGIONS[region] : undefined;
+    const suffixes = Object.prototype.hasOwnProperty.call(KNOWN_REGIONS, region) ? KNOWN_REGIONS[region] : undefined;
     return suffixes?.map((s) => `${region}-${s}`);
 }
 

@@ -81,9 +81,9 @@ describe("gcp config: good blocks", () => {
         assert.deepEqual(issues, []);
     });
 
-    test("allowUnknownLocations admits a region newer than the list", () => {
+    test("allowUnlistedRegion admits a region newer than the list", () => {
         const { config, issues } = parseGcpConfig(
-            rawGcp({ region: "europe-west99", zones: ["europe-west99-a"], allowUnknownLocations: true }),
+            rawGcp({ region: "europe-west99", zones: ["europe-west99-a"], allowUnlistedRegion: true }),
             makeSpec(),
         );
         assert.deepEqual(issues, []);
