@@ -5,9 +5,10 @@
 import type { PlatformAdapter, ResourceFacts, ResourceView } from "../facts";
 import { awsAdapter } from "./aws";
 import { baremetalAdapter } from "./baremetal";
+import gcpAdapter from "../../components/platforms/gcp/policy";
 
 /** The registered adapters. */
-export const ADAPTERS: readonly PlatformAdapter[] = [awsAdapter, baremetalAdapter];
+export const ADAPTERS: readonly PlatformAdapter[] = [awsAdapter, baremetalAdapter, gcpAdapter];
 
 /**
  * Neutral facts about `resource` from every adapter that claims its type, merged (lists concatenated,
