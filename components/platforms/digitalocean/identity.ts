@@ -14,6 +14,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Provider } from "@pulumi/digitalocean/provider";
+import { SshKey } from "@pulumi/digitalocean/sshKey";
 
 /** The Secret the cloud controller and the CSI driver read the token from. */
 export const TOKEN_SECRET = { namespace: "kube-system", name: "digitalocean", key: "access-token" } as const;
@@ -51,4 +52,23 @@ export function tokenSecretObject(token: pulumi.Output<string>): pulumi.Input<Re
             data: { [TOKEN_SECRET.key]: Buffer.from(t, "utf8").toString("base64") },
         })),
     );
+}
+
+/**
+ * The SSH keys droplets are created with: those already in the account (`sshKeys`), then one
+ * `SshKey` per `access.sshPublicKeys` line. A droplet created with no key at all would get a mailed
+ * root password and password logins (which the cloud-config turns off again).
+ * @param name - prefix of the key resources and their names in the account
+ * @param existing - ids or fingerprints from the config
+ * @param publicKeys - OpenSSH public key lines
+ * @param opts - parent and provider
+ */
+export function createSshKeys(
+    name: string,
+    existing: string[],
+    publicKeys: string[],
+    opts: pulumi.CustomResourceOptions,
+): { refs: pulumi.Input<string>[]; keys: SshKey[] } {
+    const keys = publicKeys.map((publicKey, i) => new SshKey(`${name}-ssh-${i}`, { name: `${name}-${i}`, publicKey }, opts));
+    return { refs: [...existing, ...keys.map((k) => k.fingerprint)], keys };
 }
