@@ -5,9 +5,10 @@
 import type { PlatformAdapter, ResourceFacts, ResourceView } from "../facts";
 import { awsAdapter } from "./aws";
 import { baremetalAdapter } from "./baremetal";
+import { digitalOceanAdapter } from "../../components/platforms/digitalocean/policy";
 
 /** The registered adapters. */
-export const ADAPTERS: readonly PlatformAdapter[] = [awsAdapter, baremetalAdapter];
+export const ADAPTERS: readonly PlatformAdapter[] = [awsAdapter, baremetalAdapter, digitalOceanAdapter];
 
 /**
  * Neutral facts about `resource` from every adapter that claims its type, merged (lists concatenated,
@@ -28,6 +29,7 @@ export function factsOf(resource: ResourceView, adapters: readonly PlatformAdapt
             ingress: [...merged.ingress, ...f.ingress],
             firewallGroup: merged.firewallGroup ?? f.firewallGroup,
             tagging: merged.tagging ?? f.tagging,
+            apiListener: merged.apiListener ?? f.apiListener,
         }),
         all[0],
     );

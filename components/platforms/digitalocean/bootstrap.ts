@@ -18,9 +18,9 @@
  */
 import { renderCloudInit } from "../../../bootstrap/cloudinit";
 import type { PlatformBootstrapFacts, UserDataDelivery } from "../../platform";
+import { USER_DATA_LIMIT_BYTES } from "./catalog";
 
-/** DigitalOcean's user data limit: 64 KiB of plain text. */
-export const USER_DATA_LIMIT_BYTES = 64 * 1024;
+export { USER_DATA_LIMIT_BYTES } from "./catalog";
 
 /** The droplet metadata service (link-local, answers only the droplet itself). */
 export const METADATA_URL = "http://169.254.169.254/metadata/v1";

@@ -80,3 +80,6 @@ export const DEFAULT_SIZES = { controlPlane: "s-2vcpu-4gb", worker: "s-4vcpu-8gb
 
 /** DigitalOcean's Ubuntu 24.04 LTS image slug. */
 export const UBUNTU_2404_IMAGE = "ubuntu-24-04-x64";
+
+/** DigitalOcean's user data limit: 64 KiB of plain text (openapi `droplets/models/droplet_create.yml`). */
+export const USER_DATA_LIMIT_BYTES = 64 * 1024;
