@@ -26,12 +26,13 @@ export { USER_DATA_LIMIT_BYTES } from "./catalog";
 export const METADATA_URL = "http://169.254.169.254/metadata/v1";
 
 /**
- * A bash command printing one metadata path, filled into `format`.
+ * A bash command printing one metadata path, filled into `format`. It fails (non-zero, nothing
+ * printed) when the service does not answer or answers empty; the bootstrap retries it.
  * @param path - path under `/metadata/v1/`, e.g. `id`
  * @param format - printf format with one `%s`
  */
 export function metadataCommand(path: string, format = "%s"): string {
-    return `v=$(curl -sSf --max-time 5 ${METADATA_URL}/${path}) && printf '${format}' "$v"`;
+    return `v=$(curl -sSf --max-time 5 ${METADATA_URL}/${path}) && [ -n "$v" ] && printf '${format}' "$v"`;
 }
 
 /** DigitalOcean facts for the bootstrap renderers. */
