@@ -21,7 +21,12 @@ import { tokenSecretObject } from "./identity";
  * @param vpcId - the cluster's VPC
  * @param token - the API token, secret
  */
-export function digitalOceanAddons(spec: ClusterSpec, region: string, vpcId: pulumi.Input<string>, token: pulumi.Output<string>): AddonSpec[] {
+export function digitalOceanAddons(
+    spec: ClusterSpec,
+    region: string,
+    vpcId: pulumi.Input<string>,
+    token: pulumi.Output<string>,
+): AddonSpec[] {
     return [
         { kind: "manifest", name: "digitalocean-token", objects: [tokenSecretObject(token)] },
         { kind: "manifest", name: "digitalocean-cloud-controller-manager", objects: ccmObjects(region, vpcId) },

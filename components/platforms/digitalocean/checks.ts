@@ -55,7 +55,8 @@ export function checkClusterOnDigitalOcean(spec: ClusterSpec, sizes: { controlPl
         issues.push({ field: "kubeforge:controlPlane.spread", message: SPREAD_REQUIRED_MESSAGE });
     }
     checkSize(cp.machineType, "kubeforge:controlPlane.machineType", true, cp.diskSizeGb, issues);
-    if (cp.machineType === undefined) checkSize(sizes.controlPlane, "kubeforge:digitalocean.sizes.controlPlane", true, cp.diskSizeGb, issues);
+    if (cp.machineType === undefined)
+        checkSize(sizes.controlPlane, "kubeforge:digitalocean.sizes.controlPlane", true, cp.diskSizeGb, issues);
     spec.workerPools.forEach((pool, i) => {
         const at = `kubeforge:workerPools[${i}]`;
         if (pool.spot) {
@@ -67,7 +68,8 @@ export function checkClusterOnDigitalOcean(spec: ClusterSpec, sizes: { controlPl
         if (pool.os === "windows") {
             issues.push({
                 field: `${at}.os`,
-                message: "DigitalOcean offers no Windows droplet image; use `os: linux`, or run Windows workers on a platform that has them (aws)",
+                message:
+                    "DigitalOcean offers no Windows droplet image; use `os: linux`, or run Windows workers on a platform that has them (aws)",
             });
         }
         if (pool.machineType !== undefined) checkSize(pool.machineType, `${at}.machineType`, false, pool.diskSizeGb, issues);

@@ -108,7 +108,10 @@ function readRegion(block: Record<string, unknown>, issues: IssueList): string |
         return undefined;
     }
     if (CLOSED_REGIONS[region]) {
-        issues.add(`${BLOCK}.region`, `"${region}" takes no new droplets; use ${CLOSED_REGIONS[region]}, the open region of the same metro`);
+        issues.add(
+            `${BLOCK}.region`,
+            `"${region}" takes no new droplets; use ${CLOSED_REGIONS[region]}, the open region of the same metro`,
+        );
         return undefined;
     }
     if (DO_REGIONS[region] || (allowUnknown && /^[a-z]{3}\d$/.test(region))) return region;
@@ -140,12 +143,18 @@ function readVpc(value: unknown, spec: ClusterSpec, issues: IssueList): DoVpc | 
         );
         ok = false;
     } else if (!RFC1918.some((r) => within(cidr, cidrOf(r)!))) {
-        issues.add("network.nodeCidr", `is the VPC range on ${BLOCK}, which must be private (RFC 1918: ${RFC1918.join(", ")}); use one such as 10.0.0.0/16`);
+        issues.add(
+            "network.nodeCidr",
+            `is the VPC range on ${BLOCK}, which must be private (RFC 1918: ${RFC1918.join(", ")}); use one such as 10.0.0.0/16`,
+        );
         ok = false;
     }
     const existing = block.existingVpcId === undefined ? undefined : readString(block.existingVpcId, `${path}.existingVpcId`, issues);
     if (existing !== undefined && !UUID_RE.test(existing)) {
-        issues.add(`${path}.existingVpcId`, "is not a VPC id; copy the VPC's UUID (`doctl vpcs list`), e.g. 5a4981aa-9653-4bd1-bef5-d6bff52042e4");
+        issues.add(
+            `${path}.existingVpcId`,
+            "is not a VPC id; copy the VPC's UUID (`doctl vpcs list`), e.g. 5a4981aa-9653-4bd1-bef5-d6bff52042e4",
+        );
         ok = false;
     }
     if (!ok || !cidr || (block.existingVpcId !== undefined && existing === undefined)) return undefined;
@@ -157,7 +166,10 @@ function readSizes(value: unknown, issues: IssueList): DigitalOceanConfig["sizes
     const sizes: { controlPlane: string; worker: string } = { ...DEFAULT_SIZES };
     if (value === undefined || value === null) return sizes;
     if (!isRecord(value)) {
-        issues.add(`${BLOCK}.sizes`, `must be a map; write { controlPlane: ${DEFAULT_SIZES.controlPlane}, worker: ${DEFAULT_SIZES.worker} }`);
+        issues.add(
+            `${BLOCK}.sizes`,
+            `must be a map; write { controlPlane: ${DEFAULT_SIZES.controlPlane}, worker: ${DEFAULT_SIZES.worker} }`,
+        );
         return sizes;
     }
     checkKnownKeys(value, ["controlPlane", "worker"], `${BLOCK}.sizes`, issues);
@@ -165,7 +177,10 @@ function readSizes(value: unknown, issues: IssueList): DigitalOceanConfig["sizes
         const slug = readString(value[role], `${BLOCK}.sizes.${role}`, issues);
         if (slug === undefined) continue;
         if (!SIZE_SLUG_RE.test(slug)) {
-            issues.add(`${BLOCK}.sizes.${role}`, `"${slug}" is not a droplet size slug; use one such as ${DEFAULT_SIZES[role]} (doctl compute size list)`);
+            issues.add(
+                `${BLOCK}.sizes.${role}`,
+                `"${slug}" is not a droplet size slug; use one such as ${DEFAULT_SIZES[role]} (doctl compute size list)`,
+            );
         } else sizes[role] = slug;
     }
     return sizes;
@@ -200,14 +215,32 @@ export function parseDigitalOceanConfig(raw: unknown, spec: ClusterSpec): { conf
     const sizes = readSizes(raw.sizes, issues);
     const image = readString(raw.image, `${BLOCK}.image`, issues) ?? UBUNTU_2404_IMAGE;
     if (!/^([a-z0-9][-a-z0-9.]*|\d+)$/.test(image)) {
-        issues.add(`${BLOCK}.image`, `"${image}" is not an image slug or id; use ${UBUNTU_2404_IMAGE} (Ubuntu 24.04 LTS) or a snapshot's numeric id`);
+        issues.add(
+            `${BLOCK}.image`,
+            `"${image}" is not an image slug or id; use ${UBUNTU_2404_IMAGE} (Ubuntu 24.04 LTS) or a snapshot's numeric id`,
+        );
     }
-    const sshKeys = readList(raw.sshKeys, "sshKeys", SSH_KEY_REF_RE, "an SSH key id or MD5 fingerprint (doctl compute ssh-key list)", issues);
+    const sshKeys = readList(
+        raw.sshKeys,
+        "sshKeys",
+        SSH_KEY_REF_RE,
+        "an SSH key id or MD5 fingerprint (doctl compute ssh-key list)",
+        issues,
+    );
     const apiDomain = readString(raw.apiDomain, `${BLOCK}.apiDomain`, issues);
     if (apiDomain !== undefined && !DOMAIN_RE.test(apiDomain)) {
-        issues.add(`${BLOCK}.apiDomain`, `"${apiDomain}" is not a domain name; give a domain managed in DigitalOcean DNS, such as example.com, or omit it`);
+        issues.add(
+            `${BLOCK}.apiDomain`,
+            `"${apiDomain}" is not a domain name; give a domain managed in DigitalOcean DNS, such as example.com, or omit it`,
+        );
     }
-    const replaceNodes = readList(raw.replaceNodes, "replaceNodes", NODE_NAME_RE, "a node name; use one from the plan, such as demo-general-0", issues);
+    const replaceNodes = readList(
+        raw.replaceNodes,
+        "replaceNodes",
+        NODE_NAME_RE,
+        "a node name; use one from the plan, such as demo-general-0",
+        issues,
+    );
     for (const issue of checkClusterOnDigitalOcean(spec, sizes)) issues.items.push(issue);
 
     if (issues.items.length > 0 || !region || !token || !vpc) return { issues: issues.items };
@@ -241,5 +274,7 @@ export interface DropletChangePolicy {
  */
 export function dropletChangePolicy(config: Pick<DigitalOceanConfig, "replaceNodes">, nodeName: string): DropletChangePolicy {
     const rolled = ["image", "userData"];
-    return config.replaceNodes.includes(nodeName) ? { ignoreChanges: [], replaceOnChanges: rolled } : { ignoreChanges: rolled, replaceOnChanges: [] };
+    return config.replaceNodes.includes(nodeName)
+        ? { ignoreChanges: [], replaceOnChanges: rolled }
+        : { ignoreChanges: rolled, replaceOnChanges: [] };
 }

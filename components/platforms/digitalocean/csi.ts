@@ -80,7 +80,13 @@ function controller(region: string): Obj[] {
         name: "csi-do-plugin",
         image: CSI_IMAGES.plugin,
         imagePullPolicy: "IfNotPresent",
-        args: ["--endpoint=$(CSI_ENDPOINT)", "--token=$(DIGITALOCEAN_ACCESS_TOKEN)", "--url=$(DIGITALOCEAN_API_URL)", `--region=${region}`, "--default-volumes-page-size=200"],
+        args: [
+            "--endpoint=$(CSI_ENDPOINT)",
+            "--token=$(DIGITALOCEAN_ACCESS_TOKEN)",
+            "--url=$(DIGITALOCEAN_API_URL)",
+            `--region=${region}`,
+            "--default-volumes-page-size=200",
+        ],
         env: [
             { name: "CSI_ENDPOINT", value: `unix://${SOCKET_DIR}csi.sock` },
             { name: "DIGITALOCEAN_API_URL", value: API_URL },
@@ -250,7 +256,12 @@ export function defaultStorageClass(): Obj {
  */
 export function csiObjects(region: string): Obj[] {
     return [
-        { apiVersion: "storage.k8s.io/v1", kind: "CSIDriver", metadata: { name: CSI_DRIVER }, spec: { attachRequired: true, podInfoOnMount: true } },
+        {
+            apiVersion: "storage.k8s.io/v1",
+            kind: "CSIDriver",
+            metadata: { name: CSI_DRIVER },
+            spec: { attachRequired: true, podInfoOnMount: true },
+        },
         ...controller(region),
         ...node(),
         defaultStorageClass(),

@@ -1,6 +1,6 @@
 /**
  * The API endpoint: two regional DigitalOcean load balancers in front of the masters, both TCP
- * 6443 -> 6443 with a TCP health check on 6443, both selecting the masters by their droplet tag (so a
+ * 6443 to 6443 with a TCP health check on 6443, both selecting the masters by their droplet tag (so a
  * master joins them by existing, and adding a worker changes neither).
  *
  * - `<name>-api`, EXTERNAL: for people (kubeconfig). Its own firewall admits only
@@ -17,7 +17,7 @@
  * both addresses and the name. A REGIONAL load balancer is a proxy, so a master reaching the endpoint
  * and being sent to itself works (no hairpin problem; KubeOne and CAPDO join masters the same way).
  */
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { DnsRecord } from "@pulumi/digitalocean/dnsRecord";
 import { LoadBalancer } from "@pulumi/digitalocean/loadBalancer";
 import type { ClusterSpec } from "../../core/types";
@@ -102,7 +102,13 @@ export function createEndpoint(
         host && config.apiDomain
             ? new DnsRecord(
                   `${name}-api`,
-                  { domain: config.apiDomain, type: "A", name: host.slice(0, -(config.apiDomain.length + 1)), value: external.ip, ttl: 300 },
+                  {
+                      domain: config.apiDomain,
+                      type: "A",
+                      name: host.slice(0, -(config.apiDomain.length + 1)),
+                      value: external.ip,
+                      ttl: 300,
+                  },
                   opts,
               )
             : undefined;

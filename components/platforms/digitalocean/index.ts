@@ -20,7 +20,8 @@ export type { DigitalOceanConfig } from "./config";
 
 const digitalocean: Platform<DigitalOceanConfig> = {
     name: "digitalocean",
-    description: "DigitalOcean: VPC and tag-keyed firewall in one region, regional load balancers on 6443, one droplet per node, DO CCM and CSI",
+    description:
+        "DigitalOcean: VPC and tag-keyed firewall in one region, regional load balancers on 6443, one droplet per node, DO CCM and CSI",
     parseConfig: (raw, spec) => parseDigitalOceanConfig(raw, spec),
     // One failure domain, the region: DigitalOcean has no zones inside a region and no placement API.
     failureDomains: (config) => [config.region],
@@ -33,11 +34,21 @@ const digitalocean: Platform<DigitalOceanConfig> = {
         const endpoint = createEndpoint(name, spec, config, network, opts);
         const firewall = createFirewall(`${name}-nodes`, spec, network.cidr, [endpoint.external.id, endpoint.internal.id], opts);
         const ssh = createSshKeys(name, config.sshKeys, spec.access.sshPublicKeys, opts);
-        const userData = ctx.renderUserData(ctx.nodes, { host: endpoint.nodeHost, port: API_PORT, extraSans: endpoint.extraSans }, digitalOceanUserData);
+        const userData = ctx.renderUserData(
+            ctx.nodes,
+            { host: endpoint.nodeHost, port: API_PORT, extraSans: endpoint.extraSans },
+            digitalOceanUserData,
+        );
         const deps = { vpcId: network.vpcId, sshKeys: ssh.refs, ready: [firewall, ...ssh.keys], opts };
         const machines = ctx.nodes.map((node, i) => {
             const droplet = createDroplet(spec, config, node, userData[i], deps);
-            return { node, machineId: droplet.id, privateIp: droplet.ipv4AddressPrivate, publicIp: droplet.ipv4Address, dependsOn: [droplet] };
+            return {
+                node,
+                machineId: droplet.id,
+                privateIp: droplet.ipv4AddressPrivate,
+                publicIp: droplet.ipv4Address,
+                dependsOn: [droplet],
+            };
         });
         return {
             endpointHost: endpoint.host,

@@ -29,7 +29,12 @@ export function createNetwork(name: string, spec: ClusterSpec, config: DigitalOc
     if (config.vpc.kind === "existing") return { vpcId: pulumi.output(config.vpc.id), cidr: config.vpc.cidr };
     const vpc = new Vpc(
         name,
-        { name, region: config.region, ipRange: config.vpc.cidr, description: `kubeforge cluster ${spec.name}: every node and the API load balancers` },
+        {
+            name,
+            region: config.region,
+            ipRange: config.vpc.cidr,
+            description: `kubeforge cluster ${spec.name}: every node and the API load balancers`,
+        },
         opts,
     );
     return { vpcId: vpc.id, cidr: config.vpc.cidr, vpc };

@@ -13,7 +13,12 @@ import type { DoNetwork } from "./network";
  * @param endpoint - the API load balancers
  * @param firewall - the cluster's firewall
  */
-export function digitalOceanOutputs(region: string, network: DoNetwork, endpoint: DoEndpoint, firewall: Firewall): Record<string, pulumi.Output<unknown>> {
+export function digitalOceanOutputs(
+    region: string,
+    network: DoNetwork,
+    endpoint: DoEndpoint,
+    firewall: Firewall,
+): Record<string, pulumi.Output<unknown>> {
     return {
         region: pulumi.output(region),
         failureDomains: pulumi.output({

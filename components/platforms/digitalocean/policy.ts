@@ -34,7 +34,7 @@ function tagsOf(props: Record<string, unknown>): string[] {
     return asArray(field(props, "tags")).flatMap((t) => (typeof t === "string" ? [t] : []));
 }
 
-/** The value of an identity tag (`kubeforge-role:worker` -> `worker`). */
+/** The value of an identity tag (`kubeforge-role:worker` gives `worker`). */
 function tagValue(tags: string[], prefix: string): string | undefined {
     return tags.find((t) => t.startsWith(prefix))?.slice(prefix.length);
 }
@@ -42,7 +42,8 @@ function tagValue(tags: string[], prefix: string): string | undefined {
 /** A DigitalOcean port range (`22`, `30000-32767`, `all`, absent for icmp) as numbers. */
 export function portsOf(protocol: string, range: unknown): { fromPort: number; toPort: number } {
     const text = asString(range);
-    if (protocol === "icmp" || text === undefined || text === "all" || text === "0" || text === "1-65535") return { fromPort: 0, toPort: 65535 };
+    if (protocol === "icmp" || text === undefined || text === "all" || text === "0" || text === "1-65535")
+        return { fromPort: 0, toPort: 65535 };
     const [from, to] = text.split("-").map(Number);
     if (!Number.isFinite(from)) return { fromPort: 0, toPort: 65535 };
     return { fromPort: from, toPort: Number.isFinite(to) ? to : from };
@@ -115,7 +116,13 @@ function describeLoadBalancer(r: ResourceView): ResourceFacts {
         const rule = asRecord(raw);
         const entryPort = asNumber(field(rule, "entryPort"));
         return rule && entryPort !== undefined
-            ? [{ entryPort, targetPort: asNumber(field(rule, "targetPort")), protocol: (asString(field(rule, "entryProtocol")) ?? "tcp").toLowerCase() }]
+            ? [
+                  {
+                      entryPort,
+                      targetPort: asNumber(field(rule, "targetPort")),
+                      protocol: (asString(field(rule, "entryProtocol")) ?? "tcp").toLowerCase(),
+                  },
+              ]
             : [];
     });
     const internal = asString(field(r.props, "network")) === "INTERNAL";
@@ -153,4 +160,3 @@ export const digitalOceanAdapter: PlatformAdapter = {
         }
     },
 };
-

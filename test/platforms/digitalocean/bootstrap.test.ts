@@ -117,6 +117,9 @@ describe("user data", () => {
             (e: Error) => /node demo-cp-0 is \d+ bytes, over DigitalOcean's limit of 1000 bytes of plain text/.test(e.message),
         );
         const big = `#cloud-config\n# ${"x".repeat(USER_DATA_LIMIT_BYTES)}\n`;
-        assert.throws(() => checkDropletUserData(big, "demo-general-0"), /demo-general-0 is 655\d\d bytes, over DigitalOcean's limit of 65536/);
+        assert.throws(
+            () => checkDropletUserData(big, "demo-general-0"),
+            /demo-general-0 is 655\d\d bytes, over DigitalOcean's limit of 65536/,
+        );
     });
 });

@@ -69,23 +69,42 @@ describe("parseDigitalOceanConfig", () => {
     });
 
     test("no message quotes the token, whatever else is wrong", () => {
-        const issues = parseDigitalOceanConfig(rawDo({ region: "xx9", vpc: { existingVpcId: "nope" }, sizes: { worker: "big" }, bogus: 1 }), doSpec()).issues;
+        const issues = parseDigitalOceanConfig(
+            rawDo({ region: "xx9", vpc: { existingVpcId: "nope" }, sizes: { worker: "big" }, bogus: 1 }),
+            doSpec(),
+        ).issues;
         assert.ok(issues.length >= 4);
         noToken(issues);
     });
 
     test("the VPC range is network.nodeCidr: private, /16 to /28", () => {
-        const pub = parseDigitalOceanConfig(rawDo(), doSpec({ network: { podCidr: "10.244.0.0/16", serviceCidr: "10.96.0.0/12", nodeCidr: "100.64.0.0/16" } }));
+        const pub = parseDigitalOceanConfig(
+            rawDo(),
+            doSpec({ network: { podCidr: "10.244.0.0/16", serviceCidr: "10.96.0.0/12", nodeCidr: "100.64.0.0/16" } }),
+        );
         assert.deepEqual(fields(pub.issues), ["kubeforge:network.nodeCidr"]);
         assert.match(pub.issues[0].message, /RFC 1918/);
-        const wide = parseDigitalOceanConfig(rawDo(), doSpec({ network: { podCidr: "10.244.0.0/16", serviceCidr: "10.96.0.0/12", nodeCidr: "172.16.0.0/12" } }));
+        const wide = parseDigitalOceanConfig(
+            rawDo(),
+            doSpec({ network: { podCidr: "10.244.0.0/16", serviceCidr: "10.96.0.0/12", nodeCidr: "172.16.0.0/12" } }),
+        );
         assert.match(wide.issues[0].message, /from \/16 to \/28/);
-        assert.deepEqual(parseDigitalOceanConfig(rawDo(), doSpec({ network: { podCidr: "10.244.0.0/16", serviceCidr: "10.96.0.0/12", nodeCidr: "192.168.10.0/24" } })).issues, []);
+        assert.deepEqual(
+            parseDigitalOceanConfig(
+                rawDo(),
+                doSpec({ network: { podCidr: "10.244.0.0/16", serviceCidr: "10.96.0.0/12", nodeCidr: "192.168.10.0/24" } }),
+            ).issues,
+            [],
+        );
     });
 
     test("an existing VPC by UUID, its range from network.nodeCidr", () => {
         const id = "5a4981aa-9653-4bd1-bef5-d6bff52042e4";
-        assert.deepEqual(parseDigitalOceanConfig(rawDo({ vpc: { existingVpcId: id } }), doSpec()).config?.vpc, { kind: "existing", id, cidr: "10.0.0.0/16" });
+        assert.deepEqual(parseDigitalOceanConfig(rawDo({ vpc: { existingVpcId: id } }), doSpec()).config?.vpc, {
+            kind: "existing",
+            id,
+            cidr: "10.0.0.0/16",
+        });
         const bad = parseDigitalOceanConfig(rawDo({ vpc: { existingVpcId: "vpc-123" } }), doSpec()).issues;
         assert.deepEqual(fields(bad), ["kubeforge:digitalocean.vpc.existingVpcId"]);
         const typo = parseDigitalOceanConfig(rawDo({ vpc: { cidr: "10.0.0.0/16" } }), doSpec()).issues;
@@ -94,7 +113,13 @@ describe("parseDigitalOceanConfig", () => {
 
     test("sizes, image, SSH keys, apiDomain and replaceNodes are checked by shape", () => {
         const { issues } = parseDigitalOceanConfig(
-            rawDo({ sizes: { worker: "Large" }, image: "Ubuntu 24", sshKeys: ["mykey"], apiDomain: "not a domain", replaceNodes: ["Demo_cp"] }),
+            rawDo({
+                sizes: { worker: "Large" },
+                image: "Ubuntu 24",
+                sshKeys: ["mykey"],
+                apiDomain: "not a domain",
+                replaceNodes: ["Demo_cp"],
+            }),
             doSpec(),
         );
         assert.deepEqual(fields(issues), [
@@ -105,7 +130,11 @@ describe("parseDigitalOceanConfig", () => {
             "kubeforge:digitalocean.sshKeys[0]",
         ]);
         const good = parseDigitalOceanConfig(
-            rawDo({ sshKeys: ["12345", "3b:16:e4:bf:8b:00:8b:b8:59:8c:a9:d3:f0:19:fa:45"], apiDomain: "example.com", replaceNodes: ["demo-cp-0"] }),
+            rawDo({
+                sshKeys: ["12345", "3b:16:e4:bf:8b:00:8b:b8:59:8c:a9:d3:f0:19:fa:45"],
+                apiDomain: "example.com",
+                replaceNodes: ["demo-cp-0"],
+            }),
             doSpec(),
         );
         assert.deepEqual(good.issues, []);
@@ -149,7 +178,11 @@ describe("what DigitalOcean refuses", () => {
             ],
         });
         const { issues } = parseDigitalOceanConfig(rawDo(), spec);
-        assert.deepEqual(fields(issues), ["kubeforge:controlPlane.machineType", "kubeforge:workerPools[0].machineType", "kubeforge:workerPools[1].machineType"]);
+        assert.deepEqual(fields(issues), [
+            "kubeforge:controlPlane.machineType",
+            "kubeforge:workerPools[0].machineType",
+            "kubeforge:workerPools[1].machineType",
+        ]);
         assert.match(issues[0].message, /kubeadm refuses masters under 2 vCPU/);
         assert.match(issues.find((i) => i.field.includes("[0]"))!.message, /80 GB disk/);
     });

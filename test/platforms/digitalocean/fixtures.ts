@@ -23,7 +23,9 @@ export function doSpec(overrides: Partial<ClusterSpec> = {}): ClusterSpec {
         kubernetesVersion: "1.36.4",
         kubernetesMinor: "1.36",
         controlPlane: { count: 3, diskSizeGb: 50, spread: "preferred", machineType: "s-2vcpu-4gb" },
-        workerPools: [{ name: "general", count: 3, machineType: "s-4vcpu-8gb", labels: {}, taints: [], os: "linux", spot: false, diskSizeGb: 100 }],
+        workerPools: [
+            { name: "general", count: 3, machineType: "s-4vcpu-8gb", labels: {}, taints: [], os: "linux", spot: false, diskSizeGb: 100 },
+        ],
         failureDomains: [],
         network: { podCidr: "10.244.0.0/16", serviceCidr: "10.96.0.0/12", nodeCidr: "10.0.0.0/16" },
         cni: "cilium",
