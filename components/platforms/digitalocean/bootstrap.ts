@@ -17,7 +17,7 @@
  * before DigitalOcean's API would refuse the droplet in the middle of `pulumi up`.
  */
 import { renderCloudInit } from "../../../bootstrap/cloudinit";
-import type { PlatformBootstrapFacts, UserDataDelivery } from "../../platform";
+import type { PlatformBootstrapFacts, UserDataDelivery } from "../../platform-legacy";
 import { USER_DATA_LIMIT_BYTES } from "./catalog";
 
 export { USER_DATA_LIMIT_BYTES } from "./catalog";

@@ -4,7 +4,7 @@
  * droplet per node, the DigitalOcean cloud controller and block storage CSI driver with one API
  * token. One failure domain: the region (DigitalOcean has no zones). Split by concern, one file each.
  */
-import type { Platform, PlatformContext, PlatformOutputs } from "../../platform";
+import type { Platform, PlatformContext, PlatformOutputs } from "../../platform-legacy";
 import { type DigitalOceanConfig, parseDigitalOceanConfig } from "./config";
 import { digitalOceanBootstrapFacts, digitalOceanUserData } from "./bootstrap";
 import { createIdentity, createSshKeys } from "./identity";
