@@ -4,7 +4,7 @@
  * Regions: the slugs DigitalOcean's API reference uses (digitalocean/openapi `specification/`, read
  * 2026-12-04 at commit 7c1300c of 2026-08-07). `nyc2`, `ams2` and `sfo1` still appear there but take no
  * new droplets, so they are refused with the open region of the same metro suggested. A region
- * DigitalOcean opened after this list was written is accepted with `allowUnknownRegion: true`.
+ * DigitalOcean opened after this list was written is accepted with `allowUnlistedRegion: true`.
  *
  * Sizes: a size slug names its vCPUs and memory for every family that has more than one shape
  * (`s-2vcpu-4gb`, `g-4vcpu-16gb`, `m3-8vcpu-64gb`, `so1_5-2vcpu-16gb`); the CPU-optimised `c-N`

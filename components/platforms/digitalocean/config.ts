@@ -17,7 +17,7 @@
  */
 import { parseCidr, formatCidr, cidrsOverlap, type Cidr } from "../../core/cidr";
 import { IssueList, checkKnownKeys, isRecord, readBoolean, readString, readStringArray } from "../../core/fields";
-import { closestMatch } from "../../core/suggest";
+import { ALLOW_UNLISTED_REGION_KEY, checkKnownRegion } from "../../kit/regions";
 import type { ClusterSpec, ConfigIssue } from "../../core/types";
 import { CLOSED_REGIONS, DEFAULT_SIZES, DO_REGIONS, SIZE_SLUG_RE, UBUNTU_2404_IMAGE } from "./catalog";
 import { checkClusterOnDigitalOcean } from "./checks";
@@ -55,7 +55,7 @@ export interface DigitalOceanConfig {
     replaceNodes: string[];
 }
 
-const KNOWN_KEYS = ["region", "allowUnknownRegion", "token", "vpc", "sizes", "image", "sshKeys", "apiDomain", "replaceNodes"];
+const KNOWN_KEYS = ["region", ALLOW_UNLISTED_REGION_KEY, "token", "vpc", "sizes", "image", "sshKeys", "apiDomain", "replaceNodes"];
 /** DigitalOcean resource UUIDs (VPC ids). */
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** An SSH key id (digits) or an MD5 fingerprint (`aa:bb:...`, 16 pairs). */
@@ -100,11 +100,13 @@ function readToken(value: unknown, issues: IssueList): string | undefined {
 
 function readRegion(block: Record<string, unknown>, issues: IssueList): string | undefined {
     const region = readString(block.region, `${BLOCK}.region`, issues);
-    const allowUnknown = readBoolean(block.allowUnknownRegion, `${BLOCK}.allowUnknownRegion`, issues) ?? false;
-    const known = Object.keys(DO_REGIONS);
+    const allowUnlisted = readBoolean(block[ALLOW_UNLISTED_REGION_KEY], `${BLOCK}.${ALLOW_UNLISTED_REGION_KEY}`, issues) ?? false;
     if (region === undefined) {
         if (block.region === undefined || block.region === null)
-            issues.add(`${BLOCK}.region`, `is required; set the region slug the cluster lives in, one of ${known.join(", ")}`);
+            issues.add(
+                `${BLOCK}.region`,
+                `is required; set the region slug the cluster lives in, one of ${Object.keys(DO_REGIONS).join(", ")}`,
+            );
         return undefined;
     }
     if (CLOSED_REGIONS[region]) {
@@ -114,15 +116,9 @@ function readRegion(block: Record<string, unknown>, issues: IssueList): string |
         );
         return undefined;
     }
-    if (DO_REGIONS[region] || (allowUnknown && /^[a-z]{3}\d$/.test(region))) return region;
-    const near = closestMatch(region, known);
-    issues.add(
-        `${BLOCK}.region`,
-        `"${region}" is not a DigitalOcean region kubeforge knows (${known.join(", ")})` +
-            (near ? `; did you mean ${near}?` : "") +
-            `; for a region opened since, keep it and set kubeforge:${BLOCK}.allowUnknownRegion: true`,
-    );
-    return undefined;
+    // The kit's known-region reader: near matches, and the escape hatch for regions opened since.
+    const known = Object.fromEntries(Object.keys(DO_REGIONS).map((r) => [r, [] as string[]]));
+    return checkKnownRegion(region, `${BLOCK}.region`, { platform: BLOCK, known, allowUnlisted }, issues) ? region : undefined;
 }
 
 function readVpc(value: unknown, spec: ClusterSpec, issues: IssueList): DoVpc | undefined {

@@ -44,13 +44,13 @@ describe("parseDigitalOceanConfig", () => {
         assert.match(issues[0].message, /region.*token/);
     });
 
-    test("regions: unknown with a suggestion, closed with the open twin, new ones behind allowUnknownRegion", () => {
+    test("regions: unknown with a suggestion, closed with the open twin, new ones behind allowUnlistedRegion", () => {
         const typo = parseDigitalOceanConfig(rawDo({ region: "fra2" }), doSpec()).issues;
         assert.deepEqual(fields(typo), ["kubeforge:digitalocean.region"]);
-        assert.match(typo[0].message, /did you mean fra1\?.*allowUnknownRegion/);
+        assert.match(typo[0].message, /did you mean `fra1`\?.*allowUnlistedRegion: true/);
         const closed = parseDigitalOceanConfig(rawDo({ region: "ams2" }), doSpec()).issues;
         assert.match(closed[0].message, /takes no new droplets; use ams3/);
-        assert.deepEqual(parseDigitalOceanConfig(rawDo({ region: "mex1", allowUnknownRegion: true }), doSpec()).issues, []);
+        assert.deepEqual(parseDigitalOceanConfig(rawDo({ region: "mex1", allowUnlistedRegion: true }), doSpec()).issues, []);
         const missing = parseDigitalOceanConfig(rawDo({ region: undefined }), doSpec()).issues;
         assert.match(missing[0].message, /is required.*fra1/);
     });
