@@ -23,6 +23,7 @@ import { LoadBalancer } from "@pulumi/digitalocean/loadBalancer";
 import type { ClusterSpec } from "../../core/types";
 import type { DigitalOceanConfig } from "./config";
 import type { DoNetwork } from "./network";
+import { doFirewallRules } from "./firewall";
 import { clusterTags } from "./tags";
 
 /** The API port on the load balancers and on the masters. */
@@ -58,7 +59,8 @@ export function apiName(spec: ClusterSpec, config: Pick<DigitalOceanConfig, "api
  * @param spec - the cluster
  */
 export function apiAllowRules(spec: ClusterSpec): string[] {
-    return [...new Set(spec.access.apiAllowedCidrs)].map((c) => `cidr:${c}`);
+    // The kit matrix's `apiEndpoint` ingress rules (one per access.apiAllowedCidrs range).
+    return doFirewallRules(spec, spec.network.nodeCidr).apiAllows;
 }
 
 /**

@@ -1,125 +1,151 @@
 /**
- * The cluster's Cloud Firewall: one firewall applied by tag to every droplet of the cluster, its rules
- * computed here as data (`firewallRules`, pure) and turned into one `digitalocean.Firewall`.
+ * The kit's firewall matrix (`components/kit/firewall.ts`) mapped onto DigitalOcean Cloud Firewalls,
+ * keyed by droplet tags: one firewall per group, applied to the group's tag.
  *
- * DigitalOcean firewalls filter public AND VPC traffic, and drop everything not allowed, outbound
- * included, so the cluster's own traffic is listed too (CNI, kubelet, etcd between masters). Sources
- * are droplet tags, never droplet ids: a node joins the rules by its tags, so adding or removing one
- * changes no rule. Protocols are what DigitalOcean firewalls know, tcp, udp and icmp: Calico runs
- * VXLAN here (kubeforge's Calico pool is VXLAN), never IP-in-IP (protocol 4).
+ * - `nodes` goes to firewall `<name>-nodes` on `kubeforge-<cluster>` (every droplet);
+ * - `controlPlane` goes to firewall `<name>-control-plane` on `kubeforge-<cluster>-control-plane`;
+ * - `apiEndpoint` goes to the external API load balancer's own allow list (`endpoint.ts`): a REGIONAL load
+ *   balancer proxies, so only it sees the client's address. Masters admit the API from both load
+ *   balancers by uid (`{ group: "apiEndpoint" }`).
  *
- * - API 6443: from the two API load balancers (by uid) and from the cluster's droplets (kubelets,
- *   pods through the `kubernetes` Service). People reach it only through the public load balancer,
- *   whose own firewall admits `access.apiAllowedCidrs`.
- * - NodePorts: from the VPC range only (DigitalOcean load balancers reach droplets over the VPC,
- *   CCM `docs/getting-started.md`).
- * - SSH: from `access.sshAllowedCidrs` only; closed when empty.
- * - etcd 2379-2380: from the masters' tag only.
+ * DigitalOcean firewalls filter public AND VPC traffic and drop everything not allowed, outbound
+ * included, so the cluster's own traffic is listed too. A droplet in two firewalls gets the union of
+ * their rules. Sources are tags or load balancer uids, never droplet ids: adding a node changes no rule.
+ * Mapping limits, and why they are safe: DigitalOcean rules know tcp, udp and icmp only, so the matrix's
+ * `ipip` rule (Calico IP-in-IP) has no equivalent and is dropped (kubeforge's Calico pool is VXLAN);
+ * `all` becomes tcp + udp + icmp; ICMP types are not filterable (any ICMP from the peer);
+ * `clusterEgress` maps to nothing (nodes reach the API through the internal load balancer, not
+ * through public egress addresses); `nodeNetwork` is the VPC range (load balancers reach NodePorts
+ * over the VPC, CCM `docs/getting-started.md`).
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { Firewall } from "@pulumi/digitalocean/firewall";
 import type { ClusterSpec } from "../../core/types";
-import { type ClusterTags, clusterTags } from "./tags";
+import { type FirewallGroup, type FirewallPeer, type FirewallRule, firewallMatrix } from "../../kit/firewall";
+import { clusterTags } from "./tags";
 
-/** NodePort range of kube-proxy / Cilium's default `--service-node-port-range`. */
-export const NODE_PORT_RANGE = "30000-32767";
-
-/** Where an inbound rule admits traffic from. */
-export type RuleSource =
-    /** Address ranges. */
-    | { cidrs: string[] }
-    /** Droplets carrying a tag. */
-    | { tag: keyof ClusterTags }
-    /** The cluster's API load balancers. */
-    | { apiLoadBalancers: true };
-
-/** One inbound rule, as data. */
-export interface InboundRule {
-    /** What it is for (kept in the plan; DigitalOcean rules have no description field). */
+/** A DigitalOcean firewall rule, as the provider takes it (sources for inbound, destinations for outbound). */
+export interface DoRule {
+    /** The matrix rule it comes from. */
     id: string;
     /** `tcp`, `udp` or `icmp`. */
     protocol: "tcp" | "udp" | "icmp";
-    /** A port (`6443`), a range (`2379-2380`) or `all`; absent for icmp. */
-    ports?: string;
-    /** Who may send it. */
-    source: RuleSource;
+    /** `6443`, `2379-2380`, `all`; absent for icmp. */
+    portRange?: string;
+    /** Address ranges. */
+    addresses: string[];
+    /** Droplet tags. */
+    tags: string[];
+    /** The API load balancers. */
+    loadBalancers: boolean;
 }
 
-/**
- * Inbound rules the CNI needs between nodes.
- * @param cni - the cluster's CNI
- */
-export function cniRules(cni: ClusterSpec["cni"]): InboundRule[] {
-    const nodes = { tag: "nodes" } as const;
-    switch (cni) {
-        case "cilium":
-            return [
-                { id: "cilium-vxlan", protocol: "udp", ports: "8472", source: nodes },
-                { id: "cilium-health", protocol: "tcp", ports: "4240", source: nodes },
-                { id: "cilium-health-icmp", protocol: "icmp", source: nodes },
-                { id: "hubble", protocol: "tcp", ports: "4244", source: nodes },
-            ];
-        case "calico":
-            return [
-                { id: "calico-bgp", protocol: "tcp", ports: "179", source: nodes },
-                { id: "calico-vxlan", protocol: "udp", ports: "4789", source: nodes },
-                { id: "calico-typha", protocol: "tcp", ports: "5473", source: nodes },
-            ];
-        case "none":
-            return [];
-    }
+/** Rules per firewall and direction. */
+export interface DoFirewallRules {
+    /** Inbound rules of each droplet group. */
+    inbound: Record<"nodes" | "controlPlane", DoRule[]>;
+    /** Outbound rules of each droplet group. */
+    outbound: Record<"nodes" | "controlPlane", DoRule[]>;
+    /** `cidr:` entries of the external load balancer's allow list. */
+    apiAllows: string[];
 }
 
-/**
- * Every inbound rule of the cluster's firewall.
- * @param spec - the cluster (CNI, access lists)
- * @param vpcCidr - the VPC range (load balancers reach NodePorts over it)
- */
-export function firewallRules(spec: ClusterSpec, vpcCidr: string): InboundRule[] {
-    const ssh = [...new Set(spec.access.sshAllowedCidrs)];
-    return [
-        ...cniRules(spec.cni),
-        // metrics-server and Prometheus on workers scrape every kubelet; kubelets authorise each request.
-        { id: "kubelet", protocol: "tcp", ports: "10250", source: { tag: "nodes" } },
-        { id: "api-from-load-balancers", protocol: "tcp", ports: "6443", source: { apiLoadBalancers: true } },
-        { id: "api-from-nodes", protocol: "tcp", ports: "6443", source: { tag: "nodes" } },
-        { id: "etcd", protocol: "tcp", ports: "2379-2380", source: { tag: "controlPlane" } },
-        { id: "nodeports-tcp", protocol: "tcp", ports: NODE_PORT_RANGE, source: { cidrs: [vpcCidr] } },
-        { id: "nodeports-udp", protocol: "udp", ports: NODE_PORT_RANGE, source: { cidrs: [vpcCidr] } },
-        ...(ssh.length > 0 ? [{ id: "ssh", protocol: "tcp" as const, ports: "22", source: { cidrs: ssh } }] : []),
-    ];
-}
-
-/** Everything a droplet may send: packages, images, DigitalOcean's API, the cluster itself. */
 const EVERYWHERE = ["0.0.0.0/0", "::/0"];
-const OUTBOUND_ALL: { protocol: string; portRange?: string; destinationAddresses: string[] }[] = [
-    { protocol: "tcp", portRange: "all", destinationAddresses: EVERYWHERE },
-    { protocol: "udp", portRange: "all", destinationAddresses: EVERYWHERE },
-    { protocol: "icmp", destinationAddresses: EVERYWHERE },
-];
+
+function peerOf(
+    peer: FirewallPeer,
+    vpcCidr: string,
+    tags: Record<"nodes" | "controlPlane", string>,
+): Omit<DoRule, "id" | "protocol" | "portRange"> | undefined {
+    const none = { addresses: [] as string[], tags: [] as string[], loadBalancers: false };
+    if ("group" in peer) {
+        if (peer.group === "apiEndpoint") return { ...none, loadBalancers: true };
+        return { ...none, tags: [tags[peer.group]] };
+    }
+    if ("cidr" in peer) return { ...none, addresses: [peer.cidr] };
+    if (peer.range === "nodeNetwork") return { ...none, addresses: [vpcCidr] };
+    if (peer.range === "anywhere") return { ...none, addresses: EVERYWHERE };
+    return undefined; // clusterEgress: nodes do not reach the API through public egress addresses here
+}
+
+function protocolsOf(rule: FirewallRule): DoRule["protocol"][] {
+    if (rule.protocol === "all") return ["tcp", "udp", "icmp"];
+    if (rule.protocol === "ipip") return [];
+    return [rule.protocol];
+}
 
 /**
- * Creates the cluster's firewall.
- * @param name - the firewall's resource and DigitalOcean name
+ * The matrix, mapped: per droplet group, inbound and outbound rules; the load balancer's allow list.
+ * @param spec - the cluster (CNI, access lists)
+ * @param vpcCidr - the VPC range
+ */
+export function doFirewallRules(spec: ClusterSpec, vpcCidr: string): DoFirewallRules {
+    const selectors = clusterTags(spec.name);
+    const tags = { nodes: selectors.nodes, controlPlane: selectors.controlPlane };
+    const out: DoFirewallRules = { inbound: { nodes: [], controlPlane: [] }, outbound: { nodes: [], controlPlane: [] }, apiAllows: [] };
+    for (const rule of firewallMatrix(spec, { endpointHasOwnGroup: true })) {
+        if (rule.group === "apiEndpoint") {
+            if (rule.direction === "ingress" && "cidr" in rule.peer) out.apiAllows.push(`cidr:${rule.peer.cidr}`);
+            continue;
+        }
+        const peer = peerOf(rule.peer, vpcCidr, tags);
+        if (!peer) continue;
+        const group: Exclude<FirewallGroup, "apiEndpoint"> = rule.group;
+        for (const protocol of protocolsOf(rule)) {
+            const portRange =
+                protocol === "icmp"
+                    ? undefined
+                    : !rule.ports
+                      ? "all"
+                      : rule.ports.from === rule.ports.to
+                        ? `${rule.ports.from}`
+                        : `${rule.ports.from}-${rule.ports.to}`;
+            (rule.direction === "ingress" ? out.inbound : out.outbound)[group].push({ id: rule.id, protocol, portRange, ...peer });
+        }
+    }
+    return out;
+}
+
+/**
+ * Creates the two firewalls (every droplet; the masters).
+ * @param name - prefix of the firewalls' resource and DigitalOcean names
  * @param spec - the cluster
  * @param vpcCidr - the VPC range
  * @param loadBalancerIds - the API load balancers' ids
  * @param opts - parent and provider
  */
-export function createFirewall(
+export function createFirewalls(
     name: string,
     spec: ClusterSpec,
     vpcCidr: string,
     loadBalancerIds: pulumi.Input<string>[],
     opts: pulumi.CustomResourceOptions,
-): Firewall {
-    const tags = clusterTags(spec.name);
-    const inboundRules = firewallRules(spec, vpcCidr).map((r) => ({
-        protocol: r.protocol,
-        portRange: r.protocol === "icmp" ? undefined : r.ports,
-        sourceAddresses: "cidrs" in r.source ? r.source.cidrs : undefined,
-        sourceTags: "tag" in r.source ? [tags[r.source.tag]] : undefined,
-        sourceLoadBalancerUids: "apiLoadBalancers" in r.source ? loadBalancerIds : undefined,
-    }));
-    return new Firewall(name, { name, tags: [tags.nodes], inboundRules, outboundRules: OUTBOUND_ALL }, opts);
+): Firewall[] {
+    const rules = doFirewallRules(spec, vpcCidr);
+    const selectors = clusterTags(spec.name);
+    const make = (group: "nodes" | "controlPlane", suffix: string): Firewall => {
+        const fwName = `${name}-${suffix}`;
+        return new Firewall(
+            fwName,
+            {
+                name: fwName,
+                tags: [selectors[group]],
+                inboundRules: rules.inbound[group].map((r) => ({
+                    protocol: r.protocol,
+                    portRange: r.portRange,
+                    sourceAddresses: r.addresses.length > 0 ? r.addresses : undefined,
+                    sourceTags: r.tags.length > 0 ? r.tags : undefined,
+                    sourceLoadBalancerUids: r.loadBalancers ? loadBalancerIds : undefined,
+                })),
+                outboundRules: rules.outbound[group].map((r) => ({
+                    protocol: r.protocol,
+                    portRange: r.portRange,
+                    destinationAddresses: r.addresses.length > 0 ? r.addresses : undefined,
+                    destinationTags: r.tags.length > 0 ? r.tags : undefined,
+                })),
+            },
+            opts,
+        );
+    };
+    return [make("nodes", "nodes"), make("controlPlane", "control-plane")];
 }

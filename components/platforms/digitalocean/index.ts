@@ -10,7 +10,7 @@ import { digitalOceanBootstrapFacts, digitalOceanUserData } from "./bootstrap";
 import { createIdentity, createSshKeys } from "./identity";
 import { createNetwork } from "./network";
 import { API_PORT, createEndpoint } from "./endpoint";
-import { createFirewall } from "./firewall";
+import { createFirewalls } from "./firewall";
 import { createDroplet } from "./machines";
 import { digitalOceanAddons } from "./addons";
 import { digitalOceanOutputs } from "./outputs";
@@ -32,14 +32,14 @@ const digitalocean: Platform<DigitalOceanConfig> = {
         const opts = { parent, provider: identity.provider };
         const network = createNetwork(`${name}-vpc`, spec, config, opts);
         const endpoint = createEndpoint(name, spec, config, network, opts);
-        const firewall = createFirewall(`${name}-nodes`, spec, network.cidr, [endpoint.external.id, endpoint.internal.id], opts);
+        const firewalls = createFirewalls(name, spec, network.cidr, [endpoint.external.id, endpoint.internal.id], opts);
         const ssh = createSshKeys(name, config.sshKeys, spec.access.sshPublicKeys, opts);
         const userData = ctx.renderUserData(
             ctx.nodes,
             { host: endpoint.nodeHost, port: API_PORT, extraSans: endpoint.extraSans },
             digitalOceanUserData,
         );
-        const deps = { vpcId: network.vpcId, sshKeys: ssh.refs, ready: [firewall, ...ssh.keys], opts };
+        const deps = { vpcId: network.vpcId, sshKeys: ssh.refs, ready: [...firewalls, ...ssh.keys], opts };
         const machines = ctx.nodes.map((node, i) => {
             const droplet = createDroplet(spec, config, node, userData[i], deps);
             return {
@@ -55,7 +55,7 @@ const digitalocean: Platform<DigitalOceanConfig> = {
             endpointPort: API_PORT,
             machines,
             addons: digitalOceanAddons(spec, config.region, network.vpcId, identity.token),
-            extraOutputs: digitalOceanOutputs(config.region, network, endpoint, firewall),
+            extraOutputs: digitalOceanOutputs(config.region, network, endpoint, firewalls),
         };
     },
 };

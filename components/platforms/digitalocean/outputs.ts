@@ -11,13 +11,13 @@ import type { DoNetwork } from "./network";
  * @param region - the region (the one failure domain)
  * @param network - the VPC
  * @param endpoint - the API load balancers
- * @param firewall - the cluster's firewall
+ * @param firewalls - the cluster's firewalls (every droplet, the masters)
  */
 export function digitalOceanOutputs(
     region: string,
     network: DoNetwork,
     endpoint: DoEndpoint,
-    firewall: Firewall,
+    firewalls: Firewall[],
 ): Record<string, pulumi.Output<unknown>> {
     return {
         region: pulumi.output(region),
@@ -30,6 +30,6 @@ export function digitalOceanOutputs(
         apiLoadBalancerIp: endpoint.external.ip,
         apiInternalLoadBalancerId: endpoint.internal.id,
         apiInternalLoadBalancerIp: endpoint.internal.ip,
-        firewallId: firewall.id,
+        firewallIds: pulumi.all(firewalls.map((f) => f.id)),
     };
 }

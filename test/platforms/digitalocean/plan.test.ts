@@ -97,11 +97,10 @@ describe("npm run plan -- --stack digitalocean", () => {
         assert.match(String(json.outputs.endpoint), /^https:\/\/198\.51\.100\.\d+:6443$/);
     });
 
-    test("the firewall covers the cluster by tag and opens no SSH when sshAllowedCidrs is empty", () => {
-        const [fw] = of("firewall:Firewall");
-        assert.deepEqual(fw.inputs.tags, ["kubeforge-demo"]);
-        const rules = fw.inputs.inboundRules as { portRange?: string }[];
-        assert.ok(!rules.some((r) => r.portRange === "22"));
+    test("the firewalls cover the cluster and its masters by tag and open no SSH when sshAllowedCidrs is empty", () => {
+        const firewalls = of("firewall:Firewall");
+        assert.deepEqual(firewalls.map((f) => f.inputs.tags).sort(), [["kubeforge-demo"], ["kubeforge-demo-control-plane"]]);
+        for (const fw of firewalls) assert.ok(!(fw.inputs.inboundRules as { portRange?: string }[]).some((r) => r.portRange === "22"));
     });
 });
 

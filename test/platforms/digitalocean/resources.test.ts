@@ -4,7 +4,7 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { firewallRules } from "../../../components/platforms/digitalocean/firewall";
+import { doFirewallRules } from "../../../components/platforms/digitalocean/firewall";
 import { clusterTags, dropletTags, userTags, TAG_NAME_RE } from "../../../components/platforms/digitalocean/tags";
 import { apiAllowRules, apiName } from "../../../components/platforms/digitalocean/endpoint";
 import { CCM_IMAGE, ccmObjects } from "../../../components/platforms/digitalocean/ccm";
@@ -45,37 +45,57 @@ const master: NodePlan = {
     initNode: true,
 };
 
-describe("firewall rules", () => {
+describe("firewall rules (the kit's matrix on DigitalOcean)", () => {
+    const rulesOf = (spec = doSpec()) => doFirewallRules(spec, "10.0.0.0/16");
+
     test("SSH is closed unless access.sshAllowedCidrs opens it, and only to those ranges", () => {
-        assert.equal(firewallRules(doSpec(), "10.0.0.0/16").filter((r) => r.ports === "22").length, 0);
-        const open = firewallRules(
+        assert.equal(rulesOf().inbound.nodes.filter((r) => r.portRange === "22").length, 0);
+        const open = rulesOf(
             doSpec({ access: { apiAllowedCidrs: ["203.0.113.0/24"], sshAllowedCidrs: ["198.51.100.0/24"], sshPublicKeys: [] } }),
-            "10.0.0.0/16",
         );
         assert.deepEqual(
-            open.filter((r) => r.ports === "22").map((r) => r.source),
-            [{ cidrs: ["198.51.100.0/24"] }],
+            open.inbound.nodes.filter((r) => r.portRange === "22").map((r) => r.addresses),
+            [["198.51.100.0/24"]],
         );
     });
 
-    test("the API on droplets only from the load balancers and the cluster; etcd only from masters; NodePorts only from the VPC", () => {
-        const rules = firewallRules(doSpec(), "10.0.0.0/16");
+    test("masters admit the API only from the load balancers and the cluster, etcd only from masters; NodePorts only from the VPC", () => {
+        const rules = rulesOf();
+        const api = rules.inbound.controlPlane.filter((r) => r.portRange === "6443");
         assert.deepEqual(
-            rules.filter((r) => r.ports === "6443").map((r) => r.source),
-            [{ apiLoadBalancers: true }, { tag: "nodes" }],
+            api.map((r) => [r.loadBalancers, r.tags, r.addresses]),
+            [
+                [true, [], []],
+                [false, ["kubeforge-demo"], []],
+            ],
         );
-        assert.deepEqual(rules.find((r) => r.id === "etcd")?.source, { tag: "controlPlane" });
-        for (const r of rules.filter((r) => r.id.startsWith("nodeports"))) assert.deepEqual(r.source, { cidrs: ["10.0.0.0/16"] });
+        assert.ok(!rules.inbound.nodes.some((r) => r.portRange === "6443"), "workers have no API rule");
+        assert.deepEqual(rules.inbound.controlPlane.find((r) => r.id === "etcd")?.tags, ["kubeforge-demo-control-plane"]);
+        for (const r of rules.inbound.nodes.filter((r) => r.id.startsWith("nodeports"))) assert.deepEqual(r.addresses, ["10.0.0.0/16"]);
+        const inbound = [...rules.inbound.nodes, ...rules.inbound.controlPlane];
         assert.ok(
-            rules.every((r) => !("cidrs" in r.source) || !r.source.cidrs.includes("0.0.0.0/0")),
+            inbound.every((r) => !r.addresses.includes("0.0.0.0/0")),
             "nothing from the world by default",
         );
     });
 
-    test("Calico over VXLAN, never IP-in-IP (DigitalOcean firewalls know tcp, udp and icmp only)", () => {
-        const rules = firewallRules(doSpec({ cni: "calico" }), "10.0.0.0/16");
-        assert.ok(rules.every((r) => ["tcp", "udp", "icmp"].includes(r.protocol)));
-        assert.ok(rules.some((r) => r.id === "calico-vxlan"));
+    test("the API's client ranges go to the external load balancer's allow list, egress is open, protocols are DigitalOcean's", () => {
+        const rules = rulesOf();
+        assert.deepEqual(rules.apiAllows, ["cidr:203.0.113.0/24"]);
+        assert.deepEqual(
+            rules.outbound.nodes.map((r) => [r.protocol, r.portRange, r.addresses]),
+            [
+                ["tcp", "all", ["0.0.0.0/0", "::/0"]],
+                ["udp", "all", ["0.0.0.0/0", "::/0"]],
+                ["icmp", undefined, ["0.0.0.0/0", "::/0"]],
+            ],
+        );
+        const calico = rulesOf(doSpec({ cni: "calico" }));
+        assert.ok(
+            calico.inbound.nodes.every((r) => ["tcp", "udp", "icmp"].includes(r.protocol)),
+            "no IP-in-IP: DigitalOcean cannot filter it",
+        );
+        assert.ok(calico.inbound.nodes.some((r) => r.id === "calico-vxlan"));
     });
 });
 
