@@ -80,6 +80,26 @@ export interface MachineFact {
     cluster?: string;
     /** Ids of the firewall groups the machine is a member of. */
     groups: string[];
+    /** The NodePlan name this machine realises, when the resource says so. */
+    node?: string;
+    /** Where the machine really is (zone, region, rack), spelled as NodePlan.failureDomain. */
+    failureDomain?: string;
+    /** The machine's bootstrap, decoded, when the plan shows it. */
+    bootstrap?: BootstrapFact;
+}
+
+/** What a machine receives at boot, decoded from the form the platform sends it in. */
+export interface BootstrapFact {
+    /** What the machine receives. */
+    format: "cloud-config" | "powershell" | "ssh";
+    /** Decoded text (cloud-config YAML, PowerShell, the SSH script). */
+    text: string;
+    /** For formats other than cloud-config: the files it writes. */
+    files?: { path: string; content: string }[];
+    /** Size as sent to the provider (after gzip/base64 as delivered). */
+    sentBytes: number;
+    /** The platform's limit for that form. */
+    limitBytes?: number;
 }
 
 /** Tags (or labels) a resource carries and the ones its platform requires. */
@@ -110,6 +130,8 @@ export interface ResourceFacts {
     firewallGroup?: GroupFact;
     /** Tags the resource carries and needs. */
     tagging?: TaggingFact;
+    /** Set when the resource serves the Kubernetes API (a load balancer rule, a listener, a VIP). */
+    apiListener?: { port: number };
 }
 
 /**

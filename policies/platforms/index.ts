@@ -6,9 +6,10 @@ import type { PlatformAdapter, ResourceFacts, ResourceView } from "../facts";
 import { awsAdapter } from "./aws";
 import { baremetalAdapter } from "./baremetal";
 import gcpAdapter from "../../components/platforms/gcp/policy";
+import { digitalOceanAdapter } from "../../components/platforms/digitalocean/policy";
 
 /** The registered adapters. */
-export const ADAPTERS: readonly PlatformAdapter[] = [awsAdapter, baremetalAdapter, gcpAdapter];
+export const ADAPTERS: readonly PlatformAdapter[] = [awsAdapter, baremetalAdapter, gcpAdapter, digitalOceanAdapter];
 
 /**
  * Neutral facts about `resource` from every adapter that claims its type, merged (lists concatenated,
@@ -29,6 +30,7 @@ export function factsOf(resource: ResourceView, adapters: readonly PlatformAdapt
             ingress: [...merged.ingress, ...f.ingress],
             firewallGroup: merged.firewallGroup ?? f.firewallGroup,
             tagging: merged.tagging ?? f.tagging,
+            apiListener: merged.apiListener ?? f.apiListener,
         }),
         all[0],
     );
