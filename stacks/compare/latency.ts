@@ -3,7 +3,7 @@
  * in the form the bench's engine simulation uses (bench/lib/latency.ts): the benchmark and the comparison
  * model `pulumi up` from the same rows.
  */
-import { loadPlatformData, platformsWithData, type Phase } from "./data";
+import { loadPlatformData, platformsWithData, type Phase, type PlatformData } from "./data";
 
 /** A latency row, ready to match: the type is a token or a regular expression. */
 export interface MatchableLatencyRow {
@@ -22,13 +22,23 @@ export interface MatchableLatencyRow {
  */
 export function platformLatencyRows(platform?: string): MatchableLatencyRow[] {
     const names = platform === undefined ? platformsWithData() : [platform];
-    return names.flatMap((name) =>
-        (loadPlatformData(name)?.latency ?? []).map((row) => ({
-            type: row.type ?? new RegExp(row.typePattern as string),
-            name: row.name === undefined ? undefined : new RegExp(row.name),
-            seconds: row.seconds,
-            phase: row.phase,
-            source: row.source,
-        })),
-    );
+    return names.flatMap((name) => {
+        const data = loadPlatformData(name);
+        return data ? platformLatencyRowsFrom(data) : [];
+    });
+}
+
+/**
+ * The latency rows of one platform's data, ready to match.
+ *
+ * @param data - the platform's comparison data
+ */
+export function platformLatencyRowsFrom(data: PlatformData): MatchableLatencyRow[] {
+    return data.latency.map((row) => ({
+        type: row.type ?? new RegExp(row.typePattern as string),
+        name: row.name === undefined ? undefined : new RegExp(row.name),
+        seconds: row.seconds,
+        phase: row.phase,
+        source: row.source,
+    }));
 }
