@@ -151,7 +151,7 @@ export function monthlyCost(
             drafts.push(priced(rule.kind, rule, r, size !== undefined && Number.isFinite(size) ? size : undefined, rule.sku, rule.defaultSku));
             continue;
         }
-        const type = stringAt(r.inputs, rule.machineType) ?? "(unknown type)";
+        const type = stringAt(r.inputs, rule.machineType) ?? rule.defaultMachineType ?? "(unknown type)";
         const spot = rule.spot !== undefined && valueAt(r.inputs, rule.spot.path) === rule.spot.equals;
         const os = osOf(r);
         const label = os === "linux" ? type : `${type} (${os})`;

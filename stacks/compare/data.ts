@@ -81,6 +81,8 @@ export interface ResourceCost {
     kind: CostKind;
     /** Machines: the input holding the machine type. */
     machineType?: InputPath;
+    /** Machines: what to call the machine when no input names a type (`host` on bare metal). */
+    defaultMachineType?: string;
     /** Machines: spot when the input at `path` equals `equals`. */
     spot?: { path: InputPath; equals: string | boolean };
     /** Machines: disks that come with the machine. */

@@ -79,7 +79,7 @@ function machineGroups(plan: RecordedPlan, data: PlatformData | undefined): Mach
         const rule = data?.resources.find((m) => m.type === r.type && m.kind === "machine");
         if (!rule) continue;
         const node = nodeOf(r.name, plan.nodes);
-        const type = String(rule.machineType ? (valueAt(r.inputs, rule.machineType) ?? "?") : "?");
+        const type = String((rule.machineType ? valueAt(r.inputs, rule.machineType) : undefined) ?? rule.defaultMachineType ?? "?");
         const spot = rule.spot !== undefined && valueAt(r.inputs, rule.spot.path) === rule.spot.equals;
         const disk = rule.disks?.[0];
         const diskValue = disk?.sizeGb ? Number(valueAt(r.inputs, disk.sizeGb)) : (disk?.defaultSizeGb ?? node?.diskSizeGb ?? NaN);

@@ -93,6 +93,7 @@ export const COMPARE_DATA_SCHEMA = {
                     type: { type: "string", minLength: 3 },
                     kind: { enum: ["machine", "loadBalancer", "nat", "publicAddress", "disk"] },
                     machineType: { type: "string" },
+                    defaultMachineType: { type: "string" },
                     spot: {
                         type: "object",
                         additionalProperties: false,
