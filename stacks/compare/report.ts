@@ -29,6 +29,11 @@ function kindTotal(cost: MonthlyCost, kind: string): string {
     return `${money(known, cost.currency)}${unknown ? ` + ${unknown} unknown` : ""}`;
 }
 
+/** How many billed things have no price. */
+export function unknownCount(cost: MonthlyCost): number {
+    return cost.items.filter((i) => i.monthly === null).reduce((s, i) => s + i.quantity, 0) || cost.unknown.length;
+}
+
 function capability(c: Capability | undefined): string {
     return c === undefined ? "?" : c.gives ? "yes" : "no";
 }
@@ -56,7 +61,7 @@ export function summaryTable(rows: ComparisonRow[]): string[][] {
                 .map((m) => `${m.pool}: ${m.count} × ${m.machineType}${m.vcpu !== null ? ` (${m.vcpu} vCPU, ${m.memoryGiB} GiB)` : ""}${m.spot ? " spot" : ""}${m.diskGb !== null ? `, ${m.diskGb} GB disk` : ""}`)
                 .join("; "),
         ),
-        line("**monthly cost (estimate)**", (r) => `**${money(r.monthlyCost.total, r.monthlyCost.currency)}**${r.monthlyCost.complete ? "" : ` + ${r.monthlyCost.unknown.length} unknown`}`),
+        line("**monthly cost (estimate)**", (r) => `**${money(r.monthlyCost.total, r.monthlyCost.currency)}**${r.monthlyCost.complete ? "" : ` + ${unknownCount(r.monthlyCost)} unknown`}`),
         ...ITEM_KINDS.map((k) => line(`· ${k.label}`, (r) => kindTotal(r.monthlyCost, k.kind))),
         line("managed control plane (reference, not in total)", (r) => (r.monthlyCost.managedControlPlane ? `${r.monthlyCost.managedControlPlane.name} ${money(r.monthlyCost.managedControlPlane.monthly, r.monthlyCost.currency)}` : "—")),
         line("**time to ready (modelled)**", (r) => `**${duration(r.timeToReadySeconds)}**`),

@@ -4,7 +4,7 @@
  * plain SVG 1.1 with no scripts or external references.
  */
 import { ITEM_KINDS, cents } from "./cost";
-import { duration, money } from "./report";
+import { duration, money, unknownCount } from "./report";
 import type { ComparisonRow } from "./row";
 
 const COLOURS: Record<string, string> = {
@@ -55,7 +55,7 @@ export function renderSvg(rows: ComparisonRow[]): string {
             out.push(`<rect class="cost" data-kind="${k.kind}" x="${x.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="20" fill="${COLOURS[k.kind]}"><title>${esc(`${k.label}: ${money(amount, c.currency)}`)}</title></rect>`);
             x += w;
         }
-        const unknown = c.complete ? "" : ` + ${c.unknown.length} unknown`;
+        const unknown = c.complete ? "" : ` + ${unknownCount(c)} unknown`;
         out.push(`<text x="${(x + 6).toFixed(1)}" y="${y + 15}">${esc(money(c.total, c.currency) + unknown)}</text>`);
         const tw = (r.timeToReadySeconds / maxTime) * timeWidth;
         out.push(`<rect class="time" x="${timeX}" y="${y}" width="${tw.toFixed(1)}" height="20" fill="#9c755f"><title>${esc(duration(r.timeToReadySeconds))}</title></rect>`);
