@@ -6,7 +6,7 @@
  *   npm run compare                               every comparison stack (stacks/Pulumi.compare-*.yaml)
  *   npm run compare -- --stacks compare-aws,aws   named stacks under stacks/
  *   npm run compare -- --json | --markdown        machine-readable / Markdown instead of text
- *   npm run compare -- --out DIR                  also write DIR/comparison.{md,json,svg}
+ *   npm run compare -- --out DIR                  also write DIR/comparison.md, .json and .svg
  *   npm run compare -- --allow-different-specs    compare stacks whose neutral keys differ (listed)
  *
  * Exit codes: 0 compared; 1 bad usage, a stack refused by its platform, or stacks with different

@@ -12,7 +12,7 @@
  * A row the source does not confirm is left unchanged and listed.
  */
 import * as fs from "node:fs";
-import { parseDocument, YAMLMap, YAMLSeq } from "yaml";
+import { parseDocument, type YAMLMap, type YAMLSeq } from "yaml";
 import { dataFile, platformsWithData } from "./data";
 
 type Lookup = (region: string, type: string, os: string) => Promise<{ onDemand?: number; spot?: number; source: string } | undefined>;
