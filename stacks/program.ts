@@ -9,6 +9,7 @@ import { resolveFromConfig } from "../components/core/registry";
 import { ConfigError, type ClusterSpec, type NodePlan } from "../components/core/types";
 import type { Platform } from "../components/platform-legacy";
 import { Cluster } from "../components/cluster";
+import { applySharedSpec } from "./compare/spec";
 
 /** The config namespace of every kubeforge key. */
 export const CONFIG_NAMESPACE = "kubeforge";
@@ -31,7 +32,10 @@ export function resolveStack(allConfig: Record<string, string>): ResolvedStack {
     for (const [key, value] of Object.entries(allConfig)) {
         if (key.startsWith(prefix)) own[key.slice(prefix.length)] = value;
     }
-    const { raw, issues } = readRawConfig(own);
+    // `kubeforge:spec` lays the stack over a shared spec file (stacks/compare/spec.ts).
+    const shared = applySharedSpec(own);
+    if (shared.issues.length > 0) throw new ConfigError(shared.issues);
+    const { raw, issues } = readRawConfig(shared.values);
     if (issues.length > 0) throw new ConfigError(issues);
     // Loads the platform named by `kubeforge:platform` and validates the core keys and its block
     // together, so an unknown platform is reported alongside every other problem.

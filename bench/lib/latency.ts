@@ -7,6 +7,7 @@
  * not what the console shows first. Types missing from the table take no time and are listed in the
  * results, so a new resource type is noticed rather than silently free.
  */
+import { platformLatencyRows } from "../../stacks/compare/latency";
 
 /** The phases of a bring-up, in the order they must happen. */
 export type Phase = "network" | "endpoint" | "egress" | "machine" | "init" | "join" | "addon" | "identity" | "local" | "other";
@@ -33,134 +34,9 @@ export interface LatencyRow {
 
 /** The table. First matching row wins, so name-specific rows come before the general row of a type. */
 export const LATENCY_TABLE: LatencyRow[] = [
-    // --- network ---
-    {
-        type: "aws:ec2/vpc:Vpc",
-        seconds: 3,
-        phase: "network",
-        source: "CreateVpc is synchronous; the provider then polls DescribeVpcs until `available` (a few s)",
-    },
-    {
-        type: "aws:ec2/subnet:Subnet",
-        seconds: 2,
-        phase: "network",
-        source: "CreateSubnet returns `available` almost at once; the provider polls once or twice",
-    },
-    {
-        type: "aws:ec2/internetGateway:InternetGateway",
-        seconds: 2,
-        phase: "network",
-        source: "create + attach, both synchronous API calls",
-    },
-    {
-        type: "aws:ec2/internetGatewayAttachment:InternetGatewayAttachment",
-        seconds: 2,
-        phase: "network",
-        source: "AttachInternetGateway, polled until `attached`",
-    },
-    { type: "aws:ec2/eip:Eip", seconds: 1, phase: "network", source: "AllocateAddress is synchronous" },
-    {
-        type: "aws:ec2/natGateway:NatGateway",
-        seconds: 100,
-        phase: "egress",
-        source: "NAT gateways stay `pending` 1-2 min before `available` (AWS VPC docs; Terraform's create timeout is 10 min)",
-    },
-    { type: "aws:ec2/routeTable:RouteTable", seconds: 2, phase: "network", source: "CreateRouteTable, synchronous" },
-    { type: "aws:ec2/route:Route", seconds: 2, phase: "network", source: "CreateRoute, then the provider reads it back until visible" },
-    {
-        type: "aws:ec2/routeTableAssociation:RouteTableAssociation",
-        seconds: 1,
-        phase: "network",
-        source: "AssociateRouteTable, synchronous",
-    },
-    { type: "aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation", seconds: 1, phase: "network", source: "synchronous API call" },
-    {
-        type: "aws:ec2/securityGroup:SecurityGroup",
-        seconds: 3,
-        phase: "network",
-        source: "CreateSecurityGroup + revoke of the default egress rule",
-    },
-    {
-        type: /^aws:(vpc|ec2)\/securityGroup(Ingress|Egress)?Rule:/,
-        seconds: 1,
-        phase: "network",
-        source: "AuthorizeSecurityGroupIngress/Egress, synchronous",
-    },
-    {
-        type: /^aws:ec2\/vpcEndpoint:/,
-        seconds: 60,
-        phase: "network",
-        source: "interface endpoints take about a minute to become `available`",
-    },
-    {
-        type: /^aws:ec2\/(networkAcl|networkAclRule|defaultSecurityGroup|defaultRouteTable|defaultNetworkAcl|vpcDhcpOptions)/,
-        seconds: 2,
-        phase: "network",
-        source: "synchronous API calls",
-    },
-    // --- API endpoint ---
-    {
-        type: "aws:lb/loadBalancer:LoadBalancer",
-        seconds: 180,
-        phase: "endpoint",
-        source: "an NLB stays `provisioning` 2-4 min before `active`, which the provider waits for",
-    },
-    { type: "aws:lb/targetGroup:TargetGroup", seconds: 2, phase: "endpoint", source: "CreateTargetGroup, synchronous" },
-    { type: "aws:lb/listener:Listener", seconds: 2, phase: "endpoint", source: "CreateListener, synchronous" },
-    {
-        type: "aws:lb/targetGroupAttachment:TargetGroupAttachment",
-        seconds: 2,
-        phase: "endpoint",
-        source: "RegisterTargets returns at once; health checks run later (counted in init)",
-    },
-    { type: /^aws:route53\/record:/, seconds: 40, phase: "endpoint", source: "ChangeResourceRecordSets, polled until INSYNC (30-60 s)" },
-    { type: /^aws:route53\/zone:/, seconds: 40, phase: "endpoint", source: "CreateHostedZone, polled until INSYNC" },
-    // --- machines ---
-    {
-        type: "aws:ec2/instance:Instance",
-        seconds: 30,
-        phase: "machine",
-        source: "RunInstances, then the provider waits for `running` (typically 15-40 s for Nitro instances)",
-    },
-    { type: "aws:ec2/launchTemplate:LaunchTemplate", seconds: 1, phase: "machine", source: "CreateLaunchTemplate, synchronous" },
-    {
-        type: /^aws:autoscaling\/group:/,
-        seconds: 60,
-        phase: "machine",
-        source: "the provider waits for the desired capacity to be InService",
-    },
-    { type: "aws:ec2/keyPair:KeyPair", seconds: 1, phase: "machine", source: "ImportKeyPair, synchronous" },
-    {
-        type: /^aws:ec2\/(volumeAttachment|ebsVolume):/,
-        seconds: 10,
-        phase: "machine",
-        source: "volume create/attach, polled until `available`/`attached`",
-    },
-    // --- identity ---
-    {
-        type: "aws:iam/role:Role",
-        seconds: 2,
-        phase: "identity",
-        source: "CreateRole, synchronous (IAM is eventually consistent; the provider retries dependants)",
-    },
-    {
-        type: /^aws:iam\/(rolePolicy|rolePolicyAttachment|policy|policyAttachment):/,
-        seconds: 1,
-        phase: "identity",
-        source: "synchronous IAM calls",
-    },
-    {
-        type: "aws:iam/instanceProfile:InstanceProfile",
-        seconds: 8,
-        phase: "identity",
-        source: "CreateInstanceProfile + AddRoleToInstanceProfile, then the provider waits for IAM propagation (~ 5-10 s)",
-    },
-    {
-        type: /^aws:(ssm\/parameter|secretsmanager\/secret|secretsmanager\/secretVersion|kms\/key|kms\/alias|s3\/bucket[A-Za-z]*|s3\/object|s3\/bucketObjectv2):/,
-        seconds: 1,
-        phase: "identity",
-        source: "synchronous API calls",
-    },
+    // The AWS stack's own resources (the benchmark deploys the aws stack): the `latency:` rows of
+    // components/platforms/aws/compare.yaml, which `npm run compare` models `pulumi up` with too.
+    ...platformLatencyRows("aws"),
     // --- bootstrap, as the program observes it ---
     {
         type: "pulumi-nodejs:dynamic/kubeforge:ApiReadiness",
