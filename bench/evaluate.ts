@@ -56,7 +56,10 @@ async function main(): Promise<EvaluateResult> {
     // its own: both measure evaluation, not loading the program's code. The registry loads a platform
     // by name on first use, so without this the program alone would pay for compiling it.
     const platformDir = path.join(REPO_ROOT, "components", "platforms", String(config.values["kubeforge:platform"]));
+    // A path known only at run time, loaded the way the registry loads it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     require(path.join(platformDir, "index.ts"));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     if (fs.existsSync(path.join(platformDir, "mocks.ts"))) require(path.join(platformDir, "mocks.ts"));
 
     // The evaluation ends when every registration has settled: time, CPU and memory are read there,

@@ -104,6 +104,8 @@ async function main(): Promise<FloorResult> {
             // Looked up on first use, inside the clock: the provider SDKs load each resource class
             // lazily (on first access of `Instance`), so the program pays the same module loads.
             if (!raw && !classes.has(r.type)) {
+                // The provider class by module id, loaded lazily as the SDK loads it for the program.
+                // eslint-disable-next-line @typescript-eslint/no-require-imports
                 const lookup = resolveProviderClass(r.type, (id) => require(id));
                 if (!lookup.found && !r.type.startsWith("pulumi-nodejs:")) throw new Error(`floor: ${lookup.why}`);
                 classes.set(r.type, lookup.found ? lookup.ctor : undefined);

@@ -11,7 +11,7 @@ import { pauseImage } from "./versions";
  * @param value - the string
  */
 export function tomlString(value: string): string {
-    if (/[\u0000-\u001f\u007f]/.test(value))
+    if ([...value].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f))
         throw new Error(`control characters are not allowed in containerd config values: ${JSON.stringify(value)}`);
     return JSON.stringify(value);
 }

@@ -39,8 +39,17 @@ function parseArgs(argv: string[]): Options {
             if (v === undefined || v.startsWith("--")) throw new UsageError(`${arg} needs a value`);
             return v;
         };
-        if (arg === "--stacks") o.stacks = value().split(",").map((s) => s.trim()).filter(Boolean);
-        else if (arg.startsWith("--stacks=")) o.stacks = arg.slice(9).split(",").map((s) => s.trim()).filter(Boolean);
+        if (arg === "--stacks")
+            o.stacks = value()
+                .split(",")
+                .map((s) => s.trim())
+                .filter(Boolean);
+        else if (arg.startsWith("--stacks="))
+            o.stacks = arg
+                .slice(9)
+                .split(",")
+                .map((s) => s.trim())
+                .filter(Boolean);
         else if (arg === "--json") o.format = "json";
         else if (arg === "--markdown") o.format = "markdown";
         else if (arg === "--out") o.out = value();

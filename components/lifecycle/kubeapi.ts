@@ -175,7 +175,6 @@ export function createKubeApi(conn: KubeConnection, options: KubeApiOptions = {}
             };
             const timeoutMs = opts.timeoutMs ?? defaultTimeout;
             let settled = false;
-            let timer: ReturnType<typeof setTimeout> | undefined;
             const fail = (err: Error) => {
                 if (settled) return;
                 settled = true;
@@ -214,7 +213,8 @@ export function createKubeApi(conn: KubeConnection, options: KubeApiOptions = {}
                     resolve({ status: res.statusCode ?? 0, text, json });
                 });
             });
-            timer = setTimeout(() => {
+            // Declared after the request: `fail` reads it only from events, which never fire synchronously.
+            const timer = setTimeout(() => {
                 fail(new KubeTransportError(method, path, "timeout", `no complete response within ${timeoutMs} ms`));
                 req.destroy();
             }, timeoutMs);

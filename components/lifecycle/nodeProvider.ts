@@ -39,7 +39,7 @@ export const nodeLifecycleProvider: pulumi.dynamic.ResourceProvider = {
             const api = apiFor(inputs);
             const deadline = Date.now() + Number(inputs.joinTimeoutSeconds ?? 1800) * 1000;
             let delay = 2000;
-            let lastSeen = "not registered";
+            let lastSeen: string;
             for (;;) {
                 try {
                     if (await findNode(api, inputs.node)) break;

@@ -29,7 +29,7 @@ export async function waitForApi(api: KubeApi, options: WaitForApiOptions): Prom
     const start = now();
     const deadline = start + options.timeoutSeconds * 1000;
     let delay = initialDelay;
-    let lastSeen = "no answer yet";
+    let lastSeen: string;
     let attempts = 0;
     for (;;) {
         attempts++;

@@ -78,7 +78,12 @@ function findMachine(data: PlatformData, region: string | undefined, type: strin
     return data.machines.find((m) => m.type === type && (m.os ?? "linux") === os && (region === undefined || m.region === region));
 }
 
-function findPrice(data: PlatformData, kind: UnitPrice["kind"], region: string | undefined, sku: string | undefined): UnitPrice | undefined {
+function findPrice(
+    data: PlatformData,
+    kind: UnitPrice["kind"],
+    region: string | undefined,
+    sku: string | undefined,
+): UnitPrice | undefined {
     const rows = data.prices.filter((p) => p.kind === kind && (region === undefined || p.region === region));
     return rows.find((p) => p.sku !== undefined && p.sku === sku) ?? rows.find((p) => p.sku === undefined);
 }
@@ -136,19 +141,29 @@ export function monthlyCost(
     const machineCount = mapped.filter((m) => m.rule.kind === "machine").length;
     const drafts: Draft[] = [];
     const where = region ? ` in ${region}` : "";
-    const priced = (kind: UnitPrice["kind"], rule: ResourceCost, r: CostedResource, sizeGb?: number, skuPath?: string, defaultSku?: string): Draft => {
+    const priced = (
+        kind: UnitPrice["kind"],
+        rule: ResourceCost,
+        r: CostedResource,
+        sizeGb?: number,
+        skuPath?: string,
+        defaultSku?: string,
+    ): Draft => {
         const sku = stringAt(r.inputs, skuPath) ?? defaultSku;
         const what = [sku, kindNoun(kind), sizeGb !== undefined ? `${sizeGb} GB` : undefined].filter(Boolean).join(" ");
         const row = findPrice(data, kind, region, sku);
         const amount = row ? unitMonthly(data, row, sizeGb, machineCount) : null;
-        if (!row || amount === null) return { kind, what, unitMonthly: null, estimate: false, unknown: `${what}${where}: no price in the ${data.platform} table` };
+        if (!row || amount === null)
+            return { kind, what, unitMonthly: null, estimate: false, unknown: `${what}${where}: no price in the ${data.platform} table` };
         void rule;
         return { kind, what, unitMonthly: amount, estimate: false, source: row.source, retrieved: row.retrieved, note: row.note };
     };
     for (const { r, rule } of mapped) {
         if (rule.kind !== "machine") {
             const size = rule.sizeGb !== undefined ? Number(valueAt(r.inputs, rule.sizeGb)) : undefined;
-            drafts.push(priced(rule.kind, rule, r, size !== undefined && Number.isFinite(size) ? size : undefined, rule.sku, rule.defaultSku));
+            drafts.push(
+                priced(rule.kind, rule, r, size !== undefined && Number.isFinite(size) ? size : undefined, rule.sku, rule.defaultSku),
+            );
             continue;
         }
         const type = stringAt(r.inputs, rule.machineType) ?? rule.defaultMachineType ?? "(unknown type)";
@@ -158,12 +173,32 @@ export function monthlyCost(
         const row = findMachine(data, region, type, os);
         const hours = billedHours(data, row?.billableHoursCap);
         if (!row) {
-            drafts.push({ kind: spot ? "spot" : "onDemand", what: label, unitMonthly: null, estimate: spot, unknown: `${label}${where}: no price in the ${data.platform} table` });
+            drafts.push({
+                kind: spot ? "spot" : "onDemand",
+                what: label,
+                unitMonthly: null,
+                estimate: spot,
+                unknown: `${label}${where}: no price in the ${data.platform} table`,
+            });
         } else if (spot && row.spotHourly === undefined) {
-            drafts.push({ kind: "spot", what: label, unitMonthly: null, estimate: true, unknown: `${label}${where}: no spot price in the ${data.platform} table` });
+            drafts.push({
+                kind: "spot",
+                what: label,
+                unitMonthly: null,
+                estimate: true,
+                unknown: `${label}${where}: no spot price in the ${data.platform} table`,
+            });
         } else {
             const hourly = spot ? (row.spotHourly as number) : row.onDemandHourly;
-            drafts.push({ kind: spot ? "spot" : "onDemand", what: label, unitMonthly: hourly * hours, estimate: spot, source: row.source, retrieved: row.retrieved, note: row.note });
+            drafts.push({
+                kind: spot ? "spot" : "onDemand",
+                what: label,
+                unitMonthly: hourly * hours,
+                estimate: spot,
+                source: row.source,
+                retrieved: row.retrieved,
+                note: row.note,
+            });
         }
         for (const disk of rule.disks ?? []) {
             const size = Number(disk.sizeGb !== undefined ? (valueAt(r.inputs, disk.sizeGb) ?? disk.defaultSizeGb) : disk.defaultSizeGb);
@@ -187,7 +222,11 @@ function summarise(data: PlatformData, drafts: Draft[]): MonthlyCost {
     }
     const order = ITEM_KINDS.map((k) => k.kind);
     const items = [...groups.values()]
-        .map((i) => ({ ...i, unitMonthly: i.unitMonthly === null ? null : cents(i.unitMonthly), monthly: i.unitMonthly === null ? null : cents(i.unitMonthly * i.quantity) }))
+        .map((i) => ({
+            ...i,
+            unitMonthly: i.unitMonthly === null ? null : cents(i.unitMonthly),
+            monthly: i.unitMonthly === null ? null : cents(i.unitMonthly * i.quantity),
+        }))
         .sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind) || a.what.localeCompare(b.what));
     const unknown = items.filter((i) => i.monthly === null).map((i) => `${i.quantity} × ${i.unknown ?? i.what}`);
     const dates = items.flatMap((i) => (i.retrieved ? [i.retrieved] : [])).sort();
@@ -200,7 +239,13 @@ function summarise(data: PlatformData, drafts: Draft[]): MonthlyCost {
         items,
         unknown,
         managedControlPlane: fee
-            ? { name: fee.name, monthly: cents(fee.monthly ?? (fee.hourly as number) * data.hoursPerMonth), note: fee.note, source: fee.source, retrieved: fee.retrieved }
+            ? {
+                  name: fee.name,
+                  monthly: cents(fee.monthly ?? (fee.hourly as number) * data.hoursPerMonth),
+                  note: fee.note,
+                  source: fee.source,
+                  retrieved: fee.retrieved,
+              }
             : undefined,
         note: data.costNote,
     };

@@ -153,7 +153,9 @@ export function dataFile(platform: string, root: string = PLATFORMS_ROOT): strin
     return path.join(root, platform, "compare.yaml");
 }
 
-const validate = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true }).compile<PlatformData>(COMPARE_DATA_SCHEMA);
+const validate = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true }).compile<PlatformData>(
+    COMPARE_DATA_SCHEMA,
+);
 
 /**
  * Parses and checks a data file's text. Throws naming the file and every offending row.

@@ -75,5 +75,10 @@ export function specDifferences(specs: Record<string, Record<string, unknown>>):
 
 /** One line per difference: `kubeforge:controlPlane.diskSizeGb (aws: 50, azure: 64)`. */
 export function describeDifferences(differences: SpecDifference[]): string[] {
-    return differences.map((d) => `${d.key} (${Object.entries(d.values).map(([s, v]) => `${s}: ${v ?? "absent"}`).join(", ")})`);
+    return differences.map(
+        (d) =>
+            `${d.key} (${Object.entries(d.values)
+                .map(([s, v]) => `${s}: ${v ?? "absent"}`)
+                .join(", ")})`,
+    );
 }

@@ -25,12 +25,18 @@ async function getJson(url: string, headers: Record<string, string> = {}): Promi
 
 function awsLookup(): Lookup {
     const url = "https://instances.vantage.sh/instances.json";
-    let all: Promise<{ instance_type: string; pricing?: Record<string, Record<string, { ondemand?: string; spot_avg?: string }>> }[]> | undefined;
+    let all:
+        | Promise<{ instance_type: string; pricing?: Record<string, Record<string, { ondemand?: string; spot_avg?: string }>> }[]>
+        | undefined;
     return async (region, type, os) => {
         all ??= getJson(url) as never;
         const entry = (await all).find((i) => i.instance_type === type)?.pricing?.[region]?.[os === "windows" ? "mswin" : "linux"];
         if (!entry?.ondemand) return undefined;
-        return { onDemand: Number(entry.ondemand), spot: entry.spot_avg ? Number(entry.spot_avg) : undefined, source: `${url} (AWS Price List)` };
+        return {
+            onDemand: Number(entry.ondemand),
+            spot: entry.spot_avg ? Number(entry.spot_avg) : undefined,
+            source: `${url} (AWS Price List)`,
+        };
     };
 }
 
@@ -42,7 +48,13 @@ function azureLookup(): Lookup {
         const mine = items.filter((i) => i.productName.includes("Windows") === (os === "windows") && !i.skuName.includes("Low Priority"));
         const regular = mine.find((i) => !i.skuName.includes("Spot"));
         const spot = mine.find((i) => i.skuName.includes("Spot"));
-        return regular ? { onDemand: regular.retailPrice, spot: spot?.retailPrice, source: "https://prices.azure.com/api/retail/prices (Azure Retail Prices API)" } : undefined;
+        return regular
+            ? {
+                  onDemand: regular.retailPrice,
+                  spot: spot?.retailPrice,
+                  source: "https://prices.azure.com/api/retail/prices (Azure Retail Prices API)",
+              }
+            : undefined;
     };
 }
 
@@ -51,7 +63,9 @@ function digitaloceanLookup(): Lookup | undefined {
     if (!token) return undefined;
     let sizes: Promise<{ slug: string; price_hourly: number; regions: string[] }[]> | undefined;
     return async (region, type) => {
-        sizes ??= getJson("https://api.digitalocean.com/v2/sizes?per_page=200", { Authorization: `Bearer ${token}` }).then((d) => (d as { sizes: never }).sizes);
+        sizes ??= getJson("https://api.digitalocean.com/v2/sizes?per_page=200", { Authorization: `Bearer ${token}` }).then(
+            (d) => (d as { sizes: never }).sizes,
+        );
         const size = (await sizes).find((s) => s.slug === type && s.regions.includes(region));
         return size ? { onDemand: size.price_hourly, source: "https://api.digitalocean.com/v2/sizes" } : undefined;
     };
@@ -62,7 +76,9 @@ const LOOKUPS: Record<string, () => Lookup | undefined> = { aws: awsLookup, azur
 async function refresh(platform: string, dryRun: boolean): Promise<void> {
     const lookup = LOOKUPS[platform]?.();
     if (!lookup) {
-        process.stdout.write(`${platform}: no public machine price list this script can read; update its rows by hand from each row's source\n`);
+        process.stdout.write(
+            `${platform}: no public machine price list this script can read; update its rows by hand from each row's source\n`,
+        );
         return;
     }
     const file = dataFile(platform);
@@ -85,7 +101,9 @@ async function refresh(platform: string, dryRun: boolean): Promise<void> {
         if (found.spot !== undefined) row.set("spotHourly", found.spot);
         row.set("source", found.source);
         row.set("retrieved", today);
-        process.stdout.write(`${platform} ${type} (${os}) in ${region}: ${found.onDemand}/h${found.spot !== undefined ? `, spot ~${found.spot}/h` : ""}\n`);
+        process.stdout.write(
+            `${platform} ${type} (${os}) in ${region}: ${found.onDemand}/h${found.spot !== undefined ? `, spot ~${found.spot}/h` : ""}\n`,
+        );
     }
     if (!dryRun) fs.writeFileSync(file, doc.toString({ lineWidth: 0 }));
 }

@@ -55,31 +55,58 @@ export function summaryTable(rows: ComparisonRow[]): string[][] {
         line("stack", (r) => r.stack),
         line("region", (r) => r.region ?? "—"),
         line("nodes", (r) => `${r.nodes.controlPlane} masters + ${r.nodes.workers} workers`),
-        line("failure domains", (r) => `${r.failureDomains.length}: ${r.failureDomains.map((d) => `${d.name} ${d.controlPlane}+${d.workers}`).join(", ")}`),
+        line(
+            "failure domains",
+            (r) => `${r.failureDomains.length}: ${r.failureDomains.map((d) => `${d.name} ${d.controlPlane}+${d.workers}`).join(", ")}`,
+        ),
         line("machines", (r) =>
             r.machines
-                .map((m) => `${m.pool}: ${m.count} × ${m.machineType}${m.vcpu !== null ? ` (${m.vcpu} vCPU, ${m.memoryGiB} GiB)` : ""}${m.spot ? " spot" : ""}${m.diskGb !== null ? `, ${m.diskGb} GB disk` : ""}`)
+                .map(
+                    (m) =>
+                        `${m.pool}: ${m.count} × ${m.machineType}${m.vcpu !== null ? ` (${m.vcpu} vCPU, ${m.memoryGiB} GiB)` : ""}${m.spot ? " spot" : ""}${m.diskGb !== null ? `, ${m.diskGb} GB disk` : ""}`,
+                )
                 .join("; "),
         ),
-        line("**monthly cost (estimate)**", (r) => `**${money(r.monthlyCost.total, r.monthlyCost.currency)}**${r.monthlyCost.complete ? "" : ` + ${unknownCount(r.monthlyCost)} unknown`}`),
+        line(
+            "**monthly cost (estimate)**",
+            (r) =>
+                `**${money(r.monthlyCost.total, r.monthlyCost.currency)}**${r.monthlyCost.complete ? "" : ` + ${unknownCount(r.monthlyCost)} unknown`}`,
+        ),
         ...ITEM_KINDS.map((k) => line(`· ${k.label}`, (r) => kindTotal(r.monthlyCost, k.kind))),
-        line("managed control plane (reference, not in total)", (r) => (r.monthlyCost.managedControlPlane ? `${r.monthlyCost.managedControlPlane.name} ${money(r.monthlyCost.managedControlPlane.monthly, r.monthlyCost.currency)}` : "—")),
+        line("managed control plane (reference, not in total)", (r) =>
+            r.monthlyCost.managedControlPlane
+                ? `${r.monthlyCost.managedControlPlane.name} ${money(r.monthlyCost.managedControlPlane.monthly, r.monthlyCost.currency)}`
+                : "—",
+        ),
         line("**time to ready (modelled)**", (r) => `**${duration(r.timeToReadySeconds)}**`),
         ...FIT_ROWS.map((f) => line(f.label, (r) => capability(r.fit?.[f.key]))),
         line("resources", (r) => `${r.resources.total} (${r.resources.custom} cloud/provider)`),
-        line("policy pack", (r) => `${r.policy.verdict}${r.policy.violations.length ? ` (${r.policy.mandatory} mandatory, ${r.policy.advisory} advisory)` : ""}`),
+        line(
+            "policy pack",
+            (r) =>
+                `${r.policy.verdict}${r.policy.violations.length ? ` (${r.policy.mandatory} mandatory, ${r.policy.advisory} advisory)` : ""}`,
+        ),
     ];
 }
 
 function markdownTable(cells: string[][]): string[] {
     const esc = (c: string) => c.replace(/\|/g, "\\|");
-    return [`| ${cells[0].map(esc).join(" | ")} |`, `|${cells[0].map(() => "---").join("|")}|`, ...cells.slice(1).map((r) => `| ${r.map(esc).join(" | ")} |`)];
+    return [
+        `| ${cells[0].map(esc).join(" | ")} |`,
+        `|${cells[0].map(() => "---").join("|")}|`,
+        ...cells.slice(1).map((r) => `| ${r.map(esc).join(" | ")} |`),
+    ];
 }
 
 function textTable(cells: string[][]): string[] {
     const plain = cells.map((r) => r.map((c) => c.replace(/\*\*/g, "")));
     const widths = plain[0].map((_, i) => Math.max(...plain.map((r) => r[i].length)));
-    return plain.map((r) => r.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd());
+    return plain.map((r) =>
+        r
+            .map((c, i) => c.padEnd(widths[i]))
+            .join("  ")
+            .trimEnd(),
+    );
 }
 
 function details(row: ComparisonRow, md: boolean): string[] {
@@ -100,14 +127,20 @@ function details(row: ComparisonRow, md: boolean): string[] {
     if (c.note) out.push(`- ${c.note}`);
     if (c.managedControlPlane) {
         const m = c.managedControlPlane;
-        out.push(`- for reference, ${m.name} would add ${money(m.monthly, c.currency)} a month${m.note ? ` (${m.note})` : ""} — ${m.source}, ${m.retrieved}`);
+        out.push(
+            `- for reference, ${m.name} would add ${money(m.monthly, c.currency)} a month${m.note ? ` (${m.note})` : ""} — ${m.source}, ${m.retrieved}`,
+        );
     }
     if (c.unknown.length > 0) out.push(`- **unknown prices** (not in the total): ${c.unknown.join("; ")}`);
     out.push("");
-    out.push(`Time to ready, ${duration(row.timeToReadySeconds)}: ${row.criticalPath.map((s) => `${s.type.split(":").pop()} ${s.name} ${s.seconds} s`).join(" → ")}.`);
-    if (row.unmodelledTypes.length > 0) out.push(`Resource types with no latency row (counted as instant): ${row.unmodelledTypes.join(", ")}.`);
+    out.push(
+        `Time to ready, ${duration(row.timeToReadySeconds)}: ${row.criticalPath.map((s) => `${s.type.split(":").pop()} ${s.name} ${s.seconds} s`).join(" → ")}.`,
+    );
+    if (row.unmodelledTypes.length > 0)
+        out.push(`Resource types with no latency row (counted as instant): ${row.unmodelledTypes.join(", ")}.`);
     if (row.fit) out.push("", ...FIT_ROWS.map((f) => `- ${f.label}: ${capability(row.fit?.[f.key])}, ${row.fit?.[f.key].detail}`));
-    if (row.policy.violations.length > 0) out.push("", ...row.policy.violations.map((v) => `- policy [${v.level}] ${v.policy}: ${v.message}`));
+    if (row.policy.violations.length > 0)
+        out.push("", ...row.policy.violations.map((v) => `- policy [${v.level}] ${v.policy}: ${v.message}`));
     out.push("");
     return out;
 }
@@ -123,12 +156,19 @@ export function renderReport(comparison: Comparison, format: "markdown" | "text"
     const md = format === "markdown";
     const rows = comparison.platforms;
     const out: string[] = [];
-    const dates = rows.map((r) => r.monthlyCost.priceDate).filter((d): d is string => d !== null).sort();
+    const dates = rows
+        .map((r) => r.monthlyCost.priceDate)
+        .filter((d): d is string => d !== null)
+        .sort();
     out.push(md ? "## Comparison" : "kubeforge compare", "");
     if (rows.length > 0) {
         const n = rows[0].nodes;
         out.push(
-            `One spec on ${rows.length} platform${rows.length === 1 ? "" : "s"}: ${n.controlPlane} masters and ${n.workers} workers (${Object.entries(n.pools).map(([p, k]) => `${p} ${k}`).join(", ")}). ` +
+            `One spec on ${rows.length} platform${rows.length === 1 ? "" : "s"}: ${n.controlPlane} masters and ${n.workers} workers (${Object.entries(
+                n.pools,
+            )
+                .map(([p, k]) => `${p} ${k}`)
+                .join(", ")}). ` +
                 `Monthly costs are list prices × the hours of a month (730, or the provider's monthly cap), prices as of ${dates[0] ?? "—"}; spot prices are estimates; traffic is not priced. ` +
                 "Time to ready is the critical path of the plan's dependency graph with each resource's typical create time.",
             "",
@@ -137,7 +177,11 @@ export function renderReport(comparison: Comparison, format: "markdown" | "text"
         if (svgName && md) out.push(`![cost by kind and time to ready per platform](${svgName})`, "");
     }
     if (comparison.differences.length > 0) {
-        out.push(md ? "**These stacks do not share one spec** (compared on purpose):" : "These stacks do not share one spec (compared on purpose):");
+        out.push(
+            md
+                ? "**These stacks do not share one spec** (compared on purpose):"
+                : "These stacks do not share one spec (compared on purpose):",
+        );
         out.push(...describeDifferences(comparison.differences).map((d) => `- ${d}`), "");
     }
     for (const l of comparison.leftOut) {
@@ -146,5 +190,10 @@ export function renderReport(comparison: Comparison, format: "markdown" | "text"
     }
     if (comparison.leftOut.length > 0) out.push("");
     for (const row of rows) out.push(...details(row, md));
-    return out.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd() + "\n";
+    return (
+        out
+            .join("\n")
+            .replace(/\n{3,}/g, "\n\n")
+            .trimEnd() + "\n"
+    );
 }

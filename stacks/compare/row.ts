@@ -104,7 +104,16 @@ function machineGroups(plan: RecordedPlan, data: PlatformData | undefined): Mach
     if (groups.size === 0) {
         for (const [pool, count] of Object.entries(countBy(plan.nodes, (n) => n.pool))) {
             const n = plan.nodes.find((x) => x.pool === pool) as NodePlan;
-            groups.set(pool, { pool, role: n.role, count, machineType: n.machineType ?? "your hosts", vcpu: null, memoryGiB: null, spot: n.spot, diskGb: n.diskSizeGb });
+            groups.set(pool, {
+                pool,
+                role: n.role,
+                count,
+                machineType: n.machineType ?? "your hosts",
+                vcpu: null,
+                memoryGiB: null,
+                spot: n.spot,
+                diskGb: n.diskSizeGb,
+            });
         }
     }
     return [...groups.values()].sort((a, b) => (a.role === b.role ? a.pool.localeCompare(b.pool) : a.role === "control-plane" ? -1 : 1));
@@ -127,7 +136,14 @@ export function comparisonRow(plan: RecordedPlan, data: PlatformData | undefined
     const osOf = (r: CostedResource) => nodeOf(r.name, plan.nodes)?.os ?? "linux";
     const cost: MonthlyCost = data
         ? monthlyCost(data, plan.region, plan.resources, osOf)
-        : { total: 0, currency: "USD", priceDate: null, complete: false, items: [], unknown: [`every price: ${plan.platform} has no comparison data (components/platforms/${plan.platform}/compare.yaml)`] };
+        : {
+              total: 0,
+              currency: "USD",
+              priceDate: null,
+              complete: false,
+              items: [],
+              unknown: [`every price: ${plan.platform} has no comparison data (components/platforms/${plan.platform}/compare.yaml)`],
+          };
     const time = timeToReady(plan.resources, data ? platformLatencyRowsFrom(data) : []);
     const custom = plan.resources.filter((r) => r.custom);
     const mandatory = plan.violations.filter((v) => v.level === "mandatory").length;
@@ -145,7 +161,16 @@ export function comparisonRow(plan: RecordedPlan, data: PlatformData | undefined
         criticalPath: time.criticalPath,
         unmodelledTypes: time.unmodelledTypes,
         fit: data?.fit ?? null,
-        resources: { total: plan.resources.length, custom: custom.length, byKind: countBy(custom, (r) => data?.resources.find((m) => m.type === r.type)?.kind ?? "other") },
-        policy: { verdict: mandatory > 0 ? "fail" : "pass", mandatory, advisory: plan.violations.length - mandatory, violations: plan.violations },
+        resources: {
+            total: plan.resources.length,
+            custom: custom.length,
+            byKind: countBy(custom, (r) => data?.resources.find((m) => m.type === r.type)?.kind ?? "other"),
+        },
+        policy: {
+            verdict: mandatory > 0 ? "fail" : "pass",
+            mandatory,
+            advisory: plan.violations.length - mandatory,
+            violations: plan.violations,
+        },
     };
 }

@@ -36,7 +36,14 @@ export class SpecMismatchError extends Error {
     constructor(readonly differences: SpecDifference[]) {
         super(
             `the stacks do not share one spec: ${differences.length} neutral key${differences.length === 1 ? "" : "s"} differ:\n` +
-                differences.map((d) => `  - ${d.key}: ${Object.entries(d.values).map(([s, v]) => `${s} ${v ?? "(absent)"}`).join(", ")}`).join("\n") +
+                differences
+                    .map(
+                        (d) =>
+                            `  - ${d.key}: ${Object.entries(d.values)
+                                .map(([s, v]) => `${s} ${v ?? "(absent)"}`)
+                                .join(", ")}`,
+                    )
+                    .join("\n") +
                 "\nlay every stack over one spec file (kubeforge:spec), or pass --allow-different-specs to compare them anyway",
         );
         this.name = "SpecMismatchError";
@@ -60,7 +67,10 @@ export function recordInChild(configFile: string): Promise<RecordOutcome> {
             try {
                 outcome = JSON.parse(fs.readFileSync(out, "utf8")) as RecordOutcome;
             } catch {
-                outcome = { ok: false, error: `the plan exited ${code} without a result: ${stderr.trim().split("\n").slice(-5).join(" ")}` };
+                outcome = {
+                    ok: false,
+                    error: `the plan exited ${code} without a result: ${stderr.trim().split("\n").slice(-5).join(" ")}`,
+                };
             }
             fs.rmSync(dir, { recursive: true, force: true });
             resolve(outcome);

@@ -80,7 +80,12 @@ export const COMPARE_DATA_SCHEMA = {
             type: "object",
             additionalProperties: false,
             required: ["name", "source", "retrieved"],
-            properties: { name: { type: "string" }, hourly: { type: "number", minimum: 0 }, monthly: { type: "number", minimum: 0 }, ...sourced },
+            properties: {
+                name: { type: "string" },
+                hourly: { type: "number", minimum: 0 },
+                monthly: { type: "number", minimum: 0 },
+                ...sourced,
+            },
             anyOf: [{ required: ["hourly"] }, { required: ["monthly"] }],
         },
         resources: {

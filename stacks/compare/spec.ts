@@ -72,7 +72,14 @@ export function readSharedSpec(file: string, root: string = PROJECT_ROOT): { spe
     try {
         text = fs.readFileSync(full, "utf8");
     } catch {
-        return { issues: [{ field, message: `names ${file}, which does not exist under ${root}; give a path relative to the project root (where Pulumi.yaml is), e.g. stacks/compare/spec.yaml` }] };
+        return {
+            issues: [
+                {
+                    field,
+                    message: `names ${file}, which does not exist under ${root}; give a path relative to the project root (where Pulumi.yaml is), e.g. stacks/compare/spec.yaml`,
+                },
+            ],
+        };
     }
     let doc: unknown;
     try {
@@ -81,7 +88,8 @@ export function readSharedSpec(file: string, root: string = PROJECT_ROOT): { spe
         const where = /at line (\d+)/.exec(String(err))?.[0];
         return { issues: [{ field, message: `${file} is not valid YAML${where ? ` (${where})` : ""}; fix the file` }] };
     }
-    if (!isMap(doc)) return { issues: [{ field, message: `${file} must be a YAML map of kubeforge keys (name, controlPlane, workerPools, ...)` }] };
+    if (!isMap(doc))
+        return { issues: [{ field, message: `${file} must be a YAML map of kubeforge keys (name, controlPlane, workerPools, ...)` }] };
     const issues: ConfigIssue[] = [];
     const values: Record<string, unknown> = {};
     for (const [rawKey, value] of Object.entries(doc)) {
@@ -89,9 +97,15 @@ export function readSharedSpec(file: string, root: string = PROJECT_ROOT): { spe
         if (rawKey.includes(":") && !rawKey.startsWith("kubeforge:")) {
             issues.push({ field, message: `${file} sets ${rawKey}: a spec holds only kubeforge keys; put provider settings in the stack` });
         } else if (STACK_ONLY_KEYS.includes(key)) {
-            issues.push({ field: `kubeforge:${key}`, message: `is set in the shared spec ${file}; it belongs in each stack (a spec is what stacks share)` });
+            issues.push({
+                field: `kubeforge:${key}`,
+                message: `is set in the shared spec ${file}; it belongs in each stack (a spec is what stacks share)`,
+            });
         } else if (hasSecure(value)) {
-            issues.push({ field: `kubeforge:${key}`, message: `holds an encrypted value in ${file}, which only the stack's own config can decrypt; set it in the stack with pulumi config set --secret` });
+            issues.push({
+                field: `kubeforge:${key}`,
+                message: `holds an encrypted value in ${file}, which only the stack's own config can decrypt; set it in the stack with pulumi config set --secret`,
+            });
         } else {
             values[key] = value;
         }
@@ -107,7 +121,10 @@ export function readSharedSpec(file: string, root: string = PROJECT_ROOT): { spe
  * @param own - the stack's `kubeforge` keys, namespace stripped, values as Pulumi passes them
  * @param root - the project root
  */
-export function applySharedSpec(own: Record<string, string>, root: string = PROJECT_ROOT): { values: Record<string, string>; issues: ConfigIssue[] } {
+export function applySharedSpec(
+    own: Record<string, string>,
+    root: string = PROJECT_ROOT,
+): { values: Record<string, string>; issues: ConfigIssue[] } {
     const file = own[SPEC_KEY];
     if (file === undefined) return { values: own, issues: [] };
     const { spec, issues } = readSharedSpec(file, root);

@@ -38,7 +38,9 @@ export function renderSvg(rows: ComparisonRow[]): string {
     const maxTime = Math.max(1, ...rows.map((r) => r.timeToReadySeconds));
     const timeX = label + barWidth + gap;
     const out: string[] = [];
-    out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`);
+    out.push(
+        `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+    );
     out.push(`<title>kubeforge compare: monthly cost by kind and time to ready, per platform</title>`);
     out.push(`<text x="${label}" y="24" font-weight="bold">Estimated monthly cost, by kind</text>`);
     out.push(`<text x="${timeX}" y="24" font-weight="bold">Modelled time to ready</text>`);
@@ -52,13 +54,17 @@ export function renderSvg(rows: ComparisonRow[]): string {
             const amount = cents(c.items.filter((it) => it.kind === k.kind).reduce((s, it) => s + (it.monthly ?? 0), 0));
             if (amount <= 0) continue;
             const w = (amount / maxCost) * barWidth;
-            out.push(`<rect class="cost" data-kind="${k.kind}" x="${x.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="20" fill="${COLOURS[k.kind]}"><title>${esc(`${k.label}: ${money(amount, c.currency)}`)}</title></rect>`);
+            out.push(
+                `<rect class="cost" data-kind="${k.kind}" x="${x.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="20" fill="${COLOURS[k.kind]}"><title>${esc(`${k.label}: ${money(amount, c.currency)}`)}</title></rect>`,
+            );
             x += w;
         }
         const unknown = c.complete ? "" : ` + ${unknownCount(c)} unknown`;
         out.push(`<text x="${(x + 6).toFixed(1)}" y="${y + 15}">${esc(money(c.total, c.currency) + unknown)}</text>`);
         const tw = (r.timeToReadySeconds / maxTime) * timeWidth;
-        out.push(`<rect class="time" x="${timeX}" y="${y}" width="${tw.toFixed(1)}" height="20" fill="#9c755f"><title>${esc(duration(r.timeToReadySeconds))}</title></rect>`);
+        out.push(
+            `<rect class="time" x="${timeX}" y="${y}" width="${tw.toFixed(1)}" height="20" fill="#9c755f"><title>${esc(duration(r.timeToReadySeconds))}</title></rect>`,
+        );
         out.push(`<text x="${(timeX + tw + 6).toFixed(1)}" y="${y + 15}">${esc(duration(r.timeToReadySeconds))}</text>`);
         out.push(`</g>`);
     });
@@ -67,7 +73,9 @@ export function renderSvg(rows: ComparisonRow[]): string {
     ITEM_KINDS.forEach((k, i) => {
         const lx = label + (i % 3) * 190;
         const ly = legendY + Math.floor(i / 3) * 18;
-        out.push(`<rect x="${lx}" y="${ly}" width="12" height="12" fill="${COLOURS[k.kind]}"/><text x="${lx + 16}" y="${ly + 11}">${esc(k.label)}</text>`);
+        out.push(
+            `<rect x="${lx}" y="${ly}" width="12" height="12" fill="${COLOURS[k.kind]}"/><text x="${lx + 16}" y="${ly + 11}">${esc(k.label)}</text>`,
+        );
     });
     out.push(`</g>`);
     out.push(`</svg>`);

@@ -41,7 +41,9 @@ export function rowsFor(platformRows: MatchableLatencyRow[]): (LatencyRow | Matc
 
 /** The first row that matches a resource. */
 export function matchRow<R extends { type: string | RegExp; name?: RegExp }>(rows: R[], type: string, name: string): R | undefined {
-    return rows.find((row) => (typeof row.type === "string" ? row.type === type : row.type.test(type)) && (!row.name || row.name.test(name)));
+    return rows.find(
+        (row) => (typeof row.type === "string" ? row.type === type : row.type.test(type)) && (!row.name || row.name.test(name)),
+    );
 }
 
 /**

@@ -86,7 +86,7 @@ export function readStackConfig(file: string, stack?: string): StackConfig {
     try {
         text = fs.readFileSync(file, "utf8");
     } catch (err) {
-        throw new Error(`cannot read stack config ${file}: ${(err as Error).message}`);
+        throw new Error(`cannot read stack config ${file}: ${(err as Error).message}`, { cause: err });
     }
     const doc = (parse(text) ?? {}) as { config?: Record<string, unknown> };
     if (

@@ -9,6 +9,7 @@ import type { BootstrapFile, NodeBootstrap } from "../../bootstrap/types";
 import { validateK8sDocuments } from "../helpers/validators";
 import { externalFacts, input, masterPki, noneFacts, node, TOKEN, TOKEN_EXPIRES, type NodeKind } from "./fixtures";
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed YAML documents are walked freely by the assertions
 type Doc = Record<string, any>;
 
 function docs(text: string): Doc[] {

@@ -22,19 +22,69 @@ const table: PlatformData = {
     hoursPerMonth: 730,
     regionFrom: "region",
     machines: [
-        { region: "r1", type: "small", vcpu: 2, memoryGiB: 8, onDemandHourly: 0.1, spotHourly: 0.03, source: "https://example.com/p", retrieved: "2026-12-01" },
-        { region: "r1", type: "capped", vcpu: 2, memoryGiB: 4, onDemandHourly: 0.05, billableHoursCap: 672, source: "https://example.com/p", retrieved: "2026-11-30" },
-        { region: "r2", type: "big", vcpu: 4, memoryGiB: 16, onDemandHourly: 0.2, source: "https://example.com/p", retrieved: "2026-12-01" },
+        {
+            region: "r1",
+            type: "small",
+            vcpu: 2,
+            memoryGiB: 8,
+            onDemandHourly: 0.1,
+            spotHourly: 0.03,
+            source: "https://example.com/p",
+            retrieved: "2026-12-01",
+        },
+        {
+            region: "r1",
+            type: "capped",
+            vcpu: 2,
+            memoryGiB: 4,
+            onDemandHourly: 0.05,
+            billableHoursCap: 672,
+            source: "https://example.com/p",
+            retrieved: "2026-11-30",
+        },
+        {
+            region: "r2",
+            type: "big",
+            vcpu: 4,
+            memoryGiB: 16,
+            onDemandHourly: 0.2,
+            source: "https://example.com/p",
+            retrieved: "2026-12-01",
+        },
     ],
     prices: [
         { kind: "loadBalancer", region: "r1", hourly: 0.025, source: "https://example.com/lb", retrieved: "2026-12-01" },
-        { kind: "nat", region: "r1", hourly: 0.01, per: "machine", maxHourly: 0.025, source: "https://example.com/nat", retrieved: "2026-12-01" },
+        {
+            kind: "nat",
+            region: "r1",
+            hourly: 0.01,
+            per: "machine",
+            maxHourly: 0.025,
+            source: "https://example.com/nat",
+            retrieved: "2026-12-01",
+        },
         { kind: "disk", region: "r1", sku: "ssd", perGbMonth: 0.1, source: "https://example.com/d", retrieved: "2026-12-01" },
-        { kind: "disk", region: "r1", sku: "tiered", tiers: [{ maxGb: 64, monthly: 10 }, { maxGb: 32, monthly: 5 }], source: "https://example.com/d", retrieved: "2026-12-01" },
+        {
+            kind: "disk",
+            region: "r1",
+            sku: "tiered",
+            tiers: [
+                { maxGb: 64, monthly: 10 },
+                { maxGb: 32, monthly: 5 },
+            ],
+            source: "https://example.com/d",
+            retrieved: "2026-12-01",
+        },
     ],
     managedControlPlane: { name: "Managed", hourly: 0.1, source: "https://example.com/m", retrieved: "2026-12-01" },
     resources: [
-        { type: "t:vm", kind: "machine", machineType: "size", spot: { path: "sched.spot", equals: true }, disks: [{ sizeGb: "disk.gb", sku: "disk.type", defaultSku: "ssd" }] },
+        {
+            type: "t:vm",
+            kind: "machine",
+            machineType: "size",
+            spot: { path: "sched.spot", equals: true },
+            disks: [{ sizeGb: "disk.gb", sku: "disk.type", defaultSku: "ssd" }],
+        },
         { type: "t:lb", kind: "loadBalancer" },
         { type: "t:nat", kind: "nat" },
         { type: "t:ip", kind: "publicAddress" },
@@ -51,7 +101,11 @@ const table: PlatformData = {
     },
 };
 
-const vm = (name: string, size: string, extra: Record<string, unknown> = {}) => ({ type: "t:vm", name, inputs: { size, disk: { gb: 50 }, ...extra } });
+const vm = (name: string, size: string, extra: Record<string, unknown> = {}) => ({
+    type: "t:vm",
+    name,
+    inputs: { size, disk: { gb: 50 }, ...extra },
+});
 
 describe("cost arithmetic", () => {
     test("hours a month, spot as an estimate, unit prices, per-machine NAT with its cap, disks by GB and by tier", () => {
@@ -80,7 +134,12 @@ describe("cost arithmetic", () => {
     });
 
     test("a price the table lacks is unknown and named, never zero, and stays out of the total", () => {
-        const cost = monthlyCost(table, "r1", [vm("a", "small"), vm("b", "huge"), vm("c", "capped", { sched: { spot: true } }), { type: "t:ip", name: "ip", inputs: {} }]);
+        const cost = monthlyCost(table, "r1", [
+            vm("a", "small"),
+            vm("b", "huge"),
+            vm("c", "capped", { sched: { spot: true } }),
+            { type: "t:ip", name: "ip", inputs: {} },
+        ]);
         assert.equal(cost.complete, false);
         const unknown = cost.items.filter((i) => i.monthly === null);
         assert.deepEqual(unknown.map((i) => i.what).sort(), ["capped", "huge", "public address"]);
@@ -122,7 +181,15 @@ describe("the shared spec", () => {
 });
 
 function recorded(stack: string, diskSizeGb: number, platform = "aws"): RecordedPlan {
-    return { stack, platform, description: "d", neutral: { controlPlane: { count: 3, diskSizeGb } }, nodes: [], resources: [], violations: [] };
+    return {
+        stack,
+        platform,
+        description: "d",
+        neutral: { controlPlane: { count: 3, diskSizeGb } },
+        nodes: [],
+        resources: [],
+        violations: [],
+    };
 }
 
 describe("one spec", () => {
@@ -132,7 +199,10 @@ describe("one spec", () => {
     });
 
     test("a comparison of different specs is refused naming the key, unless allowed", () => {
-        assert.throws(() => buildComparison([recorded("a", 50), recorded("b", 64)], []), (err: unknown) => err instanceof SpecMismatchError && /kubeforge:controlPlane\.diskSizeGb/.test(err.message));
+        assert.throws(
+            () => buildComparison([recorded("a", 50), recorded("b", 64)], []),
+            (err: unknown) => err instanceof SpecMismatchError && /kubeforge:controlPlane\.diskSizeGb/.test(err.message),
+        );
         assert.equal(buildComparison([recorded("a", 50), recorded("b", 64)], [], true).differences.length, 1);
     });
 });
@@ -154,7 +224,11 @@ describe("data files", () => {
 
     test("a row without its source is refused, naming the row", () => {
         assert.throws(
-            () => parsePlatformData("x.yaml", "platform: x\ncurrency: USD\nhoursPerMonth: 730\nmachines: [{region: r, type: t, vcpu: 1, memoryGiB: 1, onDemandHourly: 1, retrieved: '2026-01-01'}]\nprices: []\nresources: []\nlatency: []\nfit: {}\n"),
+            () =>
+                parsePlatformData(
+                    "x.yaml",
+                    "platform: x\ncurrency: USD\nhoursPerMonth: 730\nmachines: [{region: r, type: t, vcpu: 1, memoryGiB: 1, onDemandHourly: 1, retrieved: '2026-01-01'}]\nprices: []\nresources: []\nlatency: []\nfit: {}\n",
+                ),
             /\/machines\/0 must have required property 'source'/,
         );
     });
@@ -163,13 +237,22 @@ describe("data files", () => {
 describe("the picture", () => {
     test("well-formed SVG with one series per platform", () => {
         const rows = ["aws", "gcp", "x<y"].map((platform, i) => {
-            const plan = { ...recorded(`compare-${i}`, 50, platform), resources: [{ ...vm("a", "small"), urn: "u", custom: true, dependencies: [] }], region: "r1" };
+            const plan = {
+                ...recorded(`compare-${i}`, 50, platform),
+                resources: [{ ...vm("a", "small"), urn: "u", custom: true, dependencies: [] }],
+                region: "r1",
+            };
             return buildComparison([plan], []).platforms[0];
         });
         const svg = renderSvg(rows);
         assert.equal(XMLValidator.validate(svg), true);
-        const doc = new XMLParser({ ignoreAttributes: false, isArray: (name) => name === "g" }).parse(svg) as { svg: { g: Record<string, string>[] } };
+        const doc = new XMLParser({ ignoreAttributes: false, isArray: (name) => name === "g" }).parse(svg) as {
+            svg: { g: Record<string, string>[] };
+        };
         const series = doc.svg.g.filter((g) => g["@_class"] === "series");
-        assert.deepEqual(series.map((g) => g["@_data-platform"]), ["aws", "gcp", "x<y"]);
+        assert.deepEqual(
+            series.map((g) => g["@_data-platform"]),
+            ["aws", "gcp", "x<y"],
+        );
     });
 });

@@ -26,7 +26,9 @@ function unpricedMachines(row: Comparison["platforms"][number]): string[] {
     const data = loadPlatformData(row.platform);
     const priced = data?.resources.some((r) => r.kind === "machine" && r.machineType !== undefined);
     if (!priced) return [];
-    return row.monthlyCost.items.filter((i) => (i.kind === "onDemand" || i.kind === "spot") && i.monthly === null).map((i) => i.unknown ?? i.what);
+    return row.monthlyCost.items
+        .filter((i) => (i.kind === "onDemand" || i.kind === "spot") && i.monthly === null)
+        .map((i) => i.unknown ?? i.what);
 }
 
 describe("the shipped comparison", { concurrency: 1 }, () => {
@@ -36,7 +38,10 @@ describe("the shipped comparison", { concurrency: 1 }, () => {
         assert.ok(expected.includes("compare-aws") && expected.includes("compare-baremetal"));
         assert.deepEqual(c.leftOut, []);
         assert.deepEqual(c.differences, []);
-        assert.deepEqual(c.platforms.map((p) => p.stack), expected);
+        assert.deepEqual(
+            c.platforms.map((p) => p.stack),
+            expected,
+        );
         for (const row of c.platforms) {
             assert.deepEqual(row.nodes, c.platforms[0].nodes, `${row.platform} builds other nodes`);
             assert.equal(row.monthlyCost.total, Math.round(row.monthlyCost.items.reduce((s, i) => s + (i.monthly ?? 0), 0) * 100) / 100);
@@ -55,7 +60,9 @@ describe("the shipped comparison", { concurrency: 1 }, () => {
 
     test("every machine type a shipped stack uses has a price row", async () => {
         const platforms = listPlatforms();
-        const others = shippedStacks().filter((s) => !s.startsWith("compare-") && platforms.includes(platformOfStack(stackConfigPath(s)) ?? ""));
+        const others = shippedStacks().filter(
+            (s) => !s.startsWith("compare-") && platforms.includes(platformOfStack(stackConfigPath(s)) ?? ""),
+        );
         for (const stack of others) {
             const outcome = await recordInChild(stackConfigPath(stack));
             assert.ok(outcome.ok, `${stack}: ${JSON.stringify(outcome)}`);
@@ -67,11 +74,15 @@ describe("the shipped comparison", { concurrency: 1 }, () => {
 
 describe("npm run compare", () => {
     test("--json of stacks with different specs is refused, naming the keys", () => {
-        const r = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "stacks", "compare.ts"), "--stacks", "aws,compare-aws", "--json"], {
-            cwd: ROOT,
-            encoding: "utf8",
-            timeout: 300_000,
-        });
+        const r = spawnSync(
+            process.execPath,
+            ["--import", "tsx", path.join(ROOT, "stacks", "compare.ts"), "--stacks", "aws,compare-aws", "--json"],
+            {
+                cwd: ROOT,
+                encoding: "utf8",
+                timeout: 300_000,
+            },
+        );
         assert.equal(r.status, 1, r.stderr);
         assert.equal(r.stdout, "");
         assert.match(r.stderr, /kubeforge:workerPools\[0\]\.diskSizeGb/);

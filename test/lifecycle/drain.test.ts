@@ -7,6 +7,14 @@ import { isDaemonSetPod, isMirrorPod, NODE_LABEL, selectorMatches } from "../../
 import { LABELS } from "../../components/core/types";
 import { ETCD_FALLBACK_TAGS, parseMemberList } from "../../components/lifecycle/etcd";
 
+/** The parts of a helper pod's spec the etcd tests read. */
+type PodSpecView = {
+    containers: { command: string[]; image: string; [key: string]: unknown }[];
+    tolerations: { key?: string }[];
+    volumes: { hostPath?: unknown }[];
+    [key: string]: unknown;
+};
+
 let pki: TestPki;
 let kube: FakeKube;
 const logs: string[] = [];
@@ -177,7 +185,7 @@ describe("removing a master", () => {
 
         assert.equal(kube.etcdctlPods.length, 2);
         for (const pod of kube.etcdctlPods) {
-            const spec = pod.spec as Record<string, any>;
+            const spec = pod.spec as PodSpecView;
             assert.equal(pod.metadata.namespace, "kube-system");
             assert.equal(spec.nodeName, "m0", "on another, schedulable master");
             assert.equal(spec.hostNetwork, true);
@@ -190,7 +198,7 @@ describe("removing a master", () => {
             assert.ok(!kube.pods.has(`kube-system/${pod.metadata.name}`), "the helper pod is deleted");
         }
         const commands = kube.etcdctlPods.map((p) =>
-            ((p.spec as any).containers[0].command as string[])
+            ((p.spec as PodSpecView).containers[0].command as string[])
                 .filter((a) => !a.startsWith("--"))
                 .slice(1)
                 .join(" "),
@@ -220,7 +228,7 @@ describe("removing a master", () => {
             assert.match(err.message, /etcdctl member remove fd422379fda50e48 on m0 failed: Error: etcdserver: unhealthy cluster/);
             return true;
         });
-        assert.equal((kube.etcdctlPods[0].spec as any).containers[0].image, `registry.k8s.io/etcd:${ETCD_FALLBACK_TAGS["1.36"]}`);
+        assert.equal((kube.etcdctlPods[0].spec as PodSpecView).containers[0].image, `registry.k8s.io/etcd:${ETCD_FALLBACK_TAGS["1.36"]}`);
         assert.equal(kube.pods.size - [...kube.pods.keys()].filter((k) => !k.includes("etcdctl")).length, 0, "no helper pod left");
         assert.ok(kube.nodes.has("m2"));
     });
