@@ -5,9 +5,10 @@
 import type { PlatformAdapter, ResourceFacts, ResourceView } from "../facts";
 import { awsAdapter } from "./aws";
 import { baremetalAdapter } from "./baremetal";
+import { azureAdapter } from "../../components/platforms/azure/policy";
 
 /** The registered adapters. */
-export const ADAPTERS: readonly PlatformAdapter[] = [awsAdapter, baremetalAdapter];
+export const ADAPTERS: readonly PlatformAdapter[] = [awsAdapter, baremetalAdapter, azureAdapter];
 
 /**
  * Neutral facts about `resource` from every adapter that claims its type, merged (lists concatenated,

@@ -12,12 +12,60 @@
  * - Azure IMDS needs no token and has no hop limit, so no metadata fact is reported; pods are kept
  *   from it by the metadata guard (components/addons/metadataGuard.ts) instead.
  */
+import { gunzipSync } from "node:zlib";
 import type { NodeRole } from "../../core/types";
 import { emptyFacts } from "../../../policies/facts";
-import type { DiskFact, IngressFact, PlatformAdapter, ResourceFacts, ResourceView, TrafficSource } from "../../../policies/facts";
+import type {
+    DiskFact,
+    IngressFact,
+    MachineFact,
+    PlatformAdapter,
+    ResourceFacts,
+    ResourceView,
+    TrafficSource,
+} from "../../../policies/facts";
 import { normaliseProtocol } from "../../../policies/net";
 import { asArray, asRecord, asString, asStringMap, asStrings, field, isUnknown, keysOf } from "../../../policies/props";
 import { AZURE_TAGS } from "./tags";
+import { CUSTOM_DATA_LIMIT_BYTES } from "./bootstrap";
+
+/**
+ * The decoded user data of a machine, as the conformance suite reads it (policies/facts.ts
+ * `BootstrapFact` on the lead's branch; declared here until the shared type lands).
+ */
+export interface AzureBootstrapFact {
+    /** What the machine receives. */
+    format: "cloud-config" | "powershell";
+    /** The decoded text. */
+    text: string;
+    /** Bytes sent to Azure before base64 (gzip included), the number Azure's limit applies to. */
+    sentBytes: number;
+    /** Azure's customData limit. */
+    limitBytes: number;
+}
+
+/** A machine fact with the node, zone and bootstrap the conformance suite reads. */
+export type AzureMachineFact = MachineFact & { node?: string; failureDomain?: string; bootstrap?: AzureBootstrapFact };
+
+/** Facts with the API listener the conformance suite reads. */
+export type AzureResourceFacts = ResourceFacts & { apiListener?: { port: number } };
+
+/**
+ * Decodes `osProfile.customData` (base64, gzipped for cloud-init); undefined while it is secret-masked or unknown.
+ * @param value - the customData property
+ */
+export function decodeCustomData(value: unknown): AzureBootstrapFact | undefined {
+    if (typeof value !== "string" || !/^[A-Za-z0-9+/]+=*$/.test(value)) return undefined;
+    const raw = Buffer.from(value, "base64");
+    const gzipped = raw.length > 2 && raw[0] === 0x1f && raw[1] === 0x8b;
+    const text = (gzipped ? gunzipSync(raw) : raw).toString("utf8");
+    return {
+        format: text.startsWith("#cloud-config") ? "cloud-config" : "powershell",
+        text,
+        sentBytes: raw.length,
+        limitBytes: CUSTOM_DATA_LIMIT_BYTES,
+    };
+}
 
 /** Type tokens this adapter reads. */
 export const AZURE_TYPES = {
@@ -100,14 +148,23 @@ function vmDisks(props: Record<string, unknown>): DiskFact[] {
 }
 
 function describeAzure(resource: ResourceView): ResourceFacts {
-    const facts = emptyFacts("azure");
+    const facts: AzureResourceFacts = emptyFacts("azure");
     const props = resource.props;
     const tags = asStringMap(field(props, "tags"));
     switch (resource.type) {
         case AZURE_TYPES.virtualMachine: {
             const cluster = tags[AZURE_TAGS.cluster];
             const role = roleOf(tags);
-            facts.machine = { role, cluster, groups: [] };
+            const zones = asStrings(field(props, "zones"));
+            const machine: AzureMachineFact = {
+                role,
+                cluster,
+                groups: [],
+                node: tags[AZURE_TAGS.node] ?? asString(field(props, "vmName")),
+                failureDomain: zones[0] ?? tags[AZURE_TAGS.failureDomain],
+                bootstrap: decodeCustomData(field(field(props, "osProfile"), "customData")),
+            };
+            facts.machine = machine;
             facts.disks = vmDisks(props);
             facts.tagging = {
                 subject: "virtual machine",
@@ -129,6 +186,15 @@ function describeAzure(resource: ResourceView): ResourceFacts {
         case AZURE_TYPES.securityRule:
             facts.ingress = ingressOf(props, asString(field(props, "networkSecurityGroupName")));
             break;
+        case AZURE_TYPES.loadBalancer: {
+            // The API's load balancer (kubeforge tags it); Service load balancers are the CCM's, not in the stack.
+            if (tags["kubeforge-endpoint"] !== "api") break;
+            const port = asArray(field(props, "loadBalancingRules"))
+                .map((r) => field(r, "frontendPort"))
+                .find((p): p is number => typeof p === "number");
+            if (port !== undefined) facts.apiListener = { port };
+            break;
+        }
         case AZURE_TYPES.applicationSecurityGroup:
             facts.firewallGroup = { id: asString(field(props, "id")), role: roleOf(tags) };
             break;
