@@ -10,7 +10,7 @@
  *
  * The rules themselves are data ({@link firewallRules}), one `SecurityRule` resource each.
  */
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { ApplicationSecurityGroup, NetworkSecurityGroup, SecurityRule } from "@pulumi/azure-native/network";
 import type { ClusterSpec } from "../../core/types";
 import type { AzureConfig } from "./config";
