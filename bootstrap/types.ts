@@ -5,7 +5,6 @@
  * data (clouds), PowerShell user data (Windows) or over SSH (bare metal).
  */
 import type { ClusterSpec, NodePlan } from "../components/core/types";
-import type { PlatformBootstrapFacts } from "../components/platform";
 
 /** A file the node needs before its bootstrap script runs. */
 export interface BootstrapFile {
@@ -71,4 +70,53 @@ export interface NodeBootstrap {
     powershell?: string;
     /** True when any file is secret (masters, and every node holding the bootstrap token). */
     containsSecrets: boolean;
+}
+
+/** What the bootstrap must know about a platform. Data, not callbacks: renderers stay pure. */
+export interface PlatformBootstrapFacts {
+    /**
+     * `external` when the platform runs an out-of-tree cloud-controller-manager: kubelet and the
+     * controller manager get `--cloud-provider=external`, and nodes start with the
+     * `node.cloudprovider.kubernetes.io/uninitialized` taint until the CCM initialises them.
+     */
+    cloudProvider: "external" | "none";
+    /**
+     * Shell expression (run by bash on the node at boot) that prints the Kubernetes node name.
+     * E.g. the EC2 private DNS name on AWS. When absent, the NodePlan name is used.
+     */
+    nodeNameCommand?: string;
+    /** Shell expression that prints the kubelet `--provider-id`, where the cloud needs it set. */
+    providerIdCommand?: string;
+    /** Shell expression that prints the node's primary IP (kubelet `--node-ip`); kubelet's choice when absent. */
+    nodeIpCommand?: string;
+    /**
+     * PowerShell equivalents of {@link nodeNameCommand}, {@link providerIdCommand} and
+     * {@link nodeIpCommand} for Windows workers, whose bootstrap cannot run the bash ones. Each is a
+     * PowerShell expression (or statement list) whose output is the value, run at boot by the Windows
+     * bootstrap and retried. When absent, a Windows node registers under its NodePlan name, without
+     * `--provider-id` and with the kubelet's own choice of IP.
+     */
+    windows?: WindowsBootstrapFacts;
+    /** Extra kubelet flags for every node (v1beta4 `kubeletExtraArgs`). */
+    kubeletExtraArgs?: { name: string; value: string }[];
+    /** Extra API server flags. */
+    apiServerExtraArgs?: { name: string; value: string }[];
+    /** Extra controller-manager flags. */
+    controllerManagerExtraArgs?: { name: string; value: string }[];
+    /** Files every master gets (e.g. a cloud config). */
+    controlPlaneFiles?: BootstrapFile[];
+    /** Files every node gets. */
+    nodeFiles?: BootstrapFile[];
+    /** Largest user data the platform accepts, in bytes after compression; undefined: no user data (SSH). */
+    userDataLimitBytes?: number;
+}
+
+/** PowerShell versions of the per-node facts, for Windows workers ({@link PlatformBootstrapFacts.windows}). */
+export interface WindowsBootstrapFacts {
+    /** PowerShell expression that prints the Kubernetes node name (e.g. the EC2 private DNS name). */
+    nodeNameCommand?: string;
+    /** PowerShell expression that prints the kubelet `--provider-id`. */
+    providerIdCommand?: string;
+    /** PowerShell expression that prints the node's primary IP (kubelet `--node-ip`). */
+    nodeIpCommand?: string;
 }

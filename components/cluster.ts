@@ -13,7 +13,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Provider as KubernetesProvider } from "@pulumi/kubernetes/provider";
 import type { ClusterSpec, NodePlan } from "./core/types";
 import { masterDomains } from "./core/resolve";
-import type { BootstrapEndpoint, Platform, PlatformContext, UserDataDelivery } from "./platform";
+import type { BootstrapEndpoint, Platform, PlatformContext, UserDataDelivery } from "./platform-legacy";
 import { ClusterPki } from "./pki";
 import { renderNodeBootstrap, kubeProxyReplaced } from "../bootstrap/render";
 import { renderByTemplate } from "../bootstrap/template";

@@ -7,7 +7,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { readRawConfig } from "../components/core/config";
 import { resolveFromConfig } from "../components/core/registry";
 import { ConfigError, type ClusterSpec, type NodePlan } from "../components/core/types";
-import type { Platform } from "../components/platform";
+import type { Platform } from "../components/platform-legacy";
 import { Cluster } from "../components/cluster";
 
 /** The config namespace of every kubeforge key. */

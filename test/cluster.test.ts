@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { PlanEngine, isWrappedSecret, outputValue, type PlanResource } from "../stacks/plan/mocks";
 import type { ClusterSpec, NodePlan } from "../components/core/types";
-import type { MachineFacts, Platform, PlatformContext } from "../components/platform";
+import type { MachineFacts, Platform, PlatformContext } from "../components/platform-legacy";
 import type { NodeBootstrap } from "../bootstrap/types";
 import { API_READINESS_TYPE, NODE_LIFECYCLE_TYPE } from "../components/lifecycle/types";
 

@@ -4,7 +4,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { Platform } from "../platform";
+import type { Platform } from "../platform-legacy";
 import { fieldName } from "./fields";
 import { resolveCluster, type ResolvedCluster } from "./resolve";
 import { ConfigError, type ConfigIssue } from "./types";

@@ -3,7 +3,7 @@
  * failure domains the platform offers, placement and the platform's node checks. Every problem is
  * collected and thrown at once as a {@link ConfigError}, before any resource exists.
  */
-import type { Platform } from "../platform";
+import type { Platform } from "../platform-legacy";
 import { checkDomainOffered, draftClusterSpec, type RawConfig } from "./config";
 import { IssueList } from "./fields";
 import { isEvenSpread, placeNodes, requiredMasterDomains } from "./placement";

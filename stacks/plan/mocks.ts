@@ -11,17 +11,9 @@
 import * as crypto from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 
-/** A value wrapped as a Pulumi secret in the serialized form the SDK uses. */
-export const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
-export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+import { wrapSecret, type OutputMock, type PlatformMocks } from "../../components/kit/mocks";
 
-export function wrapSecret(value: unknown): Record<string, unknown> {
-    return { [SECRET_SIG_KEY]: SECRET_SIG, value };
-}
-
-export function isWrappedSecret(value: unknown): value is { value: unknown } {
-    return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG;
-}
+export { SECRET_SIG, SECRET_SIG_KEY, isWrappedSecret, wrapSecret, type OutputMock, type PlatformMocks } from "../../components/kit/mocks";
 
 /** One registered resource, as the plan shows it. */
 export interface PlanResource {
@@ -43,17 +35,6 @@ export interface PlanResource {
     inputs: Record<string, unknown>;
     /** State the mock returned (inputs plus computed outputs). */
     outputs: Record<string, unknown>;
-}
-
-/** Computes mock outputs for one resource type. Return only the computed fields; inputs are merged. */
-export type OutputMock = (inputs: Record<string, unknown>, name: string, id: string) => Record<string, unknown>;
-
-/** What a platform folder may export from `mocks.ts` to make its resources and invokes plausible. */
-export interface PlatformMocks {
-    /** Extra computed outputs, by resource type token. */
-    outputs?: Record<string, OutputMock>;
-    /** Results of invokes, by full token (e.g. `aws:index/getAvailabilityZones:getAvailabilityZones`). */
-    calls?: Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>>;
 }
 
 /** Options of {@link PlanEngine}. */

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CONTROL_PLANE_TAINT, LABELS, type ClusterSpec, type NodePlan } from "../../components/core/types";
-import type { PlatformBootstrapFacts } from "../../components/platform";
+import type { PlatformBootstrapFacts } from "../../bootstrap/types";
 import type { BootstrapInput, PkiMaterial } from "../../bootstrap/types";
 
 /** A bootstrap token in kubeadm's format (fixed so tests can search for it). */

@@ -4,7 +4,7 @@ import { parse } from "yaml";
 import { renderWindowsBootstrap, renderWindowsJoinConfiguration } from "../../bootstrap/windows";
 import { PLACEHOLDERS } from "../../bootstrap/layout";
 import { CONTAINERD } from "../../bootstrap/versions";
-import type { PlatformBootstrapFacts } from "../../components/platform";
+import type { PlatformBootstrapFacts } from "../../bootstrap/types";
 import { externalFacts, input, masterPki } from "./fixtures";
 
 const pki = masterPki();

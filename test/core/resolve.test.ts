@@ -4,7 +4,7 @@ import { resolveCluster } from "../../components/core/resolve";
 import { masterPlan, placeNodes } from "../../components/core/placement";
 import { ConfigError, type ClusterSpec, type NodePlan } from "../../components/core/types";
 import { configIssues } from "./config-error";
-import type { Platform } from "../../components/platform";
+import type { Platform } from "../../components/platform-legacy";
 import type { RawConfig } from "../../components/core/config";
 
 interface FakeConfig {

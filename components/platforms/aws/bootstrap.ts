@@ -10,7 +10,7 @@
 import { encodeUserData, renderCloudInit } from "../../../bootstrap/cloudinit";
 import type { BootstrapFile, NodeBootstrap } from "../../../bootstrap/types";
 import type { ClusterSpec } from "../../core/types";
-import type { PlatformBootstrapFacts, UserDataDelivery } from "../../platform";
+import type { PlatformBootstrapFacts, UserDataDelivery } from "../../platform-legacy";
 import type { AwsConfig } from "./config";
 
 /**

@@ -8,7 +8,7 @@
  * load balancer has a security group, which the masters' group references, so the API stays closed
  * to anything that does not come through the load balancer.
  */
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { Listener, LoadBalancer, TargetGroup, TargetGroupAttachment } from "@pulumi/aws/lb";
 import type { Instance } from "@pulumi/aws/ec2";
 import type { ClusterSpec, NodePlan } from "../../core/types";

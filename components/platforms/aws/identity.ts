@@ -10,7 +10,7 @@
  * Actions are those listed in kubernetes/cloud-provider-aws `docs/prerequisites.md` and
  * kubernetes-sigs/aws-ebs-csi-driver `docs/install.md` (read 2026-11).
  */
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { InstanceProfile, Role, RolePolicy, RolePolicyAttachment } from "@pulumi/aws/iam";
 import type { ClusterSpec } from "../../core/types";
 import type { AwsConfig } from "./config";

@@ -5,7 +5,7 @@
  * CSI driver. Split by concern, one file each (config, network, security, endpoint, dns,
  * machines, bootstrap facts, addons, outputs).
  */
-import type { Platform, PlatformContext, PlatformOutputs } from "../../platform";
+import type { Platform, PlatformContext, PlatformOutputs } from "../../platform-legacy";
 import { type AwsConfig, parseAwsConfig } from "./config";
 import { awsBootstrapFacts } from "./bootstrap";
 import { createNetwork } from "./network";

@@ -33,7 +33,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Instance } from "@pulumi/aws/ec2";
 import { getParameterOutput } from "@pulumi/aws/ssm";
 import type { ClusterSpec, NodePlan } from "../../core/types";
-import type { MachineFacts, PlatformContext } from "../../platform";
+import type { MachineFacts, PlatformContext } from "../../platform-legacy";
 import { type AwsConfig, amiSourceFor, instanceTypeFor, machineChangePolicy } from "./config";
 import { awsUserData } from "./bootstrap";
 import { API_PORT, type AwsEndpoint, attachMaster } from "./endpoint";

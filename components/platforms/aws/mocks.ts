@@ -4,7 +4,7 @@
  * addresses, so plans can be compared.
  */
 import * as crypto from "node:crypto";
-import { type OutputMock, type PlatformMocks, wrapSecret } from "../../../stacks/plan/mocks";
+import { type OutputMock, type PlatformMocks, wrapSecret } from "../../kit/mocks";
 
 function digest(seed: string): Buffer {
     return crypto.createHash("sha256").update(seed).digest();

@@ -12,7 +12,7 @@
  * - `api-lb`, on the network load balancer: the API from `access.apiAllowedCidrs` and from the VPC's
  *   NAT addresses (nodes join through the public endpoint), forwarding to the masters.
  */
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { SecurityGroup } from "@pulumi/aws/ec2";
 import { SecurityGroupEgressRule, SecurityGroupIngressRule } from "@pulumi/aws/vpc";
 import { LABELS, type ClusterSpec } from "../../core/types";

@@ -5,7 +5,7 @@
  * stand in for the cloud controller and CSI. Removing a host drains, resets and removes it over SSH.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { Platform, PlatformBootstrapFacts, PlatformContext, PlatformOutputs } from "../../platform";
+import type { Platform, PlatformBootstrapFacts, PlatformContext, PlatformOutputs } from "../../platform-legacy";
 import type { ClusterSpec } from "../../core/types";
 import { parseBaremetalConfig, type BaremetalConfig } from "./config";
 import { baremetalFailureDomains, checkBaremetalNodes, hostFor, placeBaremetalNodes } from "./placement";

@@ -7,7 +7,7 @@ import { HostBootstrap } from "../../../bootstrap/ssh/provider";
 import type { HostFile, PeerAccess } from "../../../bootstrap/ssh/host";
 import type { BootstrapFile } from "../../../bootstrap/types";
 import type { NodePlan } from "../../core/types";
-import type { MachineFacts, PlatformContext } from "../../platform";
+import type { MachineFacts, PlatformContext } from "../../platform-legacy";
 import type { BaremetalConfig, BaremetalHost } from "./config";
 import { kubeVipFiles } from "./kubevip";
 import { hostFor } from "./placement";

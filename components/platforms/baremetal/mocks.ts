@@ -3,7 +3,7 @@
  * report after bootstrapping (the host key it saw, a marker hash). No SSH happens in a plan.
  */
 import * as crypto from "node:crypto";
-import type { PlatformMocks } from "../../../stacks/plan/mocks";
+import type { PlatformMocks } from "../../kit/mocks";
 import { HOST_BOOTSTRAP_TYPE } from "../../../bootstrap/ssh/provider";
 
 const mocks: PlatformMocks = {

@@ -1,0 +1,93 @@
+/**
+ * Ownership tags/labels in a provider-neutral form: which keys and values mark a resource as the
+ * cluster's, and a node's identity (role, pool, NodePlan name, failure domain). Each platform turns the
+ * result into its own shape with {@link formatTags} under its declared {@link TagLimits}: a key/value
+ * map (AWS, Azure), a lowercase label map (GCP: `/` and `.` are not allowed in keys), or a list of
+ * strings (DigitalOcean). Pure.
+ */
+import { LABELS, type ClusterSpec, type NodePlan } from "../core/types";
+import type { TagLimits } from "../platform";
+
+/** The neutral tags of a cluster-owned resource: the user's `kubeforge:tags`, then kubeforge's own (which win). */
+export function ownershipTags(spec: Pick<ClusterSpec, "name" | "tags">, extra: Record<string, string> = {}): Record<string, string> {
+    return { ...spec.tags, [LABELS.cluster]: spec.name, ...extra };
+}
+
+/**
+ * The neutral tags of a machine: the ownership tags plus the node's identity.
+ *
+ * @param spec - the cluster
+ * @param node - the node the machine realises
+ */
+export function nodeTags(
+    spec: Pick<ClusterSpec, "name" | "tags">,
+    node: Pick<NodePlan, "name" | "role" | "pool" | "failureDomain">,
+): Record<string, string> {
+    return ownershipTags(spec, {
+        [LABELS.role]: node.role,
+        [LABELS.pool]: node.pool,
+        [LABELS.node]: node.name,
+        [LABELS.kubeforgeFailureDomain]: node.failureDomain,
+    });
+}
+
+/**
+ * A key or value made to fit label rules that allow only `[a-z0-9_-]` (GCP labels): lowercased,
+ * every other character becomes `_`, cut to `max`. `kubeforge.io/role` becomes `kubeforge_io_role`.
+ *
+ * @param text - the key or value
+ * @param max - the longest allowed
+ */
+export function labelSafe(text: string, max: number): string {
+    return text
+        .toLowerCase()
+        .replace(/[^a-z0-9_-]/g, "_")
+        .slice(0, max);
+}
+
+/**
+ * Tags shaped for a provider. `map` platforms whose `keyPattern` forbids `/` or `.` get {@link labelSafe}
+ * keys and values; `list` platforms get `key:value` strings (DigitalOcean tags), both made label-safe.
+ * Throws when the result breaks the limits (a bug or a `kubeforge:tags` the parser should have
+ * rejected: see {@link tagLimitIssues}).
+ *
+ * @param tags - neutral tags ({@link ownershipTags}, {@link nodeTags})
+ * @param limits - the platform's declared limits
+ */
+export function formatTags(tags: Record<string, string>, limits: TagLimits): Record<string, string> | string[] {
+    const keyRe = limits.keyPattern ? new RegExp(limits.keyPattern) : undefined;
+    const valueRe = limits.valuePattern ? new RegExp(limits.valuePattern) : undefined;
+    const fitKey = (k: string) => (keyRe && !keyRe.test(k) ? labelSafe(k, limits.keyMax) : k);
+    const fitValue = (v: string) => (valueRe && !valueRe.test(v) ? labelSafe(v, limits.valueMax) : v);
+    const entries = Object.entries(tags).map(([k, v]) => [fitKey(k), fitValue(v)] as const);
+    if (entries.length > limits.maxCount) throw new Error(`${entries.length} tags, over the provider's limit of ${limits.maxCount}`);
+    if (limits.shape === "list") return entries.map(([k, v]) => (v === "" ? k : `${k}:${v}`));
+    return Object.fromEntries(entries);
+}
+
+/**
+ * Problems of the user's `kubeforge:tags` under a platform's limits, as `[path, message]` pairs for an
+ * IssueList (the path is `tags["<key>"]`). `reserved` is how many tags kubeforge adds itself.
+ *
+ * @param tags - the user's tags
+ * @param limits - the platform's declared limits
+ * @param reserved - tags kubeforge adds to the busiest resource (a machine)
+ */
+export function tagLimitIssues(tags: Record<string, string>, limits: TagLimits, reserved: number): [string, string][] {
+    const out: [string, string][] = [];
+    const count = Object.keys(tags).length;
+    if (count + reserved > limits.maxCount) {
+        out.push([
+            "tags",
+            `has ${count} tags; with kubeforge's ${reserved} that is over the provider's ${limits.maxCount}, remove ${count + reserved - limits.maxCount}`,
+        ]);
+    }
+    for (const [key, value] of Object.entries(tags)) {
+        const path = `tags[${JSON.stringify(key)}]`;
+        if (key.length > limits.keyMax)
+            out.push([path, `the key is ${key.length} characters, over the provider's ${limits.keyMax}; shorten it`]);
+        if (value.length > limits.valueMax)
+            out.push([path, `the value is ${value.length} characters, over the provider's ${limits.valueMax}; shorten it`]);
+    }
+    return out;
+}
