@@ -13,7 +13,7 @@
  */
 import { encodeUserData, renderCloudInit } from "../../../bootstrap/cloudinit";
 import type { NodeBootstrap } from "../../../bootstrap/types";
-import type { PlatformBootstrapFacts, UserDataDelivery } from "../../platform";
+import type { PlatformBootstrapFacts, UserDataDelivery } from "../../platform-legacy";
 
 /** Largest customData Azure takes: 65,535 bytes before base64. */
 export const CUSTOM_DATA_LIMIT_BYTES = 65535;

@@ -7,7 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { getClientConfigOutput } from "@pulumi/azure-native/authorization";
-import type { Platform, PlatformContext, PlatformOutputs } from "../../platform";
+import type { Platform, PlatformContext, PlatformOutputs } from "../../platform-legacy";
 import { type AzureConfig, azureFailureDomains, parseAzureConfig } from "./config";
 import { azureBootstrapFacts } from "./bootstrap";
 import { checkAzureNodes } from "./checks";

@@ -25,7 +25,7 @@ import { RandomPassword } from "@pulumi/random";
 import { AvailabilitySet, VirtualMachine, VirtualMachineExtension } from "@pulumi/azure-native/compute";
 import { NetworkInterface } from "@pulumi/azure-native/network";
 import type { NodePlan } from "../../core/types";
-import type { MachineFacts, PlatformContext } from "../../platform";
+import type { MachineFacts, PlatformContext } from "../../platform-legacy";
 import { type AzureConfig, imageFor, vmSizeFor } from "./config";
 import { azureUserData, windowsLauncher } from "./bootstrap";
 import { API_PORT, type AzureFirewall } from "./firewall";
