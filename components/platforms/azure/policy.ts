@@ -215,3 +215,6 @@ export const azureAdapter: PlatformAdapter = {
     claims: (type) => (Object.values(AZURE_TYPES) as string[]).includes(type),
     describe: describeAzure,
 };
+
+/** Found by the pack by folder name (kit contract). */
+export default azureAdapter;
