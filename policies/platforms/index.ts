@@ -5,11 +5,12 @@
 import type { PlatformAdapter, ResourceFacts, ResourceView } from "../facts";
 import { awsAdapter } from "./aws";
 import { baremetalAdapter } from "./baremetal";
+import { azureAdapter } from "../../components/platforms/azure/policy";
 import gcpAdapter from "../../components/platforms/gcp/policy";
 import { digitalOceanAdapter } from "../../components/platforms/digitalocean/policy";
 
 /** The registered adapters. */
-export const ADAPTERS: readonly PlatformAdapter[] = [awsAdapter, baremetalAdapter, gcpAdapter, digitalOceanAdapter];
+export const ADAPTERS: readonly PlatformAdapter[] = [awsAdapter, baremetalAdapter, azureAdapter, gcpAdapter, digitalOceanAdapter];
 
 /**
  * Neutral facts about `resource` from every adapter that claims its type, merged (lists concatenated,

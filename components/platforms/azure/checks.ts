@@ -1,0 +1,92 @@
+/**
+ * What Azure cannot build from an otherwise valid cluster, checked on the placed nodes before any
+ * resource exists: machine types that are not VM sizes, Premium disks on sizes without premium
+ * storage, Windows on Arm sizes, Windows names over 15 characters (the computer name must equal the
+ * node name), failure domains that are not the config's zones, IPv6 access ranges (the endpoint is
+ * IPv4), unknown `replaceNodes`, and tags Azure refuses. Each issue names the field to change.
+ */
+import type { ClusterSpec, ConfigIssue, NodePlan } from "../../core/types";
+import { type AzureConfig, VM_SIZE_RE, azureFailureDomains, isArmSize, supportsPremium, vmSizeFor } from "./config";
+import { checkAzureTags } from "./tags";
+
+/** Longest Windows computer name (NetBIOS). */
+export const WINDOWS_NAME_LIMIT = 15;
+
+function poolField(spec: ClusterSpec, pool: string): string {
+    const i = spec.workerPools.findIndex((p) => p.name === pool);
+    return i >= 0 ? `kubeforge:workerPools[${i}]` : "kubeforge:controlPlane";
+}
+
+/**
+ * Checks the placed nodes and cluster-level settings against Azure.
+ * @param config - the azure config
+ * @param spec - the cluster
+ * @param nodes - every node, placed
+ */
+export function checkAzureNodes(config: AzureConfig, spec: ClusterSpec, nodes: NodePlan[]): ConfigIssue[] {
+    const issues: ConfigIssue[] = [];
+    const seen = new Set<string>();
+    const once = (key: string, issue: ConfigIssue) => {
+        if (seen.has(key)) return;
+        seen.add(key);
+        issues.push(issue);
+    };
+    const domains = azureFailureDomains(config);
+    for (const node of nodes) {
+        const field = poolField(spec, node.pool);
+        const size = vmSizeFor(config, node.role, node.machineType);
+        const sizeField = node.machineType
+            ? `${field}.machineType`
+            : `kubeforge:azure.vmSizes.${node.role === "control-plane" ? "controlPlane" : "worker"}`;
+        if (node.machineType !== undefined && !VM_SIZE_RE.test(node.machineType)) {
+            once(`${node.pool}/size`, {
+                field: sizeField,
+                message: `\`${node.machineType}\` is not an Azure VM size; use one such as \`Standard_D4s_v5\``,
+            });
+        } else if (config.osDiskType.startsWith("Premium") && !supportsPremium(size)) {
+            once(`${node.pool}/premium`, {
+                field: sizeField,
+                message: `${size} cannot take ${config.osDiskType} disks (no \`s\` in its features); use an \`s\` size such as Standard_D4s_v5, or set kubeforge:azure.osDiskType: StandardSSD_LRS`,
+            });
+        }
+        if (node.os === "windows" && isArmSize(size)) {
+            once(`${node.pool}/arm`, {
+                field: sizeField,
+                message: `${size} is an Arm size, but Windows Server on Azure runs on x64 only; use an x64 size such as Standard_D4s_v5`,
+            });
+        }
+        if (node.os === "windows" && node.name.length > WINDOWS_NAME_LIMIT) {
+            once(`${node.pool}/name`, {
+                field: `${field}.name`,
+                message: `Windows node names must fit ${WINDOWS_NAME_LIMIT} characters (the computer name is the node name), but \`${node.name}\` has ${node.name.length}; shorten the pool name or kubeforge:name`,
+            });
+        }
+        if (!domains.includes(node.failureDomain)) {
+            const listed = spec.workerPools.find((p) => p.name === node.pool)?.failureDomains;
+            once(`${node.pool}/domain/${node.failureDomain}`, {
+                field: listed ? `${field}.failureDomains` : "kubeforge:failureDomains",
+                message: `\`${node.failureDomain}\` is not one of kubeforge:azure.zones (${domains.join(", ")}); use those zones here, quoted (e.g. "1")`,
+            });
+        }
+    }
+    const names = new Set(nodes.map((n) => n.name));
+    config.replaceNodes.forEach((n, i) => {
+        if (!names.has(n))
+            issues.push({
+                field: `kubeforge:azure.replaceNodes[${i}]`,
+                message: `no node is named \`${n}\`; use a name from the plan (e.g. \`${nodes[0]?.name ?? "demo-cp-0"}\`) or remove it`,
+            });
+    });
+    for (const list of ["apiAllowedCidrs", "sshAllowedCidrs"] as const) {
+        spec.access[list].forEach((cidr, i) => {
+            if (cidr.includes(":"))
+                issues.push({
+                    field: `kubeforge:access.${list}[${i}]`,
+                    message:
+                        "is an IPv6 range, but the Azure API endpoint and nodes are IPv4-only; remove it or list the clients' IPv4 ranges",
+                });
+        });
+    }
+    issues.push(...checkAzureTags(spec));
+    return issues;
+}
