@@ -26,7 +26,7 @@ export function makeSpec(overrides: Partial<ClusterSpec> = {}): ClusterSpec {
         cni: "cilium",
         access: { apiAllowedCidrs: ["203.0.113.0/24"], sshAllowedCidrs: [], sshPublicKeys: [] },
         secretsEncryption: true,
-        lifecycle: { drainOnDelete: true, drainTimeoutSeconds: 600 },
+        lifecycle: { drainOnDelete: true, drainTimeoutSeconds: 600, bootstrapTokenHours: 24 },
         tags: { team: "platform" },
         platform: "azure",
         platformConfig: {},
