@@ -3,8 +3,8 @@
  *
  * Decisions worth knowing:
  * - The bootstrap token is pre-generated and created by `kubeadm init` with the expiry the program
- *   chose (`expires`, 24 h lifetime by default, never `ttl: 0s`): whoever reads a worker's user data can
- *   register nodes only until then. A later `pulumi up` mints a fresh token once half the lifetime has
+ *   chose (`ttl` of `lifecycle.bootstrapTokenHours`, 24 h by default, never `ttl: 0s`): whoever reads a
+ *   worker's user data can register nodes only until then. A later `pulumi up` mints a fresh token once half the lifetime has
  *   passed and creates its Secret in the cluster itself (components/bootstrapToken.ts), so nodes it adds
  *   join with a live token.
  * - Joins use file discovery (a kubeconfig holding the CA and the endpoint only), and the CAs, the
@@ -156,7 +156,9 @@ export function initConfiguration(input: BootstrapInput): Doc {
             {
                 token: input.pki.bootstrapToken,
                 description: "kubeforge node joins (rotated by pulumi up, see components/bootstrapToken.ts)",
-                ...(input.pki.bootstrapTokenExpires ? { expires: input.pki.bootstrapTokenExpires } : { ttl: "24h0m0s" }),
+                // A lifetime, not `expires`: kubeadm defaults `ttl` before it validates, so a config with
+                // `expires` is always refused as setting both (found by the real `kubeadm config validate`).
+                ttl: `${input.spec.lifecycle.bootstrapTokenHours}h0m0s`,
                 usages: ["signing", "authentication"],
                 groups: ["system:bootstrappers:kubeadm:default-node-token"],
             },

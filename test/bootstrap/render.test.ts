@@ -7,7 +7,7 @@ import { renderAuditPolicy, renderEncryptionConfiguration } from "../../bootstra
 import { renderWindowsJoinConfiguration } from "../../bootstrap/windows";
 import type { BootstrapFile, NodeBootstrap } from "../../bootstrap/types";
 import { validateK8sDocuments } from "../helpers/validators";
-import { externalFacts, input, masterPki, noneFacts, node, TOKEN, TOKEN_EXPIRES, type NodeKind } from "./fixtures";
+import { externalFacts, input, masterPki, noneFacts, node, TOKEN, type NodeKind } from "./fixtures";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed YAML documents are walked freely by the assertions
 type Doc = Record<string, any>;
@@ -64,8 +64,9 @@ describe("kubeadm documents", () => {
         const [init, cluster, kubelet, ...rest] = docs(renderKubeadmInit(input("init", { pki, spec: { cni: "calico" } })));
         assert.equal(init.kind, "InitConfiguration");
         assert.equal(init.bootstrapTokens[0].token, TOKEN);
-        assert.equal(init.bootstrapTokens[0].expires, TOKEN_EXPIRES);
-        assert.equal(init.bootstrapTokens[0].ttl, undefined, "expires and ttl are exclusive");
+        // kubeadm defaults ttl before validating, so `expires` would always be refused as "both set".
+        assert.equal(init.bootstrapTokens[0].ttl, "24h0m0s");
+        assert.equal(init.bootstrapTokens[0].expires, undefined, "expires and ttl are exclusive");
         assert.equal(init.nodeRegistration.name, "__KUBEFORGE_NODE_NAME__");
         assert.equal(cluster.encryptionAlgorithm, "ECDSA-P256");
         assert.equal(cluster.controlPlaneEndpoint, "demo-api-0123456789.elb.us-east-1.amazonaws.com:6443");
