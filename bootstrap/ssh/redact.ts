@@ -109,7 +109,8 @@ export function makeRedactor(secrets: Iterable<string | undefined>, secretFiles:
                 covered.push([0, from]);
             }
             if (cut.end) {
-                const piece = trailingPiece(text, fragments, from);
+                // Searched from the start too: a piece may begin inside the dropped head and run to the end.
+                const piece = trailingPiece(text, fragments);
                 if (piece > 0) covered.push([text.length - piece, text.length]);
             }
             let out = replace(text, covered);
@@ -120,10 +121,10 @@ export function makeRedactor(secrets: Iterable<string | undefined>, secretFiles:
 }
 
 /** Length of the longest end of `text` (at least {@link MIN_EDGE_PIECE}) that begins some fragment. */
-function trailingPiece(text: string, fragments: readonly string[], notBefore: number): number {
+function trailingPiece(text: string, fragments: readonly string[]): number {
     let best = 0;
     for (const fragment of fragments) {
-        const first = Math.max(notBefore, text.length - (fragment.length - 1));
+        const first = Math.max(0, text.length - (fragment.length - 1));
         for (let p = text.indexOf(fragment[0], first); p >= 0 && text.length - p >= MIN_EDGE_PIECE; p = text.indexOf(fragment[0], p + 1)) {
             const n = text.length - p;
             if (n <= best) break;
