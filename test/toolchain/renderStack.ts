@@ -91,7 +91,10 @@ function recording(platform: AnyPlatform, sink: Map<string, NodeBootstrap>): Any
     const wrapped = Object.create(platform) as AnyPlatform;
     const perMachine = (platform as unknown as { createMachine?: (name: string, node: NodePlan, b: Delivered, ctx: unknown) => unknown })
         .createMachine;
-    if (typeof perMachine === "function") {
+    // A platform that still offers the old `create` (GCP's bridge) is driven through it by the core on
+    // the old contract, so its bootstraps are recorded there.
+    const legacyCreate = (platform as unknown as { create?: unknown }).create;
+    if (typeof perMachine === "function" && typeof legacyCreate !== "function") {
         // The one-machine-per-node contract: the core hands each machine its delivered bootstrap.
         (wrapped as unknown as { createMachine: typeof perMachine }).createMachine = (name, node, delivered, ctx) => {
             if (delivered.kind === "ssh") delivered.bootstrap?.apply((b) => sink.set(node.name, b));
