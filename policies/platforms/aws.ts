@@ -7,7 +7,17 @@
 import type { NodeRole } from "../../components/core/types";
 import { LABELS } from "../../components/core/types";
 import { emptyFacts } from "../facts";
-import type { DiskFact, IngressFact, MetadataFact, PlatformAdapter, ResourceFacts, ResourceView, TrafficSource } from "../facts";
+import type {
+    BootstrapFact,
+    DiskFact,
+    IngressFact,
+    MetadataFact,
+    PlatformAdapter,
+    ResourceFacts,
+    ResourceView,
+    TrafficSource,
+} from "../facts";
+import { gunzipSync } from "node:zlib";
 import { normaliseProtocol } from "../net";
 import { asArray, asNumber, asRecord, asString, asStringMap, asStrings, field, isTrue, isUnknown, keysOf } from "../props";
 
@@ -23,7 +33,34 @@ export const AWS_TYPES = {
     storageClass: "kubernetes:storage.k8s.io/v1:StorageClass",
     helmRelease: "kubernetes:helm.sh/v3:Release",
     helmChart: "kubernetes:helm.sh/v4:Chart",
+    listener: "aws:lb/listener:Listener",
 } as const;
+
+/** EC2's user-data limit: 16 KB of what it stores, the gzip bytes of a cloud-config (never gzipped PowerShell). */
+const USER_DATA_LIMIT_BYTES = 16_384;
+
+/**
+ * An instance's user data, decoded: `userDataBase64` holds gzip of a cloud-config (Linux) or the base64 of a
+ * `<powershell>` script (Windows). Undefined when the plan does not show it (masked or unknown).
+ */
+function instanceBootstrap(props: Record<string, unknown>): BootstrapFact | undefined {
+    const encoded = asString(field(props, "userDataBase64"));
+    if (!encoded || encoded === "[secret]") return undefined;
+    const bytes = Buffer.from(encoded, "base64");
+    const gzipped = bytes[0] === 0x1f && bytes[1] === 0x8b;
+    let text: string;
+    try {
+        text = (gzipped ? gunzipSync(bytes) : bytes).toString("utf8");
+    } catch {
+        return undefined;
+    }
+    return {
+        format: text.startsWith("#cloud-config") ? "cloud-config" : "powershell",
+        text,
+        sentBytes: bytes.length,
+        limitBytes: USER_DATA_LIMIT_BYTES,
+    };
+}
 
 /** Provisioners whose volumes are EBS volumes (the CSI driver, and the in-tree name older classes keep). */
 const EBS_PROVISIONERS = ["ebs.csi.aws.com", "kubernetes.io/aws-ebs"];
@@ -223,6 +260,9 @@ function describeAws(resource: ResourceView): ResourceFacts {
                 role,
                 cluster,
                 groups: [...asStrings(field(props, "vpcSecurityGroupIds")), ...asStrings(field(props, "securityGroups"))],
+                node: tags.values[LABELS.node],
+                failureDomain: asString(field(props, "availabilityZone")),
+                bootstrap: instanceBootstrap(props),
             };
             facts.disks = instanceDisks(props);
             facts.metadata = metadataFrom(asRecord(field(props, "metadataOptions")), role);
@@ -263,6 +303,12 @@ function describeAws(resource: ResourceView): ResourceFacts {
         case AWS_TYPES.helmChart:
             facts.disks = ebsChartDisks(props);
             break;
+        case AWS_TYPES.listener: {
+            // The NLB listener kubeforge tags as the API endpoint's; other listeners users add are not the API.
+            const port = asNumber(field(props, "port"));
+            if (asStringMap(field(props, "tags"))["kubeforge.io/endpoint"] === "api" && port !== undefined) facts.apiListener = { port };
+            break;
+        }
         case AWS_TYPES.subnet: {
             const tags = tagsOf(field(props, "tags"));
             const cluster = clusterOf(tags);

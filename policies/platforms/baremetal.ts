@@ -11,7 +11,7 @@ import type { NodeRole } from "../../components/core/types";
 import { API_READINESS_TYPE, NODE_LIFECYCLE_TYPE } from "../../components/lifecycle/types";
 import { emptyFacts } from "../facts";
 import type { PlatformAdapter, ResourceFacts, ResourceView } from "../facts";
-import { asRecord, asString, field } from "../props";
+import { asArray, asRecord, asString, asStrings, field } from "../props";
 
 const DYNAMIC_PREFIX = "pulumi-nodejs:dynamic/kubeforge:";
 
@@ -27,7 +27,29 @@ function describeHost(resource: ResourceView): ResourceFacts {
     const platform = asString(field(props, "platform")) ?? asString(field(nested, "platform"));
     // Only resources that say they are a node (a role) are hosts; other dynamic steps are not judged.
     if (role && (platform === undefined || platform === "baremetal")) {
-        facts.machine = { role, cluster: asString(field(props, "cluster")) ?? asString(field(nested, "cluster")), groups: [] };
+        const files = asArray(field(props, "files")).flatMap((f) => {
+            const path = asString(field(f, "path"));
+            const content = asString(field(f, "content"));
+            return path !== undefined && content !== undefined ? [{ path, content }] : [];
+        });
+        const command = asStrings(field(props, "command")).join(" ");
+        // The host's kubelet labels (in the kubeadm documents it is given) say where kubeforge placed it.
+        const placed = files.map((f) => /kubeforge\.io\/failure-domain=([^,\s"]+)/.exec(f.content)?.[1]).find(Boolean);
+        facts.machine = {
+            role,
+            cluster: asString(field(props, "cluster")) ?? asString(field(nested, "cluster")),
+            groups: [],
+            node: asString(field(props, "nodeName")),
+            failureDomain: placed,
+            bootstrap:
+                files.length > 0
+                    ? { format: "ssh", text: command, files, sentBytes: files.reduce((n, f) => n + Buffer.byteLength(f.content), 0) }
+                    : undefined,
+        };
+        // kube-vip's static pod on a master announces the API's virtual address on its `port`.
+        const vip = files.find((f) => f.path.endsWith("/manifests/kube-vip.yaml"));
+        const port = vip && /name: port\s*\n\s*value: "(\d+)"/.exec(vip.content)?.[1];
+        if (port) facts.apiListener = { port: Number(port) };
     }
     return facts;
 }
