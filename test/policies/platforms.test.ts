@@ -47,7 +47,9 @@ describe("bare metal", () => {
         assert.deepEqual(policiesOf(await runPolicies(metalCluster(3))), []);
         const f = factsOf(view(host("lab-cp-0", "control-plane")));
         assert.equal(f?.platform, "baremetal");
-        assert.deepEqual(f?.machine, { role: "control-plane", cluster: undefined, groups: [] });
+        assert.equal(f?.machine?.role, "control-plane");
+        assert.equal(f?.machine?.node, "lab-cp-0");
+        assert.deepEqual(f?.machine?.groups, []);
         assert.equal(f?.metadata, undefined);
         assert.deepEqual(f?.disks, []);
     });
