@@ -389,7 +389,7 @@ describe("the plain manifests every stack applies (not its Helm charts) pass a s
         });
         assert.notEqual(bad.code, 0, "a StorageClass without a provisioner passed the server-side dry run");
         t.diagnostic(
-            `${checked} object(s) accepted by the API server; not checkable here: ${unserved.length ? unserved.join("; ") : "none"}`,
+            `${checked} object(s) accepted by the API server; not checkable here: ${unserved.length ? unserved.join("; ") : "none"}; patches over chart objects: ${all.flatMap((s) => s.patches).join("; ") || "none"}`,
         );
     });
 });

@@ -54,6 +54,7 @@ function fixtureStack(label: string, kind: NodeKind, spec: Parameters<typeof inp
         kubeconfig: "",
         manifests: [],
         helmReleases: [],
+        patches: [],
     };
 }
 

@@ -45,6 +45,8 @@ export interface RenderedStack {
     manifests: RegisteredManifest[];
     /** Helm releases the program registers (named only: their charts cannot be fetched here). */
     helmReleases: string[];
+    /** Patch resources (named only: they apply over objects a Helm chart creates). */
+    patches: string[];
 }
 
 /** The machine's view of a bootstrap under the one-machine-per-node contract (`createMachine`). */
@@ -160,6 +162,7 @@ export async function renderStack(configFile: string): Promise<RenderedStack> {
 
     const manifests: RegisteredManifest[] = [];
     const helmReleases: string[] = [];
+    const patches: string[] = [];
     for (const r of engine.resources) {
         if (!r.type.startsWith("kubernetes:") || r.type === "pulumi:providers:kubernetes") continue;
         const inputs = reveal(r.inputs) as Record<string, unknown>;
@@ -167,6 +170,10 @@ export async function renderStack(configFile: string): Promise<RenderedStack> {
         // A ConfigGroup is a remote component: the engine sees its objects as its input.
         else if (r.type.startsWith("kubernetes:yaml/")) {
             for (const object of (inputs.objs as Record<string, unknown>[] | undefined) ?? []) manifests.push({ type: r.type, object });
+        } else if (r.type.endsWith("Patch")) {
+            // A patch of an object a Helm chart creates (e.g. the EBS CSI controller's host network): it
+            // can only be applied over that object, which cannot be installed here, so it is listed instead.
+            patches.push(`${r.type} ${r.name}`);
         } else if (r.custom) manifests.push({ type: r.type, object: inputs });
     }
     return {
@@ -180,6 +187,7 @@ export async function renderStack(configFile: string): Promise<RenderedStack> {
         }),
         kubeconfig,
         manifests,
+        patches,
         helmReleases,
     };
 }
