@@ -5,6 +5,7 @@
  * resource exists, every issue named by the cluster-level field to fix.
  */
 import type { ClusterSpec, ConfigIssue, NodePlan } from "../../core/types";
+import { checkIpv4OnlyAccess } from "../../kit/access";
 import { type AwsConfig, INSTANCE_TYPE_RE, instanceTypeFor, isArmInstanceType } from "./config";
 import { clusterTagKey } from "./tags";
 
@@ -83,20 +84,6 @@ function checkNetworkFamily(spec: ClusterSpec, issues: ConfigIssue[]): void {
     }
 }
 
-function checkAccess(spec: ClusterSpec, issues: ConfigIssue[]): void {
-    for (const list of ["apiAllowedCidrs", "sshAllowedCidrs"] as const) {
-        spec.access[list].forEach((cidr, i) => {
-            if (cidr.includes(":")) {
-                issues.push({
-                    field: `kubeforge:access.${list}[${i}]`,
-                    message:
-                        "is an IPv6 range, but the aws VPC and API load balancer are IPv4-only; remove it or list the IPv4 ranges of those clients",
-                });
-            }
-        });
-    }
-}
-
 /**
  * Checks the placed nodes and the cluster-level settings against what this platform can build.
  * @param config - the aws config
@@ -140,7 +127,7 @@ export function checkAwsNodes(config: AwsConfig, spec: ClusterSpec, nodes: NodeP
     });
     checkMachineTypes(spec, issues);
     checkNetworkFamily(spec, issues);
-    checkAccess(spec, issues);
+    checkIpv4OnlyAccess(spec, "aws VPC", issues);
     checkTags(spec, issues);
     return issues;
 }

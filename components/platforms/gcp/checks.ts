@@ -7,6 +7,7 @@
  * named by the field to fix.
  */
 import type { ClusterSpec, ConfigIssue, NodePlan } from "../../core/types";
+import { checkIpv4OnlyAccess } from "../../kit/access";
 import { type GcpConfig, machineTypeFor } from "./config";
 import { MACHINE_TYPE_RE, type MachineGroup, chooseStorage, isArmMachineType } from "./disks";
 
@@ -96,20 +97,6 @@ function checkMachineTypes(spec: ClusterSpec, config: GcpConfig, issues: ConfigI
     });
 }
 
-function checkAccess(spec: ClusterSpec, issues: ConfigIssue[]): void {
-    for (const list of ["apiAllowedCidrs", "sshAllowedCidrs"] as const) {
-        spec.access[list].forEach((cidr, i) => {
-            if (cidr.includes(":")) {
-                issues.push({
-                    field: `kubeforge:access.${list}[${i}]`,
-                    message:
-                        "is an IPv6 range, but the gcp network and API load balancer are IPv4-only; remove it or list the IPv4 ranges of those clients",
-                });
-            }
-        });
-    }
-}
-
 /**
  * Checks the placed nodes and the cluster-level settings against what this platform can build.
  * @param config - the gcp config
@@ -160,7 +147,7 @@ export function checkGcpNodes(config: GcpConfig, spec: ClusterSpec, nodes: NodeP
         const storage = chooseStorage(groups.workers, groups.controlPlane);
         if (!storage.ok) issues.push({ field: storage.field, message: storage.message });
     }
-    checkAccess(spec, issues);
+    checkIpv4OnlyAccess(spec, "gcp network", issues);
     checkLabels(spec, issues);
     return issues;
 }
