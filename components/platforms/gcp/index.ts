@@ -11,7 +11,7 @@ import { type GcpInfrastructure, createGcpInfrastructure } from "./infrastructur
 import { createGcpMachine } from "./machines";
 import { checkGcpNodes } from "./checks";
 import { createdNetworkNames, networkTags } from "./names";
-import { legacyCreate } from "./legacy";
+import { legacyCreate } from "../../kit/legacy-bridge";
 
 /** The validated `kubeforge:gcp` block. */
 export type { GcpConfig } from "./config";

@@ -1,23 +1,21 @@
 /**
  * TRANSITIONAL: the core (components/cluster.ts) still drives platforms through the old contract's
  * single `create()` until the kit's next update moves it to `createInfrastructure` + `createMachine`.
- * This adapts the GCP platform to it without importing the old contract: infrastructure, then the
+ * This adapts a platform written to the new contract (GCP, Azure, DigitalOcean) to it without importing the old contract: infrastructure, then the
  * core's batch rendering with the declared delivery, then one `createMachine` per node. Delete this
- * file and its one use in index.ts once cluster.ts calls the new contract.
+ * file and its uses in the platforms' index.ts once cluster.ts calls the new contract.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { NodeBootstrap } from "../../../bootstrap/types";
-import type { NodePlan } from "../../core/types";
-import type { ClusterPkiOutputs } from "../../pki";
-import type { AddonSpec, MachineFacts, Platform } from "../../platform";
-import { type UserDataForm, encodeForDelivery, formFor, formatBootstrap } from "../../kit/delivery";
-import type { GcpConfig } from "./config";
-import type { GcpInfrastructure } from "./infrastructure";
+import type { NodeBootstrap } from "../../bootstrap/types";
+import type { ClusterSpec, NodePlan } from "../core/types";
+import type { ClusterPkiOutputs } from "../pki";
+import type { AddonSpec, MachineFacts, Platform, PlatformInfrastructure } from "../platform";
+import { type UserDataForm, encodeForDelivery, formFor, formatBootstrap } from "./delivery";
 
 /** The old contract's context, as far as this adapter reads it. */
-interface LegacyContext {
-    spec: Parameters<Platform<GcpConfig, GcpInfrastructure>["parseConfig"]>[1];
-    config: GcpConfig;
+interface LegacyContext<C> {
+    spec: ClusterSpec;
+    config: C;
     nodes: NodePlan[];
     pki: ClusterPkiOutputs;
     parent: pulumi.Resource;
@@ -32,8 +30,8 @@ interface LegacyContext {
  * The old `create()` built from the new contract's pieces.
  * @param platform - the platform
  */
-export function legacyCreate(platform: Platform<GcpConfig, GcpInfrastructure>) {
-    return (name: string, ctx: LegacyContext) => {
+export function legacyCreate<C, I extends PlatformInfrastructure>(platform: Platform<C, I>) {
+    return (name: string, ctx: LegacyContext<C>) => {
         const infrastructure = platform.createInfrastructure(name, {
             spec: ctx.spec,
             config: ctx.config,
