@@ -74,6 +74,14 @@ export type DeliveryForm =
            *   a gzipped whole document).
            */
           encoding: "gzip+base64" | "base64" | "plain";
+          /**
+           * How each file inside the document is written: `plain` (the default: smallest once the whole
+           * document is gzipped) or `gz+b64`, each file gzipped inside a document sent as plain text
+           * (DigitalOcean, whose user data cannot be gzipped as a whole).
+           */
+          fileEncoding?: "plain" | "gz+b64";
+          /** Top-level cloud-config keys appended after the bootstrap's own (DigitalOcean: `ssh_pwauth: false`). */
+          extraKeys?: Readonly<Record<string, string | number | boolean>>;
           /** The provider's limit, if it has one. */
           limit?: SizeLimit;
       }

@@ -6,6 +6,7 @@
 import { gzipSync } from "node:zlib";
 import { renderCloudInit } from "../../bootstrap/cloudinit";
 import type { NodeBootstrap } from "../../bootstrap/types";
+import { toYaml } from "../../bootstrap/yaml";
 import type { NodePlan } from "../core/types";
 import type { Delivery, DeliveryForm, SizeLimit } from "../platform";
 
@@ -38,7 +39,10 @@ const EC2_CLOSE = /\n<\/powershell>\n<persist>true<\/persist>\n?$/;
  * @param form - the declared form
  */
 export function formatBootstrap(bootstrap: NodeBootstrap, form: UserDataForm): string {
-    if (form.format === "cloud-config") return renderCloudInit(bootstrap);
+    if (form.format === "cloud-config") {
+        const extra = form.extraKeys && Object.keys(form.extraKeys).length > 0 ? toYaml(form.extraKeys) : "";
+        return renderCloudInit(bootstrap, { fileEncoding: form.fileEncoding }) + extra;
+    }
     if (bootstrap.powershell === undefined) {
         throw new Error(`node ${bootstrap.nodeName}: a Windows machine needs a PowerShell bootstrap, but the rendering has none`);
     }
@@ -100,7 +104,9 @@ export function encodeForDelivery(text: string, form: UserDataForm, nodeName: st
                 ? "PowerShell user data cannot be gzipped; shorten the bootstrap (fewer labels, taints or platform files)"
                 : gzip
                   ? "move large platform files out of the bootstrap (e.g. fetch them at boot) or use fewer extra SANs/files"
-                  : "this platform takes the document uncompressed; use fewer labels, taints, extra SANs or platform files";
+                  : form.format === "cloud-config" && form.fileEncoding === "gz+b64"
+                    ? "its files are already gzipped and the platform takes the document itself uncompressed; use fewer labels, taints, extra SANs or platform files"
+                    : "this platform takes the document uncompressed; use fewer labels, taints, extra SANs or platform files";
         throw new Error(
             `user data for node ${nodeName} is ${measured(encoded, form.limit)} bytes ${what}, over the platform's limit of ${form.limit.bytes} bytes; ${hint}`,
         );
