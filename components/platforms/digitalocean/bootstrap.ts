@@ -13,11 +13,11 @@
  * User data: DigitalOcean takes it as plain text of at most 64 KiB (openapi
  * `droplets/models/droplet_create.yml`: "It must be plain text and may not exceed 64 KiB"), so the
  * document cannot be gzipped as a whole the way AWS's is. Each file inside it is gzipped instead
- * (cloud-init `write_files` `encoding: gz+b64`), and the size of the text as sent is checked here,
- * before DigitalOcean's API would refuse the droplet in the middle of `pulumi up`.
+ * (cloud-init `write_files` `encoding: gz+b64`): {@link DO_DELIVERY} declares that, and the core
+ * checks the text as sent against the limit before DigitalOcean's API would refuse the droplet in the
+ * middle of `pulumi up`.
  */
-import { renderCloudInit } from "../../../bootstrap/cloudinit";
-import type { PlatformBootstrapFacts, UserDataDelivery } from "../../platform-legacy";
+import type { Delivery, PlatformBootstrapFacts } from "../../platform";
 import { USER_DATA_LIMIT_BYTES } from "./catalog";
 
 export { USER_DATA_LIMIT_BYTES } from "./catalog";
@@ -42,45 +42,22 @@ export function digitalOceanBootstrapFacts(): PlatformBootstrapFacts {
         providerIdCommand: metadataCommand("id", "digitalocean://%s"),
         nodeIpCommand: metadataCommand("interfaces/private/0/ipv4/address"),
         apiServerExtraArgs: [{ name: "kubelet-preferred-address-types", value: "InternalIP,ExternalIP,Hostname" }],
-        userDataLimitBytes: USER_DATA_LIMIT_BYTES,
     };
 }
 
 /**
- * Password logins off. DigitalOcean mails a root password and turns password authentication on for a
- * droplet created without an SSH key; kubeforge always passes the keys it knows, and this keeps a
- * droplet without any from accepting passwords.
+ * How bootstraps reach droplets: a plain-text cloud-config (no Windows on DigitalOcean) with every
+ * file gzipped inside it, measured as text against 64 KiB. `ssh_pwauth: false` turns password logins
+ * off: DigitalOcean mails a root password and turns password authentication on for a droplet created
+ * without an SSH key; kubeforge always passes the keys it knows, and this keeps a droplet without any
+ * from accepting passwords.
  */
-const CLOUD_CONFIG_TAIL = "ssh_pwauth: false\n";
-
-/**
- * The cloud-config of a Linux node as DigitalOcean receives it: every file gzipped inside it.
- * @param bootstrap - the node's bootstrap
- */
-export function formatDropletUserData(bootstrap: Parameters<UserDataDelivery["format"]>[0]): string {
-    return renderCloudInit(bootstrap, { fileEncoding: "gz+b64" }) + CLOUD_CONFIG_TAIL;
-}
-
-/**
- * Checks user data against DigitalOcean's limit and returns it unchanged (plain text is what the API takes).
- * @param text - the cloud-config
- * @param nodeName - the node, for the message
- * @param limitBytes - the limit, in bytes of UTF-8
- * @throws Error naming the node, the size and the limit when the text is over it
- */
-export function checkDropletUserData(text: string, nodeName: string, limitBytes: number = USER_DATA_LIMIT_BYTES): string {
-    const bytes = Buffer.byteLength(text, "utf8");
-    if (bytes > limitBytes) {
-        throw new Error(
-            `user data for node ${nodeName} is ${bytes} bytes, over DigitalOcean's limit of ${limitBytes} bytes of plain text ` +
-                `(its files are already gzipped; the document itself cannot be); use fewer labels, taints, extra SANs or platform files`,
-        );
-    }
-    return text;
-}
-
-/** DigitalOcean user data: plain-text cloud-config with gzipped files, checked against 64 KiB. */
-export const digitalOceanUserData: UserDataDelivery = {
-    format: (b) => formatDropletUserData(b),
-    encode: (text, node) => checkDropletUserData(text, node.name),
+export const DO_DELIVERY: Delivery = {
+    linux: {
+        format: "cloud-config",
+        encoding: "plain",
+        fileEncoding: "gz+b64",
+        extraKeys: { ssh_pwauth: false },
+        limit: { bytes: USER_DATA_LIMIT_BYTES, measured: "text" },
+    },
 };

@@ -2,63 +2,45 @@
  * The DigitalOcean platform: a VPC in one region, a Cloud Firewall keyed by droplet tags, two regional
  * load balancers on 6443 in front of the masters (external for people, internal for nodes), one
  * droplet per node, the DigitalOcean cloud controller and block storage CSI driver with one API
- * token. One failure domain: the region (DigitalOcean has no zones). Split by concern, one file each.
+ * token. One failure domain: the region (DigitalOcean has no zones). Wiring only; one file per concern.
  */
-import type { Platform, PlatformContext, PlatformOutputs } from "../../platform-legacy";
+import type { Platform } from "../../platform";
 import { type DigitalOceanConfig, parseDigitalOceanConfig } from "./config";
-import { digitalOceanBootstrapFacts, digitalOceanUserData } from "./bootstrap";
-import { createIdentity, createSshKeys } from "./identity";
-import { createNetwork } from "./network";
-import { API_PORT, createEndpoint } from "./endpoint";
-import { createFirewalls } from "./firewall";
-import { createDroplet } from "./machines";
-import { digitalOceanAddons } from "./addons";
-import { digitalOceanOutputs } from "./outputs";
+import { DO_DELIVERY, digitalOceanBootstrapFacts } from "./bootstrap";
+import { type DoInfrastructure, createDoInfrastructure } from "./infrastructure";
+import { createDoMachine } from "./machines";
+import { legacyCreate } from "../../kit/legacy-bridge";
 
 /** The validated `kubeforge:digitalocean` block. */
 export type { DigitalOceanConfig } from "./config";
 
-const digitalocean: Platform<DigitalOceanConfig> = {
+const digitalocean: Platform<DigitalOceanConfig, DoInfrastructure> = {
     name: "digitalocean",
     description:
         "DigitalOcean: VPC and tag-keyed firewall in one region, regional load balancers on 6443, one droplet per node, DO CCM and CSI",
+    delivery: DO_DELIVERY,
+    limits: {
+        // The droplet name is the host name (one DNS label) and the Kubernetes node name.
+        machineNameMax: 63,
+        // Tags are flat names of at most 255 characters from [A-Za-z0-9:_-]; `kubeforge:tags` become
+        // `key:value` (checks.ts checks the joined tag). DigitalOcean documents no per-droplet count.
+        tags: {
+            maxCount: 1000,
+            keyMax: 255,
+            valueMax: 255,
+            keyPattern: "^[A-Za-z0-9:_-]+$",
+            valuePattern: "^[A-Za-z0-9:_-]*$",
+            shape: "list",
+        },
+    },
     parseConfig: (raw, spec) => parseDigitalOceanConfig(raw, spec),
     // One failure domain, the region: DigitalOcean has no zones inside a region and no placement API.
     failureDomains: (config) => [config.region],
     bootstrapFacts: () => digitalOceanBootstrapFacts(),
-    create(name: string, ctx: PlatformContext<DigitalOceanConfig>): PlatformOutputs {
-        const { spec, config, parent } = ctx;
-        const identity = createIdentity(`${name}-provider`, config.token, parent);
-        const opts = { parent, provider: identity.provider };
-        const network = createNetwork(`${name}-vpc`, spec, config, opts);
-        const endpoint = createEndpoint(name, spec, config, network, opts);
-        const firewalls = createFirewalls(name, spec, network.cidr, [endpoint.external.id, endpoint.internal.id], opts);
-        const ssh = createSshKeys(name, config.sshKeys, spec.access.sshPublicKeys, opts);
-        const userData = ctx.renderUserData(
-            ctx.nodes,
-            { host: endpoint.nodeHost, port: API_PORT, extraSans: endpoint.extraSans },
-            digitalOceanUserData,
-        );
-        const deps = { vpcId: network.vpcId, sshKeys: ssh.refs, ready: [...firewalls, ...ssh.keys], opts };
-        const machines = ctx.nodes.map((node, i) => {
-            const droplet = createDroplet(spec, config, node, userData[i], deps);
-            return {
-                node,
-                machineId: droplet.id,
-                privateIp: droplet.ipv4AddressPrivate,
-                publicIp: droplet.ipv4Address,
-                dependsOn: [droplet],
-            };
-        });
-        return {
-            endpointHost: endpoint.host,
-            endpointPort: API_PORT,
-            machines,
-            addons: digitalOceanAddons(spec, config.region, network.vpcId, identity.token),
-            extraOutputs: digitalOceanOutputs(config.region, network, endpoint, firewalls),
-        };
-    },
+    // Droplets keep the names they had (the node name, no cluster prefix): renaming would replace them.
+    createInfrastructure: (name, ctx) => createDoInfrastructure(name, ctx),
+    createMachine: (_name, node, bootstrap, ctx) => createDoMachine(node, bootstrap, ctx),
 };
 
-/** The DigitalOcean platform, found by the core under `components/platforms/digitalocean`. */
-export default digitalocean;
+/** The DigitalOcean platform, found by the core under `components/platforms/digitalocean` (with the old `create` until the core moves). */
+export default Object.assign(digitalocean, { create: legacyCreate(digitalocean) });

@@ -19,20 +19,10 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { Droplet } from "@pulumi/digitalocean/droplet";
 import type { ClusterSpec, NodePlan } from "../../core/types";
+import type { DeliveredBootstrap, MachineContext, MachineFacts } from "../../platform";
 import { type DigitalOceanConfig, dropletChangePolicy, sizeFor } from "./config";
+import type { DoInfrastructure, DropletDeps } from "./infrastructure";
 import { dropletTags } from "./tags";
-
-/** What every droplet hangs off. */
-export interface DropletDeps {
-    /** The VPC id. */
-    vpcId: pulumi.Input<string>;
-    /** SSH key ids or fingerprints for the root account. */
-    sshKeys: pulumi.Input<string>[];
-    /** Resources that must exist before any droplet (the firewall, the SSH keys). */
-    ready: pulumi.Resource[];
-    /** Parent and provider. */
-    opts: pulumi.CustomResourceOptions;
-}
 
 /**
  * Creates the droplet of one node.
@@ -66,4 +56,21 @@ export function createDroplet(
         },
         { ...deps.opts, dependsOn: deps.ready, ...dropletChangePolicy(config, node.name) },
     );
+}
+
+/**
+ * The contract's machine: one droplet for `node`, from the user data the core delivered.
+ * @param node - the node
+ * @param bootstrap - its delivered bootstrap (plain-text cloud-config, secret; see `DO_DELIVERY`)
+ * @param ctx - the cluster, config and infrastructure
+ * @throws Error when handed an SSH bootstrap (a bug: DigitalOcean declares user data)
+ */
+export function createDoMachine(
+    node: NodePlan,
+    bootstrap: DeliveredBootstrap,
+    ctx: Pick<MachineContext<DigitalOceanConfig, DoInfrastructure>, "spec" | "config" | "infrastructure">,
+): MachineFacts {
+    if (bootstrap.kind !== "user-data") throw new Error(`node ${node.name}: digitalocean delivers bootstraps as user data, not over SSH`);
+    const droplet = createDroplet(ctx.spec, ctx.config, node, bootstrap.value, ctx.infrastructure.droplets);
+    return { machineId: droplet.id, privateIp: droplet.ipv4AddressPrivate, dependsOn: [droplet] };
 }

@@ -12,13 +12,8 @@ import { gunzipSync } from "node:zlib";
 import type { AddressInfo } from "node:net";
 import { parse } from "yaml";
 import { renderNodeBootstrap } from "../../../bootstrap/render";
-import {
-    USER_DATA_LIMIT_BYTES,
-    checkDropletUserData,
-    digitalOceanBootstrapFacts,
-    digitalOceanUserData,
-    formatDropletUserData,
-} from "../../../components/platforms/digitalocean/bootstrap";
+import { DO_DELIVERY, USER_DATA_LIMIT_BYTES, digitalOceanBootstrapFacts } from "../../../components/platforms/digitalocean/bootstrap";
+import { type UserDataForm, encodeForDelivery, formFor, formatBootstrap } from "../../../components/kit/delivery";
 import { cloudInitSchemaErrors, shellcheckErrors } from "../../helpers/validators";
 import { input, type NodeKind } from "../../bootstrap/fixtures";
 
@@ -51,16 +46,25 @@ async function runAgainst(command: string, url: string): Promise<{ code: number;
     }
 }
 
+const linuxForm = formFor(DO_DELIVERY, { name: "demo-cp-0", os: "linux" }) as UserDataForm;
+
 function userDataFor(kind: NodeKind): string {
     const bootstrap = renderNodeBootstrap(input(kind, { facts }));
-    return formatDropletUserData(bootstrap);
+    return formatBootstrap(bootstrap, linuxForm);
 }
 
 describe("bootstrap facts", () => {
     test("external cloud provider, kubelet address preference, 64 KiB", () => {
         assert.equal(facts.cloudProvider, "external");
         assert.deepEqual(facts.apiServerExtraArgs, [{ name: "kubelet-preferred-address-types", value: "InternalIP,ExternalIP,Hostname" }]);
-        assert.equal(facts.userDataLimitBytes, 65536);
+        assert.deepEqual(DO_DELIVERY.linux, {
+            format: "cloud-config",
+            encoding: "plain",
+            fileEncoding: "gz+b64",
+            extraKeys: { ssh_pwauth: false },
+            limit: { bytes: 65536, measured: "text" },
+        });
+        assert.equal(DO_DELIVERY.windows, undefined, "no Windows droplets");
         assert.equal(facts.nodeNameCommand, undefined, "the node name is the droplet name, the NodePlan's");
     });
 
@@ -106,20 +110,23 @@ describe("user data", () => {
                 assert.equal(f.encoding, "gz+b64", f.path);
                 assert.ok(gunzipSync(Buffer.from(f.content, "base64")).length > 0, f.path);
             }
-            assert.equal(digitalOceanUserData.encode(text, input(kind).node), text, "sent as it is: plain text");
+            assert.equal(encodeForDelivery(text, linuxForm, input(kind).node.name).value, text, "sent as it is: plain text");
         });
     }
 
     test("over the limit: an error naming the node, the size and the limit, before DigitalOcean's API would refuse it", () => {
         const text = userDataFor("init");
         assert.throws(
-            () => checkDropletUserData(text, "demo-cp-0", 1000),
-            (e: Error) => /node demo-cp-0 is \d+ bytes, over DigitalOcean's limit of 1000 bytes of plain text/.test(e.message),
+            () => encodeForDelivery(text, { ...linuxForm, limit: { bytes: 1000, measured: "text" } }, "demo-cp-0"),
+            (e: Error) =>
+                /node demo-cp-0 is \d+ bytes as text, over the platform's limit of 1000 bytes; its files are already gzipped/.test(
+                    e.message,
+                ),
         );
         const big = `#cloud-config\n# ${"x".repeat(USER_DATA_LIMIT_BYTES)}\n`;
         assert.throws(
-            () => checkDropletUserData(big, "demo-general-0"),
-            /demo-general-0 is 655\d\d bytes, over DigitalOcean's limit of 65536/,
+            () => encodeForDelivery(big, linuxForm, "demo-general-0"),
+            /demo-general-0 is 655\d\d bytes as text, over the platform's limit of 65536/,
         );
     });
 });

@@ -17,6 +17,7 @@ const STACK = path.join(ROOT, "stacks", "Pulumi.digitalocean.yaml");
 interface Resource {
     type: string;
     name: string;
+    urn: string;
     inputs: Record<string, unknown>;
 }
 interface JsonPlan {
@@ -66,6 +67,21 @@ describe("npm run plan -- --stack digitalocean", () => {
         assert.equal(json.nodes.filter((n) => n.role === "control-plane").length, 3);
         assert.deepEqual([...new Set(json.nodes.map((n) => n.failureDomain))], ["fra1"]);
         assert.deepEqual(json.violations, []);
+    });
+
+    test("every DigitalOcean resource keeps the URN existing stacks hold (a new one would replace it)", () => {
+        const parent = "urn:pulumi:digitalocean::kubeforge::kubeforge:digitalocean:Infrastructure$";
+        const urns = json.resources.filter((r) => r.type.startsWith("digitalocean:") || r.type === "pulumi:providers:digitalocean");
+        const nodes = ["demo-cp-0", "demo-cp-1", "demo-cp-2", "demo-general-0", "demo-general-1", "demo-general-2"];
+        assert.deepEqual(urns.map((r) => r.urn.replace(parent, "")).sort(), [
+            ...nodes.map((n) => `digitalocean:index/droplet:Droplet::${n}`),
+            "digitalocean:index/firewall:Firewall::demo-control-plane",
+            "digitalocean:index/firewall:Firewall::demo-nodes",
+            "digitalocean:index/loadBalancer:LoadBalancer::demo-api",
+            "digitalocean:index/loadBalancer:LoadBalancer::demo-api-internal",
+            "digitalocean:index/vpc:Vpc::demo-vpc",
+            "pulumi:providers:digitalocean::demo-provider",
+        ]);
     });
 
     test("one droplet per node, named after it: Ubuntu 24.04, in the VPC, monitored, tagged, user data secret", () => {
