@@ -6,17 +6,37 @@
  * - Provider ID: not set; cloud-node-manager writes it from IMDS, with the subscription and resource
  *   group lower-cased as the CCM expects (cloud-provider-azure `getLocalInstanceProviderID`).
  * - Node IP: the primary NIC's private address from IMDS (`Metadata: true` header, no proxy).
- * - Delivery: Linux gets gzip + base64 cloud-config as `osProfile.customData` (at most 65,535 bytes
- *   decoded; cloud-init on Ubuntu unzips it). Windows saves customData as
- *   `C:\AzureData\CustomData.bin` and runs nothing from it, so Windows gets the plain PowerShell
- *   there and a CustomScriptExtension starts it (machines.ts, {@link windowsLauncher}).
+ * - Delivery ({@link AZURE_DELIVERY}): Linux gets gzip + base64 cloud-config as `osProfile.customData`
+ *   (cloud-init on Ubuntu unzips it). Windows saves customData as `C:\AzureData\CustomData.bin` and
+ *   runs nothing from it, so Windows gets the plain PowerShell there (base64, no gzip, no EC2 wrapper)
+ *   and a CustomScriptExtension starts it (machines.ts, {@link windowsLauncher}).
  */
-import { encodeUserData, renderCloudInit } from "../../../bootstrap/cloudinit";
-import type { NodeBootstrap } from "../../../bootstrap/types";
-import type { PlatformBootstrapFacts, UserDataDelivery } from "../../platform-legacy";
+import type { Delivery, PlatformBootstrapFacts, SizeLimit } from "../../platform";
 
-/** Largest customData Azure takes: 65,535 bytes before base64. */
+/**
+ * Azure's customData limit. The Compute REST API (VirtualMachine `osProfile.customData`): "a base-64
+ * encoded string ... decoded to a binary array that is saved as a file on the Virtual Machine. The
+ * maximum length of the binary array is 65535 bytes" (also /work/shared/reference/clouds.md). So the
+ * limit counts the DECODED bytes: the gzip bytes for Linux, the script's bytes for Windows. Base64 of
+ * 65,535 bytes is exactly 87,380 characters (65,535 = 3 x 21,845), so this is the same limit as
+ * "87,380 encoded"; declared where Azure measures it.
+ */
 export const CUSTOM_DATA_LIMIT_BYTES = 65535;
+
+/** The limit on the gzip bytes of a Linux node's cloud-config (= customData decoded). */
+const LINUX_LIMIT: SizeLimit = { bytes: CUSTOM_DATA_LIMIT_BYTES, measured: "compressed" };
+/** The limit on a Windows node's script (base64 of the plain text: decoded = text). */
+const WINDOWS_LIMIT: SizeLimit = { bytes: CUSTOM_DATA_LIMIT_BYTES, measured: "text" };
+
+/**
+ * How bootstraps reach Azure VMs, both in `osProfile.customData`: Linux the whole cloud-config,
+ * gzipped then base64; Windows the bare PowerShell script (no `<powershell>` tags, which are not
+ * PowerShell), base64 of the plain text, which the CustomScriptExtension copies and runs.
+ */
+export const AZURE_DELIVERY: Delivery = {
+    linux: { format: "cloud-config", encoding: "gzip+base64", limit: LINUX_LIMIT },
+    windows: { format: "powershell", wrapper: "none", encoding: "base64", limit: WINDOWS_LIMIT },
+};
 
 const IMDS = "http://169.254.169.254/metadata/instance";
 const IP_PATH = "network/interface/0/ipv4/ipAddress/0/privateIpAddress";
@@ -32,45 +52,8 @@ export function azureBootstrapFacts(): PlatformBootstrapFacts {
         cloudProvider: "external",
         nodeIpCommand: NODE_IP_COMMAND,
         windows: { nodeIpCommand: NODE_IP_POWERSHELL },
-        userDataLimitBytes: CUSTOM_DATA_LIMIT_BYTES,
     };
 }
-
-/**
- * The PowerShell of a Windows bootstrap without EC2's `<powershell>` / `<persist>` wrapper, which is
- * not PowerShell syntax.
- * @param text - the rendered Windows bootstrap
- */
-export function windowsScript(text: string): string {
-    return text
-        .split("\n")
-        .filter((line) => !/^\s*<\/?powershell>\s*$/.test(line) && !/^\s*<persist>.*<\/persist>\s*$/.test(line))
-        .join("\n");
-}
-
-function windowsText(b: NodeBootstrap): string {
-    if (b.powershell === undefined)
-        throw new Error(`node ${b.nodeName}: a Windows machine needs a PowerShell bootstrap, but the rendering has none`);
-    return windowsScript(b.powershell);
-}
-
-/**
- * customData: gzipped cloud-config for Linux; the plain script for Windows, which Azure only saves.
- * Both are checked against {@link CUSTOM_DATA_LIMIT_BYTES} before base64.
- */
-export const azureUserData: UserDataDelivery = {
-    format: (b, node) => (node.os === "windows" ? windowsText(b) : renderCloudInit(b)),
-    encode: (text, node) => {
-        if (node.os !== "windows") return encodeUserData(text, CUSTOM_DATA_LIMIT_BYTES, node.name).base64;
-        const raw = Buffer.from(text, "utf8");
-        if (raw.length > CUSTOM_DATA_LIMIT_BYTES) {
-            throw new Error(
-                `customData for Windows node ${node.name} is ${raw.length} bytes, over Azure's ${CUSTOM_DATA_LIMIT_BYTES}; shorten the bootstrap (fewer labels, taints or files)`,
-            );
-        }
-        return raw.toString("base64");
-    },
-};
 
 /** Where Azure saves customData on Windows. */
 export const WINDOWS_CUSTOM_DATA = "C:\\AzureData\\CustomData.bin";
