@@ -1,5 +1,5 @@
 /**
- * The neutral facts every rule reads. A platform adapter (`policies/platforms/<name>.ts`) turns one of
+ * The neutral facts every rule reads. A platform adapter (`components/platforms/<name>/policy.ts`) turns one of
  * its resources into {@link ResourceFacts}; rules never look at a provider's own property names, so a
  * new platform is one adapter file and no rule changes.
  *
@@ -135,7 +135,8 @@ export interface ResourceFacts {
 }
 
 /**
- * Maps one platform's resources to neutral facts. Register new adapters in `policies/platforms/index.ts`.
+ * Maps one platform's resources to neutral facts. A platform's folder default-exports its adapter from `policy.ts`;
+ * `policies/adapters.ts` finds it by the folder's name (no list to edit).
  * Several adapters may claim one type (a Kubernetes StorageClass belongs to whichever cloud its
  * provisioner names): each describes what it recognises and returns empty facts otherwise.
  */

@@ -7,7 +7,7 @@ import type { NodeRole, OsFamily, Taint } from "../../components/core/types";
 import { API_READINESS_TYPE, NODE_LIFECYCLE_TYPE } from "../../components/lifecycle/types";
 import type { ClusterRecord, NodeRecord } from "../../components/lifecycle/types";
 import type { ResourceFacts, ResourceView } from "../facts";
-import { factsOf } from "../platforms";
+import { factsOf } from "../adapters";
 import { asArray, asNumber, asRecord, asString, asStringMap, asStrings, field } from "../props";
 
 /**

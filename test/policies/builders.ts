@@ -5,9 +5,9 @@
 import { CONTROL_PLANE_TAINT } from "../../components/core/types";
 import type { ClusterRecord, NodeRecord } from "../../components/lifecycle/types";
 import { API_READINESS_TYPE, NODE_LIFECYCLE_TYPE } from "../../components/lifecycle/types";
-import { AWS_TYPES } from "../../policies/platforms/aws";
+import { AWS_TYPES } from "../../components/platforms/aws/policy";
 import { UNKNOWN_SENTINEL } from "../../policies/sdk";
-import type { PolicyInputResource, Violation } from "../../policies/testing";
+import type { PolicyInputResource, Violation } from "../../policies/evaluate";
 
 export const CLUSTER = "demo";
 const STACK = "urn:pulumi:dev::kubeforge";

@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { runPolicies } from "../../policies/testing";
+import { runPolicies } from "../../policies/evaluate";
 import { clusterRecord, healthyCluster, nodeRecord, policiesOf, replace } from "./builders";
 
 const zones = ["eu-west-1a", "eu-west-1b", "eu-west-1c"];

@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { runPolicies } from "../../policies/testing";
-import { AWS_TYPES } from "../../policies/platforms/aws";
+import { runPolicies } from "../../policies/evaluate";
+import { AWS_TYPES } from "../../components/platforms/aws/policy";
 import { clusterRecord, healthyCluster, instance, policiesOf, replace, resource } from "./builders";
 
 const launchTemplate = (inputs: Record<string, unknown>) =>
