@@ -25,7 +25,11 @@ export interface DiskFact {
     label: string;
     /** True only when encryption at rest is explicitly requested. */
     encrypted: boolean;
-    /** How to ask for encryption on this resource, for the message; `set encrypted: true` when absent. */
+    /**
+     * How to ask for encryption on this resource, for the message; `set encrypted: true` when absent. Provider
+     * wording on purpose: kubeforge encrypts every disk it makes and no config key turns that off, so an
+     * unencrypted disk was added outside the stack config and is fixed where it was added.
+     */
     fix?: string;
 }
 
@@ -39,6 +43,16 @@ export interface MetadataFact {
     hopLimit?: number;
     /** Role of the machines this applies to, when the resource says so. */
     role?: NodeRole;
+    /**
+     * The stack-config key that sets this machine's hop limit, as the user writes it
+     * (`kubeforge:aws.workerMetadataHopLimit`); undefined when kubeforge fixes the value itself.
+     */
+    hopLimitKey?: string;
+    /**
+     * How to fix a machine added outside the stack config, in the platform's words (kubeforge's own
+     * machines always require tokens, so no config key does it).
+     */
+    fix?: { tokens: string; hopLimit: string };
 }
 
 /** Where allowed traffic may come from. */

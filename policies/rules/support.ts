@@ -155,3 +155,14 @@ export function isProduction(stackTags: ReadonlyMap<string, string>, tag: string
     const value = stackTags.get(tag);
     return value !== undefined && productionValues.some((p) => p.toLowerCase() === value.toLowerCase());
 }
+
+/**
+ * The end of a message about a setting kubeforge always makes safe and no `kubeforge:*` key changes: the
+ * resource was added or changed outside the stack config, so the fix is made where that happened.
+ *
+ * @param what - what kubeforge does on everything it makes (`encrypts every disk`)
+ * @param fix - what to change on the resource
+ */
+export function outsideConfig(what: string, fix: string): string {
+    return `kubeforge ${what} and no kubeforge:* key changes that, so this comes from outside the stack config: ${fix}`;
+}

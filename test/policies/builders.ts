@@ -125,6 +125,23 @@ export function ingressRule(name: string, inputs: Record<string, unknown>): Poli
     return resource(AWS_TYPES.ingressRule, name, inputs, `${name}-id`);
 }
 
+/**
+ * The healthy cluster with `count` masters placed by `domainOf`, and its record.
+ *
+ * @param count - how many masters
+ * @param domainOf - the failure domain of master `i`
+ * @param record - record fields to change
+ */
+export function mastersCluster(count: number, domainOf: (i: number) => string, record: Partial<ClusterRecord> = {}): PolicyInputResource[] {
+    const others = healthyCluster().filter(
+        (r) => !(r.type.endsWith("NodeLifecycle") && r.name.startsWith("demo-cp-")) && !r.type.endsWith("ApiReadiness"),
+    );
+    const masters = Array.from({ length: count }, (_, i) =>
+        nodeRecord(`demo-cp-${i}`, { role: "control-plane", failureDomain: domainOf(i) }),
+    );
+    return [...others, clusterRecord({ controlPlaneCount: count, ...record }), ...masters];
+}
+
 /** A healthy cluster: three masters over three zones, two workers, tight rules. Passes every policy. */
 export function healthyCluster(): PolicyInputResource[] {
     const zones = ["eu-west-1a", "eu-west-1b", "eu-west-1c"];

@@ -76,11 +76,11 @@ describe("node-tags", () => {
         const subnet = resource(AWS_TYPES.subnet, "demo-subnet-b", { tags: { "kubeforge.io/cluster": CLUSTER } });
         const v = await runPolicies([...healthyCluster(), subnet]);
         assert.deepEqual(policiesOf(v), ["node-tags"]);
-        assert.match(v[0].message, /^subnet demo-subnet-b lacks tag\(s\) kubernetes\.io\/cluster\/demo;/);
+        assert.match(v[0].message, /^subnet demo-subnet-b lacks tag\(s\) kubernetes\.io\/cluster\/demo,/);
         const extra = await runPolicies(healthyCluster(), {
             config: { "node-tags": { extraTagKeys: ["owner", "kubeforge.io/{cluster}-cost"] } },
         });
         assert.equal(extra.length, 5);
-        assert.match(extra[0].message, /owner, kubeforge\.io\/demo-cost/);
+        assert.match(extra[0].message, /owner, kubeforge\.io\/demo-cost this pack requires; set them in kubeforge:tags$/);
     });
 });

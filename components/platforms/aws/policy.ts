@@ -108,6 +108,9 @@ function metadataFrom(options: Record<string, unknown> | undefined, role: NodeRo
         tokensRequired: asString(field(options, "httpTokens")) === "required",
         hopLimit: asNumber(field(options, "httpPutResponseHopLimit")),
         role,
+        // Workers' hop limit is kubeforge:aws.workerMetadataHopLimit (config.ts); masters' is fixed at 1.
+        hopLimitKey: role === "control-plane" ? undefined : "kubeforge:aws.workerMetadataHopLimit",
+        fix: { tokens: 'set metadataOptions.httpTokens: "required"', hopLimit: "lower metadataOptions.httpPutResponseHopLimit" },
     };
 }
 
