@@ -1,5 +1,5 @@
 /**
- * The neutral facts every rule reads. A platform adapter (`policies/platforms/<name>.ts`) turns one of
+ * The neutral facts every rule reads. A platform adapter (`components/platforms/<name>/policy.ts`) turns one of
  * its resources into {@link ResourceFacts}; rules never look at a provider's own property names, so a
  * new platform is one adapter file and no rule changes.
  *
@@ -25,7 +25,11 @@ export interface DiskFact {
     label: string;
     /** True only when encryption at rest is explicitly requested. */
     encrypted: boolean;
-    /** How to ask for encryption on this resource, for the message; `set encrypted: true` when absent. */
+    /**
+     * How to ask for encryption on this resource, for the message; `set encrypted: true` when absent. Provider
+     * wording on purpose: kubeforge encrypts every disk it makes and no config key turns that off, so an
+     * unencrypted disk was added outside the stack config and is fixed where it was added.
+     */
     fix?: string;
 }
 
@@ -39,6 +43,16 @@ export interface MetadataFact {
     hopLimit?: number;
     /** Role of the machines this applies to, when the resource says so. */
     role?: NodeRole;
+    /**
+     * The stack-config key that sets this machine's hop limit, as the user writes it
+     * (`kubeforge:aws.workerMetadataHopLimit`); undefined when kubeforge fixes the value itself.
+     */
+    hopLimitKey?: string;
+    /**
+     * How to fix a machine added outside the stack config, in the platform's words (kubeforge's own
+     * machines always require tokens, so no config key does it).
+     */
+    fix?: { tokens: string; hopLimit: string };
 }
 
 /** Where allowed traffic may come from. */
@@ -135,7 +149,8 @@ export interface ResourceFacts {
 }
 
 /**
- * Maps one platform's resources to neutral facts. Register new adapters in `policies/platforms/index.ts`.
+ * Maps one platform's resources to neutral facts. A platform's folder default-exports its adapter from `policy.ts`;
+ * `policies/adapters.ts` finds it by the folder's name (no list to edit).
  * Several adapters may claim one type (a Kubernetes StorageClass belongs to whichever cloud its
  * provisioner names): each describes what it recognises and returns empty facts otherwise.
  */

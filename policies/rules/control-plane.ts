@@ -4,7 +4,7 @@
  */
 import type { PolicyConfigSchema, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { CONTROL_PLANE_TAINT } from "../../components/core/types";
-import { clustersOf, isProduction, nodeRecordOf, settings } from "./support";
+import { clustersOf, isProduction, nodeRecordOf, outsideConfig, settings } from "./support";
 
 const countSchema: PolicyConfigSchema = {
     properties: {
@@ -158,7 +158,10 @@ export const controlPlaneLinux: ResourceValidationPolicy = {
         const node = nodeRecordOf(args.type, args.props);
         if (!node || node.role !== "control-plane") return args.notApplicable("not a master's NodeLifecycle record");
         if (node.os !== "linux") {
-            reportViolation(`master "${node.node}" runs ${node.os}; masters must run Linux (only worker pools may set os: windows)`);
+            reportViolation(
+                `master "${node.node}" runs ${node.os}; masters must run Linux: set kubeforge:controlPlane.os to linux (or leave it out; ` +
+                    "only a pool in kubeforge:workerPools may set os: windows)",
+            );
         }
     },
 };
@@ -177,7 +180,11 @@ export const controlPlaneTaint: ResourceValidationPolicy = {
         );
         if (!tainted) {
             reportViolation(
-                `master "${node.node}" lacks the ${CONTROL_PLANE_TAINT.key}:${CONTROL_PLANE_TAINT.effect} taint, so user pods would share it with etcd and the API server; keep kubeadm's control-plane taint`,
+                `master "${node.node}" lacks the ${CONTROL_PLANE_TAINT.key}:${CONTROL_PLANE_TAINT.effect} taint, so user pods would share it with etcd and the API server; ` +
+                    outsideConfig(
+                        "gives every master this taint",
+                        "restore it (to run workloads on more machines, add a pool to kubeforge:workerPools)",
+                    ),
             );
         }
     },

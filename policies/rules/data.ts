@@ -2,7 +2,7 @@
  * Data at rest: disks on every platform whose adapter reports them, and Secrets in etcd.
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { clusterRecordOf, facts } from "./support";
+import { clusterRecordOf, facts, outsideConfig } from "./support";
 
 /** Every root and data disk asks for encryption at rest. */
 export const disksEncrypted: ResourceValidationPolicy = {
@@ -17,7 +17,8 @@ export const disksEncrypted: ResourceValidationPolicy = {
         for (const disk of f.disks) {
             if (!disk.encrypted) {
                 reportViolation(
-                    `${disk.label} of ${args.name} is not encrypted; ${disk.fix ?? "set encrypted: true"} (a disk cannot be encrypted after it exists)`,
+                    `${disk.label} of ${args.name} is not encrypted (and cannot be once it exists); ` +
+                        outsideConfig("encrypts every disk it makes", disk.fix ?? "set encrypted: true"),
                 );
             }
         }

@@ -7,7 +7,7 @@ import type { PolicyConfigSchema, ResourceValidationPolicy, StackValidationPolic
 import type { NodeRole } from "../../components/core/types";
 import type { IngressFact, TrafficSource } from "../facts";
 import { admitsPorts, describePorts, hasWorldSource, isWorld } from "../net";
-import { clusterRecordOf, facts, settings } from "./support";
+import { clusterRecordOf, facts, outsideConfig, settings } from "./support";
 
 const SSH_PORT = 22;
 const ETCD_PORTS = { from: 2379, to: 2380 } as const;
@@ -34,7 +34,8 @@ export const sshNotPublic: ResourceValidationPolicy = {
         for (const rule of f.ingress) {
             if (admitsPorts(rule, ["tcp"], SSH_PORT) && hasWorldSource(rule.sources)) {
                 reportViolation(
-                    `${describePorts(rule)} is open to the internet, which includes SSH; restrict the source to your admin networks`,
+                    `${describePorts(rule)} is open to the internet, which includes SSH; list your admin networks in kubeforge:access.sshAllowedCidrs ` +
+                        "(kubeforge opens SSH to them only) and restrict or remove this rule if it was added outside the stack config",
                 );
             }
         }
@@ -117,7 +118,11 @@ export const nodePortsNotPublic: ResourceValidationPolicy = {
         for (const rule of f.ingress) {
             if (admitsPorts(rule, ["tcp", "udp"], c.nodePortMin, c.nodePortMax) && hasWorldSource(rule.sources)) {
                 reportViolation(
-                    `${describePorts(rule)} opens node ports (${c.nodePortMin}-${c.nodePortMax}) to the internet; expose services through a load balancer and keep node ports inside the network`,
+                    `${describePorts(rule)} opens node ports (${c.nodePortMin}-${c.nodePortMax}) to the internet; ` +
+                        outsideConfig(
+                            "opens node ports only to kubeforge:network.nodeCidr",
+                            "narrow the rule's source to the node network and expose services through a load balancer",
+                        ),
                 );
             }
         }
@@ -187,7 +192,11 @@ export const etcdMastersOnly: StackValidationPolicy = {
                 const bad = rule.sources.map((s) => offending(rule, s)).filter((s): s is string => s !== undefined);
                 if (bad.length > 0) {
                     reportViolation(
-                        `${describePorts(rule)} lets ${bad.join(", ")} reach etcd (2379-2380); etcd holds every Secret: admit only the masters' own security group`,
+                        `${describePorts(rule)} lets ${bad.join(", ")} reach etcd (2379-2380), which holds every Secret; ` +
+                            outsideConfig(
+                                "admits only the masters' own firewall group to etcd",
+                                "admit only that group (or list a trusted CIDR in this policy's allowedCidrs)",
+                            ),
                         r.urn,
                     );
                 }

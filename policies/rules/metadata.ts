@@ -4,19 +4,22 @@
  * namespace on masters.
  */
 import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
-import { facts, settings } from "./support";
+import { facts, outsideConfig, settings } from "./support";
 
 /** Metadata requests need a session token (IMDSv2), which SSRF through a pod cannot fetch. */
 export const imdsv2Required: ResourceValidationPolicy = {
     name: "imdsv2-required",
-    description: "Instances and launch templates require IMDSv2 session tokens (httpTokens: required).",
+    description: "Machines and machine templates require metadata session tokens (IMDSv2 on AWS).",
     enforcementLevel: "mandatory",
     severity: "high",
     validateResource: (args, reportViolation) => {
         const m = facts(args)?.metadata;
         if (!m) return args.notApplicable("no instance metadata settings");
         if (!m.endpointDisabled && !m.tokensRequired) {
-            reportViolation(`${args.name} accepts IMDSv1 requests without a session token; set metadataOptions.httpTokens to "required"`);
+            reportViolation(
+                `${args.name} accepts metadata requests without a session token; ` +
+                    outsideConfig("requires session tokens on every machine it makes", m.fix?.tokens ?? "require session tokens on it"),
+            );
         }
     },
 };
@@ -42,7 +45,7 @@ const hopSchema: PolicyConfigSchema = {
 /** Pods reach IMDS through one extra hop: masters keep it at 1 so pods never get their identity. */
 export const imdsHopLimit: ResourceValidationPolicy = {
     name: "imds-hop-limit",
-    description: "The metadata response hop limit is 1 on masters and at most 2 on workers.",
+    description: "The metadata response hop limit is 1 on masters and on workers (workers: configurable maximum).",
     enforcementLevel: "mandatory",
     severity: "medium",
     configSchema: hopSchema,
@@ -55,7 +58,12 @@ export const imdsHopLimit: ResourceValidationPolicy = {
         if (m.hopLimit > max) {
             reportViolation(
                 `${args.name} (${m.role ?? "unknown role, judged as a worker"}) lets metadata responses travel ${m.hopLimit} hops, more than ${max}; ` +
-                    `set metadataOptions.httpPutResponseHopLimit to ${max}`,
+                    (m.hopLimitKey
+                        ? `set ${m.hopLimitKey} to ${max}`
+                        : outsideConfig(
+                              `keeps the hop limit of ${master ? "masters" : "its machines"} at 1`,
+                              `${m.fix?.hopLimit ?? "lower its hop limit"} to ${max}`,
+                          )),
             );
         }
     },

@@ -7,7 +7,7 @@ import type { NodeRole, OsFamily, Taint } from "../../components/core/types";
 import { API_READINESS_TYPE, NODE_LIFECYCLE_TYPE } from "../../components/lifecycle/types";
 import type { ClusterRecord, NodeRecord } from "../../components/lifecycle/types";
 import type { ResourceFacts, ResourceView } from "../facts";
-import { factsOf } from "../platforms";
+import { factsOf } from "../adapters";
 import { asArray, asNumber, asRecord, asString, asStringMap, asStrings, field } from "../props";
 
 /**
@@ -154,4 +154,15 @@ export function clustersOf(args: StackValidationArgs): ClusterView[] {
 export function isProduction(stackTags: ReadonlyMap<string, string>, tag: string, productionValues: string[]): boolean {
     const value = stackTags.get(tag);
     return value !== undefined && productionValues.some((p) => p.toLowerCase() === value.toLowerCase());
+}
+
+/**
+ * The end of a message about a setting kubeforge always makes safe and no `kubeforge:*` key changes: the
+ * resource was added or changed outside the stack config, so the fix is made where that happened.
+ *
+ * @param what - what kubeforge does on everything it makes (`encrypts every disk`)
+ * @param fix - what to change on the resource
+ */
+export function outsideConfig(what: string, fix: string): string {
+    return `kubeforge ${what} and no kubeforge:* key changes that, so this comes from outside the stack config: ${fix}`;
 }

@@ -3,7 +3,7 @@
  * tools find roles by tag. Which keys a platform needs comes from its adapter.
  */
 import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
-import { facts, settings } from "./support";
+import { facts, outsideConfig, settings } from "./support";
 
 const tagSchema: PolicyConfigSchema = {
     properties: {
@@ -31,10 +31,18 @@ export const nodeTags: ResourceValidationPolicy = {
         if (!tagging) return args.notApplicable("not a tagged node resource");
         const extra =
             tagging.subject === "subnet" ? [] : extraTagKeys.map((k) => k.replaceAll("{cluster}", tagging.cluster ?? "<cluster>"));
-        const missing = [...tagging.required, ...extra].filter((k) => !tagging.present.includes(k));
-        if (missing.length > 0) {
+        const lacking = (keys: string[]): string[] => keys.filter((k) => !tagging.present.includes(k));
+        const own = lacking(tagging.required);
+        const more = lacking(extra);
+        if (own.length > 0) {
             reportViolation(
-                `${tagging.subject} ${args.name} lacks tag(s) ${missing.join(", ")}; the cloud controller and kubeforge find nodes by them`,
+                `${tagging.subject} ${args.name} lacks tag(s) ${own.join(", ")}, by which the cloud controller and kubeforge find nodes; ` +
+                    outsideConfig("puts them on every node resource it makes", "add them to it"),
+            );
+        }
+        if (more.length > 0) {
+            reportViolation(
+                `${tagging.subject} ${args.name} lacks tag(s) ${more.join(", ")} this pack requires; set them in kubeforge:tags`,
             );
         }
     },

@@ -75,13 +75,14 @@ export const kubeletSkew: StackValidationPolicy = {
                 const behind = minorsAhead(cp, v);
                 if (behind < 0) {
                     reportViolation(
-                        `node "${node.value.node}" runs kubelet ${node.value.kubernetesVersion}, newer than the API server (${cluster.record?.value.kubernetesVersion}); upgrade the control plane first`,
+                        `node "${node.value.node}" runs kubelet ${node.value.kubernetesVersion}, newer than the API server (${cluster.record?.value.kubernetesVersion}); upgrade the control plane first: ` +
+                            `raise kubeforge:kubernetesVersion, or lower pool "${node.value.pool}"'s kubernetesVersion in kubeforge:workerPools`,
                         node.urn,
                     );
                 } else if (behind > maxSkew) {
                     reportViolation(
                         `node "${node.value.node}" runs kubelet ${node.value.kubernetesVersion}, ${behind} minors behind the API server (${cluster.record?.value.kubernetesVersion}), more than ${maxSkew}; ` +
-                            `raise the pool's kubernetesVersion`,
+                            `raise pool "${node.value.pool}"'s kubernetesVersion in kubeforge:workerPools (or leave it out to follow kubeforge:kubernetesVersion)`,
                         node.urn,
                     );
                 }

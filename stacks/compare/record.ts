@@ -11,7 +11,7 @@ import * as fs from "node:fs";
 import { ConfigError, type ConfigIssue, type NodePlan } from "../../components/core/types";
 import { runPlan, revealOrMask } from "../plan/run";
 import type { PlanEngine } from "../plan/mocks";
-import type { Violation } from "../../policies/testing";
+import type { Violation } from "../../policies/evaluate";
 import { loadPlatformData, valueAt } from "./data";
 import { neutralSpec } from "./neutral";
 import type { GraphResource } from "./timing";

@@ -3,7 +3,7 @@
  * platform-specific comes from the data (no platform is named here).
  */
 import type { NodePlan } from "../../components/core/types";
-import type { Violation } from "../../policies/testing";
+import type { Violation } from "../../policies/evaluate";
 import { monthlyCost, type CostedResource, type MonthlyCost } from "./cost";
 import { valueAt, type Fit, type PlatformData } from "./data";
 import { platformLatencyRowsFrom } from "./latency";

@@ -10,7 +10,7 @@ import type { ClusterSpec, NodePlan } from "../../components/core/types";
 import { PlanEngine, isWrappedSecret, type PlanEngineOptions, type PlanResource, type PlatformMocks } from "./mocks";
 import { readStackConfig, type StackConfig } from "./stackConfig";
 import { resolveStack, type ResolvedStack } from "../program";
-import { runPolicies, type Violation } from "../../policies/testing";
+import { runPolicies, type Violation } from "../../policies/evaluate";
 
 /** Shown in place of a secret unless `--show-secrets`. */
 export const SECRET_MASK = "[secret]";

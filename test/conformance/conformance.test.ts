@@ -22,7 +22,7 @@ import { parse, stringify } from "yaml";
 import { listPlatforms } from "../../components/core/registry";
 import { readStackConfig, stackConfigPath } from "../../stacks/plan/stackConfig";
 import { resolveStack } from "../../stacks/program";
-import { factsOf } from "../../policies/platforms/index";
+import { factsOf } from "../../policies/adapters";
 import type { ResourceFacts } from "../../policies/facts";
 import { planFile, type PlanJson, type PlanRun } from "../helpers/plan";
 import { cloudInitSchemaErrors, validateK8sDocuments } from "../helpers/validators";

@@ -5,9 +5,9 @@
 import { CONTROL_PLANE_TAINT } from "../../components/core/types";
 import type { ClusterRecord, NodeRecord } from "../../components/lifecycle/types";
 import { API_READINESS_TYPE, NODE_LIFECYCLE_TYPE } from "../../components/lifecycle/types";
-import { AWS_TYPES } from "../../policies/platforms/aws";
+import { AWS_TYPES } from "../../components/platforms/aws/policy";
 import { UNKNOWN_SENTINEL } from "../../policies/sdk";
-import type { PolicyInputResource, Violation } from "../../policies/testing";
+import type { PolicyInputResource, Violation } from "../../policies/evaluate";
 
 export const CLUSTER = "demo";
 const STACK = "urn:pulumi:dev::kubeforge";
@@ -123,6 +123,23 @@ export function securityGroup(name: string, role?: "control-plane" | "worker", o
  */
 export function ingressRule(name: string, inputs: Record<string, unknown>): PolicyInputResource {
     return resource(AWS_TYPES.ingressRule, name, inputs, `${name}-id`);
+}
+
+/**
+ * The healthy cluster with `count` masters placed by `domainOf`, and its record.
+ *
+ * @param count - how many masters
+ * @param domainOf - the failure domain of master `i`
+ * @param record - record fields to change
+ */
+export function mastersCluster(count: number, domainOf: (i: number) => string, record: Partial<ClusterRecord> = {}): PolicyInputResource[] {
+    const others = healthyCluster().filter(
+        (r) => !(r.type.endsWith("NodeLifecycle") && r.name.startsWith("demo-cp-")) && !r.type.endsWith("ApiReadiness"),
+    );
+    const masters = Array.from({ length: count }, (_, i) =>
+        nodeRecord(`demo-cp-${i}`, { role: "control-plane", failureDomain: domainOf(i) }),
+    );
+    return [...others, clusterRecord({ controlPlaneCount: count, ...record }), ...masters];
 }
 
 /** A healthy cluster: three masters over three zones, two workers, tight rules. Passes every policy. */

@@ -1,20 +1,9 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { runPolicies } from "../../policies/testing";
-import { clusterRecord, healthyCluster, nodeRecord, policiesOf, replace } from "./builders";
+import { runPolicies } from "../../policies/evaluate";
+import { healthyCluster, mastersCluster, nodeRecord, policiesOf, replace } from "./builders";
 
 const zones = ["eu-west-1a", "eu-west-1b", "eu-west-1c"];
-
-/** A cluster with `count` masters placed by `domainOf`, and its record. */
-function mastersCluster(count: number, domainOf: (i: number) => string, record: Parameters<typeof clusterRecord>[0] = {}) {
-    const others = healthyCluster().filter(
-        (r) => !(r.type.endsWith("NodeLifecycle") && r.name.startsWith("demo-cp-")) && !r.type.endsWith("ApiReadiness"),
-    );
-    const masters = Array.from({ length: count }, (_, i) =>
-        nodeRecord(`demo-cp-${i}`, { role: "control-plane", failureDomain: domainOf(i) }),
-    );
-    return [...others, clusterRecord({ controlPlaneCount: count, ...record }), ...masters];
-}
 
 describe("control-plane-count", () => {
     test("3, 5 and 7 masters pass", async () => {

@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { runPolicies } from "../../policies/testing";
-import { AWS_TYPES } from "../../policies/platforms/aws";
+import { runPolicies } from "../../policies/evaluate";
+import { AWS_TYPES } from "../../components/platforms/aws/policy";
 import { clusterRecord, healthyCluster, ingressRule, policiesOf, replace, resource, securityGroup } from "./builders";
 
 const rule = (name: string, inputs: Record<string, unknown>) => ingressRule(name, { securityGroupId: "demo-nodes-sg-id", ...inputs });

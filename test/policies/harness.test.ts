@@ -4,8 +4,8 @@ import type { PolicyResource, ResourceValidationArgs, StackValidationArgs } from
 import { validateResourceOfType } from "@pulumi/policy";
 import { Instance } from "@pulumi/aws/ec2/instance";
 import { SecurityGroup } from "@pulumi/aws/ec2/securityGroup";
-import { NotApplicableError, runPolicies } from "../../policies/testing";
-import type { PolicyInputResource } from "../../policies/testing";
+import { NotApplicableError, runPolicies } from "../../policies/evaluate";
+import type { PolicyInputResource } from "../../policies/evaluate";
 import { UNKNOWN_SENTINEL } from "../../policies/sdk";
 import { clusterRecord, healthyCluster, ingressRule, instance, policiesOf, previewCluster, replace } from "./builders";
 

@@ -15,7 +15,7 @@ import * as analyzer from "@pulumi/pulumi/proto/analyzer_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { policies } from "../../policies/policies";
-import { type PolicyInputResource, runPolicies } from "../../policies/testing";
+import { type PolicyInputResource, runPolicies } from "../../policies/evaluate";
 import { clusterRecord, healthyCluster, ingressRule, instance, previewCluster, replace } from "./builders";
 
 // The grpc-js the SDK itself uses, so client and proto classes agree.
@@ -145,6 +145,14 @@ describe("the pack served by @pulumi/policy", () => {
         const engine = await engineViolations(resources);
         assert.ok(engine.length >= 9, engine.join("\n"));
         assert.deepEqual(engine, await harnessViolations(resources, {}));
+        // Machine facts come only from components/platforms/aws/policy.ts, found by folder name inside the
+        // pack's own process (ts-node, cwd policies/): no adapter found there, no IMDS or etcd finding.
+        for (const policy of ["imdsv2-required", "imds-hop-limit", "etcd-masters-only"]) {
+            assert.ok(
+                engine.some((l) => l.startsWith(`${policy} `)),
+                `${policy} missing from:\n${engine.join("\n")}`,
+            );
+        }
     });
 
     test("a preview (ids and addresses unknown) gets the same answer as from runPolicies", async () => {

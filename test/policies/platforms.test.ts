@@ -2,9 +2,9 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { CONTROL_PLANE_TAINT } from "../../components/core/types";
 import { emptyFacts, type PlatformAdapter } from "../../policies/facts";
-import { ADAPTERS, factsOf } from "../../policies/platforms";
-import { AWS_TYPES } from "../../policies/platforms/aws";
-import { runPolicies } from "../../policies/testing";
+import { factsOf, registeredAdapters } from "../../policies/adapters";
+import { AWS_TYPES } from "../../components/platforms/aws/policy";
+import { runPolicies } from "../../policies/evaluate";
 import { clusterRecord, nodeRecord, policiesOf, resource } from "./builders";
 
 const HOST = "pulumi-nodejs:dynamic/kubeforge:HostBootstrap";
@@ -80,7 +80,7 @@ describe("adapters", () => {
         };
         const vm = resource("fakecloud:index:Vm", "vm", {});
         assert.equal(factsOf(view(vm)), undefined);
-        assert.equal(factsOf(view(vm), [...ADAPTERS, fake])?.platform, "fakecloud");
+        assert.equal(factsOf(view(vm), [...registeredAdapters(), fake])?.platform, "fakecloud");
     });
     test("several adapters may claim one type; their facts are merged", () => {
         const disk = (platform: string): PlatformAdapter => ({

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { domainFor, isEvenSpread } from "../../components/core/placement";
 import { controlPlaneSpread } from "../../policies/rules/control-plane";
-import { runPolicies } from "../../policies/testing";
+import { runPolicies } from "../../policies/evaluate";
 import { clusterRecord, nodeRecord } from "./builders";
 
 const domainsArb = fc.uniqueArray(fc.constantFrom("a", "b", "c", "d", "e", "f"), { minLength: 1, maxLength: 6 });

@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { runPolicies } from "../../policies/testing";
-import { AWS_TYPES } from "../../policies/platforms/aws";
+import { runPolicies } from "../../policies/evaluate";
+import { AWS_TYPES } from "../../components/platforms/aws/policy";
 import { CLUSTER, clusterRecord, healthyCluster, instance, nodeRecord, policiesOf, replace, resource } from "./builders";
 
 describe("kubernetes-version-window", () => {
@@ -76,11 +76,11 @@ describe("node-tags", () => {
         const subnet = resource(AWS_TYPES.subnet, "demo-subnet-b", { tags: { "kubeforge.io/cluster": CLUSTER } });
         const v = await runPolicies([...healthyCluster(), subnet]);
         assert.deepEqual(policiesOf(v), ["node-tags"]);
-        assert.match(v[0].message, /^subnet demo-subnet-b lacks tag\(s\) kubernetes\.io\/cluster\/demo;/);
+        assert.match(v[0].message, /^subnet demo-subnet-b lacks tag\(s\) kubernetes\.io\/cluster\/demo,/);
         const extra = await runPolicies(healthyCluster(), {
             config: { "node-tags": { extraTagKeys: ["owner", "kubeforge.io/{cluster}-cost"] } },
         });
         assert.equal(extra.length, 5);
-        assert.match(extra[0].message, /owner, kubeforge\.io\/demo-cost/);
+        assert.match(extra[0].message, /owner, kubeforge\.io\/demo-cost this pack requires; set them in kubeforge:tags$/);
     });
 });

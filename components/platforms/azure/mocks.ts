@@ -5,7 +5,7 @@
  * Azure when a VM is created.
  */
 import * as crypto from "node:crypto";
-import type { OutputMock, PlatformMocks } from "../../../stacks/plan/mocks";
+import type { OutputMock, PlatformMocks } from "../../kit/mocks";
 
 /** The subscription and tenant the mocks pretend to run in. */
 export const MOCK_ACCOUNT = {

@@ -5,7 +5,7 @@
  * ones from the VPC's own range when the inputs name it, else 10.0.0.0/16.
  */
 import * as crypto from "node:crypto";
-import type { OutputMock, PlatformMocks } from "../../../stacks/plan/mocks";
+import type { OutputMock, PlatformMocks } from "../../kit/mocks";
 
 function digest(seed: string): Buffer {
     return crypto.createHash("sha256").update(seed).digest();

@@ -160,3 +160,5 @@ export const digitalOceanAdapter: PlatformAdapter = {
         }
     },
 };
+
+export default digitalOceanAdapter;

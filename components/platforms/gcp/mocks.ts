@@ -5,7 +5,7 @@
  * call mocks: an invoke added later fails the plan until it is mocked here.
  */
 import * as crypto from "node:crypto";
-import type { OutputMock, PlatformMocks } from "../../../stacks/plan/mocks";
+import type { OutputMock, PlatformMocks } from "../../kit/mocks";
 
 function digest(seed: string): Buffer {
     return crypto.createHash("sha256").update(seed).digest();

@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
-import { factsOf } from "../../../policies/platforms";
+import { factsOf } from "../../../policies/adapters";
 import { cloudInitSchemaErrors, validateK8sDocuments } from "../../helpers/validators";
 
 const ROOT = path.resolve(__dirname, "..", "..", "..");

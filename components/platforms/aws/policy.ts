@@ -1,12 +1,12 @@
 /**
- * AWS adapter: EC2 instances, launch templates, EBS volumes, security groups and their rules, subnets.
+ * AWS policy adapter (found by the pack by folder name, default export): EC2 instances, launch templates, EBS volumes, security groups and their rules, subnets.
  * Handles every shape AWS offers for the same fact (inline security-group ingress as well as separate
  * rules, launch templates as well as instances), not only the ones kubeforge registers today, so a
  * user's own additions to the stack are judged too.
  */
-import type { NodeRole } from "../../components/core/types";
-import { LABELS } from "../../components/core/types";
-import { emptyFacts } from "../facts";
+import type { NodeRole } from "../../core/types";
+import { LABELS } from "../../core/types";
+import { emptyFacts } from "../../../policies/facts";
 import type {
     BootstrapFact,
     DiskFact,
@@ -16,10 +16,10 @@ import type {
     ResourceFacts,
     ResourceView,
     TrafficSource,
-} from "../facts";
+} from "../../../policies/facts";
 import { gunzipSync } from "node:zlib";
-import { normaliseProtocol } from "../net";
-import { asArray, asNumber, asRecord, asString, asStringMap, asStrings, field, isTrue, isUnknown, keysOf } from "../props";
+import { normaliseProtocol } from "../../../policies/net";
+import { asArray, asNumber, asRecord, asString, asStringMap, asStrings, field, isTrue, isUnknown, keysOf } from "../../../policies/props";
 
 /** Type tokens this adapter reads. */
 export const AWS_TYPES = {
@@ -108,6 +108,9 @@ function metadataFrom(options: Record<string, unknown> | undefined, role: NodeRo
         tokensRequired: asString(field(options, "httpTokens")) === "required",
         hopLimit: asNumber(field(options, "httpPutResponseHopLimit")),
         role,
+        // Workers' hop limit is kubeforge:aws.workerMetadataHopLimit (config.ts); masters' is fixed at 1.
+        hopLimitKey: role === "control-plane" ? undefined : "kubeforge:aws.workerMetadataHopLimit",
+        fix: { tokens: 'set metadataOptions.httpTokens: "required"', hopLimit: "lower metadataOptions.httpPutResponseHopLimit" },
     };
 }
 
@@ -326,3 +329,5 @@ export const awsAdapter: PlatformAdapter = {
     claims: (type) => (Object.values(AWS_TYPES) as string[]).includes(type),
     describe: describeAws,
 };
+
+export default awsAdapter;

@@ -1,5 +1,5 @@
 /**
- * Bare-metal adapter: the `pulumi-nodejs:dynamic/kubeforge:*` host resources the SSH bootstrap registers
+ * Bare-metal policy adapter (found by the pack by folder name, default export): the `pulumi-nodejs:dynamic/kubeforge:*` host resources the SSH bootstrap registers
  * (today `HostBootstrap`, inputs `host`, `port`, `nodeName`, `role`, files, command).
  * Bare metal has no cloud firewall, disk or metadata API the pack could judge, so most of its facts come
  * from the neutral NodeLifecycle/ApiReadiness records every platform registers (control plane, versions,
@@ -7,11 +7,11 @@
  * rules know it is a node. It reads fields loosely (top level or under `node`/`record`) so a renamed or
  * added host resource keeps being recognised.
  */
-import type { NodeRole } from "../../components/core/types";
-import { API_READINESS_TYPE, NODE_LIFECYCLE_TYPE } from "../../components/lifecycle/types";
-import { emptyFacts } from "../facts";
-import type { PlatformAdapter, ResourceFacts, ResourceView } from "../facts";
-import { asArray, asRecord, asString, asStrings, field } from "../props";
+import type { NodeRole } from "../../core/types";
+import { API_READINESS_TYPE, NODE_LIFECYCLE_TYPE } from "../../lifecycle/types";
+import { emptyFacts } from "../../../policies/facts";
+import type { PlatformAdapter, ResourceFacts, ResourceView } from "../../../policies/facts";
+import { asArray, asRecord, asString, asStrings, field } from "../../../policies/props";
 
 const DYNAMIC_PREFIX = "pulumi-nodejs:dynamic/kubeforge:";
 
@@ -60,3 +60,5 @@ export const baremetalAdapter: PlatformAdapter = {
     claims: (type) => type.startsWith(DYNAMIC_PREFIX) && type !== NODE_LIFECYCLE_TYPE && type !== API_READINESS_TYPE,
     describe: describeHost,
 };
+
+export default baremetalAdapter;
