@@ -1,6 +1,8 @@
 /**
- * IPv4 / IPv6 address and CIDR arithmetic, just enough to validate the cluster's address ranges.
- * Addresses are held as `bigint`s so both families share one code path.
+ * The one address module of kubeforge: IPv4 / IPv6 addresses, CIDR blocks and inclusive address
+ * ranges; parsing, formatting, overlap and containment, carving sub-blocks, and the per-zone subnet
+ * layout of a created VPC. Every platform and the core's own range checks use it. Addresses are held
+ * as `bigint`s so both families share one code path. Pure: no Pulumi, no network.
  */
 
 /** Address family. */
@@ -159,4 +161,137 @@ export function formatIp(family: IpFamily, address: bigint): string {
 /** The block written with its network address (host bits cleared), e.g. `10.0.0.0/16` for `10.0.0.1/16`. */
 export function formatCidr(cidr: Cidr): string {
     return `${formatIp(cidr.family, networkAddress(cidr))}/${cidr.prefix}`;
+}
+
+/**
+ * Parses an IPv4 network as a provider takes it: `a.b.c.d/p` (surrounding spaces ignored) with no host
+ * bits set (AWS, GCP and Azure reject `10.0.0.1/16`). Undefined for anything else, IPv6 included.
+ *
+ * @param text - the CIDR as written in the config
+ */
+export function parseIpv4Network(text: string): Cidr | undefined {
+    const parsed = parseCidr(text.trim());
+    if (!parsed.ok || parsed.value.family !== 4 || hostBitsSet(parsed.value)) return undefined;
+    return parsed.value;
+}
+
+/**
+ * True when `inner` lies entirely inside `outer` (same family, at least as long a prefix, overlapping).
+ *
+ * @param outer - the enclosing block
+ * @param inner - the block to test
+ */
+export function cidrContains(outer: Cidr, inner: Cidr): boolean {
+    return inner.family === outer.family && inner.prefix >= outer.prefix && cidrsOverlap(outer, inner);
+}
+
+/**
+ * The `index`-th sub-block of prefix `newPrefix` inside `cidr`, counted from its network address (like
+ * Terraform's `cidrsubnet`). Both families.
+ *
+ * @param cidr - the enclosing block
+ * @param newPrefix - prefix of the sub-blocks, at least `cidr.prefix` and at most the family's bits
+ * @param index - which sub-block, from 0
+ * @throws RangeError when there is no such sub-block (a bug in the caller's layout: configs are checked first)
+ */
+export function subnet(cidr: Cidr, newPrefix: number, index: number): Cidr {
+    const extra = newPrefix - cidr.prefix;
+    if (!Number.isInteger(index) || extra < 0 || newPrefix > cidr.bits || index < 0 || BigInt(index) >= 1n << BigInt(extra)) {
+        throw new RangeError(`no sub-block ${index} of prefix ${newPrefix} in ${formatCidr(cidr)}`);
+    }
+    const address = networkAddress(cidr) + (BigInt(index) << BigInt(cidr.bits - newPrefix));
+    return { family: cidr.family, address, prefix: newPrefix, bits: cidr.bits };
+}
+
+/** Most zones a created VPC can hold with the per-zone layout ({@link layoutSubnets}). */
+export const MAX_ZONES = 6;
+/** Widest VPC prefix the per-zone layout accepts. */
+export const MIN_VPC_PREFIX = 16;
+/** Narrowest VPC prefix the per-zone layout accepts (a /22 still gives /28 public subnets). */
+export const MAX_VPC_PREFIX = 22;
+
+/** The subnets of one zone. */
+export interface ZoneSubnets {
+    /** Zone name, e.g. `us-east-1a`. */
+    zone: string;
+    /** Node subnet (no public addresses; egress through NAT). */
+    privateCidr: string;
+    /** Load balancer and NAT subnet. */
+    publicCidr: string;
+}
+
+/**
+ * Lays out one private and one public subnet per zone inside a VPC of prefix `p`
+ * ({@link MIN_VPC_PREFIX} ≤ p ≤ {@link MAX_VPC_PREFIX}): the range is cut into 8 blocks of prefix
+ * `p+3`. Blocks 0–5 are the private (node) subnets, one per zone in the order the zones are listed,
+ * so appending a zone never renumbers an existing subnet. Block 6 is spare. Block 7 is cut again into
+ * 8 public subnets of prefix `p+6` (load balancers and NAT gateways need few addresses).
+ *
+ * @param vpcCidr - the VPC range, an IPv4 network
+ * @param zones - the zones, at most {@link MAX_ZONES}, in config order
+ * @throws RangeError when the range or the number of zones does not fit the layout
+ */
+export function layoutSubnets(vpcCidr: string, zones: readonly string[]): ZoneSubnets[] {
+    const vpc = parseIpv4Network(vpcCidr);
+    if (!vpc || vpc.prefix < MIN_VPC_PREFIX || vpc.prefix > MAX_VPC_PREFIX) {
+        throw new RangeError(`VPC CIDR ${vpcCidr} must be a network between /${MIN_VPC_PREFIX} and /${MAX_VPC_PREFIX}`);
+    }
+    if (zones.length > MAX_ZONES) throw new RangeError(`at most ${MAX_ZONES} zones fit the VPC layout`);
+    const publicBlock = subnet(vpc, vpc.prefix + 3, 7);
+    return zones.map((zone, i) => ({
+        zone,
+        privateCidr: formatCidr(subnet(vpc, vpc.prefix + 3, i)),
+        publicCidr: formatCidr(subnet(publicBlock, vpc.prefix + 6, i)),
+    }));
+}
+
+/**
+ * An inclusive range of addresses of one family (the caller knows which): a pool written
+ * `192.0.2.240-192.0.2.250`, or the span of a CIDR block ({@link cidrRange}).
+ */
+export interface AddressRange {
+    /** First address. */
+    first: bigint;
+    /** Last address. */
+    last: bigint;
+}
+
+/**
+ * The addresses a block spans, network to last address.
+ *
+ * @param cidr - the block
+ */
+export function cidrRange(cidr: Cidr): AddressRange {
+    return { first: networkAddress(cidr), last: lastAddress(cidr) };
+}
+
+/**
+ * True when `address` lies in `range`.
+ *
+ * @param range - the range
+ * @param address - an address of the range's family
+ */
+export function rangeContains(range: AddressRange, address: bigint): boolean {
+    return address >= range.first && address <= range.last;
+}
+
+/**
+ * True when the two ranges (of the same family) share at least one address.
+ *
+ * @param a - one range
+ * @param b - the other
+ */
+export function rangesOverlap(a: AddressRange, b: AddressRange): boolean {
+    return a.first <= b.last && b.first <= a.last;
+}
+
+/**
+ * The block of exactly one address: a /32 (IPv4) or /128 (IPv6).
+ *
+ * @param family - the address family
+ * @param address - the address
+ */
+export function hostCidr(family: IpFamily, address: bigint): Cidr {
+    const bits = family === 4 ? 32 : 128;
+    return { family, address, prefix: bits, bits };
 }

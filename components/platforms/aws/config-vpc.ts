@@ -3,7 +3,7 @@
  */
 import type { ClusterSpec } from "../../core/types";
 import { isRecord } from "../../core/fields";
-import { MAX_VPC_PREFIX, MAX_ZONES, MIN_VPC_PREFIX, formatCidr, overlaps, parseCidr } from "./cidr";
+import { MAX_VPC_PREFIX, MAX_ZONES, MIN_VPC_PREFIX, cidrsOverlap, formatCidr, parseIpv4Network } from "../../core/cidr";
 
 const VPC_ID_RE = /^vpc-[0-9a-f]{8,17}$/;
 const SUBNET_ID_RE = /^subnet-[0-9a-f]{8,17}$/;
@@ -79,7 +79,7 @@ export function parseVpc(
     }
     let ok = true;
     const cidrText = block.cidr === undefined ? spec.network.nodeCidr : block.cidr;
-    const cidr = typeof cidrText === "string" ? parseCidr(cidrText) : undefined;
+    const cidr = typeof cidrText === "string" ? parseIpv4Network(cidrText) : undefined;
     if (typeof cidrText === "string" && cidrText.includes(":")) {
         issue(
             "vpc.cidr",
@@ -104,8 +104,8 @@ export function parseVpc(
             ["podCidr", spec.network.podCidr],
             ["serviceCidr", spec.network.serviceCidr],
         ] as const) {
-            const other = typeof text === "string" ? parseCidr(text) : undefined;
-            if (other && overlaps(cidr, other)) {
+            const other = typeof text === "string" ? parseIpv4Network(text) : undefined;
+            if (other && cidrsOverlap(cidr, other)) {
                 issue(
                     "vpc.cidr",
                     `overlaps kubeforge:network.${name} (${text}); pick disjoint ranges so pod and service traffic is not routed into the VPC`,
@@ -129,7 +129,7 @@ export function parseVpc(
 }
 
 function normalise(text: unknown): string | undefined {
-    const c = typeof text === "string" ? parseCidr(text) : undefined;
+    const c = typeof text === "string" ? parseIpv4Network(text) : undefined;
     return c ? formatCidr(c) : undefined;
 }
 
@@ -190,7 +190,7 @@ function parseExistingVpc(
             ok = false;
         } else {
             block.egressCidrs.forEach((c: unknown, i: number) => {
-                const parsed = typeof c === "string" ? parseCidr(c) : undefined;
+                const parsed = typeof c === "string" ? parseIpv4Network(c) : undefined;
                 if (!parsed) {
                     issue(`vpc.egressCidrs[${i}]`, "is not an IPv4 CIDR; write one such as `198.51.100.7/32`");
                     ok = false;

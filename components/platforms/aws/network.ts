@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Eip, InternetGateway, NatGateway, Route, RouteTable, RouteTableAssociation, Subnet, Tag, Vpc } from "@pulumi/aws/ec2";
 import type { ClusterSpec } from "../../core/types";
 import type { AwsConfig } from "./config";
-import { layoutSubnets } from "./cidr";
+import { layoutSubnets } from "../../core/cidr";
 import { clusterTagKey, resourceTags } from "./tags";
 
 /** The subnets of one zone. */

@@ -1,19 +1,23 @@
 /**
  * Address checks of the bare-metal block: the Service address pool and the hosts' addresses against
- * the cluster's ranges and each other.
+ * the cluster's ranges and each other. The arithmetic is the core's address module (core/cidr.ts).
  */
-import { cidrsOverlap, lastAddress, networkAddress, parseCidr, parseIp, type Cidr } from "../../core/cidr";
+import {
+    cidrRange,
+    cidrsOverlap,
+    hostCidr,
+    parseCidr,
+    parseIp,
+    rangeContains,
+    rangesOverlap,
+    type AddressRange,
+    type Cidr,
+} from "../../core/cidr";
 import type { IssueList } from "../../core/fields";
 import type { ClusterSpec } from "../../core/types";
 import { BLOCK, type BaremetalEndpoint, type BaremetalHost } from "./config-types";
 
-/** An IPv4 range, inclusive. */
-export interface AddressRange {
-    /** First address. */
-    first: bigint;
-    /** Last address. */
-    last: bigint;
-}
+export type { AddressRange } from "../../core/cidr";
 
 /** Parses a pool entry: `a.b.c.d/n` or `a.b.c.d-e.f.g.h`. */
 export function parsePoolEntry(text: string): { ok: true; value: AddressRange } | { ok: false; error: string } {
@@ -21,7 +25,7 @@ export function parsePoolEntry(text: string): { ok: true; value: AddressRange } 
         const cidr = parseCidr(text);
         if (!cidr.ok) return cidr;
         if (cidr.value.family !== 4) return { ok: false, error: `"${text}" is IPv6; only IPv4 pools are supported` };
-        return { ok: true, value: { first: networkAddress(cidr.value), last: lastAddress(cidr.value) } };
+        return { ok: true, value: cidrRange(cidr.value) };
     }
     const [a, b, extra] = text.split("-").map((s) => s.trim());
     if (b === undefined || extra !== undefined)
@@ -35,12 +39,9 @@ export function parsePoolEntry(text: string): { ok: true; value: AddressRange } 
     return { ok: true, value: { first: first.value.address, last: last.value.address } };
 }
 
-function inRange(address: bigint, range: AddressRange): boolean {
-    return address >= range.first && address <= range.last;
-}
-
+/** True when an IPv4 range shares an address with a block (pools are IPv4; an IPv6 block never does). */
 function rangeOverlapsCidr(range: AddressRange, cidr: Cidr): boolean {
-    return cidr.family === 4 && range.first <= lastAddress(cidr) && networkAddress(cidr) <= range.last;
+    return cidr.family === 4 && rangesOverlap(range, cidrRange(cidr));
 }
 
 /**
@@ -97,14 +98,14 @@ export function checkAddresses(
         const vip = parseIp(endpoint.address);
         if (vip.ok) {
             for (const p of pool) {
-                if (inRange(vip.value.address, p.range))
+                if (rangeContains(p.range, vip.value.address))
                     issues.add(
                         `${BLOCK}.endpoint.vip`,
                         `${endpoint.address} is inside serviceAddressPool entry "${p.text}"; MetalLB would hand it to a Service. Take the VIP out of the pool`,
                     );
             }
             for (const c of cidrs) {
-                if (c.cidr.family === 4 && vip.value.address >= networkAddress(c.cidr) && vip.value.address <= lastAddress(c.cidr)) {
+                if (c.cidr.family === 4 && rangeContains(cidrRange(c.cidr), vip.value.address)) {
                     issues.add(
                         `${BLOCK}.endpoint.vip`,
                         `${endpoint.address} is inside kubeforge:${c.field} (${spec.network[c.field === "network.podCidr" ? "podCidr" : "serviceCidr"]}); pick an address on the hosts' network`,
@@ -129,7 +130,7 @@ export function checkAddresses(
                 );
         }
         for (const { h, ip } of hostAddresses) {
-            if (ip.ok && ip.value.family === 4 && inRange(ip.value.address, p.range))
+            if (ip.ok && ip.value.family === 4 && rangeContains(p.range, ip.value.address))
                 issues.add(
                     `${BLOCK}.serviceAddressPool`,
                     `"${p.text}" contains host ${h.name} (${h.address}); take the hosts' addresses out of the pool`,
@@ -139,17 +140,7 @@ export function checkAddresses(
     for (const { h, ip } of hostAddresses) {
         if (!ip.ok) continue;
         for (const c of cidrs) {
-            if (
-                cidrsOverlap(
-                    {
-                        family: ip.value.family,
-                        address: ip.value.address,
-                        prefix: ip.value.family === 4 ? 32 : 128,
-                        bits: ip.value.family === 4 ? 32 : 128,
-                    },
-                    c.cidr,
-                )
-            ) {
+            if (cidrsOverlap(hostCidr(ip.value.family, ip.value.address), c.cidr)) {
                 issues.add(
                     `${BLOCK}.hosts`,
                     `host ${h.name} (${h.address}) is inside kubeforge:${c.field}; move the cluster's ${c.field === "network.podCidr" ? "pod" : "service"} range away from the hosts' network`,

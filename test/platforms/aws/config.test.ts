@@ -12,7 +12,6 @@ import {
     partitionOf,
 } from "../../../components/platforms/aws/config";
 
-import { contains, formatCidr, layoutSubnets, overlaps, parseCidr } from "../../../components/platforms/aws/cidr";
 import { ZONES, makeNodes, makeSpec, rawAws } from "./fixtures";
 
 function fields(raw: unknown, spec = makeSpec()): string[] {
@@ -306,54 +305,5 @@ describe("checkNodes: cluster settings AWS cannot build", () => {
             aws.checkNodes!(config!, spec, makeNodes(spec)).map((i) => i.field),
             ["kubeforge:tags"],
         );
-    });
-});
-
-describe("VPC layout", () => {
-    const vpcArb = fc
-        .record({ a: fc.integer({ min: 0, max: 255 }), b: fc.integer({ min: 0, max: 255 }), prefix: fc.integer({ min: 16, max: 22 }) })
-        .map(({ a, b, prefix }) =>
-            formatCidr({ base: (((10 << 24) | (a << 16) | (b << 8)) >>> 0) & ((0xffffffff << (32 - prefix)) >>> 0), prefix }),
-        );
-    const zonesArb = fc.integer({ min: 1, max: 6 }).map((n) => ZONES.concat(["us-east-1d", "us-east-1e", "us-east-1f"]).slice(0, n));
-
-    test("subnets lie in the VPC and never overlap one another", () => {
-        fc.assert(
-            fc.property(vpcArb, zonesArb, (vpcText, zones) => {
-                const vpc = parseCidr(vpcText)!;
-                const subnets = layoutSubnets(vpcText, zones)
-                    .flatMap((z) => [z.privateCidr, z.publicCidr])
-                    .map((s) => parseCidr(s)!);
-                for (const s of subnets) assert.ok(contains(vpc, s), `${formatCidr(s)} outside ${vpcText}`);
-                for (let i = 0; i < subnets.length; i++)
-                    for (let j = i + 1; j < subnets.length; j++)
-                        assert.ok(!overlaps(subnets[i], subnets[j]), `${formatCidr(subnets[i])} overlaps ${formatCidr(subnets[j])}`);
-            }),
-        );
-    });
-
-    test("appending a zone never renumbers existing subnets", () => {
-        fc.assert(
-            fc.property(vpcArb, fc.integer({ min: 1, max: 5 }), (vpcText, n) => {
-                const zones = ["z1", "z2", "z3", "z4", "z5", "z6"];
-                const before = layoutSubnets(vpcText, zones.slice(0, n));
-                const after = layoutSubnets(vpcText, zones.slice(0, n + 1));
-                assert.deepEqual(after.slice(0, n), before);
-            }),
-        );
-    });
-
-    test("a /16 gives /19 private and /22 public subnets", () => {
-        const [a, b] = layoutSubnets("10.0.0.0/16", ["x", "y"]);
-        assert.deepEqual(a, { zone: "x", privateCidr: "10.0.0.0/19", publicCidr: "10.0.224.0/22" });
-        assert.deepEqual(b, { zone: "y", privateCidr: "10.0.32.0/19", publicCidr: "10.0.228.0/22" });
-    });
-
-    test("CIDR parsing rejects host bits and junk", () => {
-        assert.equal(parseCidr("10.0.0.1/16"), undefined);
-        assert.equal(parseCidr("10.0.0.0/33"), undefined);
-        assert.equal(parseCidr("256.0.0.0/8"), undefined);
-        assert.equal(parseCidr("10.0.0.0"), undefined);
-        assert.deepEqual(parseCidr("0.0.0.0/0"), { base: 0, prefix: 0 });
     });
 });
