@@ -2,7 +2,17 @@
  * The `kubeforge:baremetal.hosts` inventory: each host parsed, then the whole list checked against the
  * cluster spec (one host per master, hosts per pool).
  */
-import { type IssueList, isRecord, readArray, readBoolean, readChoice, readInteger, readObject, readString } from "../../core/fields";
+import {
+    type IssueList,
+    childPath,
+    isRecord,
+    readArray,
+    readBoolean,
+    readChoice,
+    readInteger,
+    readObject,
+    readString,
+} from "../../core/fields";
 import { dnsLabelError, labelValueError, nodeLabelKeyError } from "../../core/k8s-names";
 import type { ClusterSpec, NodeRole } from "../../core/types";
 import { hostKeyProblem } from "../../../bootstrap/ssh/hostkey";
@@ -20,28 +30,48 @@ function looksLikePublicKey(text: string): boolean {
  * @param defaultKey - the block's `privateKey`, used by hosts without their own
  * @param defaultUser - the block's `user`
  * @param issues - where to record problems
+ * @param defaultKeyGiven - the block's `privateKey` was written (even if invalid, reported already): a host
+ *   without its own is then not also reported as missing one
+ * @returns the hosts read whole, and how many entries were dropped for a problem already reported (the
+ *   counts against the spec are not checked then: they would blame the other hosts)
  */
-export function parseHosts(value: unknown, defaultKey: string | undefined, defaultUser: string, issues: IssueList): BaremetalHost[] {
+export function parseHosts(
+    value: unknown,
+    defaultKey: string | undefined,
+    defaultUser: string,
+    issues: IssueList,
+    defaultKeyGiven = defaultKey !== undefined,
+): { hosts: BaremetalHost[]; dropped: number } {
     const path = `${BLOCK}.hosts`;
     if (value === undefined || value === null) {
         issues.add(path, "is required; list each machine with address, failureDomain, role (and pool for workers), hostKey");
-        return [];
+        return { hosts: [], dropped: 0 };
     }
-    const list = readArray(value, path, issues) ?? [];
+    const list = readArray(value, path, issues);
+    // Not a list (reported): how many hosts of each kind there are is unknown, so no count is checked.
+    if (list === undefined) return { hosts: [], dropped: 1 };
+    // A value written with the wrong type was reported by its reader: "is required" would be a second,
+    // wrong message about the same key.
+    const written = (v: unknown) => v !== undefined && v !== null;
     const hosts: BaremetalHost[] = [];
     const missingKey: number[] = [];
+    let dropped = 0;
     list.forEach((item, i) => {
         const at = `${path}[${i}]`;
         if (!isRecord(item)) {
-            issues.add(at, "must be a map with address, failureDomain, role, hostKey...");
+            issues.add(
+                at,
+                "must be a map with address, failureDomain, role, hostKey...; write each host as `- address: ...` with its keys indented under it",
+            );
             return;
         }
         for (const key of Object.keys(item)) {
             if (!HOST_KEYS.includes(key)) issues.add(`${at}.${key}`, `is not a host setting; use one of ${HOST_KEYS.join(", ")}`);
         }
         const address = readString(item.address, `${at}.address`, issues);
-        if (address === undefined) issues.add(`${at}.address`, "is required; give the address kubeforge connects to over SSH");
-        else {
+        if (address === undefined && !written(item.address))
+            issues.add(`${at}.address`, "is required; give the address kubeforge connects to over SSH");
+        else if (address !== undefined) {
             const problem = hostAddressProblem(address);
             if (problem) issues.add(`${at}.address`, problem.replace("{port}", `kubeforge:baremetal.hosts[${i}].port`));
         }
@@ -51,7 +81,7 @@ export function parseHosts(value: unknown, defaultKey: string | undefined, defau
         const user = readString(item.user, `${at}.user`, issues) ?? defaultUser;
         const privateKey = readString(item.privateKey, `${at}.privateKey`, issues) ?? defaultKey;
         if (!privateKey) {
-            missingKey.push(i);
+            if (!written(item.privateKey) && !defaultKeyGiven) missingKey.push(i);
         } else if (looksLikePublicKey(privateKey)) {
             issues.add(`${at}.privateKey`, "holds a public key; give the private key (the file without .pub), as a secret");
         }
@@ -63,16 +93,20 @@ export function parseHosts(value: unknown, defaultKey: string | undefined, defau
                 `${at}.hostKey`,
                 `${keyProblem}; paste the whole line of the host's /etc/ssh/ssh_host_ed25519_key.pub (e.g. \`ssh-ed25519 AAAA...\`)`,
             );
-        if (hostKey === undefined && !trustOnFirstUse) {
+        if (hostKey === undefined && !written(item.hostKey) && !trustOnFirstUse && typeof (item.trustOnFirstUse ?? false) === "boolean") {
             issues.add(
                 `${at}.hostKey`,
                 "is required so kubeforge can tell this host from an impostor; paste its /etc/ssh/ssh_host_ed25519_key.pub (or `ssh-keyscan -t ed25519 <address>` checked out of band), or set trustOnFirstUse: true to record the first key seen",
             );
         }
         const failureDomain = readString(item.failureDomain, `${at}.failureDomain`, issues);
-        if (failureDomain === undefined)
-            issues.add(`${at}.failureDomain`, "is required; name the rack, room or power feed the host shares with others (e.g. rack-a)");
-        else {
+        if (failureDomain === undefined) {
+            if (!written(item.failureDomain))
+                issues.add(
+                    `${at}.failureDomain`,
+                    "is required; name the rack, room or power feed the host shares with others (e.g. rack-a)",
+                );
+        } else {
             const error = dnsLabelError(failureDomain);
             if (error) issues.add(`${at}.failureDomain`, `${error}; it becomes the node's topology.kubernetes.io/zone label`);
         }
@@ -83,24 +117,31 @@ export function parseHosts(value: unknown, defaultKey: string | undefined, defau
             if (pool !== undefined && pool !== "control-plane")
                 issues.add(`${at}.pool`, `is "${pool}" but the host is a control-plane host; remove pool or make the host a worker`);
             pool = "control-plane";
-        } else if (role === "worker" && pool === undefined) {
+        } else if (role === "worker" && pool === undefined && !written(item.pool)) {
             issues.add(`${at}.pool`, "is required for a worker; name one of kubeforge:workerPools");
         }
         const labels: Record<string, string> = {};
         const rawLabels = readObject(item.labels, `${at}.labels`, issues) ?? {};
         for (const [key, v] of Object.entries(rawLabels)) {
+            const at2 = childPath(`${at}.labels`, key);
             const keyError = nodeLabelKeyError(key);
             if (keyError) issues.add(`${at}.labels`, `key "${key}": ${keyError}`);
-            const text = typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : undefined;
-            if (text === undefined) issues.add(`${at}.labels`, `value of "${key}" must be a string`);
-            else {
-                const valueError = labelValueError(text);
-                if (valueError) issues.add(`${at}.labels`, `value of "${key}": ${valueError}`);
-                else labels[key] = text;
+            // A number or true/false is what YAML made of an unquoted value, not necessarily what was
+            // written (`1.30` is 1.3, `0755` may be 493, `yes` is true): never turned back into text.
+            const text = readString(v, at2, issues);
+            if (text === undefined) {
+                if (!written(v)) issues.add(at2, 'has no value; give one (a label value may be empty: write "")');
+                continue;
             }
+            const valueError = labelValueError(text);
+            if (valueError) issues.add(at2, valueError);
+            else labels[key] = text;
         }
         const ordinal = readInteger(item.ordinal, `${at}.ordinal`, issues, 0);
-        if (address === undefined || failureDomain === undefined || role === undefined || pool === undefined) return;
+        if (address === undefined || failureDomain === undefined || role === undefined || pool === undefined) {
+            dropped++;
+            return;
+        }
         hosts.push({
             name,
             address,
@@ -127,7 +168,8 @@ export function parseHosts(value: unknown, defaultKey: string | undefined, defau
                 `${path}[${i}].privateKey`,
                 `is missing and kubeforge:baremetal.privateKey is not set; give this host its own, or ${setKey}`,
             );
-    return hosts;
+    // An entry that is not a map was dropped too.
+    return { hosts, dropped: dropped + list.filter((item) => !isRecord(item)).length };
 }
 
 /**
@@ -136,10 +178,13 @@ export function parseHosts(value: unknown, defaultKey: string | undefined, defau
  * @param hosts - the parsed inventory
  * @param spec - the cluster
  * @param issues - where to record problems
+ * @param dropped - host entries dropped for a problem already reported: the counts and the spread are not
+ *   checked (a missing host would be blamed on the pool, not on the entry that has the problem)
  */
-export function checkInventoryAgainstSpec(hosts: BaremetalHost[], spec: ClusterSpec, issues: IssueList): void {
+export function checkInventoryAgainstSpec(hosts: BaremetalHost[], spec: ClusterSpec, issues: IssueList, dropped = 0): void {
     const masters = hosts.filter((h) => h.role === "control-plane");
-    if (masters.length !== spec.controlPlane.count) {
+    const counted = dropped === 0;
+    if (counted && masters.length !== spec.controlPlane.count) {
         issues.add(
             `${BLOCK}.hosts`,
             `has ${masters.length} control-plane host${masters.length === 1 ? "" : "s"} but kubeforge:controlPlane.count is ${spec.controlPlane.count}; ` +
@@ -149,7 +194,7 @@ export function checkInventoryAgainstSpec(hosts: BaremetalHost[], spec: ClusterS
     const spread = spec.controlPlane.spread ?? "required";
     const masterDomains = new Set(masters.map((m) => m.failureDomain));
     const needed = Math.min(spec.controlPlane.count, 3);
-    if (spread === "required" && masters.length === spec.controlPlane.count && masterDomains.size < needed) {
+    if (counted && spread === "required" && masters.length === spec.controlPlane.count && masterDomains.size < needed) {
         issues.add(
             `${BLOCK}.hosts`,
             `the ${masters.length} control-plane hosts are in ${masterDomains.size} failure domain${masterDomains.size === 1 ? "" : "s"} (${[...masterDomains].join(", ")}), ` +
@@ -158,7 +203,7 @@ export function checkInventoryAgainstSpec(hosts: BaremetalHost[], spec: ClusterS
     }
     spec.workerPools.forEach((pool, p) => {
         const members = hosts.filter((h) => h.role === "worker" && h.pool === pool.name);
-        if (members.length !== pool.count) {
+        if (counted && members.length !== pool.count) {
             issues.add(
                 `${BLOCK}.hosts`,
                 `pool "${pool.name}" has ${members.length} host${members.length === 1 ? "" : "s"} but kubeforge:workerPools[${p}].count is ${pool.count}; list one host per node (or change the count)`,
