@@ -16,12 +16,9 @@ import {
 import { dnsLabelError, labelValueError, nodeLabelKeyError } from "../../core/k8s-names";
 import type { ClusterSpec, NodeRole } from "../../core/types";
 import { hostKeyProblem } from "../../../bootstrap/ssh/hostkey";
+import { privateKeyProblem } from "../../../bootstrap/ssh/privatekey";
 import { isIP } from "node:net";
 import { BAREMETAL_DEFAULTS, BLOCK, HOST_KEYS, type BaremetalHost } from "./config-types";
-
-function looksLikePublicKey(text: string): boolean {
-    return /^(ssh-|ecdsa-sha2-|sk-)/.test(text.trim());
-}
 
 /**
  * Reads the host list.
@@ -79,19 +76,21 @@ export function parseHosts(
         const port = readInteger(item.port, `${at}.port`, issues, 1) ?? BAREMETAL_DEFAULTS.port;
         if (port > 65535) issues.add(`${at}.port`, `is ${port}; a TCP port is at most 65535`);
         const user = readString(item.user, `${at}.user`, issues) ?? defaultUser;
-        const privateKey = readString(item.privateKey, `${at}.privateKey`, issues) ?? defaultKey;
-        if (!privateKey) {
-            if (!written(item.privateKey) && !defaultKeyGiven) missingKey.push(i);
-        } else if (looksLikePublicKey(privateKey)) {
-            issues.add(`${at}.privateKey`, "holds a public key; give the private key (the file without .pub), as a secret");
-        }
+        const userIssue = userProblem(user);
+        if (userIssue && written(item.user)) issues.add(`${at}.user`, userIssue);
+        const ownKey = readString(item.privateKey, `${at}.privateKey`, issues);
+        const privateKey = ownKey ?? defaultKey;
+        // The shared key is checked once, by the block's reader; a host's own here.
+        const keyProblem = ownKey === undefined ? undefined : privateKeyProblem(ownKey);
+        if (keyProblem) issues.add(`${at}.privateKey`, keyProblem);
+        else if (!privateKey && !written(item.privateKey) && !defaultKeyGiven) missingKey.push(i);
         const hostKey = readString(item.hostKey, `${at}.hostKey`, issues);
         const trustOnFirstUse = readBoolean(item.trustOnFirstUse, `${at}.trustOnFirstUse`, issues) ?? false;
-        const keyProblem = hostKey === undefined ? undefined : hostKeyProblem(hostKey);
-        if (keyProblem)
+        const hostKeyIssue = hostKey === undefined ? undefined : hostKeyProblem(hostKey);
+        if (hostKeyIssue)
             issues.add(
                 `${at}.hostKey`,
-                `${keyProblem}; paste the whole line of the host's /etc/ssh/ssh_host_ed25519_key.pub (e.g. \`ssh-ed25519 AAAA...\`)`,
+                `${hostKeyIssue}; paste the whole line of the host's /etc/ssh/ssh_host_ed25519_key.pub (e.g. \`ssh-ed25519 AAAA...\`)`,
             );
         if (hostKey === undefined && !written(item.hostKey) && !trustOnFirstUse && typeof (item.trustOnFirstUse ?? false) === "boolean") {
             issues.add(
@@ -234,6 +233,19 @@ export function checkInventoryAgainstSpec(hosts: BaremetalHost[], spec: ClusterS
 }
 
 /**
+ * What is wrong with a login user name, or undefined: empty, or holding whitespace, `@` or `:` (a
+ * `user@host` pasted whole) cannot be an account on the host.
+ *
+ * @param user - as the user wrote it
+ */
+export function userProblem(user: string): string | undefined {
+    if (user === "") return 'is empty; give the login user (e.g. "kubeforge"), or remove the key for the default';
+    if (/[\s:@]/.test(user))
+        return `is "${user}", which cannot be a login name (no spaces, @ or :); give the account name alone (e.g. "kubeforge")`;
+    return undefined;
+}
+
+/**
  * What is wrong with a host address, or undefined: it must be an IPv4 address (four octets of 0-255),
  * an IPv6 address (without brackets) or a DNS name. A `:port` suffix is named as such; `{port}` in
  * the message stands for the key the port belongs in.
@@ -241,7 +253,7 @@ export function checkInventoryAgainstSpec(hosts: BaremetalHost[], spec: ClusterS
  * @param address - as the user wrote it.
  */
 export function hostAddressProblem(address: string): string | undefined {
-    if (isIP(address)) return undefined;
+    if (isIP(address)) return ipAddressProblem(address);
     const withPort = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]+)):(\d+)$/.exec(address);
     if (withPort) {
         return `is \`${address}\`, an address with a port; write the address alone (\`${withPort[1] ?? withPort[2]}\`) and put ${withPort[3]} in {port}`;
@@ -257,7 +269,20 @@ export function hostAddressProblem(address: string): string | undefined {
     if (address.includes(":")) return "is not a valid IPv6 address; check the groups (at most one `::`, hex digits)";
     const name = address.endsWith(".") ? address.slice(0, -1) : address;
     const labelOk = (l: string) => /^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/.test(l);
+    if (address.trim() !== address) return "has spaces around it; write the address alone";
     if (name.length > 253 || !name.split(".").every(labelOk))
         return "is neither an IP address nor a DNS name (labels of letters, digits and inner hyphens, at most 63 characters each)";
+    return undefined;
+}
+
+/** An IP address no host has: unspecified (connecting to it reaches this machine), broadcast, multicast. */
+function ipAddressProblem(address: string): string | undefined {
+    const v6 = address.includes(":");
+    if (v6 ? /^[0:]+$/.test(address) : address === "0.0.0.0")
+        return `is the unspecified address \`${address}\` (it reaches the machine running pulumi, not a host); give the host's own address`;
+    if (!v6 && address === "255.255.255.255") return "is the broadcast address; give the host's own address";
+    const first = v6 ? address.toLowerCase() : address.split(".")[0];
+    if (v6 ? first.startsWith("ff") : Number(first) >= 224 && Number(first) <= 239)
+        return `is a multicast address (\`${address}\`); give the host's own address`;
     return undefined;
 }

@@ -15,7 +15,8 @@ import {
     type ServiceLoadBalancer,
 } from "./config-types";
 import { checkAddresses, parsePoolEntry, type AddressRange } from "./config-addresses";
-import { checkInventoryAgainstSpec, parseHosts } from "./config-hosts";
+import { checkInventoryAgainstSpec, parseHosts, userProblem } from "./config-hosts";
+import { privateKeyProblem } from "../../../bootstrap/ssh/privatekey";
 
 export {
     BAREMETAL_DEFAULTS,
@@ -48,7 +49,11 @@ export function parseBaremetalConfig(raw: unknown, spec: ClusterSpec): { config?
     }
 
     const defaultKey = readString(block.privateKey, `${BLOCK}.privateKey`, issues);
+    const keyProblem = defaultKey === undefined ? undefined : privateKeyProblem(defaultKey);
+    if (keyProblem) issues.add(`${BLOCK}.privateKey`, keyProblem);
     const defaultUser = readString(block.user, `${BLOCK}.user`, issues) ?? BAREMETAL_DEFAULTS.user;
+    const userIssue = userProblem(defaultUser);
+    if (userIssue) issues.add(`${BLOCK}.user`, userIssue);
     const { hosts, dropped } = parseHosts(block.hosts, defaultKey, defaultUser, issues, written(block.privateKey));
 
     const endpoint = parseEndpoint(block.endpoint, issues);

@@ -7,35 +7,7 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { readStackConfig, stackConfigPath } from "../../../stacks/plan/stackConfig";
-import { resolveStack } from "../../../stacks/program";
-import { ConfigError, type ConfigIssue } from "../../../components/core/types";
-
-const example = readStackConfig(stackConfigPath("baremetal"), "baremetal");
-type Block = { hosts: Record<string, unknown>[]; endpoint: Record<string, unknown> } & Record<string, unknown>;
-
-/** The issues of the example with one value of the block replaced (a worker host, index 3, for host keys). */
-function issuesWith(set: (block: Block) => void): ConfigIssue[] {
-    const block = JSON.parse(example.values["kubeforge:baremetal"]) as Block;
-    set(block);
-    try {
-        resolveStack({ ...example.values, "kubeforge:baremetal": JSON.stringify(block) });
-    } catch (err) {
-        if (err instanceof ConfigError) return err.issues;
-        throw err;
-    }
-    return [];
-}
-
-/** Exactly one issue, at `kubeforge:baremetal.<key>`, saying `message`. */
-function assertOneIssue(issues: ConfigIssue[], key: string, message: RegExp): void {
-    assert.deepEqual(
-        issues.map((i) => i.field),
-        [`kubeforge:baremetal.${key}`],
-        issues.map((i) => `${i.field}: ${i.message}`).join("\n"),
-    );
-    assert.match(issues[0].message, message);
-}
+import { assertOneIssue, issuesWith, type Block } from "./blockFixture";
 
 /** What YAML hands the program for each trap, and what the message must say about it. */
 const AS_TEXT: [string, unknown, RegExp][] = [
