@@ -87,6 +87,41 @@ function bootFactLines(input: BootstrapInput): string[] {
 }
 
 /**
+ * The line a node logs when its bootstrap token expired before it joined: the same words as the Linux
+ * bootstrap's (bootstrap/scripts/kubeadm.sh), with the fix for a Windows worker (only AWS builds them).
+ *
+ * @param expires - the token's expiry (RFC 3339), as rendered
+ */
+export function tokenExpiredMessage(expires: string): string {
+    return (
+        `the bootstrap token in this machine's configuration expired at ${expires}, before it could join: it was rendered by a pulumi up ` +
+        "longer ago than kubeforge:lifecycle.bootstrapTokenHours. Run pulumi up (it mints a fresh token and creates it in the cluster), " +
+        "then replace this machine so it boots with the new one (list it in kubeforge:aws.replaceNodes)"
+    );
+}
+
+/**
+ * PowerShell that defines `Assert-TokenValid`: before each join attempt, a token past its expiry stops the
+ * bootstrap with one log line naming the problem and the fix. Retrying cannot help (the cluster's token
+ * cleaner deletes expired tokens), and a 30-minute join loop that fails with "unauthorized" would hide why.
+ * No expiry rendered (an older program): the function does nothing, as the Linux check does.
+ *
+ * @param expires - the token's expiry (RFC 3339), or undefined
+ */
+function tokenExpiryLines(expires: string | undefined): string[] {
+    if (!expires) return ["function Assert-TokenValid { }"];
+    return [
+        `$TokenExpires = [DateTimeOffset]::Parse(${psQuote(expires)}, [Globalization.CultureInfo]::InvariantCulture)`,
+        "function Assert-TokenValid {",
+        "  if ([DateTimeOffset]::UtcNow -ge $TokenExpires) {",
+        `    Log ${psQuote(`ERROR: ${tokenExpiredMessage(expires)}`)}`,
+        "    exit 1",
+        "  }",
+        "}",
+    ];
+}
+
+/**
  * The Windows worker's JoinConfiguration (containerd's named pipe, Windows paths). The node name,
  * provider id and node IP are placeholders when the platform gives Windows facts for them (filled at
  * boot); otherwise the NodePlan name and no provider id / node IP. Secret: it holds the bootstrap token.
@@ -188,8 +223,10 @@ export function renderWindowsBootstrap(input: BootstrapInput): string {
         "}",
         "New-NetFirewallRule -Name kubelet -DisplayName 'kubelet' -Protocol TCP -LocalPort 10250 -Action Allow -Enabled True -ErrorAction SilentlyContinue | Out-Null",
         `$Endpoint = ${psQuote(hostPort(input.endpoint))}`,
+        ...tokenExpiryLines(input.pki.bootstrapTokenExpires),
         "$deadline = (Get-Date).AddMinutes(30)",
         "while ($true) {",
+        "  Assert-TokenValid",
         '  Log "joining the cluster at $Endpoint"',
         '  & "$Bin\\kubeadm.exe" join --config "$Etc\\join.yaml" *> \'C:\\var\\log\\kubelet\\kubeadm-join.log\'',
         "  if ($LASTEXITCODE -eq 0) { Log 'joined'; break }",

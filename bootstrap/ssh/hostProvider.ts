@@ -11,7 +11,10 @@
  * - a file's content or mode, or the command, changed → update: upload only the files whose content
  *   on the host differs, then rerun the idempotent bootstrap command;
  * - only connection details or the provider version changed → update that touches nothing on the
- *   host (state only).
+ *   host (state only);
+ * - only `volatile` values changed (the bootstrap token and its expiry, which an `up` rotates) on a host
+ *   that completed its bootstrap → no change at all: the host joined with the old token and never reads
+ *   it again; state keeps what the host has. Only a host not bootstrapped yet (a create) needs the new one.
  * File contents never enter the outputs: state keeps a hash per file, and the inputs (which Pulumi
  * also stores) are secret whenever the bootstrap holds a secret. Every secret value of the resource is
  * kept (secret) in `redactions`, so the delete's messages hide what the create's hid.
@@ -19,6 +22,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { canonicalJson } from "../canonicalJson";
 import {
+    appliedHash,
     applyBootstrap,
     DEFAULT_STEP_OPTIONS,
     fileStateHash,
@@ -35,9 +39,10 @@ import { withRetry } from "./retry";
 /**
  * Version of this provider's behaviour, stored with every resource. Deletes run the code stored in
  * state, so old versions stay deletable; bump it when the stored shape changes. 2: the delete only
- * resets the host (the drain moved to NodeLifecycle), and `redactions` are kept.
+ * resets the host (the drain moved to NodeLifecycle), and `redactions` are kept. 3: `stableHash` is kept
+ * (the bump makes the next `up` a state-only update that records it, so a later token rotation finds it).
  */
-export const HOST_BOOTSTRAP_PROVIDER_VERSION = "2";
+export const HOST_BOOTSTRAP_PROVIDER_VERSION = "3";
 
 /** Inputs as the provider receives them (plain, secrets resolved). */
 export interface HostBootstrapProps extends HostAccess {
@@ -59,6 +64,11 @@ export interface HostBootstrapProps extends HostAccess {
     options: StepOptions;
     /** Secret values to redact from every message (bootstrap token, keys); secret in state. */
     secrets?: string[];
+    /**
+     * Values whose change alone does not rerun a host that completed its bootstrap (the bootstrap token and
+     * its expiry: a rotation must not rerun every joined host); secret in state.
+     */
+    volatile?: string[];
 }
 
 /** Outputs (state): the props without file contents, plus what the provider learned. */
@@ -71,6 +81,8 @@ export interface HostBootstrapOutputs extends Omit<HostBootstrapProps, "files"> 
     appliedHash: string;
     /** Every secret value of the resource (secret in state), for the delete's redactor. */
     redactions?: string[];
+    /** {@link stableHash} of what the host has: the applied bootstrap with the `volatile` values masked. */
+    stableHash?: string;
 }
 
 /** Properties whose change means another machine or node: replace, deleting the old one first. */
@@ -80,6 +92,49 @@ function fileHashes(files: HostFile[]): Record<string, string> {
     const out: Record<string, string> = {};
     for (const f of files) out[f.path] = fileStateHash(f);
     return out;
+}
+
+/** Stands for every volatile value in {@link stableHash}. */
+const VOLATILE_MASK = "\u0000kubeforge-volatile\u0000";
+
+/** `text` with each volatile value (longest first, so none hides part of another) replaced by the mask. */
+function maskVolatile(text: string, volatile: string[]): string {
+    const values = volatile.filter(Boolean).sort((a, b) => b.length - a.length);
+    return values.reduce((t, v) => t.split(v).join(VOLATILE_MASK), text);
+}
+
+/**
+ * Hash of a bootstrap (files and command) with its volatile values masked: equal for two bootstraps that
+ * differ only by a rotated token.
+ */
+export function stableHash(files: HostFile[], command: string[], volatile: string[] = []): string {
+    const masked = files.map((f) => ({
+        ...f,
+        content: maskVolatile(f.content, volatile),
+        ...(f.finalContent === undefined ? {} : { finalContent: maskVolatile(f.finalContent, volatile) }),
+    }));
+    return appliedHash(
+        masked,
+        command.map((c) => maskVolatile(c, volatile)),
+    );
+}
+
+/** The host's bootstrap (files, command) differs from the new inputs, volatile values included. */
+function bootstrapChanged(olds: HostBootstrapOutputs, news: HostBootstrapProps): boolean {
+    return !sameJson(olds.fileHashes, fileHashes(news.files)) || !sameJson(olds.command, news.command);
+}
+
+/**
+ * The host completed its bootstrap and the new inputs differ from it only by volatile values (a rotated
+ * token): nothing to do, on the host or in state. State written before `stableHash` existed never matches.
+ */
+function onlyVolatileChanged(olds: HostBootstrapOutputs, news: HostBootstrapProps): boolean {
+    if (!olds.appliedHash || !olds.stableHash) return false;
+    if (olds.stableHash !== stableHash(news.files, news.command, news.volatile ?? [])) return false;
+    // The redaction list may differ by the volatile values alone, nothing else.
+    const keep = (secrets: string[] | undefined, volatile: string[] | undefined) =>
+        (secrets ?? []).filter((v) => !(volatile ?? []).includes(v));
+    return sameJson(keep(olds.secrets, olds.volatile), keep(news.secrets, news.volatile));
 }
 
 function progress(message: string): void {
@@ -114,6 +169,7 @@ function outputsOf(props: HostBootstrapProps, hostKeySeen: string, applied: stri
         hostKeySeen,
         appliedHash: applied,
         redactions: secretValues(files, props.secrets ?? []),
+        stableHash: stableHash(files, props.command, props.volatile ?? []),
     };
 }
 
@@ -134,7 +190,10 @@ function sameJson(a: unknown, b: unknown): boolean {
  * Keys never compared as inputs: what the provider computes, and the provider text itself (it
  * changes with any code change; new code is stored with the next real update).
  */
-const NOT_INPUTS = new Set(["files", "fileHashes", "hostKeySeen", "appliedHash", "redactions", "__provider"]);
+const NOT_INPUTS = new Set(["files", "fileHashes", "hostKeySeen", "appliedHash", "redactions", "stableHash", "__provider"]);
+
+/** Inputs that may differ by the volatile values alone when {@link onlyVolatileChanged} holds. */
+const VOLATILE_CARRIERS = new Set(["secrets", "volatile"]);
 
 /**
  * @param props - the desired state.
@@ -180,10 +239,12 @@ export const hostBootstrapProvider: pulumi.dynamic.ResourceProvider<HostBootstra
         if (!Array.isArray(news.files) || !Array.isArray(news.command)) {
             return { changes: true, replaces: [...replaces], deleteBeforeReplace: replaces.length > 0 };
         }
-        const hostWork = !sameJson(olds.fileHashes, fileHashes(news.files)) || !sameJson(olds.command, news.command);
+        const volatileOnly = onlyVolatileChanged(olds, news);
+        const hostWork = bootstrapChanged(olds, news) && !volatileOnly;
         const o = olds as unknown as Record<string, unknown>;
         const n = news as unknown as Record<string, unknown>;
-        const keys = new Set([...Object.keys(o), ...Object.keys(n)].filter((k) => !NOT_INPUTS.has(k)));
+        const ignored = (k: string) => NOT_INPUTS.has(k) || (volatileOnly && VOLATILE_CARRIERS.has(k));
+        const keys = new Set([...Object.keys(o), ...Object.keys(n)].filter((k) => !ignored(k)));
         const stateOnly = [...keys].some((k) => !sameJson(o[k], n[k]));
         return {
             changes: replaces.length > 0 || hostWork || stateOnly,
@@ -193,7 +254,13 @@ export const hostBootstrapProvider: pulumi.dynamic.ResourceProvider<HostBootstra
     },
 
     async update(_id: string, olds: HostBootstrapOutputs, news: HostBootstrapProps) {
-        const hostWork = !sameJson(olds.fileHashes, fileHashes(news.files)) || !sameJson(olds.command, news.command) || !olds.appliedHash;
+        if (onlyVolatileChanged(olds, news)) {
+            // Another input changed too (diff found one), but the host's bootstrap only by a rotated token:
+            // state keeps what the host has (its files, the token in them and their redactions).
+            const kept = { fileHashes: olds.fileHashes, secrets: olds.secrets, volatile: olds.volatile, redactions: olds.redactions };
+            return { outs: { ...outputsOf(news, olds.hostKeySeen, olds.appliedHash), ...kept, stableHash: olds.stableHash } };
+        }
+        const hostWork = bootstrapChanged(olds, news) || !olds.appliedHash;
         if (!hostWork) {
             // Keys, masters, drain settings: nothing to do on the host.
             return { outs: outputsOf(news, olds.hostKeySeen, olds.appliedHash) };

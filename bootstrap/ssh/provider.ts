@@ -57,6 +57,11 @@ export interface HostBootstrapArgs {
     options?: pulumi.Input<Partial<StepOptions>>;
     /** Secret values to redact from messages (bootstrap token, encryption key). */
     secrets?: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * Values whose change alone leaves a bootstrapped host alone (the bootstrap token and its expiry: only a
+     * host not bootstrapped yet needs a rotated token). Kept secret.
+     */
+    volatile?: pulumi.Input<pulumi.Input<string>[]>;
 }
 
 /** One host's bootstrap over SSH (hostProvider.ts says what reruns when). */
@@ -76,14 +81,19 @@ export class HostBootstrap extends pulumi.CustomResource {
                 ...args,
                 privateKey: pulumi.secret(args.privateKey),
                 secrets: pulumi.secret(args.secrets ?? []),
+                volatile: pulumi.secret(args.volatile ?? []),
                 options: pulumi.output(args.options ?? {}).apply((o) => ({ ...DEFAULT_STEP_OPTIONS, ...o })),
                 providerVersion: HOST_BOOTSTRAP_PROVIDER_VERSION,
                 hostKeySeen: undefined,
                 appliedHash: undefined,
                 fileHashes: undefined,
                 redactions: undefined,
+                stableHash: undefined,
             }),
-            { ...opts, additionalSecretOutputs: ["privateKey", "secrets", "redactions", ...(opts?.additionalSecretOutputs ?? [])] },
+            {
+                ...opts,
+                additionalSecretOutputs: ["privateKey", "secrets", "volatile", "redactions", ...(opts?.additionalSecretOutputs ?? [])],
+            },
         );
     }
 }

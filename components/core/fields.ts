@@ -86,8 +86,14 @@ export function yamlScalarHint(value: unknown): string {
         const text = String(value);
         // YAML drops trailing zeros: 1.30 and 1.300 both become 1.3; say what the user probably wrote.
         const meant = /^\d+\.\d$/.test(text) ? `${text}0` : text;
+        // YAML 1.1 reads digits with a leading 0 as octal: `0755` arrives as 493, and "quote 493" would be
+        // wrong. Which one the file says cannot be told from the number: name both.
+        const octal =
+            Number.isSafeInteger(value) && value >= 8
+                ? ` (if the file says 0${value.toString(8)}, YAML read it as octal: quote "0${value.toString(8)}")`
+                : "";
         return meant === text
-            ? `YAML reads an unquoted ${text} as a number; quote it: "${text}"`
+            ? `YAML reads an unquoted ${text} as a number; quote it: "${text}"${octal}`
             : `YAML reads an unquoted ${meant} as the number ${text}; quote it: "${meant}"`;
     }
     if (typeof value === "boolean") return `YAML reads an unquoted ${YAML_BOOLEAN_WORDS} as ${String(value)}; quote the text you meant`;
@@ -121,7 +127,11 @@ export function readArray(value: unknown, path: string, issues: IssueList): unkn
 export function readString(value: unknown, path: string, issues: IssueList): string | undefined {
     if (absent(value)) return undefined;
     if (typeof value !== "string") {
-        const hint = yamlScalarHint(value);
+        const hint = Array.isArray(value)
+            ? "write one value on the key's line, not a list"
+            : isRecord(value)
+              ? "write one value on the key's line, not `key: value` lines under it"
+              : yamlScalarHint(value);
         issues.add(path, `must be a string, not ${describeValue(value)}; ${hint || "quote the value"}`);
         return undefined;
     }

@@ -1,11 +1,11 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { parse } from "yaml";
-import { renderWindowsBootstrap, renderWindowsJoinConfiguration } from "../../bootstrap/windows";
+import { renderWindowsBootstrap, renderWindowsJoinConfiguration, tokenExpiredMessage } from "../../bootstrap/windows";
 import { PLACEHOLDERS } from "../../bootstrap/layout";
 import { CONTAINERD } from "../../bootstrap/versions";
 import type { PlatformBootstrapFacts } from "../../bootstrap/types";
-import { externalFacts, input, masterPki } from "./fixtures";
+import { TOKEN_EXPIRES, externalFacts, input, masterPki } from "./fixtures";
 
 const pki = masterPki();
 
@@ -107,5 +107,35 @@ describe("Windows bootstrap", () => {
         const flags = kubeletFlags(ps);
         assert.ok(flags.includes(`--hostname-override=${PLACEHOLDERS.nodeName}`));
         assert.ok(!flags.includes("--provider-id") && !flags.includes("--node-ip"));
+    });
+
+    test("an expired bootstrap token stops the bootstrap before every join attempt, with the problem and the fix in the log", () => {
+        const ps = renderWindowsBootstrap(input("windows", { pki }));
+        assert.ok(
+            ps.includes(`$TokenExpires = [DateTimeOffset]::Parse('${TOKEN_EXPIRES}', [Globalization.CultureInfo]::InvariantCulture)`),
+        );
+        const check =
+            /^function Assert-TokenValid \{\n {2}if \(\[DateTimeOffset\]::UtcNow -ge \$TokenExpires\) \{\n {4}Log '(.*)'\n {4}exit 1\n {2}\}\n\}$/m.exec(
+                ps,
+            );
+        assert.ok(check, "no Assert-TokenValid function");
+        const logged = check[1].replace(/''/g, "'");
+        assert.equal(logged, `ERROR: ${tokenExpiredMessage(TOKEN_EXPIRES)}`);
+        assert.match(logged, /expired at 2026-12-05T12:00:00Z/);
+        assert.match(logged, /Run pulumi up .*replace this machine .*kubeforge:aws\.replaceNodes/);
+        assert.match(logged, /kubeforge:lifecycle\.bootstrapTokenHours/);
+        // Checked inside the retry loop, right before kubeadm join (a node can sit in the loop past the expiry).
+        const loop = ps.slice(ps.indexOf("while ($true) {"));
+        assert.ok(loop.indexOf("Assert-TokenValid") >= 0 && loop.indexOf("Assert-TokenValid") < loop.indexOf('kubeadm.exe" join'));
+        assert.ok(ps.indexOf("function Assert-TokenValid") < ps.indexOf("while ($true) {"));
+        assert.doesNotMatch(logged, new RegExp(pki.bootstrapToken.split(".")[1]), "the token itself is never logged");
+        assertBalancedQuotes(ps);
+    });
+
+    test("no expiry rendered: the check is a no-op, the join still runs", () => {
+        const ps = renderWindowsBootstrap(input("windows", { pki: { ...pki, bootstrapTokenExpires: undefined } }));
+        assert.match(ps, /^function Assert-TokenValid \{ \}$/m);
+        assert.doesNotMatch(ps, /\$TokenExpires/);
+        assert.match(ps, /kubeadm\.exe" join --config/);
     });
 });

@@ -216,6 +216,12 @@ export async function startControlPlane(init: InitDryRun, dir: string, procs: Pr
     const apiFlags = flagsOf(api.command);
     apiFlags.set("secure-port", String(ports.api));
     apiFlags.set("bind-address", "127.0.0.1");
+    // `--advertise-address` stays kubeadm's (the isolated namespace's 10.255.0.10, routed nowhere) rather
+    // than 127.0.0.1: kube-apiserver would start with a loopback one (its flag is not validated), but its
+    // endpoint reconciler writes that address into the `kubernetes` Service's Endpoints and EndpointSlice
+    // through its own API, and API validation refuses a loopback endpoint address (ValidateEndpointIP in
+    // pkg/apis/core/validation, v1.36.4: "may not be in the loopback range"), so the default Service would
+    // have no endpoints. Nothing here connects to the advertised address: every client uses the loopback URL.
     apiFlags.set("etcd-servers", loop(ports.etcdClient));
     reroot(apiFlags, api.hostPaths, init, dir);
     procs.start("kube-apiserver", toolPath("kube-apiserver"), argsOf(apiFlags));

@@ -15,7 +15,8 @@ import {
     type ServiceLoadBalancer,
 } from "./config-types";
 import { checkAddresses, parsePoolEntry, type AddressRange } from "./config-addresses";
-import { checkInventoryAgainstSpec, parseHosts } from "./config-hosts";
+import { checkInventoryAgainstSpec, parseHosts, userProblem } from "./config-hosts";
+import { privateKeyProblem } from "../../../bootstrap/ssh/privatekey";
 
 export {
     BAREMETAL_DEFAULTS,
@@ -48,8 +49,12 @@ export function parseBaremetalConfig(raw: unknown, spec: ClusterSpec): { config?
     }
 
     const defaultKey = readString(block.privateKey, `${BLOCK}.privateKey`, issues);
+    const keyProblem = defaultKey === undefined ? undefined : privateKeyProblem(defaultKey);
+    if (keyProblem) issues.add(`${BLOCK}.privateKey`, keyProblem);
     const defaultUser = readString(block.user, `${BLOCK}.user`, issues) ?? BAREMETAL_DEFAULTS.user;
-    const hosts = parseHosts(block.hosts, defaultKey, defaultUser, issues);
+    const userIssue = userProblem(defaultUser);
+    if (userIssue) issues.add(`${BLOCK}.user`, userIssue);
+    const { hosts, dropped } = parseHosts(block.hosts, defaultKey, defaultUser, issues, written(block.privateKey));
 
     const endpoint = parseEndpoint(block.endpoint, issues);
     const pool = parsePool(block.serviceAddressPool, issues);
@@ -68,7 +73,7 @@ export function parseBaremetalConfig(raw: unknown, spec: ClusterSpec): { config?
     const forceRemoveUnreachable = readBoolean(block.forceRemoveUnreachable, `${BLOCK}.forceRemoveUnreachable`, issues) ?? false;
 
     checkAddresses(hosts, endpoint, pool, spec, issues);
-    checkInventoryAgainstSpec(hosts, spec, issues);
+    checkInventoryAgainstSpec(hosts, spec, issues, dropped);
 
     if (issues.items.length > 0 || !endpoint) return { issues: issues.items };
     return {
@@ -83,6 +88,10 @@ export function parseBaremetalConfig(raw: unknown, spec: ClusterSpec): { config?
         },
         issues: [],
     };
+}
+
+function written(value: unknown): boolean {
+    return value !== undefined && value !== null;
 }
 
 function parseEndpoint(value: unknown, issues: IssueList): BaremetalEndpoint | undefined {
@@ -103,6 +112,12 @@ function parseEndpoint(value: unknown, issues: IssueList): BaremetalEndpoint | u
         if (!["vip", "loadBalancer", "interface"].includes(key))
             issues.add(`${path}.${key}`, "is not an endpoint setting; use vip (+ interface) or loadBalancer");
     }
+    // A vip or loadBalancer of the wrong type was reported by its reader; "needs exactly one" would be wrong.
+    if (!written(block.vip) && !written(block.loadBalancer)) {
+        issues.add(path, "needs exactly one of vip or loadBalancer");
+        return undefined;
+    }
+    if (vip === undefined && lb === undefined) return undefined;
     if ((vip === undefined) === (lb === undefined)) {
         issues.add(path, "needs exactly one of vip or loadBalancer");
         return undefined;
@@ -124,6 +139,16 @@ function parseEndpoint(value: unknown, issues: IssueList): BaremetalEndpoint | u
 function parsePool(value: unknown, issues: IssueList): { text: string; range: AddressRange }[] {
     const path = `${BLOCK}.serviceAddressPool`;
     if (value === undefined || value === null) return [];
+    // One range as plain text is taken as a list of one; several in one text (`a, b` or `a b`) is a list
+    // written as a string: say so in YAML terms rather than failing to parse it as one range.
+    if (typeof value === "string" && /[,\s]/.test(value.trim())) {
+        const items = value.split(/[,\s]+/).filter(Boolean);
+        issues.add(
+            path,
+            `must be a list, not the text "${value}"; write it as a YAML list, [${items.join(", ")}] or one \`- ${items[0]}\` a line`,
+        );
+        return [];
+    }
     const list = typeof value === "string" ? [value] : (readArray(value, path, issues) ?? []);
     const out: { text: string; range: AddressRange }[] = [];
     list.forEach((item, i) => {

@@ -74,6 +74,7 @@ export function createHosts(
                 forceRemoveUnreachable: config.forceRemoveUnreachable,
                 concurrency: config.concurrency,
                 secrets: [pki.bootstrapToken, pki.encryptionKey],
+                volatile: [pki.bootstrapToken, pki.bootstrapTokenExpires],
             },
             // Named after the node alone; the name stacks made before had (`<cluster>-<node>`, the cluster
             // name twice) is an alias, so no host is bootstrapped (or reset) again for the rename.
