@@ -13,12 +13,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { Provider as KubernetesProvider } from "@pulumi/kubernetes/provider";
 import type { ClusterSpec, NodePlan } from "./core/types";
 import { masterDomains } from "./core/resolve";
-import type { BootstrapEndpoint, Platform, PlatformContext, UserDataDelivery } from "./platform-legacy";
+import type { MachineFacts, Platform, PlatformInfrastructure } from "./platform";
 import { ClusterPki } from "./pki";
 import { createBootstrapTokenSecret } from "./bootstrapToken";
-import { renderNodeBootstrap, kubeProxyReplaced } from "../bootstrap/render";
-import { renderByTemplate } from "../bootstrap/template";
-import type { NodeBootstrap, PkiMaterial } from "../bootstrap/types";
+import { kubeProxyReplaced } from "../bootstrap/render";
+import { deliverBootstraps } from "./bootstraps";
 import { cniAddons } from "./addons/cni";
 import { ClusterAddons } from "./addons/install";
 import { ApiReadiness } from "./lifecycle/readiness";
@@ -32,10 +31,10 @@ export interface ClusterArgs {
     spec: ClusterSpec;
     /** Every node, placed. */
     nodes: NodePlan[];
-    /** The platform that builds the machines. */
-    platform: Platform<unknown>;
+    /** The platform that builds the infrastructure and the machines. */
+    platform: Platform<unknown, PlatformInfrastructure>;
     /** The platform's validated config. */
-    platformConfig: unknown;
+    config: unknown;
     /** How long to wait for the API after the machines exist, in seconds (default 1800). */
     readinessTimeoutSeconds?: number;
     /** The program's clock, which picks the bootstrap token's window (tests pass a fixed time; default now). */
@@ -43,7 +42,7 @@ export interface ClusterArgs {
 }
 
 /** Groups one platform's resources: type `kubeforge:<platform>:Infrastructure`. */
-class PlatformInfrastructure extends pulumi.ComponentResource {
+class PlatformInfrastructureComponent extends pulumi.ComponentResource {
     constructor(platformName: string, name: string, opts: pulumi.ComponentResourceOptions) {
         super(`kubeforge:${platformName}:Infrastructure`, name, {}, opts);
         this.registerOutputs({});
@@ -76,39 +75,31 @@ export class Cluster extends pulumi.ComponentResource {
 
     constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("kubeforge:cluster:Cluster", name, {}, opts);
-        const { spec, nodes, platform, platformConfig } = args;
+        const { spec, nodes, platform, config } = args;
 
         const pki = new ClusterPki(
             `${name}-pki`,
             { clusterName: spec.name, bootstrapTokenHours: spec.lifecycle.bootstrapTokenHours, now: args.now },
             { parent: this },
         );
-        const facts = platform.bootstrapFacts(platformConfig, spec);
-        // The PKI material per role is one Output shared by every node of that role: building it per
-        // node cost a dozen Output hops each (the bench's evaluation profile).
-        const materials = new Map<NodePlan["role"], pulumi.Output<PkiMaterial>>();
-        const material = (role: NodePlan["role"]) => {
-            let m = materials.get(role);
-            if (!m) materials.set(role, (m = pkiMaterial(pki, role)));
-            return m;
-        };
+        const facts = platform.bootstrapFacts(config, spec);
 
         // The platform's resources hang under one component named after it, so the tree (and
         // `pulumi stack --show-urns`) separates infrastructure from the core's resources.
-        const infrastructure = new PlatformInfrastructure(platform.name, `${name}-${platform.name}`, { parent: this });
-        const ctx: PlatformContext<unknown> = {
-            spec,
-            config: platformConfig,
-            nodes,
-            pki,
-            parent: infrastructure,
-            renderBootstrap: (node, endpoint) => renderBootstrapOutput(spec, node, endpoint, material(node.role), facts),
-            renderUserData: (userDataNodes, endpoint, delivery) =>
-                renderUserDataOutputs(spec, userDataNodes, endpoint, material, facts, delivery),
-        };
-        const built = platform.create(name, ctx);
+        const parent = new PlatformInfrastructureComponent(platform.name, `${name}-${platform.name}`, { parent: this });
+        const infrastructure = platform.createInfrastructure(name, { spec, config, nodes, parent });
+        const endpoint = infrastructure.endpoint;
 
-        this.endpoint = pulumi.interpolate`https://${built.endpointHost}:${built.endpointPort}`;
+        // The per-node loop is the core's: each node's bootstrap in the form the platform declared, then
+        // one machine per NodePlan. Machines depend only on the infrastructure, never on each other.
+        const bootstraps = deliverBootstraps({ spec, pki, facts, endpoint, delivery: platform.delivery }, nodes);
+        const machineContext = { spec, config, infrastructure, pki, parent };
+        const machines: { node: NodePlan; facts: MachineFacts }[] = nodes.map((node, i) => ({
+            node,
+            facts: platform.createMachine(name, node, bootstraps[i], machineContext),
+        }));
+
+        this.endpoint = pulumi.interpolate`https://${endpoint.host}:${endpoint.port}`;
         const connection = {
             endpoint: this.endpoint,
             caCert: pki.caCert,
@@ -116,7 +107,7 @@ export class Cluster extends pulumi.ComponentResource {
             clientKey: pki.adminKey,
         };
 
-        const masters = built.machines.filter((m) => m.node.role === "control-plane");
+        const masters = machines.filter((m) => m.node.role === "control-plane");
         const clusterRecord: ClusterRecord = {
             cluster: spec.name,
             platform: platform.name,
@@ -133,15 +124,14 @@ export class Cluster extends pulumi.ComponentResource {
         const readiness = new ApiReadiness(
             `${name}-api`,
             { ...clusterRecord, ...connection, timeoutSeconds: args.readinessTimeoutSeconds ?? 1800 },
-            { parent: this, dependsOn: masters.flatMap((m) => m.dependsOn) },
+            { parent: this, dependsOn: masters.flatMap((m) => m.facts.dependsOn) },
         );
         this.apiServerVersion = readiness.serverVersion;
 
         // Masters' records form a chain: Pulumi deletes dependents first, so removing several masters
         // removes them (and their etcd members) one at a time, highest ordinal first, never two at once.
         let previousMaster: NodeLifecycle | undefined;
-        for (const machine of built.machines) {
-            const node = machine.node;
+        for (const { node, facts: machine } of machines) {
             const record: NodeRecord = {
                 cluster: spec.name,
                 platform: platform.name,
@@ -162,8 +152,8 @@ export class Cluster extends pulumi.ComponentResource {
                     ...record,
                     ...connection,
                     drainTimeoutSeconds: spec.lifecycle.drainTimeoutSeconds,
-                    // A platform that removes nodes itself (bare metal over SSH) drains them there.
-                    skipDrain: machine.handlesRemoval === true || !spec.lifecycle.drainOnDelete,
+                    // One removal path on every platform: drain and etcd member removal through the API.
+                    skipDrain: !spec.lifecycle.drainOnDelete,
                 },
                 { parent: this, dependsOn: master && previousMaster ? [...machine.dependsOn, previousMaster] : machine.dependsOn },
             );
@@ -184,14 +174,14 @@ export class Cluster extends pulumi.ComponentResource {
             { parent: this, dependsOn: [readiness] },
         );
         createBootstrapTokenSecret(`${name}-bootstrap-token`, pki, provider, this);
-        const cniEndpoint = built.endpointHost.apply((host) => ({ host, port: built.endpointPort }));
+        const cniEndpoint = endpoint.host.apply((host) => ({ host, port: endpoint.port }));
         const cni = cniAddons(spec, cniEndpoint, kubeProxyReplaced(spec));
-        new ClusterAddons(`${name}-addons`, { provider, cni, addons: built.addons, dependsOn: [readiness] }, { parent: this });
+        new ClusterAddons(`${name}-addons`, { provider, cni, addons: infrastructure.addons, dependsOn: [readiness] }, { parent: this });
 
         // One `all` over every id and address, one apply: an Output per node in between cost about
         // 1.5 ms of evaluation a node (the SDK tracks each Output's resources and state), for nothing.
-        this.nodes = pulumi.all(built.machines.flatMap((m) => [m.machineId, m.privateIp])).apply((values) =>
-            built.machines.map((m, i) => ({
+        this.nodes = pulumi.all(machines.flatMap((m) => [m.facts.machineId, m.facts.privateIp])).apply((values) =>
+            machines.map((m, i) => ({
                 name: m.node.name,
                 role: m.node.role,
                 pool: m.node.pool,
@@ -201,7 +191,7 @@ export class Cluster extends pulumi.ComponentResource {
                 privateIp: values[2 * i + 1],
             })),
         );
-        this.platformOutputs = built.extraOutputs ?? {};
+        this.platformOutputs = { ...infrastructure.outputs, ...perNodeOutputs(machines) };
 
         this.registerOutputs({
             kubeconfig: this.kubeconfig,
@@ -212,105 +202,17 @@ export class Cluster extends pulumi.ComponentResource {
     }
 }
 
-/** The PKI material a node of `role` receives: every CA key for masters, the CA certificate and token for workers. */
-function pkiMaterial(pki: ClusterPki, role: NodePlan["role"]): pulumi.Output<PkiMaterial> {
-    return role === "control-plane"
-        ? pulumi
-              .all([
-                  pki.caCert,
-                  pki.caKey,
-                  pki.etcdCaCert,
-                  pki.etcdCaKey,
-                  pki.frontProxyCaCert,
-                  pki.frontProxyCaKey,
-                  pki.serviceAccountKey,
-                  pki.serviceAccountPub,
-                  pki.bootstrapToken,
-                  pki.encryptionKey,
-              ])
-              .apply(
-                  ([
-                      caCert,
-                      caKey,
-                      etcdCaCert,
-                      etcdCaKey,
-                      frontProxyCaCert,
-                      frontProxyCaKey,
-                      serviceAccountKey,
-                      serviceAccountPub,
-                      bootstrapToken,
-                      encryptionKey,
-                  ]) => ({
-                      caCert,
-                      caKey,
-                      etcdCaCert,
-                      etcdCaKey,
-                      frontProxyCaCert,
-                      frontProxyCaKey,
-                      serviceAccountKey,
-                      serviceAccountPub,
-                      bootstrapToken,
-                      bootstrapTokenExpires: pki.bootstrapTokenExpires,
-                      encryptionKey,
-                  }),
-              )
-        : pulumi
-              .all([pki.caCert, pki.bootstrapToken])
-              .apply(([caCert, bootstrapToken]) => ({ caCert, bootstrapToken, bootstrapTokenExpires: pki.bootstrapTokenExpires }));
-}
-
-/** Resolves the endpoint and renders one node's bootstrap (secret: it holds the token, masters the CA keys). */
-function renderBootstrapOutput(
-    spec: ClusterSpec,
-    node: NodePlan,
-    endpoint: BootstrapEndpoint,
-    material: pulumi.Output<PkiMaterial>,
-    facts: ReturnType<Platform<unknown>["bootstrapFacts"]>,
-): pulumi.Output<NodeBootstrap> {
-    return pulumi.secret(
-        pulumi.all([endpoint.host, pulumi.all(endpoint.extraSans ?? []), material]).apply(([host, extraSans, pkiMaterial]) =>
-            renderNodeBootstrap({
-                spec,
-                node,
-                endpoint: { host, port: endpoint.port },
-                extraSans,
-                pki: pkiMaterial,
-                facts,
-            }),
-        ),
-    );
-}
-
 /**
- * Every node's user data: one Output per role (the PKI material differs), inside which nodes that
- * differ only by name are rendered once ({@link renderByTemplate}); then one Output per node. Secret:
- * the material is.
+ * The machines' per-node outputs gathered by key: `{ hostKeys: { <node>: <value> } }` from each
+ * machine's `outputs.hostKeys`.
  */
-function renderUserDataOutputs(
-    spec: ClusterSpec,
-    nodes: NodePlan[],
-    endpoint: BootstrapEndpoint,
-    material: (role: NodePlan["role"]) => pulumi.Output<PkiMaterial>,
-    facts: ReturnType<Platform<unknown>["bootstrapFacts"]>,
-    delivery: UserDataDelivery,
-): pulumi.Output<string>[] {
-    const out = new Array<pulumi.Output<string>>(nodes.length);
-    for (const role of ["control-plane", "worker"] as const) {
-        const indexes = nodes.flatMap((n, i) => (n.role === role ? [i] : []));
-        if (indexes.length === 0) continue;
-        const roleNodes = indexes.map((i) => nodes[i]);
-        const all = pulumi.secret(
-            pulumi.all([endpoint.host, pulumi.all(endpoint.extraSans ?? []), material(role)]).apply(([host, extraSans, pki]) => {
-                const render = (node: NodePlan) =>
-                    delivery.format(
-                        renderNodeBootstrap({ spec, node, endpoint: { host, port: endpoint.port }, extraSans, pki, facts }),
-                        node,
-                    );
-                const texts = renderByTemplate(roleNodes, render);
-                return texts.map((text, j) => delivery.encode(text, roleNodes[j]));
-            }),
-        );
-        indexes.forEach((i, j) => (out[i] = all.apply((values) => values[j])));
-    }
-    return out;
+function perNodeOutputs(machines: { node: NodePlan; facts: MachineFacts }[]): Record<string, pulumi.Output<unknown>> {
+    const keys = [...new Set(machines.flatMap((m) => Object.keys(m.facts.outputs ?? {})))];
+    return Object.fromEntries(
+        keys.map((key) => {
+            const owners = machines.filter((m) => m.facts.outputs?.[key] !== undefined);
+            const values = pulumi.all(owners.map((m) => m.facts.outputs![key]));
+            return [key, values.apply((v) => Object.fromEntries(owners.map((m, i) => [m.node.name, v[i]])))];
+        }),
+    );
 }

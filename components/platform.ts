@@ -127,8 +127,8 @@ export interface PlatformLimits {
     windowsNameMax?: number;
     /** True when the platform derives short Windows computer names itself (then windowsNameMax is not checked). */
     shortensWindowsNames?: boolean;
-    /** Limits of the provider's tags/labels, applied to `kubeforge:tags` and the ownership tags. */
-    tags: TagLimits;
+    /** Limits of the provider's tags/labels, applied to `kubeforge:tags` and the ownership tags; absent when it has none (bare metal). */
+    tags?: TagLimits;
 }
 
 /** A provider's tag (AWS, Azure) or label (GCP, DigitalOcean) rules. */
@@ -305,6 +305,11 @@ export interface MachineFacts {
      * it before them: every platform removes nodes the same way.
      */
     dependsOn: pulumi.Resource[];
+    /**
+     * Per-node values worth a stack output (no secrets), by output name: the core publishes each as
+     * `{ <output>: { <node>: value } }` (bare metal: `hostKeys`, the host key each host showed).
+     */
+    outputs?: Record<string, pulumi.Output<string>>;
 }
 
 // ---------------------------------------------------------------------------------------------

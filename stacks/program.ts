@@ -6,20 +6,19 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { readRawConfig } from "../components/core/config";
 import { resolveFromConfig } from "../components/core/registry";
-import { ConfigError, type ClusterSpec, type NodePlan } from "../components/core/types";
-import type { Platform } from "../components/platform-legacy";
+import type { ResolvedCluster } from "../components/core/resolve";
+import { ConfigError } from "../components/core/types";
+import type { Platform } from "../components/platform";
 import { Cluster } from "../components/cluster";
 import { applySharedSpec } from "./compare/spec";
 
 /** The config namespace of every kubeforge key. */
 export const CONFIG_NAMESPACE = "kubeforge";
 
-/** A stack resolved and validated, before any resource exists. */
-export interface ResolvedStack {
-    spec: ClusterSpec;
-    nodes: NodePlan[];
+/** A stack resolved and validated, before any resource exists: the cluster and the platform it names. */
+export interface ResolvedStack extends ResolvedCluster {
+    /** The platform named by `kubeforge:platform`. */
     platform: Platform<unknown>;
-    platformConfig: unknown;
 }
 
 /**
@@ -57,7 +56,7 @@ export function buildCluster(resolved: ResolvedStack): StackOutputs {
         spec: resolved.spec,
         nodes: resolved.nodes,
         platform: resolved.platform,
-        platformConfig: resolved.platformConfig,
+        config: resolved.platformConfig,
     });
     return {
         kubeconfig: cluster.kubeconfig,

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { PlanEngine, isWrappedSecret, outputValue, type PlanResource } from "../stacks/plan/mocks";
 import type { ClusterSpec, NodePlan } from "../components/core/types";
-import type { MachineFacts, Platform, PlatformContext } from "../components/platform-legacy";
+import type { MachineFacts, Platform, PlatformInfrastructure } from "../components/platform";
 import type { NodeBootstrap } from "../bootstrap/types";
 import { API_READINESS_TYPE, NODE_LIFECYCLE_TYPE } from "../components/lifecycle/types";
 
@@ -17,7 +17,12 @@ const NOW = new Date("2026-12-04T10:00:00Z");
 const rendered = new Map<string, NodeBootstrap>();
 let spec: ClusterSpec;
 let nodes: NodePlan[];
-let outputs: { kubeconfig: pulumi.Output<string>; endpoint: pulumi.Output<string>; apiServerVersion: pulumi.Output<string> };
+let outputs: {
+    kubeconfig: pulumi.Output<string>;
+    endpoint: pulumi.Output<string>;
+    apiServerVersion: pulumi.Output<string>;
+    platformOutputs: Record<string, pulumi.Output<unknown>>;
+};
 
 /** A machine of the fake cloud: a plain custom resource the mocks answer. */
 class FakeMachine extends pulumi.CustomResource {
@@ -26,54 +31,62 @@ class FakeMachine extends pulumi.CustomResource {
     }
 }
 
-function fakePlatform(): Platform<{ zones: string[] }> {
+/** What the fake platform's infrastructure hands its machines. */
+interface FakeInfrastructure extends PlatformInfrastructure {
+    /** Where the fake machines sit. */
+    zones: string[];
+}
+
+function fakePlatform(): Platform<{ zones: string[] }, FakeInfrastructure> {
     return {
         name: "fake",
         description: "a platform that makes no machines, for tests",
+        // The bootstrap itself (as over SSH), so the test reads exactly what the core rendered per node.
+        delivery: { linux: { format: "ssh" } },
+        limits: { machineNameMax: 63 },
         parseConfig: () => ({ config: { zones: ["z1", "z2", "z3"] }, issues: [] }),
         failureDomains: (config) => config.zones,
-        bootstrapFacts: () => ({ cloudProvider: "external", userDataLimitBytes: 16384 }),
-        create(_name: string, ctx: PlatformContext<{ zones: string[] }>) {
-            const machines: MachineFacts[] = ctx.nodes.map((node) => {
-                // A stand-in machine whose input is the node's rendered bootstrap, as a VM's user data is.
-                const bootstrap = ctx.renderBootstrap(node, { host: "api.example.test", port: 6443 });
-                bootstrap.apply((b) => rendered.set(node.name, b));
-                const machine = new FakeMachine(
-                    node.name,
-                    { userData: bootstrap.apply((b) => JSON.stringify(b.files.map((f) => f.path))) },
-                    { parent: ctx.parent },
-                );
-                return {
-                    node,
-                    machineId: machine.id.apply((id: string) => String(id)),
-                    privateIp: pulumi.output("10.0.0.1"),
-                    dependsOn: [machine],
-                };
-            });
+        bootstrapFacts: () => ({ cloudProvider: "external" }),
+        createInfrastructure: (_name, ctx) => ({
+            zones: ctx.config.zones,
+            endpoint: { host: pulumi.output("api.example.test"), port: 6443 },
+            outputs: { network: pulumi.output("fake-network") },
+            addons: [
+                {
+                    kind: "manifest",
+                    name: "storage",
+                    objects: [
+                        {
+                            apiVersion: "storage.k8s.io/v1",
+                            kind: "StorageClass",
+                            metadata: { name: "standard" },
+                            provisioner: "example.test/disk",
+                        },
+                    ],
+                },
+                {
+                    kind: "manifest",
+                    name: "pod-network-app",
+                    needs: { cni: true },
+                    objects: [{ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x", namespace: "default" } }],
+                },
+            ],
+        }),
+        createMachine(_name, node, delivered, ctx): MachineFacts {
+            if (delivered.kind !== "ssh") throw new Error("the fake platform declared SSH delivery");
+            assert.ok(ctx.infrastructure.zones.includes(node.failureDomain), "the machine gets the infrastructure the platform made");
+            // A stand-in machine whose input is the node's rendered bootstrap, as a VM's user data is.
+            delivered.bootstrap.apply((b) => rendered.set(node.name, b));
+            const machine = new FakeMachine(
+                node.name,
+                { userData: delivered.bootstrap.apply((b) => JSON.stringify(b.files.map((f) => f.path))) },
+                { parent: ctx.parent },
+            );
             return {
-                endpointHost: pulumi.output("api.example.test"),
-                endpointPort: 6443,
-                machines,
-                addons: [
-                    {
-                        kind: "manifest",
-                        name: "storage",
-                        objects: [
-                            {
-                                apiVersion: "storage.k8s.io/v1",
-                                kind: "StorageClass",
-                                metadata: { name: "standard" },
-                                provisioner: "example.test/disk",
-                            },
-                        ],
-                    },
-                    {
-                        kind: "manifest",
-                        name: "pod-network-app",
-                        needs: { cni: true },
-                        objects: [{ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x", namespace: "default" } }],
-                    },
-                ],
+                machineId: machine.id.apply((id: string) => String(id)),
+                privateIp: pulumi.output("10.0.0.1"),
+                dependsOn: [machine],
+                outputs: { zone: pulumi.output(node.failureDomain) },
             };
         },
     };
@@ -95,8 +108,8 @@ before(async () => {
     spec = parsed.spec as ClusterSpec;
     nodes = placeNodes(spec);
     const { Cluster } = await import("../components/cluster.js");
-    const platform = fakePlatform() as Platform<unknown>;
-    const cluster = new Cluster("demo", { spec, nodes, platform, platformConfig: { zones: ["z1", "z2", "z3"] }, now: NOW });
+    const platform = fakePlatform() as unknown as Platform<unknown, PlatformInfrastructure>;
+    const cluster = new Cluster("demo", { spec, nodes, platform, config: { zones: ["z1", "z2", "z3"] }, now: NOW });
     outputs = cluster;
     await outputValue(cluster.kubeconfig);
     await engine.settle();
@@ -191,6 +204,12 @@ describe("Cluster", () => {
         assert.match(kubeconfig, /server: https:\/\/api\.example\.test:6443/);
         assert.equal(await outputValue(outputs.endpoint), "https://api.example.test:6443");
         assert.equal(await outputValue(outputs.apiServerVersion), `v${spec.kubernetesVersion}`);
+    });
+
+    test("platform outputs: the infrastructure's, and each machine's per-node output gathered by node name", async () => {
+        assert.equal(await outputValue(outputs.platformOutputs.network), "fake-network");
+        const zones = await outputValue(outputs.platformOutputs.zone);
+        assert.deepEqual(zones, Object.fromEntries(nodes.map((n) => [n.name, n.failureDomain])));
     });
 });
 

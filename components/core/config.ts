@@ -106,7 +106,6 @@ export function draftClusterSpec(raw: RawConfig, options: ParseOptions = {}): { 
         tags,
         lifecycle,
         platform: platform ?? "",
-        platformConfig: undefined,
     };
     return { draft, issues: issues.items };
 }

@@ -4,7 +4,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { Platform } from "../platform-legacy";
+import type { Platform } from "../platform";
 import { fieldName } from "./fields";
 import { resolveCluster, type ResolvedCluster } from "./resolve";
 import { ConfigError, type ConfigIssue } from "./types";
@@ -56,7 +56,7 @@ export function loadPlatform(name: unknown, platformsDir: string = PLATFORMS_DIR
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const loaded = require(file) as { default?: unknown };
     const platform = loaded.default as Partial<Platform<unknown>> | undefined;
-    const required = ["parseConfig", "failureDomains", "bootstrapFacts", "create"] as const;
+    const required = ["parseConfig", "failureDomains", "bootstrapFacts", "createInfrastructure", "createMachine"] as const;
     const missing = platform === undefined ? ["a default export"] : required.filter((f) => typeof platform[f] !== "function");
     if (platform === undefined || missing.length > 0) {
         throw new Error(`${file} does not default-export a Platform (missing ${missing.join(", ")})`);

@@ -3,17 +3,18 @@
  * failure domains the platform offers, placement and the platform's node checks. Every problem is
  * collected and thrown at once as a {@link ConfigError}, before any resource exists.
  */
-import type { Platform } from "../platform-legacy";
+import type { Platform } from "../platform";
 import { checkDomainOffered, draftClusterSpec, type RawConfig } from "./config";
 import { IssueList } from "./fields";
+import { declaredLimitIssues, notYetReported } from "./limits";
 import { isEvenSpread, placeNodes, requiredMasterDomains } from "./placement";
 import { ConfigError, type ClusterSpec, type ConfigIssue, type NodePlan } from "./types";
 
 /** A cluster ready to build. */
 export interface ResolvedCluster {
-    /** The validated spec, failure domains filled in and `platformConfig` set. */
+    /** The validated spec, failure domains filled in. */
     spec: ClusterSpec;
-    /** The platform's validated config (also `spec.platformConfig`). */
+    /** The platform's validated config (its `kubeforge:<platform>` block, defaults filled in): the core does not look inside. */
     platformConfig: unknown;
     /** Every node, placed. */
     nodes: NodePlan[];
@@ -59,13 +60,14 @@ export function resolveCluster(raw: RawConfig, platform: Platform<unknown>, opti
     const spec: ClusterSpec = {
         ...draft,
         failureDomains: chooseFailureDomains(raw, draft, platform.failureDomains(config, draft), platform.name, issues),
-        platformConfig: config,
     };
     if (issues.items.length > 0) throw new ConfigError(issues.items);
 
     const nodes = platform.placeNodes ? platform.placeNodes(config, spec) : placeNodes(spec);
     if (platform.placeNodes) checkPlatformPlacement(spec, nodes, platform.name, issues);
     issues.items.push(...(platform.checkNodes?.(config, spec, nodes) ?? []));
+    // What the platform declared (delivery, name limits) is checked here, once for every platform.
+    issues.items.push(...notYetReported(declaredLimitIssues(platform, spec, nodes), issues.items));
     if (issues.items.length > 0) throw new ConfigError(issues.items);
     return { spec, platformConfig: config, nodes };
 }

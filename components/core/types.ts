@@ -146,11 +146,6 @@ export interface ClusterSpec {
     lifecycle: LifecycleSpec;
     /** Name of the platform (the folder under `components/platforms/`). */
     platform: string;
-    /**
-     * The platform's own settings, validated by that platform's `parseConfig` (the core does not
-     * look inside).
-     */
-    platformConfig: unknown;
 }
 
 /** One machine the cluster wants: the unit every platform creates and every renderer configures. */

@@ -214,7 +214,7 @@ export function firewallMatrix(spec: ClusterSpec, options: FirewallOptions = {})
             protocol: "tcp",
             ports: api,
             peer: { range: "clusterEgress" },
-            description: "Kubernetes API from the cluster's own egress addresses (joins, kubelets through the public endpoint)",
+            description: "Kubernetes API from the cluster's own NAT addresses (joins, kubelets)",
         },
         ...(options.endpointHasOwnGroup
             ? [

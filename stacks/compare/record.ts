@@ -48,7 +48,7 @@ export async function recordPlan(configFile: string): Promise<RecordedPlan> {
     const plan = await runPlan({ configFile, onSettled: (e) => (engine = e) });
     const platform = plan.spec.platform;
     const data = loadPlatformData(platform);
-    const regionValue = data?.regionFrom ? valueAt(plan.spec.platformConfig, data.regionFrom) : undefined;
+    const regionValue = data?.regionFrom ? valueAt(plan.platformConfig, data.regionFrom) : undefined;
     const { loadPlatform } = await import("../../components/core/registry.js");
     return {
         stack: plan.stack,

@@ -34,6 +34,8 @@ export interface PlanResult {
     stack: string;
     project: string;
     spec: ClusterSpec;
+    /** The platform's validated block (`kubeforge:<platform>`, defaults filled in). */
+    platformConfig: unknown;
     nodes: NodePlan[];
     resources: PlanResourceView[];
     outputs: Record<string, unknown>;
@@ -140,6 +142,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
         stack: config.stack,
         project: config.project,
         spec: resolved.spec,
+        platformConfig: resolved.platformConfig,
         nodes: resolved.nodes,
         resources: engine.resources.map((r) => ({
             type: r.type,

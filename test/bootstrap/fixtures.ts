@@ -112,7 +112,6 @@ export function spec(overrides: Partial<ClusterSpec> = {}): ClusterSpec {
         lifecycle: { drainOnDelete: true, drainTimeoutSeconds: 600, bootstrapTokenHours: 24 },
         tags: {},
         platform: "aws",
-        platformConfig: {},
         ...overrides,
     };
 }

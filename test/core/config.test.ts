@@ -23,7 +23,6 @@ describe("defaults", () => {
             tags: {},
             lifecycle: { drainOnDelete: true, drainTimeoutSeconds: 600, bootstrapTokenHours: 24 },
             platform: "aws",
-            platformConfig: undefined,
         });
     });
 

@@ -53,7 +53,6 @@ const specArb: fc.Arbitrary<ClusterSpec> = fc
             lifecycle: { drainOnDelete: true, drainTimeoutSeconds: 600, bootstrapTokenHours: 24 },
             tags: {},
             platform: "fake",
-            platformConfig: undefined,
         })),
     );
 

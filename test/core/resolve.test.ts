@@ -4,7 +4,7 @@ import { resolveCluster } from "../../components/core/resolve";
 import { masterPlan, placeNodes } from "../../components/core/placement";
 import { ConfigError, type ClusterSpec, type NodePlan } from "../../components/core/types";
 import { configIssues } from "./config-error";
-import type { Platform } from "../../components/platform-legacy";
+import type { Platform } from "../../components/platform";
 import type { RawConfig } from "../../components/core/config";
 
 interface FakeConfig {
@@ -31,7 +31,12 @@ function fakePlatform(
         bootstrapFacts: () => ({ cloudProvider: "none" }),
         ...(hooks.placeNodes ? { placeNodes: hooks.placeNodes } : {}),
         ...(hooks.checkNodes ? { checkNodes: hooks.checkNodes } : {}),
-        create() {
+        delivery: { linux: { format: "ssh" } },
+        limits: { machineNameMax: 63 },
+        createInfrastructure() {
+            throw new Error("not in these tests");
+        },
+        createMachine() {
             throw new Error("not in these tests");
         },
     };
@@ -46,7 +51,7 @@ describe("resolveCluster", () => {
         const resolved = resolveCluster(base({ workerPools: [{ name: "w", count: 4 }] }), fakePlatform());
         assert.deepEqual(resolved.spec.failureDomains, ["z1", "z2", "z3"]);
         assert.deepEqual(resolved.platformConfig, { zones: ["z1", "z2", "z3"] });
-        assert.deepEqual(resolved.spec.platformConfig, { zones: ["z1", "z2", "z3"] });
+        assert.equal("platformConfig" in resolved.spec, false, "the spec is the core's; the platform's block travels beside it");
         assert.deepEqual(
             resolved.nodes.map((n) => `${n.name}@${n.failureDomain}`),
             ["demo-cp-0@z1", "demo-cp-1@z2", "demo-cp-2@z3", "demo-w-0@z1", "demo-w-1@z2", "demo-w-2@z3", "demo-w-3@z1"],
@@ -182,7 +187,7 @@ describe("resolveCluster", () => {
     });
 
     test("the platform's node checks run on the placed nodes", () => {
-        let checked: NodePlan[] = [];
+        let checked: readonly NodePlan[] = [];
         const issues = configIssues(() =>
             resolveCluster(
                 base(),

@@ -29,7 +29,6 @@ const LAYERS: readonly Layer[] = [
             "components/pki.ts",
             "components/bootstrapToken.ts",
             "components/platform.ts",
-            "components/platform-legacy.ts",
         ],
     },
     { name: "kit", paths: ["components/kit/", "components/addons/"] },

@@ -49,14 +49,6 @@ export interface RenderedStack {
     patches: string[];
 }
 
-/** The machine's view of a bootstrap under the one-machine-per-node contract (`createMachine`). */
-interface Delivered {
-    kind: "user-data" | "ssh";
-    form?: { format: string; encoding?: string };
-    value?: pulumi.Output<string>;
-    bootstrap?: pulumi.Output<NodeBootstrap>;
-}
-
 /**
  * The files a cloud-config user data writes (what the machine gets), decoded back into a bootstrap.
  *
@@ -86,53 +78,20 @@ export function bootstrapFromUserData(value: string, encoding: string | undefine
     return { nodeName: "", files, command: [], containsSecrets: true };
 }
 
-/** Wraps a platform so every bootstrap it asks the core to render is also recorded in `sink`. */
+/** The platform a stack resolved to. */
 type AnyPlatform = ResolvedStack["platform"];
 
+/** Wraps a platform so every bootstrap the core hands one of its machines is also recorded in `sink`. */
 function recording(platform: AnyPlatform, sink: Map<string, NodeBootstrap>): AnyPlatform {
-    const wrapped = Object.create(platform) as AnyPlatform;
-    const perMachine = (platform as unknown as { createMachine?: (name: string, node: NodePlan, b: Delivered, ctx: unknown) => unknown })
-        .createMachine;
-    // A platform that still offers the old `create` (GCP's bridge) is driven through it by the core on
-    // the old contract, so its bootstraps are recorded there.
-    const legacyCreate = (platform as unknown as { create?: unknown }).create;
-    if (typeof perMachine === "function" && typeof legacyCreate !== "function") {
-        // The one-machine-per-node contract: the core hands each machine its delivered bootstrap.
-        (wrapped as unknown as { createMachine: typeof perMachine }).createMachine = (name, node, delivered, ctx) => {
-            if (delivered.kind === "ssh") delivered.bootstrap?.apply((b) => sink.set(node.name, b));
-            else if (delivered.form?.format === "cloud-config") {
-                delivered.value?.apply((v) => sink.set(node.name, bootstrapFromUserData(v, delivered.form?.encoding)));
-            }
-            return perMachine.call(platform, name, node, delivered, ctx);
-        };
-        return wrapped;
-    }
-    // The platform-creates-everything contract (components/platform-legacy.ts while it lasts): the
-    // platform asks the core to render through its context. Typed loosely: it is on its way out.
-    type Endpoint = unknown;
-    interface LegacyContext {
-        renderBootstrap(node: NodePlan, endpoint: Endpoint): pulumi.Output<NodeBootstrap>;
-        renderUserData(nodes: NodePlan[], endpoint: Endpoint, delivery: { format(b: NodeBootstrap, n: NodePlan): string }): unknown;
-    }
-    const legacy = platform as unknown as { create(name: string, ctx: LegacyContext): unknown };
-    (wrapped as unknown as typeof legacy).create = (name, ctx) =>
-        legacy.create(name, {
-            ...ctx,
-            renderBootstrap: (node, endpoint) => {
-                const out = ctx.renderBootstrap(node, endpoint);
-                out.apply((b) => sink.set(node.name, b));
-                return out;
-            },
-            renderUserData: (nodes, endpoint, delivery) =>
-                ctx.renderUserData(nodes, endpoint, {
-                    ...delivery,
-                    format: (bootstrap, node) => {
-                        sink.set(node.name, bootstrap);
-                        return delivery.format(bootstrap, node);
-                    },
-                }),
-        });
-    return wrapped;
+    const createMachine: AnyPlatform["createMachine"] = (name, node, delivered, ctx) => {
+        if (delivered.kind === "ssh") delivered.bootstrap.apply((b) => sink.set(node.name, b));
+        else if (delivered.form.format === "cloud-config") {
+            const encoding = delivered.form.encoding;
+            delivered.value.apply((v) => sink.set(node.name, bootstrapFromUserData(v, encoding)));
+        }
+        return platform.createMachine(name, node, delivered, ctx);
+    };
+    return Object.assign(Object.create(platform) as AnyPlatform, { createMachine });
 }
 
 function reveal(value: unknown): unknown {

@@ -7,10 +7,9 @@
  * The bootstrap script runs each command with `bash -c` and retries it; Windows workers get
  * PowerShell equivalents (`Invoke-RestMethod`), run and retried by their PowerShell bootstrap.
  */
-import { encodeUserData, renderCloudInit } from "../../../bootstrap/cloudinit";
-import type { BootstrapFile, NodeBootstrap } from "../../../bootstrap/types";
+import type { BootstrapFile } from "../../../bootstrap/types";
 import type { ClusterSpec } from "../../core/types";
-import type { PlatformBootstrapFacts, UserDataDelivery } from "../../platform-legacy";
+import type { Delivery, PlatformBootstrapFacts } from "../../platform";
 import type { AwsConfig } from "./config";
 
 /**
@@ -98,49 +97,15 @@ export function awsBootstrapFacts(_config: AwsConfig, spec: ClusterSpec): Platfo
             nodeIpCommand: imdsPowerShell(["local-ipv4"], "{0}"),
         },
         controlPlaneFiles,
-        userDataLimitBytes: USER_DATA_LIMIT_BYTES,
     };
 }
 
-/** The `<powershell>` text of a Windows worker's bootstrap. */
-function windowsUserDataText(b: NodeBootstrap): string {
-    if (b.powershell === undefined)
-        throw new Error(`node ${b.nodeName}: a Windows machine needs a PowerShell bootstrap, but the rendering has none`);
-    return b.powershell;
-}
-
 /**
- * A Windows worker's user data for EC2: base64 of the plain `<powershell>` text. Not gzipped, unlike
- * cloud-init's: EC2Launch runs the text as it is and does not unzip it, so the 16 KB limit applies to
- * the text itself.
- * @param text - the `<powershell>` script
- * @param nodeName - the node, for the error message
- * @param limitBytes - the largest user data EC2 accepts, in bytes before base64
- * @returns the base64 user data and its size before base64 (the number the limit applies to)
+ * How EC2 takes a bootstrap: gzipped cloud-config in base64 (`userDataBase64`; the 16 KB limit counts
+ * the gzip bytes), and for Windows the plain `<powershell>` text in base64, never gzipped (EC2Launch
+ * does not unzip it), the limit counting the text itself.
  */
-export function encodeWindowsUserData(
-    text: string,
-    nodeName: string,
-    limitBytes: number = USER_DATA_LIMIT_BYTES,
-): { base64: string; bytes: number } {
-    const raw = Buffer.from(text, "utf8");
-    if (raw.length > limitBytes) {
-        throw new Error(
-            `user data for Windows node ${nodeName} is ${raw.length} bytes, over EC2's limit of ${limitBytes} bytes; ` +
-                `Windows user data cannot be gzipped (EC2Launch does not unzip it), so shorten the bootstrap (fewer labels, taints or platform facts)`,
-        );
-    }
-    return { base64: raw.toString("base64"), bytes: raw.length };
-}
-
-/**
- * EC2 user data: gzipped cloud-config for Linux, the plain `<powershell>` text for Windows, both in
- * base64 (`userDataBase64`) and checked against {@link USER_DATA_LIMIT_BYTES}.
- */
-export const awsUserData: UserDataDelivery = {
-    format: (b, node) => (node.os === "windows" ? windowsUserDataText(b) : renderCloudInit(b)),
-    encode: (text, node) =>
-        node.os === "windows"
-            ? encodeWindowsUserData(text, node.name).base64
-            : encodeUserData(text, USER_DATA_LIMIT_BYTES, node.name).base64,
+export const AWS_DELIVERY: Delivery = {
+    linux: { format: "cloud-config", encoding: "gzip+base64", limit: { bytes: USER_DATA_LIMIT_BYTES, measured: "compressed" } },
+    windows: { format: "powershell", wrapper: "ec2-tags", encoding: "base64", limit: { bytes: USER_DATA_LIMIT_BYTES, measured: "text" } },
 };

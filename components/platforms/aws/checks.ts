@@ -90,7 +90,7 @@ function checkNetworkFamily(spec: ClusterSpec, issues: ConfigIssue[]): void {
  * @param spec - the cluster
  * @param nodes - every node, placed
  */
-export function checkAwsNodes(config: AwsConfig, spec: ClusterSpec, nodes: NodePlan[]): ConfigIssue[] {
+export function checkAwsNodes(config: AwsConfig, spec: ClusterSpec, nodes: readonly NodePlan[]): ConfigIssue[] {
     const issues: ConfigIssue[] = [];
     const reported = new Set<string>();
     for (const node of nodes) {

@@ -14,7 +14,7 @@ import type { Instance } from "@pulumi/aws/ec2";
 import type { ClusterSpec, NodePlan } from "../../core/types";
 import type { AwsConfig } from "./config";
 import type { AwsNetwork } from "./network";
-import type { AwsSecurityGroups } from "./security";
+import type { AwsSecurityGroups } from "./firewall";
 import { resourceTags } from "./tags";
 
 /** The API port on the load balancer and on the masters. */
@@ -62,7 +62,7 @@ export function createEndpoint(
             internal: false,
             ipAddressType: "ipv4",
             subnets: network.zones.map((z) => z.publicSubnetId),
-            securityGroups: [groups.apiLb.id],
+            securityGroups: [groups.apiEndpoint.id],
             enableCrossZoneLoadBalancing: true,
             tags: resourceTags(spec, `${name}-api`, { "kubeforge.io/endpoint": "api" }),
         },

@@ -18,7 +18,7 @@
  * - The OS host name is the EC2 private DNS name (`hostnameType: ip-name`), the Kubernetes node name.
  * - Windows workers (never verified on a real instance here: nothing in CI runs Windows) get the
  *   `windowsAmi` image (Windows Server 2022 Full Base by default) and base64 of the plain PowerShell
- *   user data, which EC2Launch does not unzip; their node name, provider id and IP come from the
+ *   user data, which EC2Launch does not unzip (the delivery index.ts declares); their node name, provider id and IP come from the
  *   platform's PowerShell IMDSv2 facts, since Windows keeps its own host name. Everything else (subnet,
  *   groups, worker role, hop limit, encrypted gp3 root disk, spot, tags) is as for Linux workers.
  * - Spot nodes use a one-time request, terminated on interruption. A persistent request would keep
@@ -30,15 +30,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Instance } from "@pulumi/aws/ec2";
 import { getParameterOutput } from "@pulumi/aws/ssm";
-import type { ClusterSpec, NodePlan } from "../../core/types";
-import type { MachineFacts, PlatformContext } from "../../platform-legacy";
+import type { NodePlan } from "../../core/types";
+import type { DeliveredBootstrap, MachineContext, MachineFacts, PlatformInfrastructure } from "../../platform";
 import { type AwsConfig, amiSourceFor, instanceTypeFor, machineChangePolicy } from "./config";
-import { awsUserData } from "./bootstrap";
-import { API_PORT, type AwsEndpoint, attachMaster } from "./endpoint";
+import { type AwsEndpoint, attachMaster } from "./endpoint";
 import type { AwsPrivateApiName } from "./dns";
 import type { AwsIdentity } from "./identity";
 import type { AwsNetwork } from "./network";
-import type { AwsSecurityGroups } from "./security";
+import type { AwsSecurityGroups } from "./firewall";
 import { machineTags } from "./tags";
 
 /**
@@ -57,30 +56,31 @@ export const CONTROL_PLANE_HOP_LIMIT = 1;
 /** Default IMDS PUT hop limit on workers: host only as well (`workerMetadataHopLimit`). */
 export const WORKER_HOP_LIMIT = 1;
 
-/** Everything the machines hang off. */
-export interface MachineDeps {
+/** What the AWS infrastructure gives its machines. */
+export interface AwsInfrastructure extends PlatformInfrastructure {
     /** Subnets per zone and the resources that must exist before boot. */
     network: AwsNetwork;
     /** Security groups to attach. */
     groups: AwsSecurityGroups;
-    /** The API endpoint (target group for masters). */
-    endpoint: AwsEndpoint;
+    /** The load balancer (target group for masters). */
+    loadBalancer: AwsEndpoint;
     /** The API's private name: the bootstrap host and SANs, known before the load balancer exists. */
     apiName: AwsPrivateApiName;
     /** Instance profiles by role. */
     identity: AwsIdentity;
+    /** The image of an instance type and OS (SSM parameters read once per parameter). */
+    amiFor(instanceType: string, os: NodePlan["os"]): pulumi.Input<string>;
 }
 
 /**
- * Creates one instance per node (and, for masters, its target group attachment).
- * @param name - prefix of every resource name
- * @param ctx - the platform context (spec, nodes, bootstrap renderer, parent)
- * @param deps - network, security groups, endpoint, the API's private name and identity
+ * The image lookup the machines share: a fixed id, or an SSM parameter read once per parameter.
+ *
+ * @param config - the aws config
+ * @param parent - parent of the invokes
  */
-export function createMachines(name: string, ctx: PlatformContext<AwsConfig>, deps: MachineDeps): MachineFacts[] {
-    const { spec, config, parent } = ctx;
+export function amiLookup(config: AwsConfig, parent: pulumi.Resource): AwsInfrastructure["amiFor"] {
     const amis = new Map<string, pulumi.Output<string>>();
-    const amiFor = (instanceType: string, os: NodePlan["os"]): pulumi.Input<string> => {
+    return (instanceType, os) => {
         const source = amiSourceFor(config, instanceType, os);
         if ("id" in source) return source.id;
         let ami = amis.get(source.parameter);
@@ -92,33 +92,38 @@ export function createMachines(name: string, ctx: PlatformContext<AwsConfig>, de
         }
         return ami;
     };
+}
 
-    // Plain strings, not the load balancer's Outputs: the instances (and their 30 s boot) must not wait
-    // for the NLB. The certificate still verifies under the NLB's public name through the wildcard SAN.
-    // One rendering per group of nodes that differ only by name (a pool in one zone), not per node.
-    const userData = ctx.renderUserData(
-        ctx.nodes,
-        { host: deps.apiName.host, port: API_PORT, extraSans: deps.apiName.extraSans },
-        awsUserData,
-    );
-    return ctx.nodes.map((node, i) => {
-        const instance = createInstance(name, spec, config, node, ctx, deps, amiFor, userData[i]);
-        const dependsOn: pulumi.Resource[] = [instance];
-        if (node.role === "control-plane") dependsOn.push(attachMaster(name, config, deps.endpoint, node, instance, parent));
-        return { node, machineId: instance.id, privateIp: instance.privateIp, dependsOn };
-    });
+/**
+ * Creates one instance for `node` (and, for a master, its target group attachment).
+ *
+ * @param name - prefix of every resource name
+ * @param node - the node
+ * @param bootstrap - its user data, as the platform declared it (gzip+base64 cloud-config, or base64 PowerShell)
+ * @param ctx - spec, config, the infrastructure and the parent
+ */
+export function createMachine(
+    name: string,
+    node: NodePlan,
+    bootstrap: DeliveredBootstrap,
+    ctx: MachineContext<AwsConfig, AwsInfrastructure>,
+): MachineFacts {
+    if (bootstrap.kind !== "user-data") throw new Error(`node ${node.name}: aws takes user data, not ${bootstrap.kind}`);
+    const instance = createInstance(name, node, ctx, bootstrap.value);
+    const dependsOn: pulumi.Resource[] = [instance];
+    if (node.role === "control-plane") {
+        dependsOn.push(attachMaster(name, ctx.config, ctx.infrastructure.loadBalancer, node, instance, ctx.parent));
+    }
+    return { machineId: instance.id, privateIp: instance.privateIp, dependsOn };
 }
 
 function createInstance(
     name: string,
-    spec: ClusterSpec,
-    config: AwsConfig,
     node: NodePlan,
-    ctx: PlatformContext<AwsConfig>,
-    deps: MachineDeps,
-    amiFor: (instanceType: string, os: NodePlan["os"]) => pulumi.Input<string>,
+    ctx: MachineContext<AwsConfig, AwsInfrastructure>,
     userDataBase64: pulumi.Output<string>,
 ): Instance {
+    const { spec, config, infrastructure: deps } = ctx;
     const zone = deps.network.zones.find((z) => z.zone === node.failureDomain);
     if (!zone) {
         // checkNodes reports this before any resource exists; reaching it is a programming error.
@@ -132,7 +137,7 @@ function createInstance(
         node.name,
         {
             region: config.region,
-            ami: amiFor(instanceType, node.os),
+            ami: deps.amiFor(instanceType, node.os),
             instanceType,
             availabilityZone: node.failureDomain,
             subnetId: zone.privateSubnetId,

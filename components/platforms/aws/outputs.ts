@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AwsEndpoint } from "./endpoint";
 import type { AwsPrivateApiName } from "./dns";
 import type { AwsNetwork } from "./network";
-import type { AwsSecurityGroups } from "./security";
+import type { AwsSecurityGroups } from "./firewall";
 
 /**
  * The platform's extra outputs.

@@ -1,9 +1,10 @@
 /**
  * What Azure cannot build from an otherwise valid cluster, checked on the placed nodes before any
  * resource exists: machine types that are not VM sizes, Premium disks on sizes without premium
- * storage, Windows on Arm sizes, Windows names over 15 characters (the computer name must equal the
- * node name), failure domains that are not the config's zones, IPv6 access ranges (the endpoint is
- * IPv4), unknown `replaceNodes`, and tags Azure refuses. Each issue names the field to change.
+ * storage, Windows on Arm sizes, failure domains that are not the config's zones, IPv6 access ranges
+ * (the endpoint is IPv4), unknown `replaceNodes`, and tags Azure refuses. Each issue names the field to
+ * change. Windows names over 15 characters (the computer name must equal the node name) are the core's
+ * check of the declared `windowsNameMax` (components/core/limits.ts).
  */
 import type { ClusterSpec, ConfigIssue, NodePlan } from "../../core/types";
 import { type AzureConfig, VM_SIZE_RE, azureFailureDomains, isArmSize, supportsPremium, vmSizeFor } from "./config";
@@ -53,12 +54,6 @@ export function checkAzureNodes(config: AzureConfig, spec: ClusterSpec, nodes: N
             once(`${node.pool}/arm`, {
                 field: sizeField,
                 message: `${size} is an Arm size, but Windows Server on Azure runs on x64 only; use an x64 size such as Standard_D4s_v5`,
-            });
-        }
-        if (node.os === "windows" && node.name.length > WINDOWS_NAME_LIMIT) {
-            once(`${node.pool}/name`, {
-                field: `${field}.name`,
-                message: `Windows node names must fit ${WINDOWS_NAME_LIMIT} characters (the computer name is the node name), but \`${node.name}\` has ${node.name.length}; shorten the pool name or kubeforge:name`,
             });
         }
         if (!domains.includes(node.failureDomain)) {

@@ -12,7 +12,6 @@ import { WINDOWS_NAME_LIMIT, checkAzureNodes } from "./checks";
 import { type AzureInfrastructure, createAzureInfrastructure } from "./infrastructure";
 import { createAzureMachine } from "./machines";
 import { AZURE_TAG_LIMITS } from "./tags";
-import { legacyCreate } from "../../kit/legacy-bridge";
 
 /** The validated `kubeforge:azure` block. */
 export type { AzureConfig } from "./config";
@@ -43,5 +42,5 @@ const azure: Platform<AzureConfig, AzureInfrastructure> = {
     createMachine: (name, node, bootstrap, ctx) => createAzureMachine(name, node, bootstrap, ctx),
 };
 
-/** The Azure platform, found by the core under `components/platforms/azure` (with the old `create` until the core moves). */
-export default Object.assign(azure, { create: legacyCreate(azure) });
+/** The Azure platform, found by the core under `components/platforms/azure`. */
+export default azure;

@@ -7,24 +7,26 @@ import { HostBootstrap } from "../../../bootstrap/ssh/provider";
 import type { HostFile } from "../../../bootstrap/ssh/host";
 import type { BootstrapFile } from "../../../bootstrap/types";
 import type { NodePlan } from "../../core/types";
-import type { MachineFacts, PlatformContext } from "../../platform-legacy";
+import type { DeliveredBootstrap, MachineContext, MachineFacts, PlatformInfrastructure } from "../../platform";
 import type { BaremetalConfig, BaremetalHost } from "./config";
 import { kubeVipFiles } from "./kubevip";
 import { hostFor } from "./placement";
-import { parseIp } from "../../core/cidr";
+import { API_PORT } from "./endpoint";
+import { hostsHaveIps, NODE_IP_FILE } from "./network";
 
-/** API server port. */
-export const API_PORT = 6443;
+/**
+ * What the bare-metal infrastructure gives its machines: the endpoint and addons only. A host needs no
+ * other host's access: removal (drain, etcd member) goes through the API like on every platform.
+ */
+export type BaremetalInfrastructure = PlatformInfrastructure;
 
-/** Where each host's own address is written, for kubelet's `--node-ip`. */
-export const NODE_IP_FILE = "/etc/kubeforge/node-ip";
-
-/** True when every host is given by IP, so the node IP can be pinned to it. */
-export function hostsHaveIps(config: BaremetalConfig): boolean {
-    return config.hosts.every((h) => parseIp(h.address).ok);
-}
-
-/** The files kubeforge adds to the core's bootstrap for one node on bare metal. */
+/**
+ * The files kubeforge adds to the core's bootstrap for one node on bare metal.
+ *
+ * @param config - the validated block
+ * @param node - the node
+ * @param host - its host
+ */
 export function platformFiles(config: BaremetalConfig, node: NodePlan, host: BaremetalHost): HostFile[] {
     const files: HostFile[] = [];
     if (hostsHaveIps(config)) files.push({ path: NODE_IP_FILE, content: `${host.address}\n`, permissions: "0644" });
@@ -39,57 +41,53 @@ function toHostFile(file: BootstrapFile): HostFile {
 }
 
 /**
- * Registers the HostBootstraps and returns each node's machine facts.
+ * Registers the HostBootstrap of one node: the core's bootstrap plus the platform's files, over SSH.
  *
- * @param name - the cluster component's name (prefix of every resource name).
- * @param ctx - the platform context.
+ * @param name - the cluster component's name (prefix of every resource name)
+ * @param node - the node
+ * @param delivered - its bootstrap (bare metal declares SSH delivery: the bootstrap itself)
+ * @param ctx - spec, config, PKI and parent
  */
-export function createHosts(
+export function createMachine(
     name: string,
-    ctx: PlatformContext<BaremetalConfig>,
-): { machines: MachineFacts[]; hostKeys: pulumi.Output<Record<string, string>> } {
-    const { config, nodes, parent, pki } = ctx;
-    const endpointHost = config.endpoint.address;
-    const resources: HostBootstrap[] = [];
-    const machines = nodes.map((node): MachineFacts => {
-        // checkNodes reported a node without a host before any resource existed.
-        const host = hostFor(config, node);
-        if (!host) throw new Error(`kubeforge: no host for ${node.name}; checkNodes should have reported it`);
-        const bootstrap = ctx.renderBootstrap(node, { host: endpointHost, port: API_PORT, extraSans: [endpointHost] });
-        const extra = platformFiles(config, node, host);
-        const files = pulumi.secret(bootstrap.apply((b) => [...extra, ...b.files.map(toHostFile)]));
-        const resource = new HostBootstrap(
-            node.name,
-            {
-                host: host.address,
-                port: host.port,
-                user: host.user,
-                privateKey: pulumi.secret(host.privateKey),
-                hostKey: host.hostKey,
-                trustOnFirstUse: host.trustOnFirstUse,
-                nodeName: node.name,
-                role: node.role,
-                files,
-                command: bootstrap.apply((b) => b.command),
-                forceRemoveUnreachable: config.forceRemoveUnreachable,
-                concurrency: config.concurrency,
-                secrets: [pki.bootstrapToken, pki.encryptionKey],
-                volatile: [pki.bootstrapToken, pki.bootstrapTokenExpires],
-            },
-            // Named after the node alone; the name stacks made before had (`<cluster>-<node>`, the cluster
-            // name twice) is an alias, so no host is bootstrapped (or reset) again for the rename.
-            { parent, aliases: [{ name: `${name}-${node.name}` }] },
-        );
-        resources.push(resource);
-        return {
-            node,
-            machineId: pulumi.output(`${host.address}:${host.port}`),
-            privateIp: pulumi.output(host.address),
-            dependsOn: [resource],
-        };
-    });
-    const hostKeys = pulumi
-        .all(resources.map((r) => r.hostKeySeen))
-        .apply((keys) => Object.fromEntries(nodes.map((n, i) => [n.name, keys[i]])));
-    return { machines, hostKeys };
+    node: NodePlan,
+    delivered: DeliveredBootstrap,
+    ctx: MachineContext<BaremetalConfig, BaremetalInfrastructure>,
+): MachineFacts {
+    const { config, parent, pki } = ctx;
+    if (delivered.kind !== "ssh") throw new Error(`node ${node.name}: bare metal bootstraps over SSH, not ${delivered.kind}`);
+    // checkNodes reported a node without a host before any resource existed.
+    const host = hostFor(config, node);
+    if (!host) throw new Error(`kubeforge: no host for ${node.name}; checkNodes should have reported it`);
+    const bootstrap = delivered.bootstrap;
+    const extra = platformFiles(config, node, host);
+    const files = pulumi.secret(bootstrap.apply((b) => [...extra, ...b.files.map(toHostFile)]));
+    const resource = new HostBootstrap(
+        node.name,
+        {
+            host: host.address,
+            port: host.port,
+            user: host.user,
+            privateKey: pulumi.secret(host.privateKey),
+            hostKey: host.hostKey,
+            trustOnFirstUse: host.trustOnFirstUse,
+            nodeName: node.name,
+            role: node.role,
+            files,
+            command: bootstrap.apply((b) => b.command),
+            forceRemoveUnreachable: config.forceRemoveUnreachable,
+            concurrency: config.concurrency,
+            secrets: [pki.bootstrapToken, pki.encryptionKey],
+            volatile: [pki.bootstrapToken, pki.bootstrapTokenExpires],
+        },
+        // Named after the node alone; the name stacks made before had (`<cluster>-<node>`, the cluster
+        // name twice) is an alias, so no host is bootstrapped (or reset) again for the rename.
+        { parent, aliases: [{ name: `${name}-${node.name}` }] },
+    );
+    return {
+        machineId: pulumi.output(`${host.address}:${host.port}`),
+        privateIp: pulumi.output(host.address),
+        dependsOn: [resource],
+        outputs: { hostKeys: resource.hostKeySeen },
+    };
 }

@@ -67,7 +67,7 @@ export function placeBaremetalNodes(config: BaremetalConfig, spec: ClusterSpec):
  * @param config - the inventory.
  * @param nodes - the placed nodes.
  */
-export function checkBaremetalNodes(config: BaremetalConfig, nodes: NodePlan[]): ConfigIssue[] {
+export function checkBaremetalNodes(config: BaremetalConfig, nodes: readonly NodePlan[]): ConfigIssue[] {
     const issues: ConfigIssue[] = [];
     const seen = new Map<string, BaremetalHost>();
     // Hosts already reported: what follows from their clash (a host serving two nodes, a node in the

@@ -9,7 +9,6 @@ import { type DigitalOceanConfig, parseDigitalOceanConfig } from "./config";
 import { DO_DELIVERY, digitalOceanBootstrapFacts } from "./bootstrap";
 import { type DoInfrastructure, createDoInfrastructure } from "./infrastructure";
 import { createDoMachine } from "./machines";
-import { legacyCreate } from "../../kit/legacy-bridge";
 
 /** The validated `kubeforge:digitalocean` block. */
 export type { DigitalOceanConfig } from "./config";
@@ -42,5 +41,5 @@ const digitalocean: Platform<DigitalOceanConfig, DoInfrastructure> = {
     createMachine: (_name, node, bootstrap, ctx) => createDoMachine(node, bootstrap, ctx),
 };
 
-/** The DigitalOcean platform, found by the core under `components/platforms/digitalocean` (with the old `create` until the core moves). */
-export default Object.assign(digitalocean, { create: legacyCreate(digitalocean) });
+/** The DigitalOcean platform, found by the core under `components/platforms/digitalocean`. */
+export default digitalocean;

@@ -11,7 +11,6 @@ import { type GcpInfrastructure, createGcpInfrastructure } from "./infrastructur
 import { createGcpMachine } from "./machines";
 import { checkGcpNodes } from "./checks";
 import { createdNetworkNames, networkTags } from "./names";
-import { legacyCreate } from "../../kit/legacy-bridge";
 
 /** The validated `kubeforge:gcp` block. */
 export type { GcpConfig } from "./config";
@@ -58,5 +57,5 @@ const gcp: Platform<GcpConfig, GcpInfrastructure> = {
 /** The largest metadata value, re-exported for the policy adapter's limit. */
 export { METADATA_VALUE_LIMIT };
 
-/** The GCP platform, found by the core under `components/platforms/gcp` (with the old `create` until the core moves). */
-export default Object.assign(gcp, { create: legacyCreate(gcp) });
+/** The GCP platform, found by the core under `components/platforms/gcp`. */
+export default gcp;

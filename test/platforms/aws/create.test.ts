@@ -12,7 +12,7 @@ import awsMocks from "../../../components/platforms/aws/mocks";
 import aws from "../../../components/platforms/aws/index";
 import { UBUNTU_2404_AMI_PARAMETER, type AwsConfig } from "../../../components/platforms/aws/config";
 import type { ClusterSpec, NodePlan } from "../../../components/core/types";
-import type { BootstrapEndpoint, PlatformOutputs, UserDataDelivery } from "../../../components/platform-legacy";
+import type { BootstrapEndpoint, PlatformOutputs, UserDataDelivery } from "../../../components/platform";
 import type { ClusterPkiOutputs } from "../../../components/pki";
 import type { NodeBootstrap } from "../../../bootstrap/types";
 import { ZONES, makeNodes, makeSpec, rawAws } from "./fixtures";

@@ -29,7 +29,6 @@ export function makeSpec(overrides: Partial<ClusterSpec> = {}): ClusterSpec {
         lifecycle: { drainOnDelete: true, drainTimeoutSeconds: 600, bootstrapTokenHours: 24 },
         tags: { team: "platform" },
         platform: "aws",
-        platformConfig: {},
         ...overrides,
     };
 }

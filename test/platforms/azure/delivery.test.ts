@@ -44,7 +44,7 @@ test("the platform declares customData's 65,535 decoded bytes for Linux (after g
     });
     assert.equal(azure.delivery, AZURE_DELIVERY);
     assert.equal(azure.limits.windowsNameMax, 15);
-    assert.equal(azure.limits.tags.maxCount, 50);
+    assert.equal(azure.limits.tags?.maxCount, 50);
 });
 
 test("65,535 decoded bytes and 87,380 base64 characters are the same limit", () => {

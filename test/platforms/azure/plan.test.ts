@@ -185,7 +185,7 @@ describe("refusals, before any resource", () => {
             }),
         );
         assert.equal(r.status, 1);
-        assert.match(r.stdout + r.stderr, /kubeforge:workerPools\[2\]\.name: Windows node names must fit 15 characters/);
+        assert.match(r.stdout + r.stderr, /kubeforge:workerPools\[2\]\.name: makes node names of 22 characters \(`azure-demo-windows-long-0`\), over the azure limit of 15 for Windows computer names/);
     });
 });
 

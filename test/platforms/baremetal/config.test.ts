@@ -15,7 +15,8 @@ import { hostFor, placeBaremetalNodes } from "../../../components/platforms/bare
 import { KUBE_VIP_IMAGE, KUBE_VIP_MANIFEST_PATH, kubeVipFiles } from "../../../components/platforms/baremetal/kubevip";
 import { baremetalAddons, LOCAL_PATH_CHART, METALLB_CHART } from "../../../components/platforms/baremetal/addons";
 import baremetal, { baremetalBootstrapFacts } from "../../../components/platforms/baremetal/index";
-import { NODE_IP_FILE, platformFiles } from "../../../components/platforms/baremetal/machines";
+import { platformFiles } from "../../../components/platforms/baremetal/machines";
+import { NODE_IP_FILE } from "../../../components/platforms/baremetal/network";
 import { hostAddressProblem } from "../../../components/platforms/baremetal/config-hosts";
 import { hostKeyProblem } from "../../../bootstrap/ssh/hostkey";
 

@@ -34,7 +34,6 @@ export function doSpec(overrides: Partial<ClusterSpec> = {}): ClusterSpec {
         lifecycle: { drainOnDelete: true, drainTimeoutSeconds: 600, bootstrapTokenHours: 24 },
         tags: { team: "platform" },
         platform: "digitalocean",
-        platformConfig: {},
         ...overrides,
     };
 }

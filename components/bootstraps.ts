@@ -1,0 +1,122 @@
+/**
+ * The core's per-node bootstrap outputs: each node's bootstrap rendered from the PKI and the endpoint,
+ * then delivered in the form its platform declared ({@link Delivery}): user data formatted, encoded and
+ * size-checked, or the bootstrap itself for SSH. Secret throughout (tokens, and CA keys on masters).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { ClusterSpec, NodePlan } from "./core/types";
+import type { ApiEndpoint, DeliveredBootstrap, Delivery } from "./platform";
+import type { ClusterPki } from "./pki";
+import { renderNodeBootstrap } from "../bootstrap/render";
+import { renderByTemplate } from "../bootstrap/template";
+import type { NodeBootstrap, PkiMaterial, PlatformBootstrapFacts } from "../bootstrap/types";
+import { encodeForDelivery, formatBootstrap, formFor, type UserDataForm } from "./kit/delivery";
+
+/** Everything the per-node rendering needs. */
+export interface BootstrapSources {
+    /** The validated cluster. */
+    spec: ClusterSpec;
+    /** The cluster PKI. */
+    pki: ClusterPki;
+    /** What the bootstrap must know about the platform. */
+    facts: PlatformBootstrapFacts;
+    /** The platform's API endpoint (nodes join `nodeHost`, else `host`). */
+    endpoint: ApiEndpoint;
+    /** How the platform takes bootstraps. */
+    delivery: Delivery;
+}
+
+/**
+ * Every node's bootstrap, delivered as the platform declared, in the order of `nodes`. Renders once
+ * per role (the PKI material differs) and, inside, once per group of nodes that differ only by name
+ * (bootstrap/template.ts), so large pools cost one rendering, not one per node.
+ *
+ * @param sources - spec, PKI, platform facts, endpoint and delivery
+ * @param nodes - the nodes, placed
+ */
+export function deliverBootstraps(sources: BootstrapSources, nodes: readonly NodePlan[]): DeliveredBootstrap[] {
+    const { spec, pki, facts, endpoint, delivery } = sources;
+    const host = endpoint.nodeHost ?? endpoint.host;
+    const out = new Array<DeliveredBootstrap>(nodes.length);
+    for (const role of ["control-plane", "worker"] as const) {
+        const indexes = nodes.flatMap((n, i) => (n.role === role ? [i] : []));
+        if (indexes.length === 0) continue;
+        const roleNodes = indexes.map((i) => nodes[i]);
+        const inputs = pulumi.all([host, pulumi.all(endpoint.extraSans ?? []), pkiMaterial(pki, role)]);
+        const render = (node: NodePlan, [h, extraSans, material]: [string, string[], PkiMaterial]): NodeBootstrap =>
+            renderNodeBootstrap({ spec, node, endpoint: { host: h, port: endpoint.port }, extraSans, pki: material, facts });
+
+        const sshIndexes = roleNodes.flatMap((n, j) => (formFor(delivery, n).format === "ssh" ? [j] : []));
+        for (const j of sshIndexes) {
+            out[indexes[j]] = { kind: "ssh", bootstrap: pulumi.secret(inputs.apply((values) => render(roleNodes[j], values))) };
+        }
+        const dataIndexes = roleNodes.flatMap((n, j) => (formFor(delivery, n).format === "ssh" ? [] : [j]));
+        if (dataIndexes.length === 0) continue;
+        const dataNodes = dataIndexes.map((j) => roleNodes[j]);
+        const forms = dataNodes.map((n) => formFor(delivery, n) as UserDataForm);
+        const values = pulumi.secret(
+            inputs.apply((resolved) => {
+                const texts = renderByTemplate(dataNodes, (node) => formatBootstrap(render(node, resolved), formFor(delivery, node) as UserDataForm));
+                return texts.map((text, k) => encodeForDelivery(text, forms[k], dataNodes[k].name).value);
+            }),
+        );
+        dataIndexes.forEach((j, k) => {
+            out[indexes[j]] = { kind: "user-data", form: forms[k], value: values.apply((v) => v[k]) };
+        });
+    }
+    return out;
+}
+
+/**
+ * The PKI material a node of `role` receives: every CA key for masters, the CA certificate and token
+ * for workers. One Output per role, shared by its nodes.
+ *
+ * @param pki - the cluster PKI
+ * @param role - the role
+ */
+export function pkiMaterial(pki: ClusterPki, role: NodePlan["role"]): pulumi.Output<PkiMaterial> {
+    if (role !== "control-plane") {
+        return pulumi
+            .all([pki.caCert, pki.bootstrapToken])
+            .apply(([caCert, bootstrapToken]) => ({ caCert, bootstrapToken, bootstrapTokenExpires: pki.bootstrapTokenExpires }));
+    }
+    return pulumi
+        .all([
+            pki.caCert,
+            pki.caKey,
+            pki.etcdCaCert,
+            pki.etcdCaKey,
+            pki.frontProxyCaCert,
+            pki.frontProxyCaKey,
+            pki.serviceAccountKey,
+            pki.serviceAccountPub,
+            pki.bootstrapToken,
+            pki.encryptionKey,
+        ])
+        .apply(
+            ([
+                caCert,
+                caKey,
+                etcdCaCert,
+                etcdCaKey,
+                frontProxyCaCert,
+                frontProxyCaKey,
+                serviceAccountKey,
+                serviceAccountPub,
+                bootstrapToken,
+                encryptionKey,
+            ]) => ({
+                caCert,
+                caKey,
+                etcdCaCert,
+                etcdCaKey,
+                frontProxyCaCert,
+                frontProxyCaKey,
+                serviceAccountKey,
+                serviceAccountPub,
+                bootstrapToken,
+                bootstrapTokenExpires: pki.bootstrapTokenExpires,
+                encryptionKey,
+            }),
+        );
+}
