@@ -121,8 +121,6 @@ export interface PlatformBootstrapFacts {
     controlPlaneFiles?: BootstrapFile[];
     /** Files every node gets. */
     nodeFiles?: BootstrapFile[];
-    /** Largest user data the platform accepts, in bytes after compression; undefined: no user data (SSH). */
-    userDataLimitBytes?: number;
 }
 
 /** PowerShell versions of the per-node facts, for Windows workers ({@link PlatformBootstrapFacts.windows}). */

@@ -56,7 +56,9 @@ export function deliverBootstraps(sources: BootstrapSources, nodes: readonly Nod
         const forms = dataNodes.map((n) => formFor(delivery, n) as UserDataForm);
         const values = pulumi.secret(
             inputs.apply((resolved) => {
-                const texts = renderByTemplate(dataNodes, (node) => formatBootstrap(render(node, resolved), formFor(delivery, node) as UserDataForm));
+                const texts = renderByTemplate(dataNodes, (node) =>
+                    formatBootstrap(render(node, resolved), formFor(delivery, node) as UserDataForm),
+                );
                 return texts.map((text, k) => encodeForDelivery(text, forms[k], dataNodes[k].name).value);
             }),
         );

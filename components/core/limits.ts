@@ -56,7 +56,10 @@ export function declaredLimitIssues(platform: DeclaringPlatform, spec: ClusterSp
         const windowsMax = pool.os === "windows" && !limits.shortensWindowsNames ? limits.windowsNameMax : undefined;
         const max = Math.min(limits.machineNameMax, windowsMax ?? Infinity);
         if (n.name.length <= max) return;
-        const what = max === windowsMax ? `the ${platform.name} limit of ${max} for Windows computer names (the node name is the computer name)` : `the ${platform.name} limit of ${max} for machine names`;
+        const what =
+            max === windowsMax
+                ? `the ${platform.name} limit of ${max} for Windows computer names (the node name is the computer name)`
+                : `the ${platform.name} limit of ${max} for machine names`;
         issues.push({
             field: fieldName(`workerPools[${i}].name`),
             message: `makes node names of ${n.name.length} characters (\`${n.name}\`), over ${what}; shorten the pool name or kubeforge:name`,

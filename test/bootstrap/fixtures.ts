@@ -161,7 +161,6 @@ export function externalFacts(): PlatformBootstrapFacts {
         apiServerExtraArgs: [{ name: "kubelet-preferred-address-types", value: "InternalIP,Hostname" }],
         controllerManagerExtraArgs: [{ name: "cluster-name", value: "demo" }],
         controlPlaneFiles: [{ path: "/etc/kubernetes/cloud.conf", content: "[Global]\nKubernetesClusterID=demo\n", permissions: "0644" }],
-        userDataLimitBytes: 16 * 1024,
     };
 }
 

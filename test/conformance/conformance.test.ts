@@ -35,9 +35,7 @@ import { missingPieces } from "./skeleton";
  * gets no entry.
  */
 const KNOWN_GAPS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-    aws: { skeleton: "aws moves onto the fixed skeleton (firewall.ts, policy.ts, ...) with the kit migration, branch kit-next" },
     baremetal: {
-        skeleton: "bare metal moves onto the fixed skeleton (network.ts, firewall.ts, ...) with the kit migration, branch kit-next",
         resize: "a pool's size is its inventory of hosts: +1 needs a host the suite cannot invent (scaling is tested in test/platforms/baremetal)",
     },
 };

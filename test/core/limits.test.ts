@@ -29,7 +29,12 @@ const windowsToo: DeclaringPlatform = {
 
 describe("declaredLimitIssues", () => {
     test("a cluster within every declared limit has no issue", () => {
-        const { spec, nodes } = cluster({ workerPools: [{ name: "general", count: 3 }, { name: "win", count: 2, os: "windows" }] });
+        const { spec, nodes } = cluster({
+            workerPools: [
+                { name: "general", count: 3 },
+                { name: "win", count: 2, os: "windows" },
+            ],
+        });
         assert.deepEqual(declaredLimitIssues(windowsToo, spec, nodes), []);
     });
 
@@ -40,11 +45,19 @@ describe("declaredLimitIssues", () => {
             issues.map((i) => i.field),
             ["kubeforge:name"],
         );
-        assert.match(issues[0].message, /master names of 9 characters \(`demo-cp-0`\), over the fake limit of 8 for machine names; shorten kubeforge:name/);
+        assert.match(
+            issues[0].message,
+            /master names of 9 characters \(`demo-cp-0`\), over the fake limit of 8 for machine names; shorten kubeforge:name/,
+        );
     });
 
     test("a pool whose node names are too long: one issue for the pool, not one per node", () => {
-        const { spec, nodes } = cluster({ workerPools: [{ name: "ok", count: 2 }, { name: "a-rather-long-pool-name", count: 12 }] });
+        const { spec, nodes } = cluster({
+            workerPools: [
+                { name: "ok", count: 2 },
+                { name: "a-rather-long-pool-name", count: 12 },
+            ],
+        });
         const issues = declaredLimitIssues({ ...linuxOnly, limits: { machineNameMax: 30 } }, spec, nodes);
         assert.equal(issues.length, 1);
         assert.equal(issues[0].field, "kubeforge:workerPools[1].name");
@@ -52,7 +65,12 @@ describe("declaredLimitIssues", () => {
     });
 
     test("Windows pools need a declared Windows delivery", () => {
-        const { spec, nodes } = cluster({ workerPools: [{ name: "linux", count: 1 }, { name: "win", count: 1, os: "windows" }] });
+        const { spec, nodes } = cluster({
+            workerPools: [
+                { name: "linux", count: 1 },
+                { name: "win", count: 1, os: "windows" },
+            ],
+        });
         const issues = declaredLimitIssues(linuxOnly, spec, nodes);
         assert.deepEqual(
             issues.map((i) => i.field),

@@ -17,7 +17,10 @@ function platformSource(name: string, extra = ""): string {
     parseConfig: () => ({ config: { zones: ["a", "b", "c"] }, issues: [] }),
     failureDomains: (c) => c.zones,
     bootstrapFacts: () => ({ cloudProvider: "none" }),
-    create: () => { throw new Error("no"); },
+    delivery: { linux: { format: "ssh" } },
+    limits: { machineNameMax: 63 },
+    createInfrastructure: () => { throw new Error("no"); },
+    createMachine: () => { throw new Error("no"); },
     ${extra}
 };\n`;
 }
@@ -73,7 +76,9 @@ describe("platform registry", () => {
         );
         assert.throws(
             () => loadPlatform("broken", dir),
-            (e: Error) => !(e instanceof ConfigError) && /missing parseConfig, failureDomains, bootstrapFacts, create/.test(e.message),
+            (e: Error) =>
+                !(e instanceof ConfigError) &&
+                /missing parseConfig, failureDomains, bootstrapFacts, createInfrastructure, createMachine/.test(e.message),
         );
     });
 

@@ -34,7 +34,7 @@ const LAYERS: readonly Layer[] = [
     { name: "kit", paths: ["components/kit/", "components/addons/"] },
     { name: "policies", paths: ["policies/"] },
     { name: "platforms", paths: ["components/platforms/"] },
-    { name: "cluster", paths: ["components/cluster.ts"] },
+    { name: "cluster", paths: ["components/cluster.ts", "components/bootstraps.ts"] },
     { name: "stacks", paths: ["stacks/"] },
 ];
 

@@ -77,7 +77,8 @@ export function awsRules(rules: readonly FirewallRule[], vpcCidr: string, egress
         const peer = rule.peer;
         if ("group" in peer) return [{ ...base, peer: { group: peer.group } }];
         if ("cidr" in peer) return [{ ...base, peer: { cidr: peer.cidr } }];
-        if (peer.range === "nodeNetwork") return [{ ...base, peer: { cidr: vpcCidr }, description: base.description.replace("node network", "VPC") }];
+        if (peer.range === "nodeNetwork")
+            return [{ ...base, peer: { cidr: vpcCidr }, description: base.description.replace("node network", "VPC") }];
         if (peer.range === "anywhere") return [{ ...base, peer: { cidr: "0.0.0.0/0" }, description: "Packages, images and AWS APIs" }];
         return egressCidrs.map((cidr, i) => ({ ...base, id: `${rule.id}-${i}`, peer: { cidr } }));
     });

@@ -16,7 +16,11 @@ import { hostFor } from "./placement";
  * @param config - the validated block
  * @param nodes - every node, placed
  */
-export function baremetalOutputs(spec: ClusterSpec, config: BaremetalConfig, nodes: readonly NodePlan[]): Record<string, pulumi.Output<unknown>> {
+export function baremetalOutputs(
+    spec: ClusterSpec,
+    config: BaremetalConfig,
+    nodes: readonly NodePlan[],
+): Record<string, pulumi.Output<unknown>> {
     const init = nodes.find((n) => n.initNode);
     const initHost = init ? hostFor(config, init) : undefined;
     return {

@@ -62,9 +62,13 @@ async function runAgainst(command: string, imdsUrl: string): Promise<{ code: num
 }
 
 describe("bootstrap facts", () => {
-    test("external cloud provider and AWS's user data limit", () => {
+    test("external cloud provider; AWS's 16 KB user data limit is declared with the delivery, counted after gzip", () => {
         assert.equal(facts.cloudProvider, "external");
-        assert.equal(facts.userDataLimitBytes, 16384);
+        assert.deepEqual(aws.delivery.linux, {
+            format: "cloud-config",
+            encoding: "gzip+base64",
+            limit: { bytes: 16384, measured: "compressed" },
+        });
     });
 
     test("the commands read IMDSv2 with a token and print node name, provider id and IP", async () => {

@@ -1,6 +1,6 @@
 /**
  * A Windows worker pool on AWS, through the real program (`runPlan`: stack file → core parser →
- * aws checks → Cluster → aws create → policy pack) under the offline engine. Nothing here runs
+ * aws checks → Cluster → aws createInfrastructure + createMachine → policy pack) under the offline engine. Nothing here runs
  * Windows or PowerShell: what is checked is what EC2 would be handed, not what it would do with it.
  */
 import { after, before, describe, test } from "node:test";
@@ -15,8 +15,9 @@ import { isWrappedSecret, type PlanEngine, type PlanResource } from "../../../st
 import awsMocks from "../../../components/platforms/aws/mocks";
 import aws from "../../../components/platforms/aws/index";
 import { UBUNTU_2404_AMI_PARAMETER, WINDOWS_SERVER_2022_AMI_PARAMETER, parseAwsConfig } from "../../../components/platforms/aws/config";
-import { USER_DATA_LIMIT_BYTES, awsUserData, encodeWindowsUserData, imdsPowerShell } from "../../../components/platforms/aws/bootstrap";
-import { makeNodes, makeSpec, rawAws } from "./fixtures";
+import { AWS_DELIVERY, USER_DATA_LIMIT_BYTES, imdsPowerShell } from "../../../components/platforms/aws/bootstrap";
+import { encodeForDelivery, formatBootstrap, type UserDataForm } from "../../../components/kit/delivery";
+import { makeSpec, rawAws } from "./fixtures";
 import type { NodeBootstrap } from "../../../bootstrap/types";
 
 const ROOT = path.resolve(__dirname, "..", "..", "..");
@@ -194,24 +195,23 @@ describe("Windows user data pieces", () => {
             containsSecrets: true,
             powershell: `<powershell>\n# ${secret}\n${"x".repeat(USER_DATA_LIMIT_BYTES)}\n</powershell>\n`,
         };
-        // Through the delivery machines use: format (the script) then encode (size check, base64).
-        const worker = makeNodes(makeSpec()).find((n) => n.role === "worker");
-        assert.ok(worker);
-        const deliver = (b: NodeBootstrap) => {
-            const node = { ...worker, os: "windows" as const, name: b.nodeName };
-            return awsUserData.encode(awsUserData.format(b, node), node);
-        };
+        // Through the delivery AWS declares, as the core uses it: format (the script) then encode (size check, base64).
+        const form = AWS_DELIVERY.windows as UserDataForm;
+        const deliver = (b: NodeBootstrap) => encodeForDelivery(formatBootstrap(b, form), form, b.nodeName);
         assert.throws(
             () => deliver(big),
             (e: Error) => {
-                assert.match(e.message, /Windows node demo-win-7 is \d+ bytes, over EC2's limit of 16384 bytes/);
+                assert.match(
+                    e.message,
+                    /user data for node demo-win-7 is \d+ bytes as text, over the platform's limit of 16384 bytes; PowerShell user data cannot be gzipped/,
+                );
                 assert.ok(!e.message.includes(secret));
                 return true;
             },
         );
         const fits = { ...big, powershell: "<powershell>\nexit 0\n</powershell>\n" };
-        assert.equal(Buffer.from(deliver(fits), "base64").toString("utf8"), fits.powershell);
-        assert.equal(encodeWindowsUserData(fits.powershell ?? "", "demo-win-7").bytes, Buffer.byteLength(fits.powershell ?? ""));
+        assert.equal(Buffer.from(deliver(fits).value, "base64").toString("utf8"), fits.powershell);
+        assert.equal(deliver(fits).textBytes, Buffer.byteLength(fits.powershell ?? ""), "the limit counts the script itself");
         assert.throws(() => deliver({ ...fits, powershell: undefined }), /demo-win-7: a Windows machine needs a PowerShell bootstrap/);
     });
 });

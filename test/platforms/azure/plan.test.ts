@@ -185,7 +185,10 @@ describe("refusals, before any resource", () => {
             }),
         );
         assert.equal(r.status, 1);
-        assert.match(r.stdout + r.stderr, /kubeforge:workerPools\[2\]\.name: makes node names of 22 characters \(`azure-demo-windows-long-0`\), over the azure limit of 15 for Windows computer names/);
+        assert.match(
+            r.stdout + r.stderr,
+            /kubeforge:workerPools\[2\]\.name: makes node names of 19 characters \(`demo-windows-long-0`\), over the azure limit of 15 for Windows computer names/,
+        );
     });
 });
 

@@ -1,17 +1,24 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { NODE_PORT_RANGE, cniRules, securityRules, type RuleSpec } from "../../../components/platforms/aws/rules";
+import { NODE_PORT_RANGE, cniRules, firewallMatrix } from "../../../components/kit/firewall";
+import { awsRules, type AwsRule } from "../../../components/platforms/aws/firewall";
+import type { ClusterSpec } from "../../../components/core/types";
 import { makeSpec } from "./fixtures";
 
-function portsOf(rules: RuleSpec[]): string[] {
+/** The kit's matrix in EC2's terms, as aws/firewall.ts creates it (the load balancer has its own group). */
+function securityRules(spec: ClusterSpec, vpcCidr: string, natCidrs: string[]): AwsRule[] {
+    return awsRules(firewallMatrix(spec, { endpointHasOwnGroup: true }), vpcCidr, natCidrs);
+}
+
+function portsOf(rules: AwsRule[]): string[] {
     return rules.map((r) => `${r.protocol}/${r.fromPort ?? "*"}`).sort();
 }
 
-describe("security rules as data", () => {
+describe("the firewall matrix in EC2's terms", () => {
     test("each CNI opens its own overlay between nodes, and only between nodes", () => {
-        assert.deepEqual(portsOf(cniRules("cilium")), ["icmp/8", "tcp/4240", "tcp/4244", "udp/8472"]);
-        assert.deepEqual(portsOf(cniRules("calico")), ["4/*", "tcp/179", "tcp/5473", "udp/4789"]);
+        assert.deepEqual(portsOf(awsRules(cniRules("cilium"), "10.0.0.0/16", [])), ["icmp/8", "tcp/4240", "tcp/4244", "udp/8472"]);
+        assert.deepEqual(portsOf(awsRules(cniRules("calico"), "10.0.0.0/16", [])), ["4/*", "tcp/179", "tcp/5473", "udp/4789"]);
         assert.deepEqual(cniRules("none"), []);
         for (const r of [...cniRules("cilium"), ...cniRules("calico")]) {
             assert.deepEqual([r.group, r.direction, r.peer], ["nodes", "ingress", { group: "nodes" }]);
@@ -30,7 +37,7 @@ describe("security rules as data", () => {
         const ids = rules.map((r) => `${r.group}/${r.direction}/${r.id}`);
         assert.equal(new Set(ids).size, ids.length);
         assert.equal(
-            rules.filter((r) => r.group === "apiLb" && r.direction === "ingress").length,
+            rules.filter((r) => r.group === "apiEndpoint" && r.direction === "ingress").length,
             3,
             "two distinct CIDRs and one NAT address",
         );
