@@ -5,8 +5,6 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { gunzipSync } from "node:zlib";
 import fc from "fast-check";
 import { base64Length, encodeForDelivery, type UserDataForm } from "../../../components/kit/delivery";
@@ -72,13 +70,4 @@ test("Linux: the cloud-config is gzipped then base64; a document whose gzip exce
         () => encodeForDelivery(`#cloud-config\n# ${incompressible(100_000)}\n`, linux, "demo-cp-0"),
         /node demo-cp-0 is \d+ bytes after gzip, over the platform's limit of 65535 bytes/,
     );
-});
-
-test("the Azure folder is on the new contract: nothing imports the old one", () => {
-    const dir = path.resolve(__dirname, "..", "..", "..", "components", "platforms", "azure");
-    const offenders = fs
-        .readdirSync(dir)
-        .filter((f) => f.endsWith(".ts"))
-        .filter((f) => /from\s+["'][./]*platform-legacy["']/.test(fs.readFileSync(path.join(dir, f), "utf8")));
-    assert.deepEqual(offenders, []);
 });
