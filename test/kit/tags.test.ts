@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { LABELS } from "../../components/core/types";
 import type { TagLimits } from "../../components/platform";
-import { formatTags, labelSafe, nodeTags, ownershipTags } from "../../components/kit/tags";
+import { formatTags, labelSafe, nodeTags, ownershipTags, tagLimitIssues, type TagRules } from "../../components/kit/tags";
 import aws from "../../components/platforms/aws";
 import digitalocean from "../../components/platforms/digitalocean";
 import gcp from "../../components/platforms/gcp";
@@ -84,6 +84,52 @@ describe("labelSafe", () => {
                 assert.equal(labelSafe(text, max), safe, "the same input must give the same result");
             }),
             { numRuns: 500 },
+        );
+    });
+});
+
+describe("tagLimitIssues", () => {
+    const rules: TagRules = {
+        provider: "AWS",
+        noun: "tag",
+        reserved: 10,
+        refuseKey: (key) => (key.startsWith("aws:") ? "uses the `aws:` prefix, which AWS reserves; rename the tag" : undefined),
+    };
+    const fields = (tags: Record<string, string>, r: TagRules = rules) => tagLimitIssues(tags, MAP, r).map((i) => i.field);
+
+    test("within the limits: nothing", () => {
+        assert.deepEqual(tagLimitIssues({ team: "platform", "cost/center": "42" }, MAP, rules), []);
+    });
+    test("the count leaves kubeforge its share, and the message says how many to keep", () => {
+        const tags = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`t${i}`, "v"]));
+        assert.deepEqual(fields(tags(40)), []);
+        const issues = tagLimitIssues(tags(41), MAP, rules);
+        assert.deepEqual(
+            issues.map((i) => i.field),
+            ["kubeforge:tags"],
+        );
+        assert.equal(
+            issues[0].message,
+            "has 41 tags; AWS allows 50 tags per resource and kubeforge keeps 10 for its own, so keep at most 40",
+        );
+    });
+    test("a long key and a long value are reported at kubeforge:tags.<key> as written, naming the limit and the fix", () => {
+        const long = "k".repeat(129);
+        const issues = tagLimitIssues({ [long]: "v", "team/a.b": "v".repeat(257) }, MAP, rules);
+        assert.deepEqual(
+            issues.map((i) => i.field),
+            [`kubeforge:tags.${long}`, "kubeforge:tags.team/a.b"],
+        );
+        assert.equal(issues[0].message, "is 129 characters long; AWS tag keys hold at most 128, shorten it");
+        assert.equal(issues[1].message, "has a value of 257 characters; AWS tag values hold at most 256, shorten it");
+        assert.deepEqual(fields({ ["k".repeat(128)]: "v".repeat(256) }), []);
+    });
+    test("the platform's refusal of a key comes instead of its length; of a value, instead of its length", () => {
+        const strict: TagRules = { ...rules, refuseValue: (v) => (v.includes(" ") ? "has a space; remove it" : undefined) };
+        const issues = tagLimitIssues({ [`aws:${"k".repeat(200)}`]: `a b${"v".repeat(300)}` }, MAP, strict);
+        assert.deepEqual(
+            issues.map((i) => i.message),
+            ["uses the `aws:` prefix, which AWS reserves; rename the tag", "has a space; remove it"],
         );
     });
 });
