@@ -14,7 +14,16 @@ import {
     controlPlaneTolerations,
     workersOnlyAffinity,
 } from "../../components/kit/ccm";
-import { isWrappedSecret, mockDigest, mockHexId, mockIpv4, mockNumericId, wrapSecret } from "../../components/kit/mocks";
+import {
+    isWrappedSecret,
+    mockDigest,
+    mockEd25519HostKey,
+    mockHexId,
+    mockIpv4,
+    mockNumericId,
+    wrapSecret,
+} from "../../components/kit/mocks";
+import { hostKeyProblem, parseHostKey } from "../../bootstrap/ssh/hostkey";
 
 describe("controller placement", () => {
     test("on the masters, tolerating the control-plane and uninitialized taints, host network by default", () => {
@@ -83,6 +92,18 @@ describe("mock helpers", () => {
                 assert.match(mockNumericId(seed, digits), new RegExp(`^[0-9]{${digits}}$`));
             }),
             { numRuns: 300 },
+        );
+    });
+    test("an invented host key is a sound ssh-ed25519 line, the same for a seed, distinct for distinct seeds", () => {
+        fc.assert(
+            fc.property(seeds, ([a, b]) => {
+                const key = mockEd25519HostKey(a);
+                assert.equal(hostKeyProblem(key), undefined, key);
+                assert.equal(parseHostKey(key)?.type, "ssh-ed25519");
+                assert.equal(mockEd25519HostKey(a), key);
+                assert.notEqual(mockEd25519HostKey(b), key);
+            }),
+            { numRuns: 100 },
         );
     });
     test("a wrapped secret is recognised; plain values, null and look-alikes are not", () => {
