@@ -11,6 +11,7 @@ import { runPlan } from "../stacks/plan/run";
 import { arg, round, runChild } from "./lib/child";
 import { idealSeconds, latencyRow, latencySeconds, overlapApplies, type IdealBreakdown } from "./lib/latency";
 import { sizedStack } from "./lib/stackConfig";
+import { NEEDS_EGRESS, egressResources, withPhysicalDependencies } from "./lib/physical";
 import {
     graphCriticalPath,
     longestChainOf,
@@ -72,6 +73,8 @@ export interface DeployResult {
     unknownTypes: string[];
     /** The platform lets the init master run `kubeadm init` without the endpoint (init beside the load balancer). */
     initWithoutEndpoint: boolean;
+    /** The resources that give the nodes egress (NAT routes), which kubeadm init's work waits for; none without NAT. */
+    egressResources: string[];
 }
 
 function maxOverlap(resources: TracedResource[]): number {
@@ -97,16 +100,30 @@ async function main(): Promise<DeployResult> {
     const resolved = resolveStack(readStackConfig(configFile).values);
     const initWithoutEndpoint =
         resolved.platform.bootstrapFacts(resolved.platformConfig, resolved.spec).endpointAbsentCommand !== undefined;
-    // A dependency of a resource whose work starts early (its row's `workStartsAfter`) only bounds its finish.
+    const phaseOf = (r: { type: string; name: string }) => latencyRow(r.type, r.name)?.phase;
+    // A URN ends `...$<type>::<name>` (or `::<type>::<name>` at the top).
+    const phaseOfUrn = (urn: string) => {
+        const m = /(?:\$|::)([^$:]+:[^$]+?)::([^:]*)$/.exec(urn);
+        return m ? latencyRow(m[1], m[2])?.phase : undefined;
+    };
+    // The nodes' egress (the NAT routes): what kubeadm init's work waits for besides its machine.
+    const isEgress = (r: TracedResource) => r.custom && phaseOf(r) === "network" && r.deps.some((d) => phaseOfUrn(d) === "egress");
+    // A dependency of a resource whose work starts early (its row's `workStartsAfter`) only bounds its
+    // finish; the nodes' egress always gates the work of what needs it.
     const roleOf = (from: TracedResource, to: TracedResource): DependencyRole => {
+        if (NEEDS_EGRESS.includes(from.type) && isEgress(to)) return "work";
         const phases = overlapApplies(latencyRow(from.type, from.name), initWithoutEndpoint);
         const phase = latencyRow(to.type, to.name)?.phase;
         return phases && !(phase && phases.includes(phase)) && to.custom ? "bound" : "work";
     };
 
     // A join cannot finish before the API answers, though the node's record rightly waits only for its
-    // machine: hold the lifecycle records until the readiness gate is through.
-    const trace = traceRegistrations([{ held: NODE_LIFECYCLE_TYPE, until: API_READINESS_TYPE }]);
+    // machine: hold the lifecycle records until the readiness gate is through. kubeadm init cannot
+    // start before the nodes have egress (the machines do not wait for it): hold the gate until then.
+    const trace = traceRegistrations(
+        [{ held: NODE_LIFECYCLE_TYPE, until: API_READINESS_TYPE }],
+        NEEDS_EGRESS.map((held) => ({ held, waitsFor: isEgress })),
+    );
     // The simulated engine does what the model says: a resource whose work started early (kubeadm
     // init from the masters' boot) only takes what is left of its latency when its request comes.
     const simulatedLatencyMs = (type: string, name: string): number => {
@@ -116,7 +133,7 @@ async function main(): Promise<DeployResult> {
         const record = [...trace.resources].reverse().find((r) => r.type === type && r.name === name);
         if (!record) return full;
         const ends = trace.resources
-            .filter((r) => record.deps.includes(r.urn) && phases.includes(latencyRow(r.type, r.name)?.phase ?? "other"))
+            .filter((r) => record.deps.includes(r.urn) && roleOf(record, r) === "work" && r.custom)
             .map((r) => r.end);
         if (ends.length === 0) return full;
         return Math.max(0, Math.max(...ends) + full - (performance.now() - trace.t0));
@@ -137,7 +154,7 @@ async function main(): Promise<DeployResult> {
     const elu = performance.eventLoopUtilization(elu0);
     const wallMs = (settledAt || performance.now()) - t0;
     const offset = t0 - trace.t0;
-    const traced = trace.resources;
+    const traced = withPhysicalDependencies(trace.resources, phaseOf);
     const custom = traced.filter((r) => r.custom);
     const graph = graphCriticalPath(traced, latencySeconds, undefined, roleOf);
     const addonChain = longestChainOf(traced, latencySeconds, (r) => r.custom && latencyRow(r.type, r.name)?.phase === "addon");
@@ -157,6 +174,7 @@ async function main(): Promise<DeployResult> {
         loopIdleMs: round(elu.idle, 0),
         simulatedSeconds: round(msPerSecond > 0 ? elu.idle / msPerSecond + elu.active / 1000 : elu.active / 1000, 1),
         ideal: idealSeconds(custom, addonChain, initWithoutEndpoint),
+        egressResources: egressResources(traced, phaseOf).map((r) => r.name),
         graphSeconds: graph.seconds,
         graphChain: graph.chain,
         graphWithoutMachineOnLbSeconds: graphCriticalPath(

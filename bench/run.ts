@@ -160,7 +160,7 @@ async function deploySection(s: Settings): Promise<DeployRow[]> {
     const i = first.ideal;
     log(
         first.initWithoutEndpoint
-            ? `  ideal = network ${i.network} + max(load balancer, NAT + boot + init ${i.init}) (${i.endpointOrBootIs} first) + max(join ${i.join}, longest addon chain ${i.addons}) = ${i.total} s`
+            ? `  ideal = network ${i.network} + max(load balancer, max(NAT, boot) + init ${i.init}) (${i.endpointOrBootIs} first) + max(join ${i.join}, longest addon chain ${i.addons}) = ${i.total} s`
             : `  ideal = network ${i.network} + max(load balancer, boot, NAT) ${i.endpointOrBoot} (${i.endpointOrBootIs}) + init ${i.init} + max(join ${i.join}, addons ${i.addons}) = ${i.total} s`,
     );
     goals.push({

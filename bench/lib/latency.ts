@@ -43,8 +43,9 @@ export const LATENCY_TABLE: LatencyRow[] = [
         seconds: 150,
         phase: "init",
         source: "kubeadm init as seen through the endpoint: cloud-init package install (~60 s) + kubeadm init with image pulls (~50 s) + 3 NLB health checks at 10 s",
-        // The work is the init master's: it starts when the masters are running (they depend on the
-        // network and its NAT route, so egress for the packages is there), not when the load
+        // The work is the init master's: it starts when the masters are running and the nodes have
+        // egress for the packages (the machines do not wait for the NAT route; their bootstrap waits
+        // for egress, and the model adds that dependency: bench/lib/physical.ts), not when the load
         // balancer is, once the init master no longer waits for the endpoint's name (it pins it to
         // itself: bootstrap/scripts/kubeadm.sh). The gate still cannot finish before the load balancer.
         workStartsAfter: ["machine"],
@@ -131,7 +132,7 @@ export interface PlannedResource {
 export interface IdealBreakdown {
     /** VPC then subnet (what a machine or load balancer needs to exist). */
     network: number;
-    /** The slowest of: load balancer (+ listener), machine boot, NAT gateway (packages need egress). */
+    /** The slowest of: load balancer (+ listener), machine boot, NAT gateway (packages need egress); with init beside the load balancer, the slower of NAT gateway and boot. */
     endpointOrBoot: number;
     /** Which term won `endpointOrBoot`. */
     endpointOrBootIs: string;
@@ -143,7 +144,7 @@ export interface IdealBreakdown {
     addons: number;
     /**
      * What no dependency order can beat: network + endpointOrBoot + init + max(join, addons), or, when
-     * init overlaps the load balancer, network + max(load balancer, NAT + boot + init) + max(join, addons).
+     * init overlaps the load balancer, network + max(load balancer, max(NAT, boot) + init) + max(join, addons).
      */
     total: number;
     /** The issue's literal chain, join then addons (not a lower bound: see the README). */
@@ -163,7 +164,8 @@ function maxOf(resources: PlannedResource[], test: (r: PlannedResource) => boole
  * NotReady until the CNI runs), and the addons need only the API and what they name, so the two
  * overlap; `strictTotal` is the issue's literal chain with the join before the addons. When the init
  * master starts without the endpoint, init runs beside the load balancer instead of after it (but
- * still after the NAT gateway and its machine's boot).
+ * still after the NAT gateway and its machine's boot, which run side by side: the machine does not
+ * wait for the NAT route, its bootstrap waits for egress).
  *
  * @param resources - every custom resource of the plan (types present decide which terms exist)
  * @param addonChain - seconds of the longest chain of addons that wait for each other (default: all
@@ -189,9 +191,11 @@ export function idealSeconds(resources: PlannedResource[], addonChain?: number, 
     let endpointOrBoot: number;
     let total: number;
     if (initWithoutEndpoint) {
-        // The init master's work needs egress and its machine; the gate cannot finish before the LB.
-        const initPath = nat + boot + init;
-        [endpointOrBootIs, endpointOrBoot] = lb > initPath ? ["load balancer", lb - init] : ["NAT gateway + boot", nat + boot];
+        // The init master's work needs egress and its machine, which do not wait for each other; the
+        // gate cannot finish before the LB.
+        const initPath = Math.max(nat, boot) + init;
+        [endpointOrBootIs, endpointOrBoot] =
+            lb > initPath ? ["load balancer", lb - init] : nat >= boot ? ["NAT gateway", nat] : ["machine boot", boot];
         total = network + Math.max(lb, initPath) + Math.max(join, addons);
     } else {
         const candidates: [string, number][] = [

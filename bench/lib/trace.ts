@@ -47,11 +47,22 @@ export interface Gate {
 }
 
 /**
+ * A physical dependency on a set: resources of type `held` cannot start their work before every
+ * resource registered so far that `waitsFor` matches has finished (kubeadm init before the NAT routes:
+ * see physical.ts). Their requests are held until then, and those resources become dependencies.
+ */
+export interface SetGate {
+    held: string;
+    waitsFor: (r: TracedResource, all: TracedResource[]) => boolean;
+}
+
+/**
  * Starts tracing; call before the mock engine is installed. Returns the (growing) list of records.
  *
  * @param gates - physical dependencies to enforce (see {@link Gate})
+ * @param setGates - physical dependencies on sets of resources (see {@link SetGate})
  */
-export function traceRegistrations(gates: Gate[] = []): { resources: TracedResource[]; t0: number } {
+export function traceRegistrations(gates: Gate[] = [], setGates: SetGate[] = []): { resources: TracedResource[]; t0: number } {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const mocks = require("@pulumi/pulumi/runtime/mocks") as { MockMonitor: { prototype: MonitorPrototype } };
     const proto = mocks.MockMonitor.prototype;
@@ -60,6 +71,21 @@ export function traceRegistrations(gates: Gate[] = []): { resources: TracedResou
     const t0 = performance.now();
     const opened = new Map<string, string>(); // gate type -> URN of the resource that opened it
     const waiting = new Map<string, (() => void)[]>();
+    const finished = new Set<TracedResource>();
+    // Held by a set gate: the record, its gate, and how to send it.
+    let heldOnSets: { record: TracedResource; gate: SetGate; send: () => void }[] = [];
+    const pendingOf = (record: TracedResource, gate: SetGate) =>
+        resources.filter((r) => r !== record && gate.waitsFor(r, resources) && !finished.has(r));
+    const releaseSets = () => {
+        const ready = heldOnSets.filter((h) => pendingOf(h.record, h.gate).length === 0);
+        heldOnSets = heldOnSets.filter((h) => !ready.includes(h));
+        for (const h of ready) {
+            const waitedFor = resources.filter((r) => r !== h.record && h.gate.waitsFor(r, resources)).map((r) => r.urn);
+            h.record.deps = [...new Set([...h.record.deps, ...waitedFor])];
+            h.record.start = performance.now() - t0;
+            h.send();
+        }
+    };
     proto.registerResource = function (this: MonitorPrototype, req: RegisterRequest, callback: Callback) {
         const start = performance.now() - t0;
         const type = req.getType();
@@ -78,6 +104,7 @@ export function traceRegistrations(gates: Gate[] = []): { resources: TracedResou
             original.call(this, req, (err, response) => {
                 record.end = performance.now() - t0;
                 if (response) record.urn = response.getUrn();
+                finished.add(record);
                 const gate = gates.find((g) => g.until === type);
                 if (gate && response && !opened.has(gate.until)) {
                     opened.set(gate.until, record.urn);
@@ -85,8 +112,18 @@ export function traceRegistrations(gates: Gate[] = []): { resources: TracedResou
                     waiting.delete(gate.until);
                 }
                 callback(err, response);
+                if (heldOnSets.length > 0) releaseSets();
             });
         };
+        const setGate = setGates.find((g) => g.held === type);
+        if (setGate && pendingOf(record, setGate).length > 0) {
+            heldOnSets.push({ record, gate: setGate, send });
+            return;
+        }
+        if (setGate)
+            record.deps = [
+                ...new Set([...record.deps, ...resources.filter((r) => r !== record && setGate.waitsFor(r, resources)).map((r) => r.urn)]),
+            ];
         const gate = gates.find((g) => g.held === type);
         if (!gate) return send();
         const release = () => {

@@ -31,8 +31,18 @@ export interface AwsNetwork {
     zones: ZoneNetwork[];
     /** Public addresses the nodes' traffic to the internet leaves from, as /32 CIDRs. */
     egressCidrs: pulumi.Output<string>[];
-    /** Resources that must exist before a node can boot (default routes through NAT). */
+    /**
+     * Resources that must exist before a node can boot: the subnets' route tables and the public
+     * default route. Not the default routes through NAT: a NAT gateway takes about 100 s, a machine
+     * about 30 s, so machines boot meanwhile and their bootstrap waits for egress itself (bounded,
+     * bootstrap/scripts/common.sh `wait_for_egress`) before it downloads anything.
+     */
     ready: pulumi.Resource[];
+    /**
+     * The default routes through NAT: the nodes' egress to the internet. Nothing waits for them in the
+     * program (see `ready`); they are the point from which a node's packages can download.
+     */
+    egress: pulumi.Resource[];
 }
 
 /**
@@ -70,6 +80,7 @@ export function createNetwork(name: string, spec: ClusterSpec, config: AwsConfig
             zones,
             egressCidrs: vpcConfig.egressCidrs.map((c) => pulumi.output(c)),
             ready: [],
+            egress: [],
         };
     }
 
@@ -131,6 +142,7 @@ export function createNetwork(name: string, spec: ClusterSpec, config: AwsConfig
     }
 
     const ready: pulumi.Resource[] = [internetRoute];
+    const egress: pulumi.Resource[] = [];
     const zones: ZoneNetwork[] = layout.map((z, i) => {
         const subnetName = `${name}-private-${z.zone}`;
         const subnet = new Subnet(
@@ -156,9 +168,10 @@ export function createNetwork(name: string, spec: ClusterSpec, config: AwsConfig
             opts,
         );
         const association = new RouteTableAssociation(subnetName, { region, subnetId: subnet.id, routeTableId: table.id }, opts);
-        ready.push(route, association);
+        ready.push(association);
+        egress.push(route);
         return { zone: z.zone, publicSubnetId: publicSubnets[i].id, privateSubnetId: subnet.id };
     });
 
-    return { vpcId: vpc.id, vpcCidr: vpcConfig.cidr, zones, egressCidrs, ready };
+    return { vpcId: vpc.id, vpcCidr: vpcConfig.cidr, zones, egressCidrs, ready, egress };
 }
