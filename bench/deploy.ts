@@ -4,7 +4,7 @@
  * is compared with the ideal from the same table and with the critical path of the dependency graph the
  * program declared.
  *
- *   node --import tsx bench/deploy.ts --workers 30 --ms-per-second 2 --out result.json
+ *   node --import tsx bench/deploy.ts --workers 30 --ms-per-second 2 [--topology public] --out result.json
  */
 import { API_READINESS_TYPE, NODE_LIFECYCLE_TYPE } from "../components/lifecycle/types";
 import { runPlan } from "../stacks/plan/run";
@@ -28,6 +28,8 @@ import { readStackConfig } from "../stacks/plan/stackConfig";
 export interface DeployResult {
     /** The stack config that was resized. */
     stack: string;
+    /** `kubeforge:aws.topology` of the run (the stack's own, `private` by default). */
+    topology: string;
     /** Why the shipped stack was not used, when it was not. */
     stackNote?: string;
     masters: number;
@@ -58,10 +60,17 @@ export interface DeployResult {
     /** The resources on that path. */
     graphChain: ChainStep[];
     /**
-     * The same path if machines did not wait for the load balancer (their user data rendered with an
-     * endpoint name known in advance): the price of that one dependency.
+     * The same path if machines waited for nothing of the endpoint (the load balancer, the private
+     * zone and its SOA record): the price of those dependencies. A what-if, not the model.
      */
     graphWithoutMachineOnLbSeconds: number;
+    /**
+     * The same path if the masters' lifecycle records did not chain (they do, so masters leave one at
+     * a time; their joins run on the machines side by side): the price of that chain. A what-if.
+     */
+    graphWithoutMasterChainSeconds: number;
+    /** Both what-ifs at once: machines waiting for nothing of the endpoint, and no chain of master records. */
+    graphWithoutBothSeconds: number;
     /** The chain that set the measured wall time (start and end in simulated seconds). */
     observed: { type: string; name: string; start: number; end: number }[];
     /** Most registrations in flight at once, and most machines in flight at once. */
@@ -93,9 +102,10 @@ function maxOverlap(resources: TracedResource[]): number {
 async function main(): Promise<DeployResult> {
     const workers = Number(arg("workers"));
     const msPerSecond = Number(arg("ms-per-second", "2"));
+    const topologyArg = process.argv.includes("--topology") ? arg("topology") : undefined;
     // Validating the stack also loads every module (the platform's provider SDKs included) before
     // timing: loading is not part of `up`.
-    const stack = await sizedStack(workers);
+    const stack = await sizedStack(workers, 3, topologyArg);
     const configFile = stack.file;
     const resolved = resolveStack(readStackConfig(configFile).values);
     const initWithoutEndpoint =
@@ -157,11 +167,16 @@ async function main(): Promise<DeployResult> {
     const traced = withPhysicalDependencies(trace.resources, phaseOf);
     const custom = traced.filter((r) => r.custom);
     const graph = graphCriticalPath(traced, latencySeconds, undefined, roleOf);
+    // What-ifs, priced on the same graph: machines not waiting for the endpoint (load balancer, private
+    // zone, SOA); masters' lifecycle records not chained (the chain orders their deletion).
+    const machineOnEndpoint = (from: TracedResource, to: TracedResource) => phaseOf(from) === "machine" && phaseOf(to) === "endpoint";
+    const masterChain = (from: TracedResource, to: TracedResource) => from.type === NODE_LIFECYCLE_TYPE && to.type === NODE_LIFECYCLE_TYPE;
     const addonChain = longestChainOf(traced, latencySeconds, (r) => r.custom && latencyRow(r.type, r.name)?.phase === "addon");
     const sim = (ms: number) => round((ms - offset) / msPerSecond, 1);
     const machines = custom.filter((r) => latencyRow(r.type, r.name)?.phase === "machine");
     return {
         stack: stack.base,
+        topology: (resolved.platformConfig as { topology?: string }).topology ?? "private",
         stackNote: stack.note,
         masters: 3,
         workers,
@@ -177,12 +192,10 @@ async function main(): Promise<DeployResult> {
         egressResources: egressResources(traced, phaseOf).map((r) => r.name),
         graphSeconds: graph.seconds,
         graphChain: graph.chain,
-        graphWithoutMachineOnLbSeconds: graphCriticalPath(
-            traced,
-            latencySeconds,
-            (from, to) => latencyRow(from.type, from.name)?.phase === "machine" && latencyRow(to.type, to.name)?.phase === "endpoint",
-            roleOf,
-        ).seconds,
+        graphWithoutMachineOnLbSeconds: graphCriticalPath(traced, latencySeconds, machineOnEndpoint, roleOf).seconds,
+        graphWithoutMasterChainSeconds: graphCriticalPath(traced, latencySeconds, masterChain, roleOf).seconds,
+        graphWithoutBothSeconds: graphCriticalPath(traced, latencySeconds, (f, t) => machineOnEndpoint(f, t) || masterChain(f, t), roleOf)
+            .seconds,
         observed: observedChain(traced)
             .filter((s) => latencySeconds(s.type, s.name) > 0)
             .map((s) => ({ type: s.type, name: s.name, start: sim(s.startMs), end: sim(s.endMs) })),

@@ -47,18 +47,14 @@ export function egressResources<R extends GraphNode>(resources: R[], phaseOf: (r
  */
 export function withPhysicalDependencies<R extends GraphNode>(resources: R[], phaseOf: (r: R) => Phase | undefined): R[] {
     const gate = resources.find((r) => r.type === API_READINESS_TYPE)?.urn;
-    const joined = resources.map((r) =>
-        gate && r.type === NODE_LIFECYCLE_TYPE && !r.deps.includes(gate) ? { ...r, deps: [...r.deps, gate] } : r,
-    );
-    const egress = egressResources(resources, phaseOf).map((r) => r.urn);
-    const byUrn = new Map(joined.map((r) => [r.urn, r]));
-    // Whether `from` waits, directly or not, for `to`: an edge back would make a cycle (a resource that
-    // already waits for the gate is no egress the gate could wait for).
-    const waitsFor = (from: string, to: string): boolean => {
+    const original = new Map(resources.map((r) => [r.urn, r]));
+    // Whether `from` waits, directly or not, for `to` in `graph`: an edge back would make a cycle (a
+    // gate that waits for a record, an egress resource that waits for the gate, cannot be waited for).
+    const waitsFor = (graph: Map<string, R>, from: string, to: string): boolean => {
         const seen = new Set<string>();
         const stack = [from];
         while (stack.length > 0) {
-            const cur = byUrn.get(stack.pop()!);
+            const cur = graph.get(stack.pop()!);
             if (!cur || seen.has(cur.urn)) continue;
             seen.add(cur.urn);
             if (cur.deps.includes(to)) return true;
@@ -66,9 +62,16 @@ export function withPhysicalDependencies<R extends GraphNode>(resources: R[], ph
         }
         return false;
     };
+    const joined = resources.map((r) =>
+        gate && r.type === NODE_LIFECYCLE_TYPE && !r.deps.includes(gate) && !waitsFor(original, gate, r.urn)
+            ? { ...r, deps: [...r.deps, gate] }
+            : r,
+    );
+    const egress = egressResources(resources, phaseOf).map((r) => r.urn);
+    const withJoins = new Map(joined.map((r) => [r.urn, r]));
     return joined.map((r) => {
         if (!NEEDS_EGRESS.includes(r.type)) return r;
-        const extra = egress.filter((u) => u !== r.urn && !r.deps.includes(u) && !waitsFor(u, r.urn));
+        const extra = egress.filter((u) => u !== r.urn && !r.deps.includes(u) && !waitsFor(withJoins, u, r.urn));
         return extra.length > 0 ? { ...r, deps: [...r.deps, ...extra] } : r;
     });
 }

@@ -129,7 +129,7 @@ describe("physical dependencies", () => {
                     return true;
                 },
             ),
-            { numRuns: 200 },
+            { numRuns: 1000 },
         );
     });
 });
