@@ -9,18 +9,11 @@
 import { API_READINESS_TYPE, NODE_LIFECYCLE_TYPE } from "../components/lifecycle/types";
 import { runPlan } from "../stacks/plan/run";
 import { arg, round, runChild } from "./lib/child";
-import { idealSeconds, latencyRow, latencySeconds, overlapApplies, type IdealBreakdown } from "./lib/latency";
+import { idealSeconds, latencyRow, latencySeconds, overlapApplies, type IdealBreakdown } from "../stacks/compare/latency-table";
 import { sizedStack } from "./lib/stackConfig";
-import { NEEDS_EGRESS, egressResources, withPhysicalDependencies } from "./lib/physical";
-import {
-    graphCriticalPath,
-    longestChainOf,
-    observedChain,
-    traceRegistrations,
-    type ChainStep,
-    type DependencyRole,
-    type TracedResource,
-} from "./lib/trace";
+import { NEEDS_EGRESS, egressResources, withPhysicalDependencies } from "../stacks/compare/physical";
+import { initWithoutEndpointOf, modelRole, modelledCriticalPath } from "../stacks/compare/model";
+import { longestChainOf, observedChain, traceRegistrations, type ChainStep, type TracedResource } from "./lib/trace";
 import { resolveStack } from "../stacks/program";
 import { readStackConfig } from "../stacks/plan/stackConfig";
 
@@ -108,8 +101,7 @@ async function main(): Promise<DeployResult> {
     const stack = await sizedStack(workers, 3, topologyArg);
     const configFile = stack.file;
     const resolved = resolveStack(readStackConfig(configFile).values);
-    const initWithoutEndpoint =
-        resolved.platform.bootstrapFacts(resolved.platformConfig, resolved.spec).endpointAbsentCommand !== undefined;
+    const initWithoutEndpoint = initWithoutEndpointOf(resolved);
     const phaseOf = (r: { type: string; name: string }) => latencyRow(r.type, r.name)?.phase;
     // A URN ends `...$<type>::<name>` (or `::<type>::<name>` at the top).
     const phaseOfUrn = (urn: string) => {
@@ -118,14 +110,8 @@ async function main(): Promise<DeployResult> {
     };
     // The nodes' egress (the NAT routes): what kubeadm init's work waits for besides its machine.
     const isEgress = (r: TracedResource) => r.custom && phaseOf(r) === "network" && r.deps.some((d) => phaseOfUrn(d) === "egress");
-    // A dependency of a resource whose work starts early (its row's `workStartsAfter`) only bounds its
-    // finish; the nodes' egress always gates the work of what needs it.
-    const roleOf = (from: TracedResource, to: TracedResource): DependencyRole => {
-        if (NEEDS_EGRESS.includes(from.type) && isEgress(to)) return "work";
-        const phases = overlapApplies(latencyRow(from.type, from.name), initWithoutEndpoint);
-        const phase = latencyRow(to.type, to.name)?.phase;
-        return phases && !(phase && phases.includes(phase)) && to.custom ? "bound" : "work";
-    };
+    // The model's roles (stacks/compare/model.ts): what only bounds a resource's finish, what gates its work.
+    const roleOf = modelRole<TracedResource>(latencyRow, initWithoutEndpoint, isEgress);
 
     // A join cannot finish before the API answers, though the node's record rightly waits only for its
     // machine: hold the lifecycle records until the readiness gate is through. kubeadm init cannot
@@ -166,7 +152,8 @@ async function main(): Promise<DeployResult> {
     const offset = t0 - trace.t0;
     const traced = withPhysicalDependencies(trace.resources, phaseOf);
     const custom = traced.filter((r) => r.custom);
-    const graph = graphCriticalPath(traced, latencySeconds, undefined, roleOf);
+    // The product's model, as `npm run compare` prices a plan (stacks/compare/model.ts).
+    const graph = modelledCriticalPath(trace.resources, latencyRow, initWithoutEndpoint);
     // What-ifs, priced on the same graph: machines not waiting for the endpoint (load balancer, private
     // zone, SOA); masters' lifecycle records not chained (the chain orders their deletion).
     const machineOnEndpoint = (from: TracedResource, to: TracedResource) => phaseOf(from) === "machine" && phaseOf(to) === "endpoint";
@@ -192,10 +179,14 @@ async function main(): Promise<DeployResult> {
         egressResources: egressResources(traced, phaseOf).map((r) => r.name),
         graphSeconds: graph.seconds,
         graphChain: graph.chain,
-        graphWithoutMachineOnLbSeconds: graphCriticalPath(traced, latencySeconds, machineOnEndpoint, roleOf).seconds,
-        graphWithoutMasterChainSeconds: graphCriticalPath(traced, latencySeconds, masterChain, roleOf).seconds,
-        graphWithoutBothSeconds: graphCriticalPath(traced, latencySeconds, (f, t) => machineOnEndpoint(f, t) || masterChain(f, t), roleOf)
-            .seconds,
+        graphWithoutMachineOnLbSeconds: modelledCriticalPath(trace.resources, latencyRow, initWithoutEndpoint, machineOnEndpoint).seconds,
+        graphWithoutMasterChainSeconds: modelledCriticalPath(trace.resources, latencyRow, initWithoutEndpoint, masterChain).seconds,
+        graphWithoutBothSeconds: modelledCriticalPath(
+            trace.resources,
+            latencyRow,
+            initWithoutEndpoint,
+            (f, t) => machineOnEndpoint(f, t) || masterChain(f, t),
+        ).seconds,
         observed: observedChain(traced)
             .filter((s) => latencySeconds(s.type, s.name) > 0)
             .map((s) => ({ type: s.type, name: s.name, start: sim(s.startMs), end: sim(s.endMs) })),

@@ -12,7 +12,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { BENCH_DIR, round } from "./lib/child";
-import { LATENCY_TABLE } from "./lib/latency";
+import { LATENCY_TABLE } from "../stacks/compare/latency-table";
 import { errors, goals, log, type Settings } from "./lib/report";
 import { deploySection } from "./sections/deploy";
 import { evalSection } from "./sections/eval";

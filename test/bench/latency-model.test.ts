@@ -6,8 +6,9 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { LATENCY_TABLE, idealSeconds, latencyRow, overlapApplies } from "../../bench/lib/latency";
-import { graphCriticalPath, longestChainOf, type TracedResource } from "../../bench/lib/trace";
+import { LATENCY_TABLE, idealSeconds, latencyRow, overlapApplies } from "../../stacks/compare/latency-table";
+import { graphCriticalPath, longestChainOf } from "../../stacks/compare/critical-path";
+import type { TracedResource } from "../../bench/lib/trace";
 
 /** (type, name, seconds, phase) of every row as of the 2026-11-23 15:49 UTC bench run (527 s). */
 const TABLE_OF_2026_11_23: [string, string | null, number, string][] = [

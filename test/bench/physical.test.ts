@@ -7,9 +7,10 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { egressResources, withPhysicalDependencies } from "../../bench/lib/physical";
-import { latencyRow } from "../../bench/lib/latency";
-import { graphCriticalPath, type DependencyRole, type TracedResource } from "../../bench/lib/trace";
+import { egressResources, withPhysicalDependencies } from "../../stacks/compare/physical";
+import { latencyRow } from "../../stacks/compare/latency-table";
+import { graphCriticalPath, type DependencyRole } from "../../stacks/compare/critical-path";
+import type { TracedResource } from "../../bench/lib/trace";
 import { API_READINESS_TYPE, NODE_LIFECYCLE_TYPE } from "../../components/lifecycle/types";
 
 const T = {

@@ -1,16 +1,18 @@
 /**
  * How long each kind of resource takes to create for real, in seconds, and which phase of a cluster's
- * bring-up it belongs to. The deploy benchmark sleeps this long (scaled) in the mock engine's
- * `newResource`, and computes the ideal bring-up time from the same table, so the two stay comparable.
+ * bring-up it belongs to: the latency model `npm run compare` (timing.ts) and `npm run bench` (the
+ * deploy benchmark sleeps this long, scaled, in the mock engine's `newResource`, and computes the ideal
+ * bring-up time from the same table) share. Product code: the benchmark imports it, never the reverse.
  *
  * Figures are typical, not worst cases: what `pulumi up` waits for (the provider's create call returning),
  * not what the console shows first. Types missing from the table take no time and are listed in the
  * results, so a new resource type is noticed rather than silently free.
  */
-import { platformLatencyRows } from "../../stacks/compare/latency";
+import { platformLatencyRows } from "./latency";
+import type { Phase } from "./data";
 
 /** The phases of a bring-up, in the order they must happen. */
-export type Phase = "network" | "endpoint" | "egress" | "machine" | "init" | "join" | "addon" | "identity" | "local" | "other";
+export type { Phase } from "./data";
 
 /** One row of the table. */
 export interface LatencyRow {
@@ -45,7 +47,7 @@ export const LATENCY_TABLE: LatencyRow[] = [
         source: "kubeadm init as seen through the endpoint: cloud-init package install (~60 s) + kubeadm init with image pulls (~50 s) + 3 NLB health checks at 10 s",
         // The work is the init master's: it starts when the masters are running and the nodes have
         // egress for the packages (the machines do not wait for the NAT route; their bootstrap waits
-        // for egress, and the model adds that dependency: bench/lib/physical.ts), not when the load
+        // for egress, and the model adds that dependency: physical.ts), not when the load
         // balancer is, once the init master no longer waits for the endpoint's name (it pins it to
         // itself: bootstrap/scripts/kubeadm.sh). The gate still cannot finish before the load balancer.
         workStartsAfter: ["machine"],
@@ -113,7 +115,7 @@ export function latencyRow(type: string, name: string): LatencyRow | undefined {
  * @param row - a row of the table
  * @param initWithoutEndpoint - the platform's bootstrap facts have an `endpointAbsentCommand`
  */
-export function overlapApplies(row: LatencyRow | undefined, initWithoutEndpoint: boolean): Phase[] | undefined {
+export function overlapApplies(row: Pick<LatencyRow, "workStartsAfter"> | undefined, initWithoutEndpoint: boolean): Phase[] | undefined {
     return row?.workStartsAfter && initWithoutEndpoint ? row.workStartsAfter : undefined;
 }
 

@@ -10,16 +10,8 @@
  *   a topology without NAT (public subnets, an existing VPC) has none and waits for nothing more.
  */
 import { API_READINESS_TYPE, NODE_LIFECYCLE_TYPE } from "../../components/lifecycle/types";
-import type { Phase } from "./latency";
-
-/** The fields of a recorded resource the physical dependencies are worked out from. */
-export interface GraphNode {
-    urn: string;
-    type: string;
-    name: string;
-    custom: boolean;
-    deps: string[];
-}
+import type { Phase } from "./data";
+import type { GraphNode } from "./critical-path";
 
 /** Resource types whose work needs the nodes' egress (downloads before kubeadm runs). */
 export const NEEDS_EGRESS: readonly string[] = [API_READINESS_TYPE];
