@@ -1,5 +1,5 @@
 /**
- * The dependencies the program cannot declare (bench/lib/physical.ts): machines no longer wait for the
+ * The dependencies the program cannot declare (stacks/compare/physical.ts): machines no longer wait for the
  * NAT routes, so kubeadm init's work must, and the model must say so. Checked on hand-made graphs and
  * as a property: adding them never lets anything finish earlier, and the readiness gate never finishes
  * before the nodes' egress plus its own work.
