@@ -676,11 +676,11 @@ describe("outputs", () => {
         );
     });
 
-    test("the CCM and the EBS CSI driver need only the API (host network), its controller on the masters", () => {
+    test("the CCM needs only the API; the EBS CSI driver the CNI (its node pods), with its controller on the masters' host network", () => {
         const [ccm, ebs] = demo.outputs.addons;
         assert.ok(ccm.kind === "helm" && ebs.kind === "helm");
         assert.equal(ccm.needs, undefined, "the CCM installs beside the CNI");
-        assert.equal(ebs.needs, undefined, "the EBS CSI driver installs beside the CNI (its node pods on the host network)");
+        assert.deepEqual(ebs.needs, { cni: true });
         const ccmValues = ccm.values as Record<string, unknown>;
         const env = ccmValues.env as { name: string; value: string }[];
         assert.deepEqual(
