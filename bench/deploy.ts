@@ -4,22 +4,16 @@
  * is compared with the ideal from the same table and with the critical path of the dependency graph the
  * program declared.
  *
- *   node --import tsx bench/deploy.ts --workers 30 --ms-per-second 2 --out result.json
+ *   node --import tsx bench/deploy.ts --workers 30 --ms-per-second 2 [--topology public] --out result.json
  */
 import { API_READINESS_TYPE, NODE_LIFECYCLE_TYPE } from "../components/lifecycle/types";
 import { runPlan } from "../stacks/plan/run";
 import { arg, round, runChild } from "./lib/child";
-import { idealSeconds, latencyRow, latencySeconds, overlapApplies, type IdealBreakdown } from "./lib/latency";
+import { idealSeconds, latencyRow, latencySeconds, overlapApplies, type IdealBreakdown } from "../stacks/compare/latency-table";
 import { sizedStack } from "./lib/stackConfig";
-import {
-    graphCriticalPath,
-    longestChainOf,
-    observedChain,
-    traceRegistrations,
-    type ChainStep,
-    type DependencyRole,
-    type TracedResource,
-} from "./lib/trace";
+import { NEEDS_EGRESS, egressResources, withPhysicalDependencies } from "../stacks/compare/physical";
+import { initWithoutEndpointOf, modelRole, modelledCriticalPath } from "../stacks/compare/model";
+import { longestChainOf, observedChain, traceRegistrations, type ChainStep, type TracedResource } from "./lib/trace";
 import { resolveStack } from "../stacks/program";
 import { readStackConfig } from "../stacks/plan/stackConfig";
 
@@ -27,6 +21,8 @@ import { readStackConfig } from "../stacks/plan/stackConfig";
 export interface DeployResult {
     /** The stack config that was resized. */
     stack: string;
+    /** `kubeforge:aws.topology` of the run (the stack's own, `private` by default). */
+    topology: string;
     /** Why the shipped stack was not used, when it was not. */
     stackNote?: string;
     masters: number;
@@ -57,10 +53,17 @@ export interface DeployResult {
     /** The resources on that path. */
     graphChain: ChainStep[];
     /**
-     * The same path if machines did not wait for the load balancer (their user data rendered with an
-     * endpoint name known in advance): the price of that one dependency.
+     * The same path if machines waited for nothing of the endpoint (the load balancer, the private
+     * zone and its SOA record): the price of those dependencies. A what-if, not the model.
      */
     graphWithoutMachineOnLbSeconds: number;
+    /**
+     * The same path if the masters' lifecycle records did not chain (they do, so masters leave one at
+     * a time; their joins run on the machines side by side): the price of that chain. A what-if.
+     */
+    graphWithoutMasterChainSeconds: number;
+    /** Both what-ifs at once: machines waiting for nothing of the endpoint, and no chain of master records. */
+    graphWithoutBothSeconds: number;
     /** The chain that set the measured wall time (start and end in simulated seconds). */
     observed: { type: string; name: string; start: number; end: number }[];
     /** Most registrations in flight at once, and most machines in flight at once. */
@@ -72,6 +75,8 @@ export interface DeployResult {
     unknownTypes: string[];
     /** The platform lets the init master run `kubeadm init` without the endpoint (init beside the load balancer). */
     initWithoutEndpoint: boolean;
+    /** The resources that give the nodes egress (NAT routes), which kubeadm init's work waits for; none without NAT. */
+    egressResources: string[];
 }
 
 function maxOverlap(resources: TracedResource[]): number {
@@ -90,23 +95,31 @@ function maxOverlap(resources: TracedResource[]): number {
 async function main(): Promise<DeployResult> {
     const workers = Number(arg("workers"));
     const msPerSecond = Number(arg("ms-per-second", "2"));
+    const topologyArg = process.argv.includes("--topology") ? arg("topology") : undefined;
     // Validating the stack also loads every module (the platform's provider SDKs included) before
     // timing: loading is not part of `up`.
-    const stack = await sizedStack(workers);
+    const stack = await sizedStack(workers, 3, topologyArg);
     const configFile = stack.file;
     const resolved = resolveStack(readStackConfig(configFile).values);
-    const initWithoutEndpoint =
-        resolved.platform.bootstrapFacts(resolved.platformConfig, resolved.spec).endpointAbsentCommand !== undefined;
-    // A dependency of a resource whose work starts early (its row's `workStartsAfter`) only bounds its finish.
-    const roleOf = (from: TracedResource, to: TracedResource): DependencyRole => {
-        const phases = overlapApplies(latencyRow(from.type, from.name), initWithoutEndpoint);
-        const phase = latencyRow(to.type, to.name)?.phase;
-        return phases && !(phase && phases.includes(phase)) && to.custom ? "bound" : "work";
+    const initWithoutEndpoint = initWithoutEndpointOf(resolved);
+    const phaseOf = (r: { type: string; name: string }) => latencyRow(r.type, r.name)?.phase;
+    // A URN ends `...$<type>::<name>` (or `::<type>::<name>` at the top).
+    const phaseOfUrn = (urn: string) => {
+        const m = /(?:\$|::)([^$:]+:[^$]+?)::([^:]*)$/.exec(urn);
+        return m ? latencyRow(m[1], m[2])?.phase : undefined;
     };
+    // The nodes' egress (the NAT routes): what kubeadm init's work waits for besides its machine.
+    const isEgress = (r: TracedResource) => r.custom && phaseOf(r) === "network" && r.deps.some((d) => phaseOfUrn(d) === "egress");
+    // The model's roles (stacks/compare/model.ts): what only bounds a resource's finish, what gates its work.
+    const roleOf = modelRole<TracedResource>(latencyRow, initWithoutEndpoint, isEgress);
 
     // A join cannot finish before the API answers, though the node's record rightly waits only for its
-    // machine: hold the lifecycle records until the readiness gate is through.
-    const trace = traceRegistrations([{ held: NODE_LIFECYCLE_TYPE, until: API_READINESS_TYPE }]);
+    // machine: hold the lifecycle records until the readiness gate is through. kubeadm init cannot
+    // start before the nodes have egress (the machines do not wait for it): hold the gate until then.
+    const trace = traceRegistrations(
+        [{ held: NODE_LIFECYCLE_TYPE, until: API_READINESS_TYPE }],
+        NEEDS_EGRESS.map((held) => ({ held, waitsFor: isEgress })),
+    );
     // The simulated engine does what the model says: a resource whose work started early (kubeadm
     // init from the masters' boot) only takes what is left of its latency when its request comes.
     const simulatedLatencyMs = (type: string, name: string): number => {
@@ -116,7 +129,7 @@ async function main(): Promise<DeployResult> {
         const record = [...trace.resources].reverse().find((r) => r.type === type && r.name === name);
         if (!record) return full;
         const ends = trace.resources
-            .filter((r) => record.deps.includes(r.urn) && phases.includes(latencyRow(r.type, r.name)?.phase ?? "other"))
+            .filter((r) => record.deps.includes(r.urn) && roleOf(record, r) === "work" && r.custom)
             .map((r) => r.end);
         if (ends.length === 0) return full;
         return Math.max(0, Math.max(...ends) + full - (performance.now() - trace.t0));
@@ -137,14 +150,20 @@ async function main(): Promise<DeployResult> {
     const elu = performance.eventLoopUtilization(elu0);
     const wallMs = (settledAt || performance.now()) - t0;
     const offset = t0 - trace.t0;
-    const traced = trace.resources;
+    const traced = withPhysicalDependencies(trace.resources, phaseOf);
     const custom = traced.filter((r) => r.custom);
-    const graph = graphCriticalPath(traced, latencySeconds, undefined, roleOf);
+    // The product's model, as `npm run compare` prices a plan (stacks/compare/model.ts).
+    const graph = modelledCriticalPath(trace.resources, latencyRow, initWithoutEndpoint);
+    // What-ifs, priced on the same graph: machines not waiting for the endpoint (load balancer, private
+    // zone, SOA); masters' lifecycle records not chained (the chain orders their deletion).
+    const machineOnEndpoint = (from: TracedResource, to: TracedResource) => phaseOf(from) === "machine" && phaseOf(to) === "endpoint";
+    const masterChain = (from: TracedResource, to: TracedResource) => from.type === NODE_LIFECYCLE_TYPE && to.type === NODE_LIFECYCLE_TYPE;
     const addonChain = longestChainOf(traced, latencySeconds, (r) => r.custom && latencyRow(r.type, r.name)?.phase === "addon");
     const sim = (ms: number) => round((ms - offset) / msPerSecond, 1);
     const machines = custom.filter((r) => latencyRow(r.type, r.name)?.phase === "machine");
     return {
         stack: stack.base,
+        topology: (resolved.platformConfig as { topology?: string }).topology ?? "private",
         stackNote: stack.note,
         masters: 3,
         workers,
@@ -157,13 +176,16 @@ async function main(): Promise<DeployResult> {
         loopIdleMs: round(elu.idle, 0),
         simulatedSeconds: round(msPerSecond > 0 ? elu.idle / msPerSecond + elu.active / 1000 : elu.active / 1000, 1),
         ideal: idealSeconds(custom, addonChain, initWithoutEndpoint),
+        egressResources: egressResources(traced, phaseOf).map((r) => r.name),
         graphSeconds: graph.seconds,
         graphChain: graph.chain,
-        graphWithoutMachineOnLbSeconds: graphCriticalPath(
-            traced,
-            latencySeconds,
-            (from, to) => latencyRow(from.type, from.name)?.phase === "machine" && latencyRow(to.type, to.name)?.phase === "endpoint",
-            roleOf,
+        graphWithoutMachineOnLbSeconds: modelledCriticalPath(trace.resources, latencyRow, initWithoutEndpoint, machineOnEndpoint).seconds,
+        graphWithoutMasterChainSeconds: modelledCriticalPath(trace.resources, latencyRow, initWithoutEndpoint, masterChain).seconds,
+        graphWithoutBothSeconds: modelledCriticalPath(
+            trace.resources,
+            latencyRow,
+            initWithoutEndpoint,
+            (f, t) => machineOnEndpoint(f, t) || masterChain(f, t),
         ).seconds,
         observed: observedChain(traced)
             .filter((s) => latencySeconds(s.type, s.name) > 0)

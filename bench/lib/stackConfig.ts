@@ -30,11 +30,13 @@ interface Pool {
  * @param base - the stack config to resize
  * @param workers - total workers
  * @param masters - control-plane count (3 by default)
+ * @param topology - `kubeforge:aws.topology` to set (the base's when absent)
  * @returns the path of the file
  */
-export function writeSizedStack(base: string, workers: number, masters = 3): string {
+export function writeSizedStack(base: string, workers: number, masters = 3, topology?: string): string {
     const doc = parse(fs.readFileSync(base, "utf8")) as { config: Record<string, unknown> };
     const config = doc.config;
+    if (topology !== undefined) config["kubeforge:aws"] = { ...((config["kubeforge:aws"] ?? {}) as Record<string, unknown>), topology };
     const controlPlane = (config["kubeforge:controlPlane"] ?? {}) as Record<string, unknown>;
     config["kubeforge:controlPlane"] = { ...controlPlane, count: masters };
     const pools = ((config["kubeforge:workerPools"] ?? []) as Pool[]).filter((p) => (p.os ?? "linux") === "linux");
@@ -50,7 +52,7 @@ export function writeSizedStack(base: string, workers: number, masters = 3): str
     if (masters + workers > 2 ** (24 - podPrefix)) config["kubeforge:network"] = { ...network, podCidr: "10.128.0.0/12" };
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kf-bench-stack-"));
     process.on("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
-    const file = path.join(dir, `Pulumi.bench-${masters}m${workers}w.yaml`);
+    const file = path.join(dir, `Pulumi.bench-${masters}m${workers}w${topology ? `-${topology}` : ""}.yaml`);
     fs.writeFileSync(file, stringify(doc));
     return file;
 }
@@ -67,11 +69,15 @@ export interface SizedStack {
 /**
  * The shipped AWS stack resized, validated with the program's own `resolveStack`; the bench's own stack
  * when the shipped one is missing or does not validate (the repository is being integrated).
+ *
+ * @param workers - total workers
+ * @param masters - control-plane count
+ * @param topology - `kubeforge:aws.topology` to set (the stack's own when absent)
  */
-export async function sizedStack(workers: number, masters = 3): Promise<SizedStack> {
+export async function sizedStack(workers: number, masters = 3, topology?: string): Promise<SizedStack> {
     let note: string | undefined;
     if (fs.existsSync(SHIPPED_STACK)) {
-        const file = writeSizedStack(SHIPPED_STACK, workers, masters);
+        const file = writeSizedStack(SHIPPED_STACK, workers, masters, topology);
         try {
             resolveStack(readStackConfig(file).values);
             return { file, base: path.relative(REPO_ROOT, SHIPPED_STACK) };
@@ -81,7 +87,7 @@ export async function sizedStack(workers: number, masters = 3): Promise<SizedSta
     } else {
         note = "stacks/Pulumi.aws.yaml does not exist yet";
     }
-    const file = writeSizedStack(BENCH_STACK, workers, masters);
+    const file = writeSizedStack(BENCH_STACK, workers, masters, topology);
     // Throws a ConfigError naming every problem when even the bench's stack no longer validates.
     resolveStack(readStackConfig(file).values);
     return { file, base: path.relative(REPO_ROOT, BENCH_STACK), note };

@@ -4,18 +4,14 @@
  * path the program's dependency graph allows, and names the chain that set the wall time.
  *
  * It wraps `MockMonitor.prototype.registerResource` (the SDK's own mock monitor, in
- * `@pulumi/pulumi/runtime/mocks`): the `Mocks` interface does not expose dependencies.
+ * `@pulumi/pulumi/runtime/mocks`): the `Mocks` interface does not expose dependencies. The critical
+ * path itself is the product's model (stacks/compare/critical-path.ts), shared with `npm run compare`.
  */
+import type { GraphNode } from "../../stacks/compare/critical-path";
+export { graphCriticalPath, longestChainOf, type ChainStep, type DependencyRole, type GraphPath } from "../../stacks/compare/critical-path";
 
-/** One registration as traced. */
-export interface TracedResource {
-    urn: string;
-    type: string;
-    name: string;
-    custom: boolean;
-    parent?: string;
-    /** URNs the SDK resolved before sending the request (inputs' resources and `dependsOn`). */
-    deps: string[];
+/** One registration as traced: a graph node (its `deps`: the URNs the SDK resolved before sending the request) with its times. */
+export interface TracedResource extends GraphNode {
     /** ms since the trace started: request reached the monitor (every dependency had resolved). */
     start: number;
     /** ms since the trace started: response delivered to the SDK. */
@@ -47,11 +43,22 @@ export interface Gate {
 }
 
 /**
+ * A physical dependency on a set: resources of type `held` cannot start their work before every
+ * resource registered so far that `waitsFor` matches has finished (kubeadm init before the NAT routes:
+ * see physical.ts). Their requests are held until then, and those resources become dependencies.
+ */
+export interface SetGate {
+    held: string;
+    waitsFor: (r: TracedResource, all: TracedResource[]) => boolean;
+}
+
+/**
  * Starts tracing; call before the mock engine is installed. Returns the (growing) list of records.
  *
  * @param gates - physical dependencies to enforce (see {@link Gate})
+ * @param setGates - physical dependencies on sets of resources (see {@link SetGate})
  */
-export function traceRegistrations(gates: Gate[] = []): { resources: TracedResource[]; t0: number } {
+export function traceRegistrations(gates: Gate[] = [], setGates: SetGate[] = []): { resources: TracedResource[]; t0: number } {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const mocks = require("@pulumi/pulumi/runtime/mocks") as { MockMonitor: { prototype: MonitorPrototype } };
     const proto = mocks.MockMonitor.prototype;
@@ -60,6 +67,21 @@ export function traceRegistrations(gates: Gate[] = []): { resources: TracedResou
     const t0 = performance.now();
     const opened = new Map<string, string>(); // gate type -> URN of the resource that opened it
     const waiting = new Map<string, (() => void)[]>();
+    const finished = new Set<TracedResource>();
+    // Held by a set gate: the record, its gate, and how to send it.
+    let heldOnSets: { record: TracedResource; gate: SetGate; send: () => void }[] = [];
+    const pendingOf = (record: TracedResource, gate: SetGate) =>
+        resources.filter((r) => r !== record && gate.waitsFor(r, resources) && !finished.has(r));
+    const releaseSets = () => {
+        const ready = heldOnSets.filter((h) => pendingOf(h.record, h.gate).length === 0);
+        heldOnSets = heldOnSets.filter((h) => !ready.includes(h));
+        for (const h of ready) {
+            const waitedFor = resources.filter((r) => r !== h.record && h.gate.waitsFor(r, resources)).map((r) => r.urn);
+            h.record.deps = [...new Set([...h.record.deps, ...waitedFor])];
+            h.record.start = performance.now() - t0;
+            h.send();
+        }
+    };
     proto.registerResource = function (this: MonitorPrototype, req: RegisterRequest, callback: Callback) {
         const start = performance.now() - t0;
         const type = req.getType();
@@ -78,6 +100,7 @@ export function traceRegistrations(gates: Gate[] = []): { resources: TracedResou
             original.call(this, req, (err, response) => {
                 record.end = performance.now() - t0;
                 if (response) record.urn = response.getUrn();
+                finished.add(record);
                 const gate = gates.find((g) => g.until === type);
                 if (gate && response && !opened.has(gate.until)) {
                     opened.set(gate.until, record.urn);
@@ -85,8 +108,18 @@ export function traceRegistrations(gates: Gate[] = []): { resources: TracedResou
                     waiting.delete(gate.until);
                 }
                 callback(err, response);
+                if (heldOnSets.length > 0) releaseSets();
             });
         };
+        const setGate = setGates.find((g) => g.held === type);
+        if (setGate && pendingOf(record, setGate).length > 0) {
+            heldOnSets.push({ record, gate: setGate, send });
+            return;
+        }
+        if (setGate)
+            record.deps = [
+                ...new Set([...record.deps, ...resources.filter((r) => r !== record && setGate.waitsFor(r, resources)).map((r) => r.urn)]),
+            ];
         const gate = gates.find((g) => g.held === type);
         if (!gate) return send();
         const release = () => {
@@ -108,120 +141,6 @@ export function traceRegistrations(gates: Gate[] = []): { resources: TracedResou
         waiting.get(gate.until)!.push(release);
     };
     return { resources, t0 };
-}
-
-/** A step of a chain. */
-export interface ChainStep {
-    type: string;
-    name: string;
-    /** Simulated seconds this resource itself takes. */
-    seconds: number;
-}
-
-/** Critical path of the dependency graph, in simulated seconds, with the chain that makes it. */
-export interface GraphPath {
-    seconds: number;
-    chain: ChainStep[];
-}
-
-/**
- * How a dependency weighs on a resource in {@link graphCriticalPath}: `work` (the default) when the
- * resource's own work starts only after it; `bound` when it only bounds when the resource can finish
- * (the work runs meanwhile, e.g. kubeadm init while the load balancer is created).
- */
-export type DependencyRole = "work" | "bound";
-
-/**
- * The longest path through the traced graph, each resource weighted by `seconds(type, name)`: how long
- * `pulumi up` takes with unlimited parallelism and a free program, given the dependencies declared.
- * `ignoreEdge` drops dependencies, to price a proposed change of the program; `roleOf` marks
- * dependencies that only bound a resource's finish ({@link DependencyRole}): such a resource finishes
- * at max(its bounding dependencies, its work dependencies + its own seconds). A chain step's
- * `seconds` is what it added to the path.
- */
-export function graphCriticalPath(
-    resources: TracedResource[],
-    seconds: (type: string, name: string) => number,
-    ignoreEdge: (from: TracedResource, to: TracedResource) => boolean = () => false,
-    roleOf: (from: TracedResource, to: TracedResource) => DependencyRole = () => "work",
-): GraphPath {
-    const byUrn = new Map(resources.filter((r) => r.urn).map((r) => [r.urn, r]));
-    const finish = new Map<string, { at: number; via?: string }>();
-    const visiting = new Set<string>();
-    const solve = (r: TracedResource): number => {
-        const known = finish.get(r.urn);
-        if (known) return known.at;
-        if (visiting.has(r.urn)) return 0; // a cycle cannot happen in a DAG the SDK accepted; be safe
-        visiting.add(r.urn);
-        let workStart = 0;
-        let workVia: string | undefined;
-        let bound = 0;
-        let boundVia: string | undefined;
-        for (const dep of [...r.deps, ...(r.parent ? [r.parent] : [])]) {
-            const d = byUrn.get(dep);
-            if (!d || ignoreEdge(r, d)) continue;
-            const at = solve(d);
-            if (dep !== r.parent && roleOf(r, d) === "bound") {
-                if (at > bound) [bound, boundVia] = [at, dep];
-            } else if (at > workStart) [workStart, workVia] = [at, dep];
-        }
-        const worked = workStart + seconds(r.type, r.name);
-        const result = bound > worked ? { at: bound, via: boundVia } : { at: worked, via: workVia };
-        finish.set(r.urn, result);
-        visiting.delete(r.urn);
-        return result.at;
-    };
-    let last: TracedResource | undefined;
-    let best = -1;
-    for (const r of byUrn.values()) {
-        const at = solve(r);
-        if (at > best) {
-            best = at;
-            last = r;
-        }
-    }
-    const chain: ChainStep[] = [];
-    for (
-        let cur: TracedResource | undefined = last;
-        cur;
-        cur = finish.get(cur.urn)?.via ? byUrn.get(finish.get(cur.urn)!.via!) : undefined
-    ) {
-        const via = finish.get(cur.urn)?.via;
-        const added = finish.get(cur.urn)!.at - (via ? finish.get(via)!.at : 0);
-        if (added > 0) chain.unshift({ type: cur.type, name: cur.name, seconds: added });
-    }
-    return { seconds: Math.max(0, best), chain };
-}
-
-/**
- * The longest chain of resources matching `member` that wait for each other (through any
- * dependency path), each weighted by `seconds`: e.g. addons installed side by side except where one
- * needs another.
- */
-export function longestChainOf(
-    resources: TracedResource[],
-    seconds: (type: string, name: string) => number,
-    member: (r: TracedResource) => boolean,
-): number {
-    const byUrn = new Map(resources.filter((r) => r.urn).map((r) => [r.urn, r]));
-    const memo = new Map<string, number>();
-    const solve = (r: TracedResource, seen: Set<string>): number => {
-        const known = memo.get(r.urn);
-        if (known !== undefined) return known;
-        if (seen.has(r.urn)) return 0;
-        seen.add(r.urn);
-        let before = 0;
-        for (const dep of [...r.deps, ...(r.parent ? [r.parent] : [])]) {
-            const d = byUrn.get(dep);
-            if (d) before = Math.max(before, solve(d, seen));
-        }
-        const at = before + (member(r) ? seconds(r.type, r.name) : 0);
-        memo.set(r.urn, at);
-        return at;
-    };
-    let best = 0;
-    for (const r of byUrn.values()) if (member(r)) best = Math.max(best, solve(r, new Set()));
-    return best;
 }
 
 /**

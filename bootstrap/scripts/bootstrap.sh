@@ -23,6 +23,7 @@ exec 9>"$lock"
 flock -n 9 || die "another bootstrap run holds ${lock}; wait for it to finish or stop it, then run again"
 
 log "bootstrapping ${KUBEFORGE_NODE} as ${mode}"
+wait_for_egress
 "${here}/host-prep.sh"
 "${here}/install-containerd.sh"
 "${here}/install-kubernetes.sh"

@@ -86,3 +86,46 @@ apt_get() {
 has_package_manager() {
     command -v "$1" >/dev/null 2>&1
 }
+
+# wait_for_egress: waits (bounded) until the host reaches the internet, where the next steps download
+# from. On a cloud the machines boot while their NAT route is still being created (about 100 s against
+# about 30 s for a machine: nothing waits for it in the program), so the first download would fail
+# without this. Any HTTP answer counts (a 403 or 404 still proves the way out). A node that has joined
+# already needs no download and does not wait. After KUBEFORGE_EGRESS_WAIT_SECONDS (default 900) it
+# fails the run like any other step, naming what to check.
+wait_for_egress() {
+    local url="${KUBEFORGE_EGRESS_URL:-https://pkgs.k8s.io/}" limit="${KUBEFORGE_EGRESS_WAIT_SECONDS:-900}" step=5 waited=0
+    if [[ -f "${root}/etc/kubernetes/kubelet.conf" ]]; then
+        return 0
+    fi
+    until egress_answers "$url"; do
+        if ((waited == 0)); then
+            log "waiting for egress to the internet (${url}): the subnet's route out may still be being created; giving up after ${limit}s"
+        fi
+        if ((waited >= limit)); then
+            die "no egress to the internet after ${waited}s (${url} did not answer): check the subnet's default route (NAT gateway or internet gateway), its security groups' egress and DNS, then run the bootstrap again"
+        fi
+        sleep "$step"
+        waited=$((waited + step))
+        if ((waited % 60 == 0)); then
+            log "still no egress after ${waited}s (${url})"
+        fi
+    done
+    if ((waited > 0)); then
+        log "egress is up after ${waited}s"
+    fi
+}
+
+# egress_answers URL: true when URL answers HTTP at all; over a bare TCP connection to its port 443
+# when curl is missing (minimal images get curl only in host-prep, which itself needs egress).
+egress_answers() {
+    local url="$1" host
+    if command -v curl >/dev/null 2>&1; then
+        curl --silent --head --max-time 10 --output /dev/null "$url"
+        return
+    fi
+    host="${url#*://}"
+    host="${host%%/*}"
+    # shellcheck disable=SC2016 # $1 expands in the inner bash, which gets the host as its argument
+    timeout 10 bash -c ': >"/dev/tcp/$1/443"' bash "$host" 2>/dev/null
+}

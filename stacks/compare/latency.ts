@@ -1,6 +1,6 @@
 /**
  * Latency rows from the platforms' comparison data (`latency:` in `components/platforms/<name>/compare.yaml`),
- * in the form the bench's engine simulation uses (bench/lib/latency.ts): the benchmark and the comparison
+ * in the form the shared model uses (latency-table.ts): the benchmark and the comparison
  * model `pulumi up` from the same rows.
  */
 import { loadPlatformData, platformsWithData, type Phase, type PlatformData } from "./data";

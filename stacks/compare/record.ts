@@ -15,6 +15,9 @@ import type { Violation } from "../../policies/evaluate";
 import { loadPlatformData, valueAt } from "./data";
 import { neutralSpec } from "./neutral";
 import type { GraphResource } from "./timing";
+import { initWithoutEndpointOf } from "./model";
+import { resolveStack } from "../program";
+import { readStackConfig } from "../plan/stackConfig";
 
 /** A recorded resource: the graph fields plus masked inputs. */
 export interface RecordedResource extends GraphResource {
@@ -33,6 +36,8 @@ export interface RecordedPlan {
     nodes: NodePlan[];
     resources: RecordedResource[];
     violations: Violation[];
+    /** The platform lets the init master run `kubeadm init` without the endpoint (see model.ts); false when absent. */
+    initWithoutEndpoint?: boolean;
 }
 
 /** The child's answer. */
@@ -67,6 +72,7 @@ export async function recordPlan(configFile: string): Promise<RecordedPlan> {
             inputs: r.type.startsWith("pulumi-nodejs:dynamic/") ? {} : (revealOrMask(r.inputs, false) as Record<string, unknown>),
         })),
         violations: plan.violations,
+        initWithoutEndpoint: initWithoutEndpointOf(resolveStack(readStackConfig(configFile).values)),
     };
 }
 

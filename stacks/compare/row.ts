@@ -144,7 +144,7 @@ export function comparisonRow(plan: RecordedPlan, data: PlatformData | undefined
               items: [],
               unknown: [`every price: ${plan.platform} has no comparison data (components/platforms/${plan.platform}/compare.yaml)`],
           };
-    const time = timeToReady(plan.resources, data ? platformLatencyRowsFrom(data) : []);
+    const time = timeToReady(plan.resources, data ? platformLatencyRowsFrom(data) : [], plan.initWithoutEndpoint ?? false);
     const custom = plan.resources.filter((r) => r.custom);
     const mandatory = plan.violations.filter((v) => v.level === "mandatory").length;
     return {

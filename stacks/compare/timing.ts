@@ -1,13 +1,13 @@
 /**
  * Modelled time to a ready cluster: the critical path of the plan's dependency graph (what the program
- * declared, as the mock engine recorded it), each resource weighted by its latency row, with the bench's
- * engine simulation (bench/lib/trace.ts `graphCriticalPath`) and the bench's core rows after the
- * platform's own. Pure over the recorded plan.
+ * declared, as the mock engine recorded it), each resource weighted by its latency row, the platform's
+ * rows before the shared table's. The same model as `npm run bench` (model.ts: physical dependencies,
+ * work that starts early, egress before kubeadm init). Pure over the recorded plan.
  */
-import { graphCriticalPath, type ChainStep, type TracedResource } from "../../bench/lib/trace";
-import { LATENCY_TABLE, type LatencyRow } from "../../bench/lib/latency";
-import { API_READINESS_TYPE, NODE_LIFECYCLE_TYPE } from "../../components/lifecycle/types";
+import type { ChainStep } from "./critical-path";
+import { LATENCY_TABLE, type LatencyRow } from "./latency-table";
 import type { MatchableLatencyRow } from "./latency";
+import { modelledCriticalPath } from "./model";
 
 /** A recorded resource, as the model needs it. */
 export interface GraphResource {
@@ -47,32 +47,30 @@ export function matchRow<R extends { type: string | RegExp; name?: RegExp }>(row
 }
 
 /**
- * The critical path of a plan. A node's join cannot finish before the API answers, although its
- * lifecycle record rightly depends only on its machine: every NodeLifecycle is made to wait for the
- * ApiReadiness gate, as the deploy benchmark's gate does.
+ * The critical path of a plan, by the shared model (model.ts): a node's join cannot finish before the
+ * API answers, kubeadm init's work waits for the nodes' egress, and where the platform lets the init
+ * master skip the endpoint its work runs beside the load balancer.
  *
  * @param resources - every registration of the plan, with its dependencies
  * @param platformRows - the platform's latency rows
+ * @param initWithoutEndpoint - the platform's bootstrap facts have an `endpointAbsentCommand`
  */
-export function timeToReady(resources: GraphResource[], platformRows: MatchableLatencyRow[]): TimeToReady {
+export function timeToReady(resources: GraphResource[], platformRows: MatchableLatencyRow[], initWithoutEndpoint = false): TimeToReady {
     const rows = rowsFor(platformRows);
-    const gate = resources.find((r) => r.type === API_READINESS_TYPE)?.urn;
-    const traced: TracedResource[] = resources.map((r) => ({
+    const rowOf = (type: string, name: string) => matchRow(rows, type, name);
+    const graph = resources.map((r) => ({
         urn: r.urn,
         type: r.type,
         name: r.name,
         custom: r.custom,
         parent: r.parent,
-        deps: gate && r.type === NODE_LIFECYCLE_TYPE ? [...r.dependencies, gate] : r.dependencies,
-        start: 0,
-        end: 0,
+        deps: r.dependencies,
     }));
-    const seconds = (type: string, name: string) => matchRow(rows, type, name)?.seconds ?? 0;
-    const path = graphCriticalPath(traced, seconds);
-    const unmodelled = resources.filter((r) => r.custom && !matchRow(rows, r.type, r.name)).map((r) => r.type);
+    const path = modelledCriticalPath(graph, rowOf, initWithoutEndpoint);
+    const unmodelled = resources.filter((r) => r.custom && !rowOf(r.type, r.name)).map((r) => r.type);
     return {
         seconds: path.seconds,
-        criticalPath: path.chain.map((step) => ({ ...step, source: matchRow(rows, step.type, step.name)?.source ?? "" })),
+        criticalPath: path.chain.map((step) => ({ ...step, source: rowOf(step.type, step.name)?.source ?? "" })),
         unmodelledTypes: [...new Set(unmodelled)].sort(),
     };
 }

@@ -49,13 +49,21 @@ case "$1 $2 $3" in
     python3 -c 'import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$KUBEFORGE_ROOT/run/containerd/containerd.sock" ;;
   *) exit 0 ;;
 esac`,
-    // Artefact downloads are served from $S/serve/<basename of the URL>; the endpoint probe answers
+    // The egress probe (wait_for_egress, a HEAD of https://pkgs.k8s.io/) fails while $S/egress-down
+    // counts down (forever with "never"), then answers. Artefact downloads are served from
+    // $S/serve/<basename of the URL>; the endpoint probe answers
     // one status per call from $S/endpoint (the last line repeats): an HTTP code, 000 (refused),
     // dns (name does not resolve) or x509 (a server with a certificate not from our CA).
     curl: `
 url="\${@: -1}"; out=""; probe=""
 while [ $# -gt 0 ]; do case "$1" in --output) out="$2"; shift ;; --write-out) probe=1 ;; esac; shift; done
 echo "$url" >> "$S/curl.calls"
+if [ "$url" = https://pkgs.k8s.io/ ]; then
+  down="$(cat "$S/egress-down" 2>/dev/null || echo 0)"
+  [ "$down" = never ] && exit 7
+  if [ "$down" -gt 0 ]; then echo $((down - 1)) > "$S/egress-down"; exit 7; fi
+  exit 0
+fi
 if [ -n "$probe" ]; then
   f="$S/endpoint"; code="$(head -n 1 "$f")"
   if [ "$(wc -l < "$f")" -gt 1 ]; then tail -n +2 "$f" > "$f.next" && mv "$f.next" "$f"; fi

@@ -7,8 +7,10 @@
  * - the CCM needs nothing more: it runs on the masters with host networking and reaches the API
  *   under the endpoint name (not the `kubernetes` Service, which needs kube-proxy or Cilium), and it
  *   tolerates the not-ready and uninitialized taints nodes carry before the CNI and itself run;
- * - the EBS CSI driver needs the CNI: its node DaemonSet runs on the pod network (its controller
- *   runs on the masters with host networking, for IMDS at hop limit 1, see {@link ebsCsiValues}).
+ * - the EBS CSI driver needs nothing more either: its controller runs on the masters and its node
+ *   DaemonSet on every other node, both with host networking, reaching the API under the endpoint
+ *   name and tolerating not-ready nodes, so neither needs the CNI (see {@link ebsCsiValues}); it
+ *   installs beside it.
  *
  * Versions, with where each was checked (docs/pins.md has the table):
  * - kubernetes/cloud-provider-aws chart `aws-cloud-controller-manager` 0.0.11: git tag
@@ -103,9 +105,14 @@ export const EBS_CSI_CONTROLLER = "ebs-csi-controller";
  * policy) with host networking (patched in: the chart has no value for it, see
  * {@link ebsCsiControllerPatch}), so it reaches IMDS for credentials although every node's hop
  * limit is 1: no pod on the pod network can read any node's user data or role. It reaches the API
- * under the endpoint name, and its region is set so it needs IMDS only for credentials. The node
- * DaemonSet runs everywhere; on the pod network (hop limit 1) it takes its metadata from Kubernetes
- * (provider ID and topology labels set by the CCM).
+ * under the endpoint name, and its region is set so it needs IMDS only for credentials.
+ *
+ * The node DaemonSet runs on every node but the masters, on the host network (the chart's
+ * `node.hostNetwork`), reaching the API under the endpoint name too and tolerating every taint (the
+ * not-ready one included): it needs no CNI, so the driver installs beside it instead of after it.
+ * Not on the masters: they run only the control plane, and the controller there already holds the
+ * host port both bind for their liveness probe (9808, fixed in the chart). On the host network it
+ * reaches its own node's IMDS, as any host process does (hop limit 1 keeps pods on the pod network out).
  * @param spec - the cluster
  * @param config - the aws config
  */
@@ -134,7 +141,27 @@ export function ebsCsiValues(spec: ClusterSpec, config: AwsConfig): Record<strin
                 },
             },
         },
-        node: { tolerateAllTaints: true },
+        node: {
+            hostNetwork: true,
+            env: apiServerEnv(spec),
+            tolerateAllTaints: true,
+            affinity: {
+                nodeAffinity: {
+                    requiredDuringSchedulingIgnoredDuringExecution: {
+                        nodeSelectorTerms: [
+                            {
+                                matchExpressions: [
+                                    // The chart's default, kept (setting `affinity` replaces it).
+                                    { key: "eks.amazonaws.com/compute-type", operator: "NotIn", values: ["fargate", "auto", "hybrid"] },
+                                    // Not on the masters: the controller holds the host port there.
+                                    { key: CONTROL_PLANE_LABEL, operator: "DoesNotExist" },
+                                ],
+                            },
+                        ],
+                    },
+                },
+            },
+        },
         storageClasses: [
             {
                 name: DEFAULT_STORAGE_CLASS,
@@ -184,7 +211,6 @@ export function awsAddons(spec: ClusterSpec, config: AwsConfig): AddonSpec[] {
             version: EBS_CSI_CHART.version,
             namespace: "kube-system",
             values: ebsCsiValues(spec, config),
-            needs: { cni: true },
             deploymentPatches: [ebsCsiControllerPatch()],
         },
     ];

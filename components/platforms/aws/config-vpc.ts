@@ -209,3 +209,43 @@ function parseExistingVpc(
     }
     return ok ? { kind: "existing", vpcId: vpcId as string, subnetIds, egressCidrs } : undefined;
 }
+
+/** Where the nodes live: private subnets behind NAT (the default), or public subnets with public IPv4. */
+export type Topology = "private" | "public";
+
+/** The values `kubeforge:aws.topology` accepts, the default first. */
+export const TOPOLOGIES: readonly Topology[] = ["private", "public"];
+
+/**
+ * Validates `kubeforge:aws.topology`. `private` (the default, what every stack made before has): nodes
+ * in private subnets, egress through NAT gateways. `public`: nodes in the public subnets with a public
+ * IPv4 address and egress through the internet gateway, no NAT gateway (cheaper, and the cluster is
+ * ready sooner: nothing waits for a NAT gateway's ~100 s); the security groups are the same, so only
+ * the firewall matrix's sources reach node ports. Only for a VPC kubeforge creates: an existing VPC's
+ * egress is its own (its `subnetIds.private` take the nodes).
+ *
+ * @param raw - the value as written
+ * @param vpc - the validated `vpc` block (undefined when it was invalid)
+ * @param issue - records a problem at a path under `kubeforge:aws`
+ */
+export function parseTopology(
+    raw: unknown,
+    vpc: NewVpc | ExistingVpc | undefined,
+    issue: (path: string, message: string) => void,
+): Topology {
+    if (raw === undefined) return "private";
+    if (typeof raw !== "string" || !(TOPOLOGIES as readonly string[]).includes(raw)) {
+        issue(
+            "topology",
+            `is ${JSON.stringify(raw)}, not a topology; use \`private\` (nodes behind NAT, the default) or \`public\` (nodes in the public subnets with public IPv4, no NAT gateway)`,
+        );
+        return "private";
+    }
+    if (raw === "public" && vpc?.kind === "existing") {
+        issue(
+            "topology",
+            "`public` applies to a VPC kubeforge creates; with an existing VPC the nodes use its `subnetIds.<zone>.private` subnets and its own egress, so drop `topology`",
+        );
+    }
+    return raw as Topology;
+}

@@ -7,6 +7,7 @@
  *   region: us-east-1
  *   availabilityZones: [us-east-1a, us-east-1b, us-east-1c]
  *   vpc: { cidr: 10.0.0.0/16, natGateways: perZone }   # or { existingVpcId, subnetIds: {<zone>: {public, private}} }
+ *   topology: private       # or public: nodes in the public subnets with public IPv4, no NAT gateway
  *   instanceTypes: { controlPlane: m7i.large, worker: m7i.large }
  *   ami: /aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id   # or ami-0123...
  *   windowsAmi: /aws/service/ami-windows-latest/Windows_Server-2022-English-Full-Base      # Windows pools only
@@ -19,7 +20,7 @@ import type { ClusterSpec, ConfigIssue } from "../../core/types";
 import { IssueList, isRecord } from "../../core/fields";
 import { ALLOW_UNLISTED_REGION_KEY, checkKnownRegion } from "../../kit/regions";
 import { KNOWN_REGIONS } from "./regions";
-import { parseVpc, type ExistingVpc, type NewVpc } from "./config-vpc";
+import { parseTopology, parseVpc, type ExistingVpc, type NewVpc, type Topology } from "./config-vpc";
 
 export type { ExistingVpc, ExistingZoneSubnets, NewVpc } from "./config-vpc";
 
@@ -59,6 +60,8 @@ export interface AwsConfig {
     availabilityZones: string[];
     /** The network. */
     vpc: NewVpc | ExistingVpc;
+    /** Where the nodes live: private subnets behind NAT (default) or public subnets (see `parseTopology`). */
+    topology: Topology;
     /** Default instance types by role (a pool's or the control plane's `machineType` wins). */
     instanceTypes: { controlPlane: string; worker: string };
     /** Machine image of Linux nodes. */
@@ -85,6 +88,7 @@ const KNOWN_KEYS = [
     "region",
     "availabilityZones",
     "vpc",
+    "topology",
     "instanceTypes",
     "ami",
     "windowsAmi",
@@ -177,6 +181,7 @@ export function parseAwsConfig(raw: unknown, spec: ClusterSpec): { config?: AwsC
     }
 
     const vpc = parseVpc(raw.vpc, zones, spec, issue);
+    const topology = parseTopology(raw.topology, vpc, issue);
 
     // instance types
     const instanceTypes = { controlPlane: DEFAULT_INSTANCE_TYPE, worker: DEFAULT_INSTANCE_TYPE };
@@ -272,6 +277,7 @@ export function parseAwsConfig(raw: unknown, spec: ClusterSpec): { config?: AwsC
             partition: partitionOf(region),
             availabilityZones: zones,
             vpc,
+            topology,
             instanceTypes,
             ami,
             windowsAmi,

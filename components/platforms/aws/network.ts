@@ -1,7 +1,9 @@
 /**
  * The network: a VPC with one public and one private subnet per zone (or an existing VPC's subnets).
- * Nodes live in the private subnets and reach the internet through NAT; the API load balancer and the
- * NAT gateways live in the public ones. Subnets carry the role tags the cloud controller uses to place
+ * With `topology: private` (the default) nodes live in the private subnets and reach the internet
+ * through NAT; the API load balancer and the NAT gateways live in the public ones. With
+ * `topology: public` the nodes live in the public subnets too, with public IPv4, and there is no NAT gateway
+ * (the private subnets stay, without a default route, for internal Service load balancers). Subnets carry the role tags the cloud controller uses to place
  * Service load balancers (`kubernetes.io/role/elb` public, `kubernetes.io/role/internal-elb` private).
  */
 import * as pulumi from "@pulumi/pulumi";
@@ -17,8 +19,12 @@ export interface ZoneNetwork {
     zone: string;
     /** Subnet for the load balancer and NAT. */
     publicSubnetId: pulumi.Output<string>;
-    /** Subnet for the nodes. */
+    /** The private subnet (the nodes' with `topology: private`; internal load balancers'). */
     privateSubnetId: pulumi.Output<string>;
+    /** Subnet for the nodes: the private one, or the public one with `topology: public`. */
+    nodeSubnetId: pulumi.Output<string>;
+    /** Whether nodes get a public IPv4 address (`topology: public`: their egress is the internet gateway). */
+    nodePublicIp: boolean;
 }
 
 /** What the rest of the platform needs from the network. */
@@ -29,10 +35,23 @@ export interface AwsNetwork {
     vpcCidr: string;
     /** Subnets per zone, in `availabilityZones` order. */
     zones: ZoneNetwork[];
-    /** Public addresses the nodes' traffic to the internet leaves from, as /32 CIDRs. */
+    /**
+     * Public addresses the nodes' traffic to the internet leaves from, as /32 CIDRs: the NAT addresses.
+     * Empty with `topology: public`, where every node leaves from its own public address.
+     */
     egressCidrs: pulumi.Output<string>[];
-    /** Resources that must exist before a node can boot (default routes through NAT). */
+    /**
+     * Resources that must exist before a node can boot: the subnets' route tables and the public
+     * default route. Not the default routes through NAT: a NAT gateway takes about 100 s, a machine
+     * about 30 s, so machines boot meanwhile and their bootstrap waits for egress itself (bounded,
+     * bootstrap/scripts/common.sh `wait_for_egress`) before it downloads anything.
+     */
     ready: pulumi.Resource[];
+    /**
+     * The default routes through NAT: the nodes' egress to the internet. Nothing waits for them in the
+     * program (see `ready`); they are the point from which a node's packages can download.
+     */
+    egress: pulumi.Resource[];
 }
 
 /**
@@ -62,7 +81,8 @@ export function createNetwork(name: string, spec: ClusterSpec, config: AwsConfig
                     opts,
                 );
             }
-            return { zone, publicSubnetId: pulumi.output(ids.public), privateSubnetId: pulumi.output(ids.private) };
+            const privateSubnetId = pulumi.output(ids.private);
+            return { zone, publicSubnetId: pulumi.output(ids.public), privateSubnetId, nodeSubnetId: privateSubnetId, nodePublicIp: false };
         });
         return {
             vpcId: pulumi.output(vpcConfig.vpcId),
@@ -70,6 +90,7 @@ export function createNetwork(name: string, spec: ClusterSpec, config: AwsConfig
             zones,
             egressCidrs: vpcConfig.egressCidrs.map((c) => pulumi.output(c)),
             ready: [],
+            egress: [],
         };
     }
 
@@ -109,12 +130,14 @@ export function createNetwork(name: string, spec: ClusterSpec, config: AwsConfig
             },
             opts,
         );
-        new RouteTableAssociation(subnetName, { region, subnetId: subnet.id, routeTableId: publicRoutes.id }, opts);
-        return subnet;
+        const association = new RouteTableAssociation(subnetName, { region, subnetId: subnet.id, routeTableId: publicRoutes.id }, opts);
+        return { subnet, association };
     });
 
     // One NAT per zone keeps a zone's nodes online when another zone fails; `single` saves the cost.
-    const natZones = vpcConfig.natGateways === "perZone" ? layout.map((z) => z.zone) : [layout[0].zone];
+    // None when the nodes are public: they leave through the internet gateway from their own address.
+    const publicNodes = config.topology === "public";
+    const natZones = publicNodes ? [] : vpcConfig.natGateways === "perZone" ? layout.map((z) => z.zone) : [layout[0].zone];
     const nats = new Map<string, NatGateway>();
     const egressCidrs: pulumi.Output<string>[] = [];
     for (const zone of natZones) {
@@ -123,14 +146,16 @@ export function createNetwork(name: string, spec: ClusterSpec, config: AwsConfig
         const eip = new Eip(natName, { region, domain: "vpc", tags: resourceTags(spec, natName) }, { ...opts, dependsOn: [igw] });
         const nat = new NatGateway(
             natName,
-            { region, allocationId: eip.allocationId, subnetId: publicSubnets[index].id, tags: resourceTags(spec, natName) },
+            { region, allocationId: eip.allocationId, subnetId: publicSubnets[index].subnet.id, tags: resourceTags(spec, natName) },
             { ...opts, dependsOn: [internetRoute] },
         );
         nats.set(zone, nat);
         egressCidrs.push(pulumi.interpolate`${eip.publicIp}/32`);
     }
 
-    const ready: pulumi.Resource[] = [internetRoute];
+    // Public nodes reach the internet gateway through their subnet's association with the public table.
+    const ready: pulumi.Resource[] = [internetRoute, ...(publicNodes ? publicSubnets.map((p) => p.association) : [])];
+    const egress: pulumi.Resource[] = [];
     const zones: ZoneNetwork[] = layout.map((z, i) => {
         const subnetName = `${name}-private-${z.zone}`;
         const subnet = new Subnet(
@@ -149,16 +174,25 @@ export function createNetwork(name: string, spec: ClusterSpec, config: AwsConfig
             opts,
         );
         const table = new RouteTable(subnetName, { region, vpcId: vpc.id, tags: resourceTags(spec, subnetName) }, opts);
-        const nat = nats.get(z.zone) ?? nats.get(natZones[0])!;
-        const route = new Route(
-            `${subnetName}-default`,
-            { region, routeTableId: table.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nat.id },
-            opts,
-        );
+        const nat = nats.get(z.zone) ?? nats.get(natZones[0]);
+        if (nat) {
+            const route = new Route(
+                `${subnetName}-default`,
+                { region, routeTableId: table.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nat.id },
+                opts,
+            );
+            egress.push(route);
+        }
         const association = new RouteTableAssociation(subnetName, { region, subnetId: subnet.id, routeTableId: table.id }, opts);
-        ready.push(route, association);
-        return { zone: z.zone, publicSubnetId: publicSubnets[i].id, privateSubnetId: subnet.id };
+        ready.push(association);
+        return {
+            zone: z.zone,
+            publicSubnetId: publicSubnets[i].subnet.id,
+            privateSubnetId: subnet.id,
+            nodeSubnetId: publicNodes ? publicSubnets[i].subnet.id : subnet.id,
+            nodePublicIp: publicNodes,
+        };
     });
 
-    return { vpcId: vpc.id, vpcCidr: vpcConfig.cidr, zones, egressCidrs, ready };
+    return { vpcId: vpc.id, vpcCidr: vpcConfig.cidr, zones, egressCidrs, ready, egress };
 }

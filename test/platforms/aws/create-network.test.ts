@@ -159,11 +159,11 @@ describe("outputs", () => {
         );
     });
 
-    test("the CCM needs only the API; the EBS CSI driver the CNI (its node pods), with its controller on the masters' host network", () => {
+    test("the CCM and the EBS CSI driver need only the API (host network both), the CSI controller on the masters", () => {
         const [ccm, ebs] = demo.infrastructure.addons;
         assert.ok(ccm.kind === "helm" && ebs.kind === "helm");
         assert.equal(ccm.needs, undefined, "the CCM installs beside the CNI");
-        assert.deepEqual(ebs.needs, { cni: true });
+        assert.equal(ebs.needs, undefined, "the EBS CSI node pods run on the host network: the driver installs beside the CNI");
         const ccmValues = ccm.values as Record<string, unknown>;
         const env = ccmValues.env as { name: string; value: string }[];
         assert.deepEqual(

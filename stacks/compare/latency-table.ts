@@ -1,16 +1,18 @@
 /**
  * How long each kind of resource takes to create for real, in seconds, and which phase of a cluster's
- * bring-up it belongs to. The deploy benchmark sleeps this long (scaled) in the mock engine's
- * `newResource`, and computes the ideal bring-up time from the same table, so the two stay comparable.
+ * bring-up it belongs to: the latency model `npm run compare` (timing.ts) and `npm run bench` (the
+ * deploy benchmark sleeps this long, scaled, in the mock engine's `newResource`, and computes the ideal
+ * bring-up time from the same table) share. Product code: the benchmark imports it, never the reverse.
  *
  * Figures are typical, not worst cases: what `pulumi up` waits for (the provider's create call returning),
  * not what the console shows first. Types missing from the table take no time and are listed in the
  * results, so a new resource type is noticed rather than silently free.
  */
-import { platformLatencyRows } from "../../stacks/compare/latency";
+import { platformLatencyRows } from "./latency";
+import type { Phase } from "./data";
 
 /** The phases of a bring-up, in the order they must happen. */
-export type Phase = "network" | "endpoint" | "egress" | "machine" | "init" | "join" | "addon" | "identity" | "local" | "other";
+export type { Phase } from "./data";
 
 /** One row of the table. */
 export interface LatencyRow {
@@ -43,8 +45,9 @@ export const LATENCY_TABLE: LatencyRow[] = [
         seconds: 150,
         phase: "init",
         source: "kubeadm init as seen through the endpoint: cloud-init package install (~60 s) + kubeadm init with image pulls (~50 s) + 3 NLB health checks at 10 s",
-        // The work is the init master's: it starts when the masters are running (they depend on the
-        // network and its NAT route, so egress for the packages is there), not when the load
+        // The work is the init master's: it starts when the masters are running and the nodes have
+        // egress for the packages (the machines do not wait for the NAT route; their bootstrap waits
+        // for egress, and the model adds that dependency: physical.ts), not when the load
         // balancer is, once the init master no longer waits for the endpoint's name (it pins it to
         // itself: bootstrap/scripts/kubeadm.sh). The gate still cannot finish before the load balancer.
         workStartsAfter: ["machine"],
@@ -112,7 +115,7 @@ export function latencyRow(type: string, name: string): LatencyRow | undefined {
  * @param row - a row of the table
  * @param initWithoutEndpoint - the platform's bootstrap facts have an `endpointAbsentCommand`
  */
-export function overlapApplies(row: LatencyRow | undefined, initWithoutEndpoint: boolean): Phase[] | undefined {
+export function overlapApplies(row: Pick<LatencyRow, "workStartsAfter"> | undefined, initWithoutEndpoint: boolean): Phase[] | undefined {
     return row?.workStartsAfter && initWithoutEndpoint ? row.workStartsAfter : undefined;
 }
 
@@ -131,7 +134,7 @@ export interface PlannedResource {
 export interface IdealBreakdown {
     /** VPC then subnet (what a machine or load balancer needs to exist). */
     network: number;
-    /** The slowest of: load balancer (+ listener), machine boot, NAT gateway (packages need egress). */
+    /** The slowest of: load balancer (+ listener), machine boot, NAT gateway (packages need egress); with init beside the load balancer, the slower of NAT gateway and boot. */
     endpointOrBoot: number;
     /** Which term won `endpointOrBoot`. */
     endpointOrBootIs: string;
@@ -143,7 +146,7 @@ export interface IdealBreakdown {
     addons: number;
     /**
      * What no dependency order can beat: network + endpointOrBoot + init + max(join, addons), or, when
-     * init overlaps the load balancer, network + max(load balancer, NAT + boot + init) + max(join, addons).
+     * init overlaps the load balancer, network + max(load balancer, max(NAT, boot) + init) + max(join, addons).
      */
     total: number;
     /** The issue's literal chain, join then addons (not a lower bound: see the README). */
@@ -163,7 +166,8 @@ function maxOf(resources: PlannedResource[], test: (r: PlannedResource) => boole
  * NotReady until the CNI runs), and the addons need only the API and what they name, so the two
  * overlap; `strictTotal` is the issue's literal chain with the join before the addons. When the init
  * master starts without the endpoint, init runs beside the load balancer instead of after it (but
- * still after the NAT gateway and its machine's boot).
+ * still after the NAT gateway and its machine's boot, which run side by side: the machine does not
+ * wait for the NAT route, its bootstrap waits for egress).
  *
  * @param resources - every custom resource of the plan (types present decide which terms exist)
  * @param addonChain - seconds of the longest chain of addons that wait for each other (default: all
@@ -189,9 +193,11 @@ export function idealSeconds(resources: PlannedResource[], addonChain?: number, 
     let endpointOrBoot: number;
     let total: number;
     if (initWithoutEndpoint) {
-        // The init master's work needs egress and its machine; the gate cannot finish before the LB.
-        const initPath = nat + boot + init;
-        [endpointOrBootIs, endpointOrBoot] = lb > initPath ? ["load balancer", lb - init] : ["NAT gateway + boot", nat + boot];
+        // The init master's work needs egress and its machine, which do not wait for each other; the
+        // gate cannot finish before the LB.
+        const initPath = Math.max(nat, boot) + init;
+        [endpointOrBootIs, endpointOrBoot] =
+            lb > initPath ? ["load balancer", lb - init] : nat >= boot ? ["NAT gateway", nat] : ["machine boot", boot];
         total = network + Math.max(lb, initPath) + Math.max(join, addons);
     } else {
         const candidates: [string, number][] = [

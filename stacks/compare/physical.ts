@@ -1,0 +1,69 @@
+/**
+ * Dependencies the program cannot declare but the world imposes, added to a recorded graph before its
+ * critical path is taken, so the model is never kinder than what a real `pulumi up` could do:
+ * - a node's join cannot finish before the API answers, although its lifecycle record rightly
+ *   depends only on its machine: every NodeLifecycle waits for the ApiReadiness gate;
+ * - `kubeadm init` cannot start before the nodes have egress: machines no longer wait for the
+ *   default routes through NAT (their bootstrap waits for egress itself, bootstrap/scripts/common.sh
+ *   `wait_for_egress`), so the readiness gate's work starts at max(machine created, egress ready).
+ *   "Egress ready" is every network resource that depends directly on an `egress` one (the NAT routes);
+ *   a topology without NAT (public subnets, an existing VPC) has none and waits for nothing more.
+ */
+import { API_READINESS_TYPE, NODE_LIFECYCLE_TYPE } from "../../components/lifecycle/types";
+import type { Phase } from "./data";
+import type { GraphNode } from "./critical-path";
+
+/** Resource types whose work needs the nodes' egress (downloads before kubeadm runs). */
+export const NEEDS_EGRESS: readonly string[] = [API_READINESS_TYPE];
+
+/**
+ * The resources that make egress ready: custom `network` resources that depend directly on one of
+ * phase `egress` (a NAT gateway's default routes), in the order given.
+ *
+ * @param resources - the recorded resources
+ * @param phaseOf - the phase of a resource (its latency row's)
+ */
+export function egressResources<R extends GraphNode>(resources: R[], phaseOf: (r: R) => Phase | undefined): R[] {
+    const egress = new Set(resources.filter((r) => phaseOf(r) === "egress").map((r) => r.urn));
+    return resources.filter((r) => r.custom && phaseOf(r) === "network" && r.deps.some((d) => egress.has(d)));
+}
+
+/**
+ * The recorded resources with the physical dependencies added (copies; the input is not changed):
+ * every NodeLifecycle on the first ApiReadiness, every resource of {@link NEEDS_EGRESS} on every
+ * resource of {@link egressResources}. The added edges are `work` edges: what they point to must be
+ * done before the resource's work starts.
+ *
+ * @param resources - the recorded resources
+ * @param phaseOf - the phase of a resource (its latency row's)
+ */
+export function withPhysicalDependencies<R extends GraphNode>(resources: R[], phaseOf: (r: R) => Phase | undefined): R[] {
+    const gate = resources.find((r) => r.type === API_READINESS_TYPE)?.urn;
+    const original = new Map(resources.map((r) => [r.urn, r]));
+    // Whether `from` waits, directly or not, for `to` in `graph`: an edge back would make a cycle (a
+    // gate that waits for a record, an egress resource that waits for the gate, cannot be waited for).
+    const waitsFor = (graph: Map<string, R>, from: string, to: string): boolean => {
+        const seen = new Set<string>();
+        const stack = [from];
+        while (stack.length > 0) {
+            const cur = graph.get(stack.pop()!);
+            if (!cur || seen.has(cur.urn)) continue;
+            seen.add(cur.urn);
+            if (cur.deps.includes(to)) return true;
+            stack.push(...cur.deps);
+        }
+        return false;
+    };
+    const joined = resources.map((r) =>
+        gate && r.type === NODE_LIFECYCLE_TYPE && !r.deps.includes(gate) && !waitsFor(original, gate, r.urn)
+            ? { ...r, deps: [...r.deps, gate] }
+            : r,
+    );
+    const egress = egressResources(resources, phaseOf).map((r) => r.urn);
+    const withJoins = new Map(joined.map((r) => [r.urn, r]));
+    return joined.map((r) => {
+        if (!NEEDS_EGRESS.includes(r.type)) return r;
+        const extra = egress.filter((u) => u !== r.urn && !r.deps.includes(u) && !waitsFor(withJoins, u, r.urn));
+        return extra.length > 0 ? { ...r, deps: [...r.deps, ...extra] } : r;
+    });
+}
