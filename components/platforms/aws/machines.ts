@@ -29,6 +29,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Instance } from "@pulumi/aws/ec2";
+import { SecurityGroupIngressRule } from "@pulumi/aws/vpc";
 import { getParameterOutput } from "@pulumi/aws/ssm";
 import type { NodePlan } from "../../core/types";
 import type { DeliveredBootstrap, MachineContext, MachineFacts, PlatformInfrastructure } from "../../platform";
@@ -38,7 +39,8 @@ import type { AwsPrivateApiName } from "./dns";
 import type { AwsIdentity } from "./identity";
 import type { AwsNetwork } from "./network";
 import type { AwsSecurityGroups } from "./firewall";
-import { machineTags } from "./tags";
+import { machineTags, resourceTags } from "./tags";
+import { API_PORT } from "../../kit/firewall";
 
 /**
  * The name a node's machine resources had before they were named after the node alone: the
@@ -111,10 +113,41 @@ export function createMachine(
     if (bootstrap.kind !== "user-data") throw new Error(`node ${node.name}: aws takes user data, not ${bootstrap.kind}`);
     const instance = createInstance(name, node, ctx, bootstrap.value);
     const dependsOn: pulumi.Resource[] = [instance];
+    if (nodeZone(node, ctx.infrastructure).nodePublicIp) dependsOn.push(admitPublicNode(node, instance, ctx));
     if (node.role === "control-plane") {
         dependsOn.push(attachMaster(name, ctx.config, ctx.infrastructure.loadBalancer, node, instance, ctx.parent));
     }
     return { machineId: instance.id, privateIp: instance.privateIp, dependsOn };
+}
+
+/** The node's zone of the network; checkNodes reported a node outside the zones before any resource existed. */
+function nodeZone(node: NodePlan, deps: AwsInfrastructure): AwsInfrastructure["network"]["zones"][number] {
+    const zone = deps.network.zones.find((z) => z.zone === node.failureDomain);
+    // Reaching this is a programming error: checkNodes reports it before any resource exists.
+    if (!zone) throw new Error(`node ${node.name} is placed in ${node.failureDomain}, which is not in kubeforge:aws.availabilityZones`);
+    return zone;
+}
+
+/**
+ * `topology: public`: the private API name resolves to the internet-facing load balancer, which a public
+ * node reaches from its own address, not from a NAT gateway's (there is none): admit that address, /32.
+ */
+function admitPublicNode(node: NodePlan, instance: Instance, ctx: MachineContext<AwsConfig, AwsInfrastructure>): SecurityGroupIngressRule {
+    const ruleName = `${node.name}-api`;
+    return new SecurityGroupIngressRule(
+        ruleName,
+        {
+            region: ctx.config.region,
+            securityGroupId: ctx.infrastructure.groups.apiEndpoint.id,
+            cidrIpv4: pulumi.interpolate`${instance.publicIp}/32`,
+            ipProtocol: "tcp",
+            fromPort: API_PORT,
+            toPort: API_PORT,
+            description: `Kubernetes API from ${node.name}'s public address (topology: public)`,
+            tags: resourceTags(ctx.spec, ruleName),
+        },
+        { parent: ctx.parent },
+    );
 }
 
 function createInstance(
@@ -124,11 +157,7 @@ function createInstance(
     userDataBase64: pulumi.Output<string>,
 ): Instance {
     const { spec, config, infrastructure: deps } = ctx;
-    const zone = deps.network.zones.find((z) => z.zone === node.failureDomain);
-    if (!zone) {
-        // checkNodes reports this before any resource exists; reaching it is a programming error.
-        throw new Error(`node ${node.name} is placed in ${node.failureDomain}, which is not in kubeforge:aws.availabilityZones`);
-    }
+    const zone = nodeZone(node, deps);
     const isMaster = node.role === "control-plane";
     const instanceType = instanceTypeFor(config, node.role, node.machineType);
     const tags = machineTags(spec, node);
@@ -140,8 +169,8 @@ function createInstance(
             ami: deps.amiFor(instanceType, node.os),
             instanceType,
             availabilityZone: node.failureDomain,
-            subnetId: zone.privateSubnetId,
-            associatePublicIpAddress: false,
+            subnetId: zone.nodeSubnetId,
+            associatePublicIpAddress: zone.nodePublicIp,
             vpcSecurityGroupIds: isMaster ? [deps.groups.nodes.id, deps.groups.controlPlane.id] : [deps.groups.nodes.id],
             iamInstanceProfile: isMaster ? deps.identity.controlPlaneProfile.name : deps.identity.workerProfile.name,
             keyName: config.keyName,

@@ -102,6 +102,8 @@ const outputs: Record<string, OutputMock> = {
             arn: arn("ec2", inputs, `instance/${instanceId}`),
             privateIp: ip,
             privateDns: privateDnsName(ip, regionOf(inputs)),
+            // EC2 gives a public address only where asked (topology: public), from its own pool.
+            ...(inputs.associatePublicIpAddress === true ? { publicIp: `203.0.113.${(digest(name)[1] % 250) + 1}` } : {}),
             availabilityZone: inputs.availabilityZone ?? `${regionOf(inputs)}a`,
             instanceState: "running",
             primaryNetworkInterfaceId: hexId("eni", name),

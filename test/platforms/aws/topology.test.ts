@@ -96,24 +96,34 @@ describe("the public plan", () => {
         }
     });
 
-    test(
-        "machines sit in the public subnets with a public IPv4 address",
-        { todo: "needs the components/platforms/aws/machines.ts change in /work/coord/notes/ttr.md (the lead's file)" },
-        () => {
-            const publicSubnets = new Set(
-                ofType("aws:ec2/subnet:Subnet")
-                    .filter((s) => s.name.startsWith("demo-public-"))
-                    .map((s) => s.urn),
+    test("machines sit in the public subnets with a public IPv4 address", () => {
+        const publicSubnets = new Set(
+            ofType("aws:ec2/subnet:Subnet")
+                .filter((s) => s.name.startsWith("demo-public-"))
+                .map((s) => s.urn),
+        );
+        const instances = ofType("aws:ec2/instance:Instance");
+        assert.ok(instances.length > 0);
+        for (const i of instances) {
+            assert.equal(i.inputs.associatePublicIpAddress, true, i.name);
+            assert.ok(
+                (i.propertyDependencies.subnetId ?? []).every((u) => publicSubnets.has(u)),
+                i.name,
             );
-            const instances = ofType("aws:ec2/instance:Instance");
-            assert.ok(instances.length > 0);
-            for (const i of instances) {
-                assert.equal(i.inputs.associatePublicIpAddress, true, i.name);
-                assert.ok(
-                    (i.propertyDependencies.subnetId ?? []).every((u) => publicSubnets.has(u)),
-                    i.name,
-                );
-            }
-        },
-    );
+        }
+    });
+
+    test("each public node's own address, and only it, is admitted to the API load balancer on 6443", () => {
+        const apiGroup = ofType("aws:ec2/securityGroup:SecurityGroup").find((g) => g.name === "demo-api-lb");
+        assert.ok(apiGroup, "the API load balancer's group");
+        const instances = ofType("aws:ec2/instance:Instance");
+        for (const i of instances) {
+            const rule = ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").find((r) => r.name === `${i.name}-api`);
+            assert.ok(rule, `no API rule for ${i.name}`);
+            assert.equal(rule.inputs.securityGroupId, apiGroup.id);
+            assert.deepEqual([rule.inputs.ipProtocol, rule.inputs.fromPort, rule.inputs.toPort], ["tcp", 6443, 6443]);
+            assert.match(String(rule.inputs.cidrIpv4), /^\d+\.\d+\.\d+\.\d+\/32$/, `${i.name}: a /32 of its public address`);
+            assert.ok(rule.propertyDependencies.cidrIpv4?.includes(i.urn), `${i.name}: the address is the instance's`);
+        }
+    });
 });
