@@ -10,6 +10,7 @@ import type { Phase } from "./data";
 import { overlapApplies, type LatencyRow } from "./latency-table";
 import { NEEDS_EGRESS, egressResources, withPhysicalDependencies } from "./physical";
 import type { ResolvedStack } from "../program";
+import { NODE_LIFECYCLE_TYPE } from "../../components/lifecycle/types";
 
 /** A latency row as the model reads it (the shared table's or a platform's). */
 export type ModelRow = Pick<LatencyRow, "seconds" | "phase" | "source" | "workStartsAfter">;
@@ -19,7 +20,9 @@ export type RowOf = (type: string, name: string) => ModelRow | undefined;
 
 /**
  * How a dependency weighs on a resource: the nodes' egress always gates the work of what needs it
- * (kubeadm init's downloads); where a row's work starts early (its `workStartsAfter`, applied when the
+ * (kubeadm init's downloads); a node's lifecycle record waiting for another's (the masters' chain,
+ * which exists so that Pulumi removes masters one at a time) only bounds its finish: the join it stands
+ * for runs on its own machine once the API answers, beside the other masters' joins; where a row's work starts early (its `workStartsAfter`, applied when the
  * platform lets the init master skip the endpoint), a custom dependency of another phase only bounds
  * the finish; everything else gates the work.
  *
@@ -34,6 +37,7 @@ export function modelRole<R extends GraphNode>(
 ): (from: R, to: R) => DependencyRole {
     return (from, to) => {
         if (NEEDS_EGRESS.includes(from.type) && isEgress(to)) return "work";
+        if (from.type === NODE_LIFECYCLE_TYPE && to.type === NODE_LIFECYCLE_TYPE) return "bound";
         const phases = overlapApplies(rowOf(from.type, from.name), initWithoutEndpoint);
         const phase = rowOf(to.type, to.name)?.phase;
         return phases && !(phase && phases.includes(phase)) && to.custom ? "bound" : "work";
