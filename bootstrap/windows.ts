@@ -86,6 +86,34 @@ function bootFactLines(input: BootstrapInput): string[] {
     ];
 }
 
+/** Where a Windows node checks its way out before the first download (the downloads come from there). */
+export const WINDOWS_EGRESS_URL = "https://dl.k8s.io/";
+
+/**
+ * PowerShell that waits, bounded, for egress before the first download, as the Linux bootstrap does
+ * (bootstrap/scripts/common.sh `wait_for_egress`): machines no longer wait for the NAT route in the
+ * program, so a node may boot before its way out exists. Any HTTP answer counts (an error status still
+ * proves the way out); after 900 s the script stops, naming what to check.
+ */
+function egressWaitLines(): string[] {
+    return [
+        "function Wait-Egress([string]$Url, [int]$Limit) {",
+        "  $waited = 0",
+        "  while ($true) {",
+        "    try { Invoke-WebRequest -UseBasicParsing -Method Head -Uri $Url -TimeoutSec 10 | Out-Null; break }",
+        "    catch { if ($_.Exception.Response) { break } }",
+        '    if ($waited -eq 0) { Log "waiting for egress to the internet ($Url): the route out of the subnet may still be being created; giving up after ${Limit}s" }',
+        '    if ($waited -ge $Limit) { throw "no egress to the internet after ${waited}s ($Url did not answer): check the default route of the subnet (NAT gateway or internet gateway), the egress of its security groups and DNS, then replace the machine" }',
+        "    Start-Sleep -Seconds 5",
+        "    $waited += 5",
+        '    if ($waited % 60 -eq 0) { Log "still no egress after ${waited}s ($Url)" }',
+        "  }",
+        '  if ($waited -gt 0) { Log "egress is up after ${waited}s" }',
+        "}",
+        `Wait-Egress ${psQuote(WINDOWS_EGRESS_URL)} 900`,
+    ];
+}
+
 /**
  * The line a node logs when its bootstrap token expired before it joined: the same words as the Linux
  * bootstrap's (bootstrap/scripts/kubeadm.sh), with the platform's remedy.
@@ -195,6 +223,7 @@ export function renderWindowsBootstrap(input: BootstrapInput): string {
         '  if ($want -ne $got) { Remove-Item "$Dest.part"; throw "checksum mismatch for $Url" }',
         '  Move-Item "$Dest.part" $Dest',
         "}",
+        ...egressWaitLines(),
         "# containerd",
         "if (-not (Get-Service containerd -ErrorAction SilentlyContinue)) {",
         '  $tgz = "$env:TEMP\\containerd-$ContainerdVersion.tar.gz"',

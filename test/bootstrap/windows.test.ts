@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { parse } from "yaml";
-import { renderWindowsBootstrap, renderWindowsJoinConfiguration, tokenExpiredMessage } from "../../bootstrap/windows";
+import { WINDOWS_EGRESS_URL, renderWindowsBootstrap, renderWindowsJoinConfiguration, tokenExpiredMessage } from "../../bootstrap/windows";
 import { expiredTokenRemedy } from "../../bootstrap/kubeadm";
 import { PLACEHOLDERS } from "../../bootstrap/layout";
 import { CONTAINERD } from "../../bootstrap/versions";
@@ -126,9 +126,11 @@ describe("Windows bootstrap", () => {
         assert.match(logged, /Run pulumi up .*replace this machine .*kubeforge:aws\.replaceNodes/);
         assert.match(logged, /kubeforge:lifecycle\.bootstrapTokenHours/);
         // Checked inside the retry loop, right before kubeadm join (a node can sit in the loop past the expiry).
-        const loop = ps.slice(ps.indexOf("while ($true) {"));
+        // The join loop (the egress wait before the downloads has a loop of its own).
+        const joinLoop = ps.indexOf("while ($true) {", ps.indexOf("$deadline = (Get-Date).AddMinutes(30)"));
+        const loop = ps.slice(joinLoop);
         assert.ok(loop.indexOf("Assert-TokenValid") >= 0 && loop.indexOf("Assert-TokenValid") < loop.indexOf('kubeadm.exe" join'));
-        assert.ok(ps.indexOf("function Assert-TokenValid") < ps.indexOf("while ($true) {"));
+        assert.ok(ps.indexOf("function Assert-TokenValid") < joinLoop);
         assert.doesNotMatch(logged, new RegExp(pki.bootstrapToken.split(".")[1]), "the token itself is never logged");
         assertBalancedQuotes(ps);
     });
@@ -138,5 +140,21 @@ describe("Windows bootstrap", () => {
         assert.match(ps, /^function Assert-TokenValid \{ \}$/m);
         assert.doesNotMatch(ps, /\$TokenExpires/);
         assert.match(ps, /kubeadm\.exe" join --config/);
+    });
+});
+
+describe("egress", () => {
+    test("the first download waits, bounded, for the way out (machines no longer wait for the NAT route), after the reboot for Containers", () => {
+        const ps = renderWindowsBootstrap(input("windows", { pki }));
+        assertBalancedQuotes(ps);
+        const call = ps.indexOf(`Wait-Egress '${WINDOWS_EGRESS_URL}' 900`);
+        assert.ok(call > 0, "Wait-Egress is called with its bound");
+        assert.ok(call > ps.indexOf("Restart-Computer -Force"), "after the Containers feature's reboot (no download before it)");
+        const firstDownload = ps.indexOf("Get-Verified $url");
+        assert.ok(firstDownload > 0 && call < firstDownload, "before the first download");
+        const fn = ps.slice(ps.indexOf("function Wait-Egress"), call);
+        assert.match(fn, /catch \{ if \(\$_\.Exception\.Response\) \{ break \} \}/, "an HTTP error status still proves the way out");
+        assert.match(fn, /throw "no egress to the internet after \$\{waited\}s/);
+        assert.match(fn, /Start-Sleep -Seconds 5/);
     });
 });
