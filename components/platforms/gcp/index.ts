@@ -10,7 +10,7 @@ import { GCP_DELIVERY, METADATA_VALUE_LIMIT, gcpBootstrapFacts } from "./bootstr
 import { type GcpInfrastructure, createGcpInfrastructure } from "./infrastructure";
 import { createGcpMachine } from "./machines";
 import { checkGcpNodes } from "./checks";
-import { createdNetworkNames, networkTags } from "./names";
+import { GCP_LABEL_LIMITS, createdNetworkNames, networkTags } from "./names";
 
 /** The validated `kubeforge:gcp` block. */
 export type { GcpConfig } from "./config";
@@ -25,14 +25,7 @@ const gcp: Platform<GcpConfig, GcpInfrastructure> = {
         machineNameMax: 63,
         windowsNameMax: 15,
         shortensWindowsNames: true,
-        tags: {
-            maxCount: 64,
-            keyMax: 63,
-            valueMax: 63,
-            keyPattern: "^[a-z][a-z0-9_-]{0,62}$",
-            valuePattern: "^[a-z0-9_-]{0,63}$",
-            shape: "map",
-        },
+        tags: GCP_LABEL_LIMITS,
     },
     parseConfig: (raw, spec) => parseGcpConfig(raw, spec),
     failureDomains: (config) => [...config.zones],
