@@ -1,9 +1,11 @@
 /**
  * The kit options that let shipped platforms build on the kit without changing what they write: tag key
- * mappings and leading/extra tags. Pure, no mocks.
+ * mappings and leading/extra tags, a platform's own refusals and wording in the readers. Pure, no mocks.
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { IssueList } from "../../components/core/fields";
+import { readMachineTypes, readRegion, readResourceId, readZones } from "../../components/kit/readers";
 import { formatTags, nodeTags, ownershipTags } from "../../components/kit/tags";
 import type { TagLimits } from "../../components/platform";
 
@@ -48,5 +50,55 @@ describe("ownership tags with a platform's keys", () => {
         ]);
         const list: TagLimits = { maxCount: 10, keyMax: 255, valueMax: 255, keyPattern: "^[A-Za-z0-9:_-]+$", shape: "list" };
         assert.deepEqual(formatTags(tags, list), ["c:demo", "selector", "r:control-plane", "p:control-plane", "n:demo-cp-0", "fd:zone-a"]);
+    });
+});
+
+describe("readers with a platform's own checks and wording", () => {
+    const known = { west1: ["west1-a", "west1-b"] };
+    const options = {
+        platform: "p",
+        known,
+        example: "west1",
+        refuse: (n: string) => (n === "old1" ? "takes no new machines; use west1" : undefined),
+    };
+
+    test("refuse runs before the known list, on the region and on each zone", () => {
+        const issues = new IssueList();
+        assert.equal(readRegion("old1", "p.region", false, options, issues), undefined);
+        assert.deepEqual(readZones(["west1-a", "old1"], "p.zones", false, { ...options, region: "west1", defaultToKnown: false }, issues), [
+            "west1-a",
+        ]);
+        assert.deepEqual(
+            issues.items.map((i) => [i.field, i.message]),
+            [
+                ["kubeforge:p.region", "takes no new machines; use west1"],
+                ["kubeforge:p.zones[1]", "takes no new machines; use west1"],
+            ],
+        );
+    });
+
+    test("an absent zone list with an unknown region takes its example from the example region", () => {
+        const issues = new IssueList();
+        readZones(undefined, "p.zones", false, { ...options, region: undefined, defaultToKnown: false }, issues);
+        assert.match(issues.items[0].message, /\[west1-a, west1-b\]/);
+    });
+
+    test("machine types and resource ids say what they are and what omitting means", () => {
+        const issues = new IssueList();
+        const defaults = { controlPlane: "small", worker: "small" };
+        readMachineTypes({ worker: "Big" }, "p.types", { defaults, pattern: /^[a-z]+$/, example: "large", what: "a P size" }, issues);
+        readResourceId(
+            "x",
+            "p.key",
+            { pattern: /^key-/, what: "key id", example: "key-1", whenAbsent: "use platform-managed keys" },
+            issues,
+        );
+        assert.deepEqual(
+            issues.items.map((i) => i.message),
+            [
+                "`Big` is not a P size; use one such as `large`",
+                "is not a key id; give one such as `key-1`, or omit it to use platform-managed keys",
+            ],
+        );
     });
 });

@@ -146,6 +146,31 @@ describe("gcp config: every bad input names its field", () => {
         assert.deepEqual(fields("europe-west1"), ["kubeforge:gcp"]);
     });
 
+    test("region, zone, image and key messages (the kit's readers) say the fix", () => {
+        const message = (overrides: Record<string, unknown>) => parseGcpConfig(rawGcp(overrides), makeSpec()).issues[0]?.message ?? "";
+        assert.match(message({ region: "europe-west1-b" }), /looks like a zone; use its region `europe-west1`/);
+        assert.match(
+            message({ region: "europe-west99", zones: ["europe-west99-a"] }),
+            /did you mean `europe-west\d`.*kubeforge:gcp\.allowUnlistedRegion: true/,
+        );
+        assert.match(
+            message({ zones: ["europe-west1-b", "us-central1-a"] }),
+            /not in region `europe-west1`; use a zone of that region such as `europe-west1-b`/,
+        );
+        assert.match(
+            message({ zones: ["europe-west1-a"] }),
+            /not a zone of `europe-west1`.*europe-west1-b, europe-west1-c, europe-west1-d/,
+        );
+        assert.match(message({ zones: [] }), /list at least one zone/);
+        assert.match(
+            message({ machineTypes: { worker: "m7i.large" } }),
+            /not a Compute Engine machine type; use one such as `n2-standard-4`/,
+        );
+        assert.match(message({ image: "ubuntu" }), /projects\/<project>\/global\/images\/family\/<family>.*omit it for Ubuntu 24\.04 LTS/);
+        assert.match(message({ kmsKeyName: "k" }), /not a Cloud KMS key name.*omit it to use Google-managed encryption/);
+        assert.match(message({ replaceNodes: ["Demo_0"] }), /not a node name; use a name from the plan/);
+    });
+
     test("a node range that overlaps the pods", () => {
         const spec = makeSpec({ network: { podCidr: "10.0.0.0/14", serviceCidr: "10.96.0.0/12", nodeCidr: "10.0.0.0/16" } });
         assert.deepEqual(fields(rawGcp(), spec), ["kubeforge:network.nodeCidr"]);
