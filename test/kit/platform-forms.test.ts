@@ -1,10 +1,12 @@
 /**
  * The kit options that let shipped platforms build on the kit without changing what they write: tag key
- * mappings and leading/extra tags, a platform's own refusals and wording in the readers. Pure, no mocks.
+ * mappings and leading/extra tags, a platform's own refusals and wording in the readers, controller
+ * placement with upstream's extra tolerations in upstream's order. Pure, no mocks.
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { IssueList } from "../../components/core/fields";
+import { controlPlanePlacement } from "../../components/kit/ccm";
 import { readMachineTypes, readRegion, readResourceId, readZones } from "../../components/kit/readers";
 import { formatTags, nodeTags, ownershipTags } from "../../components/kit/tags";
 import type { TagLimits } from "../../components/platform";
@@ -100,5 +102,27 @@ describe("readers with a platform's own checks and wording", () => {
                 "is not a key id; give one such as `key-1`, or omit it to use platform-managed keys",
             ],
         );
+    });
+});
+
+describe("controller placement as upstream manifests write it", () => {
+    const keys = (options: Parameters<typeof controlPlanePlacement>[0]) => controlPlanePlacement(options).tolerations.map((t) => t.key);
+
+    test("extra tolerations sit between uninitialized and control-plane; a CSI controller may skip uninitialized", () => {
+        assert.deepEqual(keys({ alsoTolerate: [{ key: "CriticalAddonsOnly", operator: "Exists" }] }), [
+            "node.cloudprovider.kubernetes.io/uninitialized",
+            "CriticalAddonsOnly",
+            "node-role.kubernetes.io/control-plane",
+        ]);
+        assert.deepEqual(keys({ uninitialized: false }), ["node-role.kubernetes.io/control-plane"]);
+        assert.deepEqual(keys({}), ["node.cloudprovider.kubernetes.io/uninitialized", "node-role.kubernetes.io/control-plane"]);
+    });
+
+    test("every call returns fresh objects (a manifest edit cannot leak into another)", () => {
+        const a = controlPlanePlacement();
+        a.tolerations[0].value = "changed";
+        a.nodeSelector.extra = "x";
+        assert.equal(controlPlanePlacement().tolerations[0].value, "true");
+        assert.deepEqual(controlPlanePlacement().nodeSelector, { "node-role.kubernetes.io/control-plane": "" });
     });
 });
