@@ -256,6 +256,30 @@ export function checkNodeList(names: readonly string[], nodes: readonly Pick<Nod
     });
 }
 
+/** How a machine reacts to a new image or bootstrap rendering (see {@link replaceNodesPolicy}). */
+export interface MachineChangePolicy {
+    /** Machine inputs kept at their value from creation. */
+    ignoreChanges: string[];
+    /** Machine inputs whose change rebuilds the machine. */
+    replaceOnChanges: string[];
+}
+
+/**
+ * What a `replaceNodes` list means for one machine. User data and image are read only when a machine
+ * is created, so a new rendering (a rotated token, a new script) or a new image must not touch running
+ * machines all at once: the inputs carrying them are ignored, except on the listed nodes, which are
+ * rebuilt (drained first by the core) when either changed.
+ *
+ * @param replaceNodes - the list read by {@link readNodeList}
+ * @param nodeName - the NodePlan name
+ * @param rolled - the provider's inputs that carry the bootstrap and the image (`userData`, `image`)
+ */
+export function replaceNodesPolicy(replaceNodes: readonly string[], nodeName: string, rolled: readonly string[]): MachineChangePolicy {
+    return replaceNodes.includes(nodeName)
+        ? { ignoreChanges: [], replaceOnChanges: [...rolled] }
+        : { ignoreChanges: [...rolled], replaceOnChanges: [] };
+}
+
 /** Options of {@link readResourceId}. */
 export interface ResourceIdOptions {
     /** What a valid id looks like. */

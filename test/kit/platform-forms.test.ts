@@ -7,7 +7,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { IssueList } from "../../components/core/fields";
 import { controlPlanePlacement } from "../../components/kit/ccm";
-import { readMachineTypes, readRegion, readResourceId, readZones } from "../../components/kit/readers";
+import { readMachineTypes, readRegion, readResourceId, readZones, replaceNodesPolicy } from "../../components/kit/readers";
 import { formatTags, nodeTags, ownershipTags } from "../../components/kit/tags";
 import type { TagLimits } from "../../components/platform";
 
@@ -124,5 +124,13 @@ describe("controller placement as upstream manifests write it", () => {
         a.nodeSelector.extra = "x";
         assert.equal(controlPlanePlacement().tolerations[0].value, "true");
         assert.deepEqual(controlPlanePlacement().nodeSelector, { "node-role.kubernetes.io/control-plane": "" });
+    });
+});
+
+describe("replaceNodes as a change policy", () => {
+    test("listed nodes are rebuilt on a new rendering or image; the others ignore both", () => {
+        const rolled = ["userData", "image"];
+        assert.deepEqual(replaceNodesPolicy(["demo-general-1"], "demo-general-0", rolled), { ignoreChanges: rolled, replaceOnChanges: [] });
+        assert.deepEqual(replaceNodesPolicy(["demo-general-1"], "demo-general-1", rolled), { ignoreChanges: [], replaceOnChanges: rolled });
     });
 });

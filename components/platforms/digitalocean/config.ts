@@ -18,6 +18,7 @@
 import { parseCidr, formatCidr, cidrsOverlap, type Cidr } from "../../core/cidr";
 import { IssueList, checkKnownKeys, isRecord, readString, readStringArray } from "../../core/fields";
 import {
+    type MachineChangePolicy,
     type MachineTypes,
     machineTypeFor,
     readAllowUnlisted,
@@ -26,6 +27,7 @@ import {
     readNodeList,
     readRegion as readKnownRegion,
     readResourceId,
+    replaceNodesPolicy,
 } from "../../kit/readers";
 import { ALLOW_UNLISTED_REGION_KEY } from "../../kit/regions";
 import type { ClusterSpec, ConfigIssue } from "../../core/types";
@@ -236,12 +238,7 @@ export function sizeFor(config: Pick<DigitalOceanConfig, "sizes">, role: "contro
 }
 
 /** How a droplet reacts to a new image or bootstrap rendering (see {@link dropletChangePolicy}). */
-export interface DropletChangePolicy {
-    /** Droplet inputs kept at their value from creation. */
-    ignoreChanges: string[];
-    /** Droplet inputs whose change rebuilds the droplet. */
-    replaceOnChanges: string[];
-}
+export type DropletChangePolicy = MachineChangePolicy;
 
 /**
  * User data is read once, at first boot, and a changed `userData` or `image` replaces a droplet: a
@@ -251,8 +248,5 @@ export interface DropletChangePolicy {
  * @param nodeName - the NodePlan name
  */
 export function dropletChangePolicy(config: Pick<DigitalOceanConfig, "replaceNodes">, nodeName: string): DropletChangePolicy {
-    const rolled = ["image", "userData"];
-    return config.replaceNodes.includes(nodeName)
-        ? { ignoreChanges: [], replaceOnChanges: rolled }
-        : { ignoreChanges: rolled, replaceOnChanges: [] };
+    return replaceNodesPolicy(config.replaceNodes, nodeName, ["image", "userData"]);
 }

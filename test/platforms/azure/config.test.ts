@@ -18,6 +18,7 @@ import {
     vmSizeFor,
 } from "../../../components/platforms/azure/config";
 import { carveSubnets } from "../../../components/platforms/azure/config-network";
+import { machineChangePolicy } from "../../../components/platforms/azure/machines";
 import { cidrsOverlap, formatCidr, networkAddress, lastAddress, parseCidr } from "../../../components/core/cidr";
 import { AZURE_LOCATIONS } from "../../../components/platforms/azure/regions";
 import { makeSpec, rawAzure } from "./fixtures";
@@ -209,6 +210,13 @@ describe("azure config: helpers", () => {
         assert.deepEqual(imageFor(c, "Standard_D4s_v5", "windows"), WINDOWS_SERVER_2022);
         const pinned = parsed(rawAzure({ image: "Canonical:ubuntu-24_04-lts:server:24.04.202611010" }));
         assert.equal(imageFor(pinned, "Standard_D4ps_v5", "linux").version, "24.04.202611010");
+    });
+
+    test("customData and image are ignored on running VMs except those in replaceNodes", () => {
+        const c = parsed(rawAzure({ replaceNodes: ["demo-general-1"] }));
+        const rolled = ["osProfile.customData", "storageProfile.imageReference"];
+        assert.deepEqual(machineChangePolicy(c, "demo-general-0"), { ignoreChanges: rolled, replaceOnChanges: [] });
+        assert.deepEqual(machineChangePolicy(c, "demo-general-1"), { ignoreChanges: [], replaceOnChanges: rolled });
     });
 
     test("every known location offers three zones or none", () => {

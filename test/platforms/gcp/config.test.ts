@@ -8,6 +8,8 @@ import {
     parseGcpConfig,
 } from "../../../components/platforms/gcp/config";
 import { knownZones, regionOfZone } from "../../../components/platforms/gcp/regions";
+import { machineChangePolicy } from "../../../components/platforms/gcp/machines";
+import { workerPlan } from "../../../components/core/placement";
 import { ZONES, makeSpec, rawGcp } from "./fixtures";
 
 function fields(raw: unknown, spec = makeSpec()): string[] {
@@ -199,6 +201,21 @@ describe("gcp config: helpers", () => {
         assert.equal(imageFor(config, "t2a-standard-4"), UBUNTU_2404_IMAGE.arm64, "Arm machines boot the arm64 family");
         assert.equal(imageFor(config, "n2-standard-2"), UBUNTU_2404_IMAGE.amd64);
         assert.equal(imageFor(config, "n2-standard-2", "windows"), WINDOWS_SERVER_2022_IMAGE);
+    });
+
+    test("bootstrap and image are ignored on running machines except those in replaceNodes", () => {
+        const { config } = parseGcpConfig(rawGcp({ replaceNodes: ["demo-general-1"] }), makeSpec());
+        assert.ok(config);
+        const spec = makeSpec();
+        const node = workerPlan(spec, spec.workerPools[0], 0, ZONES[0]);
+        assert.deepEqual(machineChangePolicy(config, node), {
+            ignoreChanges: ['metadata["user-data"]', "bootDisk.initializeParams.image"],
+            replaceOnChanges: [],
+        });
+        assert.deepEqual(machineChangePolicy(config, { ...workerPlan(spec, spec.workerPools[0], 1, ZONES[0]), os: "windows" }), {
+            ignoreChanges: [],
+            replaceOnChanges: ['metadata["windows-startup-script-ps1"]', "bootDisk.initializeParams.image"],
+        });
     });
 
     test("regions and zones", () => {
