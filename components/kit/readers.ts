@@ -251,8 +251,10 @@ export function readNodeList(value: unknown, path: string, issues: IssueList): s
  */
 export function checkNodeList(names: readonly string[], nodes: readonly Pick<NodePlan, "name">[], path: string, issues: IssueList): void {
     const planned = new Set(nodes.map((n) => n.name));
+    const example = nodes.length > 0 ? ` such as \`${nodes[0].name}\`` : "";
     names.forEach((n, i) => {
-        if (!planned.has(n)) issues.add(`${path}[${i}]`, `\`${n}\` is not a node of this cluster; use a name from the plan`);
+        if (!planned.has(n))
+            issues.add(`${path}[${i}]`, `\`${n}\` is not a node of this cluster; use a name from the plan${example}, or remove it`);
     });
 }
 

@@ -8,6 +8,8 @@
  */
 import type { ClusterSpec, ConfigIssue, NodePlan } from "../../core/types";
 import { checkIpv4OnlyAccess } from "../../kit/access";
+import { IssueList } from "../../core/fields";
+import { checkNodeList } from "../../kit/readers";
 import { type GcpConfig, machineTypeFor } from "./config";
 import { MACHINE_TYPE_RE, type MachineGroup, chooseStorage, isArmMachineType } from "./disks";
 
@@ -132,15 +134,9 @@ export function checkGcpNodes(config: GcpConfig, spec: ClusterSpec, nodes: NodeP
             });
         }
     }
-    const names = new Set(nodes.map((n) => n.name));
-    config.replaceNodes.forEach((name, i) => {
-        if (!names.has(name)) {
-            issues.push({
-                field: `kubeforge:gcp.replaceNodes[${i}]`,
-                message: `no node is named \`${name}\`; use a name from the plan (e.g. \`${nodes[0]?.name ?? "demo-cp-0"}\`) or remove it`,
-            });
-        }
-    });
+    const listed = new IssueList();
+    checkNodeList(config.replaceNodes, nodes, "gcp.replaceNodes", listed);
+    issues.push(...listed.items);
     checkMachineTypes(spec, config, issues);
     if (!issues.some((i) => i.field.endsWith(".machineType"))) {
         const groups = machineGroups(spec, config);
