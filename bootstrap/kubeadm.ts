@@ -17,7 +17,7 @@
  *   would need an approver the cluster does not have. Client certificates rotate.
  */
 import type { ClusterSpec, NodePlan } from "../components/core/types";
-import type { BootstrapInput } from "./types";
+import type { BootstrapInput, PlatformBootstrapFacts } from "./types";
 import { APISERVER_DIR, AUDIT_LOG_DIR, CRI_SOCKET, DISCOVERY_KUBECONFIG, PLACEHOLDERS } from "./layout";
 import { toYaml, toYamlStream } from "./yaml";
 
@@ -352,4 +352,17 @@ export function renderDiscoveryKubeconfig(clusterName: string, endpoint: { host:
         users: [{ name: "discovery", user: {} }],
         preferences: {},
     });
+}
+
+/**
+ * What a user does about a machine that booted after its bootstrap token expired, once `pulumi up` has
+ * minted a fresh token: the end of the sentence a node logs ("Run pulumi up (...); <this>").
+ *
+ * @param facts - the platform's bootstrap facts
+ * @param platform - the platform's name (`kubeforge:platform`)
+ */
+export function expiredTokenRemedy(facts: Pick<PlatformBootstrapFacts, "expiredTokenRemedy">, platform: string): string {
+    return (
+        facts.expiredTokenRemedy ?? `then replace this machine so it boots with the new one: list it in kubeforge:${platform}.replaceNodes`
+    );
 }

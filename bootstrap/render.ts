@@ -3,7 +3,14 @@
  * idempotent entry command. Pure: same input, same output; no Pulumi.
  */
 import type { BootstrapFile, BootstrapInput, NodeBootstrap } from "./types";
-import { kubeProxyReplaced, renderDiscoveryKubeconfig, renderKubeadmInit, renderKubeadmJoin, hostPort } from "./kubeadm";
+import {
+    expiredTokenRemedy,
+    kubeProxyReplaced,
+    renderDiscoveryKubeconfig,
+    renderKubeadmInit,
+    renderKubeadmJoin,
+    hostPort,
+} from "./kubeadm";
 import { renderAuditPolicy, renderEncryptionConfiguration } from "./policies";
 import { renderContainerdConfig, renderContainerdUnit } from "./containerd";
 import { renderModulesLoad, renderSysctls } from "./host";
@@ -55,6 +62,7 @@ export function envVars(input: BootstrapInput): Record<string, string> {
         KUBEFORGE_NODE_IP_CMD: input.facts.nodeIpCommand ?? "",
         KUBEFORGE_ENDPOINT_ABSENT_CMD: input.facts.endpointAbsentCommand ?? "",
         KUBEFORGE_TOKEN_EXPIRES: input.pki.bootstrapTokenExpires ?? "",
+        KUBEFORGE_TOKEN_REMEDY: expiredTokenRemedy(input.facts, input.spec.platform),
         KUBEFORGE_JOIN_TIMEOUT_SECONDS: String(JOIN_TIMEOUT_SECONDS),
     };
 }

@@ -121,6 +121,11 @@ export interface PlatformBootstrapFacts {
     controlPlaneFiles?: BootstrapFile[];
     /** Files every node gets. */
     nodeFiles?: BootstrapFile[];
+    /**
+     * What to do about a machine whose bootstrap token expired before it joined, after `pulumi up` minted a
+     * fresh one (see {@link expiredTokenRemedy}); default: replace it through `kubeforge:<platform>.replaceNodes`.
+     */
+    expiredTokenRemedy?: string;
 }
 
 /** PowerShell versions of the per-node facts, for Windows workers ({@link PlatformBootstrapFacts.windows}). */

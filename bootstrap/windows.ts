@@ -24,7 +24,7 @@
  *   Windows pods get no network at all; the core refuses that combination.
  */
 import type { BootstrapInput } from "./types";
-import { hostPort, joinConfiguration, kubeletExtraArgs, renderDiscoveryKubeconfig } from "./kubeadm";
+import { expiredTokenRemedy, hostPort, joinConfiguration, kubeletExtraArgs, renderDiscoveryKubeconfig } from "./kubeadm";
 import { PLACEHOLDERS } from "./layout";
 import { toYaml } from "./yaml";
 import { CONTAINERD, pauseImage } from "./versions";
@@ -88,15 +88,15 @@ function bootFactLines(input: BootstrapInput): string[] {
 
 /**
  * The line a node logs when its bootstrap token expired before it joined: the same words as the Linux
- * bootstrap's (bootstrap/scripts/kubeadm.sh), with the fix for a Windows worker (only AWS builds them).
+ * bootstrap's (bootstrap/scripts/kubeadm.sh), with the platform's remedy.
  *
  * @param expires - the token's expiry (RFC 3339), as rendered
+ * @param remedy - what to do after `pulumi up` ({@link expiredTokenRemedy})
  */
-export function tokenExpiredMessage(expires: string): string {
+export function tokenExpiredMessage(expires: string, remedy: string): string {
     return (
         `the bootstrap token in this machine's configuration expired at ${expires}, before it could join: it was rendered by a pulumi up ` +
-        "longer ago than kubeforge:lifecycle.bootstrapTokenHours. Run pulumi up (it mints a fresh token and creates it in the cluster), " +
-        "then replace this machine so it boots with the new one (list it in kubeforge:aws.replaceNodes)"
+        `longer ago than kubeforge:lifecycle.bootstrapTokenHours. Run pulumi up (it mints a fresh token and creates it in the cluster); ${remedy}`
     );
 }
 
@@ -108,13 +108,13 @@ export function tokenExpiredMessage(expires: string): string {
  *
  * @param expires - the token's expiry (RFC 3339), or undefined
  */
-function tokenExpiryLines(expires: string | undefined): string[] {
+function tokenExpiryLines(expires: string | undefined, remedy: string): string[] {
     if (!expires) return ["function Assert-TokenValid { }"];
     return [
         `$TokenExpires = [DateTimeOffset]::Parse(${psQuote(expires)}, [Globalization.CultureInfo]::InvariantCulture)`,
         "function Assert-TokenValid {",
         "  if ([DateTimeOffset]::UtcNow -ge $TokenExpires) {",
-        `    Log ${psQuote(`ERROR: ${tokenExpiredMessage(expires)}`)}`,
+        `    Log ${psQuote(`ERROR: ${tokenExpiredMessage(expires, remedy)}`)}`,
         "    exit 1",
         "  }",
         "}",
@@ -223,7 +223,7 @@ export function renderWindowsBootstrap(input: BootstrapInput): string {
         "}",
         "New-NetFirewallRule -Name kubelet -DisplayName 'kubelet' -Protocol TCP -LocalPort 10250 -Action Allow -Enabled True -ErrorAction SilentlyContinue | Out-Null",
         `$Endpoint = ${psQuote(hostPort(input.endpoint))}`,
-        ...tokenExpiryLines(input.pki.bootstrapTokenExpires),
+        ...tokenExpiryLines(input.pki.bootstrapTokenExpires, expiredTokenRemedy(input.facts, input.spec.platform)),
         "$deadline = (Get-Date).AddMinutes(30)",
         "while ($true) {",
         "  Assert-TokenValid",

@@ -238,7 +238,7 @@ while :; do
     fi
     if [[ "$action" == join ]] && token_expired; then
         # Retrying cannot help: the cluster has forgotten this token (its cleaner deletes expired ones).
-        die "the bootstrap token in this machine's configuration expired at ${KUBEFORGE_TOKEN_EXPIRES}, before it could join: it was rendered by a pulumi up longer ago than kubeforge:lifecycle.bootstrapTokenHours. Run pulumi up (it mints a fresh token and creates it in the cluster), then replace this machine so it boots with the new one (AWS: list it in kubeforge:aws.replaceNodes; bare metal: pulumi up reruns this step with it)"
+        die "the bootstrap token in this machine's configuration expired at ${KUBEFORGE_TOKEN_EXPIRES}, before it could join: it was rendered by a pulumi up longer ago than kubeforge:lifecycle.bootstrapTokenHours. Run pulumi up (it mints a fresh token and creates it in the cluster); ${KUBEFORGE_TOKEN_REMEDY:-then replace this machine so it boots with the new one}"
     fi
     if [[ -n "$action" ]]; then
         [[ "$mode" == worker ]] || place_pki

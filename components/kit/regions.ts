@@ -63,7 +63,7 @@ export function checkKnownRegion(region: string, path: string, options: KnownReg
     const hint = suggestion(region, Object.keys(options.known));
     issues.add(
         path,
-        `\`${region}\` is not a ${options.platform} region kubeforge knows; ${hint ? hint + " " : ""}` +
+        `\`${region}\` is not a region kubeforge knows on ${options.platform}; ${hint ? hint + " " : ""}` +
             `If it is a new region, set \`kubeforge:${options.platform}.${ALLOW_UNLISTED_REGION_KEY}: true\` to use it anyway`,
     );
     return false;

@@ -5,7 +5,8 @@
  * map (AWS, Azure), a lowercase label map (GCP: `/` and `.` are not allowed in keys), or a list of
  * strings (DigitalOcean). Pure.
  */
-import { LABELS, type ClusterSpec, type NodePlan } from "../core/types";
+import { fieldName } from "../core/fields";
+import { LABELS, type ClusterSpec, type ConfigIssue, type NodePlan } from "../core/types";
 import type { TagLimits } from "../platform";
 
 /** kubeforge's own tag keys, by what they say (see {@link LABELS}). */
@@ -123,29 +124,63 @@ export function formatTags(tags: Record<string, string>, limits: TagLimits): Rec
     return Object.fromEntries(entries);
 }
 
+/** A platform's own rules on `kubeforge:tags`, on top of the counts and lengths it declares ({@link TagLimits}). */
+export interface TagRules {
+    /** Who sets the limits, for messages: `AWS`, `Azure`, `Compute Engine`. */
+    provider: string;
+    /** What the provider calls a tag, for messages: `tag`, `label`. */
+    noun: string;
+    /** Tags kubeforge keeps for its own on the busiest resource (a machine), so the user's may number `maxCount - reserved`. */
+    reserved: number;
+    /**
+     * The platform's refusal of a key (a prefix the provider reserves, a key kubeforge sets itself, a
+     * character the provider forbids), as `<what is wrong>; <the fix>`; undefined when the key is fine.
+     * Checked before the key's length, which is then not reported as well.
+     */
+    refuseKey?: (key: string) => string | undefined;
+    /** The platform's refusal of a value (characters it forbids), checked before the value's length. */
+    refuseValue?: (value: string) => string | undefined;
+}
+
 /**
- * Problems of the user's `kubeforge:tags` under a platform's limits, as `[path, message]` pairs for an
- * IssueList (the path is `tags["<key>"]`). `reserved` is how many tags kubeforge adds itself.
+ * Problems of the user's `kubeforge:tags` under a platform's declared limits and its own rules: too many
+ * tags (at `kubeforge:tags`), then per key (at `kubeforge:tags.<key>`, the key as the user wrote it) the
+ * platform's refusal of the key or else its length, and the platform's refusal of the value or else its
+ * length. Every message names the limit and the fix. Platforms whose tags are one string (DigitalOcean's
+ * `key:value`) check that string themselves.
  *
  * @param tags - the user's tags
  * @param limits - the platform's declared limits
- * @param reserved - tags kubeforge adds to the busiest resource (a machine)
+ * @param rules - the provider's name, kubeforge's share of the count, the platform's own key and value rules
  */
-export function tagLimitIssues(tags: Record<string, string>, limits: TagLimits, reserved: number): [string, string][] {
-    const out: [string, string][] = [];
-    const count = Object.keys(tags).length;
-    if (count + reserved > limits.maxCount) {
-        out.push([
-            "tags",
-            `has ${count} tags; with kubeforge's ${reserved} that is over the provider's ${limits.maxCount}, remove ${count + reserved - limits.maxCount}`,
-        ]);
+export function tagLimitIssues(tags: Record<string, string>, limits: TagLimits, rules: TagRules): ConfigIssue[] {
+    const issues: ConfigIssue[] = [];
+    const { provider, noun, reserved } = rules;
+    const keys = Object.keys(tags);
+    const room = limits.maxCount - reserved;
+    if (keys.length > room) {
+        issues.push({
+            field: fieldName("tags"),
+            message: `has ${keys.length} tags; ${provider} allows ${limits.maxCount} ${noun}s per resource and kubeforge keeps ${reserved} for its own, so keep at most ${room}`,
+        });
     }
-    for (const [key, value] of Object.entries(tags)) {
-        const path = `tags[${JSON.stringify(key)}]`;
-        if (key.length > limits.keyMax)
-            out.push([path, `the key is ${key.length} characters, over the provider's ${limits.keyMax}; shorten it`]);
-        if (value.length > limits.valueMax)
-            out.push([path, `the value is ${value.length} characters, over the provider's ${limits.valueMax}; shorten it`]);
+    for (const key of keys) {
+        const field = fieldName(`tags.${key}`);
+        const value = String(tags[key]);
+        const keyRefused = rules.refuseKey?.(key);
+        if (keyRefused !== undefined) issues.push({ field, message: keyRefused });
+        else if (key.length > limits.keyMax)
+            issues.push({
+                field,
+                message: `is ${key.length} characters long; ${provider} ${noun} keys hold at most ${limits.keyMax}, shorten it`,
+            });
+        const valueRefused = rules.refuseValue?.(value);
+        if (valueRefused !== undefined) issues.push({ field, message: valueRefused });
+        else if (value.length > limits.valueMax)
+            issues.push({
+                field,
+                message: `has a value of ${value.length} characters; ${provider} ${noun} values hold at most ${limits.valueMax}, shorten it`,
+            });
     }
-    return out;
+    return issues;
 }

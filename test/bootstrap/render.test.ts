@@ -271,3 +271,23 @@ describe("layout", () => {
         assert.throws(() => renderNodeBootstrap({ ...i, node: { ...i.node, role: "control-plane" } }), /Linux/);
     });
 });
+
+describe("expired-token remedy", () => {
+    const envOf = (b: NodeBootstrap) => b.files.find((f) => f.path.endsWith("bootstrap.env"))?.content ?? "";
+
+    test("names the replaceNodes key of the node's own platform", () => {
+        const env = envOf(renderNodeBootstrap(input("worker", { spec: { platform: "gcp" } })));
+        assert.match(env, /KUBEFORGE_TOKEN_REMEDY=.*list it in kubeforge:gcp\.replaceNodes/);
+        assert.doesNotMatch(env, /kubeforge:aws\./);
+    });
+
+    test("a platform's own remedy wins (bare metal reruns the host instead of replacing it)", () => {
+        const facts = {
+            ...noneFacts(),
+            expiredTokenRemedy: "that run also reruns this host's bootstrap with the new token: nothing to replace",
+        };
+        const env = envOf(renderNodeBootstrap(input("worker", { facts, spec: { platform: "baremetal" } })));
+        assert.match(env, /KUBEFORGE_TOKEN_REMEDY=.*nothing to replace/);
+        assert.doesNotMatch(env, /replaceNodes/);
+    });
+});

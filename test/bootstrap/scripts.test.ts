@@ -177,8 +177,18 @@ describe("kubeadm step in a sandbox (real bash, stubbed kubeadm/systemctl/curl)"
         assert.notEqual(r.code, 0);
         assert.match(r.stderr, /bootstrap token in this machine's configuration expired at 2001-01-01T00:00:00Z/);
         assert.match(r.stderr, /Run pulumi up \(it mints a fresh token/);
+        assert.match(r.stderr, /then replace this machine so it boots with the new one/, "the generic remedy when none is rendered");
         assert.equal(s.calls("kubeadm").length, 0, "no join with a dead token");
         assert.ok(!r.stderr.includes(TOKEN), "the message names no token");
+    });
+
+    test("the expired-token message ends with the platform's remedy, as rendered", () => {
+        const remedy = "then replace this machine so it boots with the new one: list it in kubeforge:gcp.replaceNodes";
+        const s = box("worker", { KUBEFORGE_TOKEN_EXPIRES: "2001-01-01T00:00:00Z", KUBEFORGE_TOKEN_REMEDY: remedy });
+        s.endpoint("200");
+        const r = s.run("kubeadm.sh", "worker");
+        assert.notEqual(r.code, 0);
+        assert.ok(r.stderr.includes(`Run pulumi up (it mints a fresh token and creates it in the cluster); ${remedy}`), r.stderr);
     });
 
     test("a node whose token is still valid joins", () => {

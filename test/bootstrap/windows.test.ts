@@ -2,6 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { parse } from "yaml";
 import { renderWindowsBootstrap, renderWindowsJoinConfiguration, tokenExpiredMessage } from "../../bootstrap/windows";
+import { expiredTokenRemedy } from "../../bootstrap/kubeadm";
 import { PLACEHOLDERS } from "../../bootstrap/layout";
 import { CONTAINERD } from "../../bootstrap/versions";
 import type { PlatformBootstrapFacts } from "../../bootstrap/types";
@@ -120,7 +121,7 @@ describe("Windows bootstrap", () => {
             );
         assert.ok(check, "no Assert-TokenValid function");
         const logged = check[1].replace(/''/g, "'");
-        assert.equal(logged, `ERROR: ${tokenExpiredMessage(TOKEN_EXPIRES)}`);
+        assert.equal(logged, `ERROR: ${tokenExpiredMessage(TOKEN_EXPIRES, expiredTokenRemedy({}, "aws"))}`);
         assert.match(logged, /expired at 2026-12-05T12:00:00Z/);
         assert.match(logged, /Run pulumi up .*replace this machine .*kubeforge:aws\.replaceNodes/);
         assert.match(logged, /kubeforge:lifecycle\.bootstrapTokenHours/);

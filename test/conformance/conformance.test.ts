@@ -11,7 +11,9 @@
  *   Kubernetes document in it valid against the strict schemas;
  * - no secret shows in the masked plan, not even in part;
  * - the policy pack finds nothing;
- * - a pool's count +1 and -1 adds or removes exactly that node's resources and renames nothing.
+ * - a pool's count +1 and -1 adds or removes exactly that node's resources and renames nothing. Where a
+ *   pool's size is its inventory (bare metal's hosts), the platform's mocks.ts says how to add or remove
+ *   one entry (`PlatformMocks.inventory`), so the suite needs no list of such platforms.
  */
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -22,23 +24,14 @@ import { parse, stringify } from "yaml";
 import { listPlatforms } from "../../components/core/registry";
 import { readStackConfig, stackConfigPath } from "../../stacks/plan/stackConfig";
 import { resolveStack } from "../../stacks/program";
+import { platformMocks } from "../../stacks/plan/run";
+import type { PoolInventory } from "../../components/kit/mocks";
 import { factsOf } from "../../policies/adapters";
 import type { ResourceFacts } from "../../policies/facts";
 import { planFile, type PlanJson, type PlanRun } from "../helpers/plan";
 import { cloudInitSchemaErrors, validateK8sDocuments } from "../helpers/validators";
 import { byUrn, resizeProblems, schemaDocuments, secretAtoms, spreadProblems, writtenFiles } from "./judge";
 import { missingPieces } from "./skeleton";
-
-/**
- * Checks a platform does not pass YET, each with the reason: reported as `todo` (run and shown, not
- * counted as failures) until the work named lands. Empty it as platforms move; a platform added later
- * gets no entry.
- */
-const KNOWN_GAPS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-    baremetal: {
-        resize: "a pool's size is its inventory of hosts: +1 needs a host the suite cannot invent (scaling is tested in test/platforms/baremetal)",
-    },
-};
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kubeforge-conformance-"));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -51,11 +44,16 @@ function described(plan: PlanJson): { resource: PlanJson["resources"][number]; f
     });
 }
 
-/** The example stack with the count of pool `index` changed by `delta`, written to the temp folder. */
-function resized(stackFile: string, index: number, delta: number): string {
-    const doc = parse(fs.readFileSync(stackFile, "utf8")) as { config: Record<string, { count: number }[]> };
-    const pools = doc.config["kubeforge:workerPools"];
-    pools[index] = { ...pools[index], count: pools[index].count + delta };
+/**
+ * The example stack with the count of pool `index` changed by `delta` (and, on a platform whose pools are
+ * inventories, one entry added or removed by its mocks), written to the temp folder.
+ */
+function resized(stackFile: string, index: number, delta: 1 | -1, inventory: PoolInventory | undefined): string {
+    const doc = parse(fs.readFileSync(stackFile, "utf8")) as { config: Record<string, unknown> };
+    const pools = doc.config["kubeforge:workerPools"] as { name: string; count: number }[];
+    const pool = pools[index];
+    pools[index] = { ...pool, count: pool.count + delta };
+    if (inventory) doc.config = delta > 0 ? inventory.grow(doc.config, pool.name) : inventory.shrink(doc.config, pool.name);
     const file = path.join(
         tmp,
         `Pulumi.${path.basename(stackFile, ".yaml").replace(/^Pulumi\./, "")}.pool${index}${delta >= 0 ? "+" : ""}${delta}.yaml`,
@@ -79,9 +77,8 @@ async function planned(get: () => Promise<PlanRun>): Promise<PlanJson> {
 for (const platform of listPlatforms()) {
     describe(`platform ${platform}`, { concurrency: 2 }, () => {
         const stackFile = stackConfigPath(platform);
-        const gap = (check: string): { todo?: string } => (KNOWN_GAPS[platform]?.[check] ? { todo: KNOWN_GAPS[platform][check] } : {});
 
-        test("has every piece of the platform skeleton", gap("skeleton"), () => {
+        test("has every piece of the platform skeleton", () => {
             assert.deepEqual(missingPieces(platform), [], `platform ${platform} lacks pieces of the skeleton`);
         });
         test("has an example stack", () => {
@@ -175,15 +172,16 @@ for (const platform of listPlatforms()) {
 
         // A pool of two or more, so -1 leaves the pool in place; else any pool.
         const pools = resolved.spec.workerPools;
+        const inventory = platformMocks(platform)?.inventory;
         const poolIndex =
             pools.findIndex((p) => p.count >= 2) >= 0 ? pools.findIndex((p) => p.count >= 2) : pools.findIndex((p) => p.count >= 1);
         test(
             "a pool's count +1 and -1 changes exactly that node's resources",
-            { skip: poolIndex < 0 && "the example stack has no worker pool", ...gap("resize") },
+            { skip: poolIndex < 0 && "the example stack has no worker pool" },
             async () => {
                 const pool = resolved.spec.workerPools[poolIndex];
                 const base = await planned(masked);
-                const plus = await planned(lazyPlan(resized(stackFile, poolIndex, +1)));
+                const plus = await planned(lazyPlan(resized(stackFile, poolIndex, +1, inventory)));
                 const added = plus.nodes.filter((n) => !base.nodes.some((b) => b.name === n.name));
                 assert.deepEqual(
                     added.map((n) => n.pool),
@@ -191,7 +189,7 @@ for (const platform of listPlatforms()) {
                     "+1 must add exactly one node to the pool",
                 );
                 assert.deepEqual(resizeProblems(base, plus, added[0].name), []);
-                const minus = await planned(lazyPlan(resized(stackFile, poolIndex, -1)));
+                const minus = await planned(lazyPlan(resized(stackFile, poolIndex, -1, inventory)));
                 const removed = base.nodes.filter((n) => !minus.nodes.some((m) => m.name === n.name));
                 assert.deepEqual(
                     removed.map((n) => n.pool),

@@ -7,10 +7,8 @@
 import type { ClusterSpec, ConfigIssue, NodePlan } from "../../core/types";
 import { checkIpv4OnlyAccess } from "../../kit/access";
 import { type AwsConfig, INSTANCE_TYPE_RE, instanceTypeFor, isArmInstanceType } from "./config";
-import { clusterTagKey } from "./tags";
-
-/** AWS's limits on user tags (`aws:` keys are reserved; 50 tags per resource, kubeforge uses up to 9). */
-export const TAG_LIMITS = { maxUserTags: 40, maxKeyLength: 128, maxValueLength: 256 } as const;
+import { tagLimitIssues } from "../../kit/tags";
+import { AWS_TAG_LIMITS, clusterTagKey } from "./tags";
 
 /** Tag keys kubeforge writes itself; a user tag with the same key would be overwritten. */
 function reservedTagKey(key: string, clusterName: string): boolean {
@@ -18,33 +16,19 @@ function reservedTagKey(key: string, clusterName: string): boolean {
 }
 
 function checkTags(spec: ClusterSpec, issues: ConfigIssue[]): void {
-    const tags = spec.tags ?? {};
-    const keys = Object.keys(tags);
-    if (keys.length > TAG_LIMITS.maxUserTags) {
-        issues.push({
-            field: "kubeforge:tags",
-            message: `has ${keys.length} tags; AWS allows 50 per resource and kubeforge uses up to 9, so keep at most ${TAG_LIMITS.maxUserTags}`,
-        });
-    }
-    for (const key of keys) {
-        const field = `kubeforge:tags.${key}`;
-        if (key.toLowerCase().startsWith("aws:")) {
-            issues.push({ field, message: "uses the `aws:` prefix, which AWS reserves; rename the tag" });
-        } else if (reservedTagKey(key, spec.name)) {
-            issues.push({ field, message: "is a tag kubeforge sets itself on aws; rename the tag" });
-        } else if (key.length > TAG_LIMITS.maxKeyLength) {
-            issues.push({
-                field,
-                message: `is ${key.length} characters long; AWS tag keys hold at most ${TAG_LIMITS.maxKeyLength}, shorten it`,
-            });
-        }
-        if (String(tags[key]).length > TAG_LIMITS.maxValueLength) {
-            issues.push({
-                field,
-                message: `has a value of ${String(tags[key]).length} characters; AWS tag values hold at most ${TAG_LIMITS.maxValueLength}, shorten it`,
-            });
-        }
-    }
+    issues.push(
+        ...tagLimitIssues(spec.tags ?? {}, AWS_TAG_LIMITS, {
+            provider: "AWS",
+            noun: "tag",
+            // A machine carries 7 of kubeforge's tags; 3 more are headroom, so users keep the 40 tags they always had.
+            reserved: 10,
+            refuseKey: (key) => {
+                if (key.toLowerCase().startsWith("aws:")) return "uses the `aws:` prefix, which AWS reserves; rename the tag";
+                if (reservedTagKey(key, spec.name)) return "is a tag kubeforge sets itself on aws; rename the tag";
+                return undefined;
+            },
+        }),
+    );
 }
 
 function checkMachineTypes(spec: ClusterSpec, issues: ConfigIssue[]): void {

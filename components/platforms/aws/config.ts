@@ -16,7 +16,9 @@
  * ```
  */
 import type { ClusterSpec, ConfigIssue } from "../../core/types";
-import { isRecord } from "../../core/fields";
+import { IssueList, isRecord } from "../../core/fields";
+import { ALLOW_UNLISTED_REGION_KEY, checkKnownRegion } from "../../kit/regions";
+import { KNOWN_REGIONS } from "./regions";
 import { parseVpc, type ExistingVpc, type NewVpc } from "./config-vpc";
 
 export type { ExistingVpc, ExistingZoneSubnets, NewVpc } from "./config-vpc";
@@ -91,6 +93,7 @@ const KNOWN_KEYS = [
     "ipv6",
     "workerMetadataHopLimit",
     "replaceNodes",
+    ALLOW_UNLISTED_REGION_KEY,
 ];
 const REGION_RE = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const ZONE_SUFFIX_RE = /^(-[a-z0-9]+)*[a-z]$/;
@@ -145,6 +148,13 @@ export function parseAwsConfig(raw: unknown, spec: ClusterSpec): { config?: AwsC
         issue("region", "is missing or not an AWS region name; set it to the region the cluster lives in, such as `us-east-1`");
     } else {
         region = raw.region;
+        const allowUnlisted = raw[ALLOW_UNLISTED_REGION_KEY];
+        if (allowUnlisted !== undefined && typeof allowUnlisted !== "boolean") {
+            issue(ALLOW_UNLISTED_REGION_KEY, "must be true or false (unquoted); true lets a region newer than kubeforge's list through");
+        }
+        const known = new IssueList();
+        checkKnownRegion(region, "aws.region", { platform: "aws", known: KNOWN_REGIONS, allowUnlisted: allowUnlisted === true }, known);
+        issues.push(...known.items);
     }
 
     // zones

@@ -6,6 +6,7 @@
  * facts and the delivery the bootstrap needs, `dns.ts` the private API name, `checks.ts` the node checks.
  */
 import type { Platform } from "../../platform";
+import { AWS_TAG_LIMITS } from "./tags";
 import { type AwsConfig, parseAwsConfig } from "./config";
 import { AWS_DELIVERY, awsBootstrapFacts } from "./bootstrap";
 import { createNetwork } from "./network";
@@ -31,7 +32,7 @@ const aws: Platform<AwsConfig, AwsInfrastructure> = {
         // Windows keeps EC2's own computer name (EC2AMAZ-...); the node registers under its private DNS name.
         windowsNameMax: 15,
         shortensWindowsNames: true,
-        tags: { maxCount: 50, keyMax: 128, valueMax: 256, shape: "map" },
+        tags: AWS_TAG_LIMITS,
     },
     parseConfig: (raw, spec) => parseAwsConfig(raw, spec),
     failureDomains: (config) => [...config.availabilityZones],

@@ -4,7 +4,11 @@
  * people find them by the `kubeforge.io/*` keys. Pure.
  */
 import type { ClusterSpec, NodePlan } from "../../core/types";
+import type { TagLimits } from "../../platform";
 import { nodeTags, ownershipTags, type TagOptions } from "../../kit/tags";
+
+/** EC2's tag limits: 50 tags a resource, keys up to 128 characters, values up to 256. */
+export const AWS_TAG_LIMITS: TagLimits = { maxCount: 50, keyMax: 128, valueMax: 256, shape: "map" };
 
 /**
  * The cloud-provider-aws ownership tag key of a cluster.

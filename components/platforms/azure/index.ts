@@ -27,12 +27,7 @@ const azure: Platform<AzureConfig, AzureInfrastructure> = {
         machineNameMax: 64,
         windowsNameMax: WINDOWS_NAME_LIMIT,
         shortensWindowsNames: false,
-        tags: {
-            maxCount: AZURE_TAG_LIMITS.maxTags,
-            keyMax: AZURE_TAG_LIMITS.maxKeyLength,
-            valueMax: AZURE_TAG_LIMITS.maxValueLength,
-            shape: "map",
-        },
+        tags: AZURE_TAG_LIMITS,
     },
     parseConfig: (raw, spec) => parseAzureConfig(raw, spec),
     failureDomains: (config) => azureFailureDomains(config),

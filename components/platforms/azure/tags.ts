@@ -3,7 +3,8 @@
  * style keys of AWS become `kubeforge-role` here; Kubernetes labels keep their own keys. Pure.
  */
 import type { ClusterSpec, ConfigIssue, NodePlan } from "../../core/types";
-import { nodeTags, ownershipTags } from "../../kit/tags";
+import { nodeTags, ownershipTags, tagLimitIssues } from "../../kit/tags";
+import type { TagLimits } from "../../platform";
 
 /** Tag keys kubeforge sets on Azure resources. */
 export const AZURE_TAGS = {
@@ -15,7 +16,7 @@ export const AZURE_TAGS = {
 } as const;
 
 /** Azure's limits: 50 tags a resource, names up to 512 characters, values up to 256. */
-export const AZURE_TAG_LIMITS = { maxTags: 50, maxKeyLength: 512, maxValueLength: 256 } as const;
+export const AZURE_TAG_LIMITS: TagLimits = { maxCount: 50, keyMax: 512, valueMax: 256, shape: "map" };
 const FORBIDDEN = /[<>%&\\?/]/;
 
 /**
@@ -41,34 +42,16 @@ export function machineTags(spec: ClusterSpec, node: NodePlan): Record<string, s
  * @param spec - the cluster
  */
 export function checkAzureTags(spec: ClusterSpec): ConfigIssue[] {
-    const issues: ConfigIssue[] = [];
-    const keys = Object.keys(spec.tags);
-    const own = Object.keys(AZURE_TAGS).length;
-    if (keys.length > AZURE_TAG_LIMITS.maxTags - own) {
-        issues.push({
-            field: "kubeforge:tags",
-            message: `has ${keys.length} tags; Azure allows ${AZURE_TAG_LIMITS.maxTags} per resource and kubeforge uses ${own}, so keep at most ${AZURE_TAG_LIMITS.maxTags - own}`,
-        });
-    }
-    for (const key of keys) {
-        const field = `kubeforge:tags.${key}`;
-        if (FORBIDDEN.test(key))
-            issues.push({ field, message: "contains one of < > % & \\ ? /, which Azure tag names may not; rename the tag" });
-        else if (
-            key.toLowerCase().startsWith("microsoft") ||
-            key.toLowerCase().startsWith("azure") ||
-            key.toLowerCase().startsWith("windows")
-        )
-            issues.push({ field, message: "starts with a prefix Azure reserves (microsoft, azure, windows); rename the tag" });
-        else if ((Object.values(AZURE_TAGS) as string[]).includes(key))
-            issues.push({ field, message: "is a tag kubeforge sets itself on azure; rename the tag" });
-        else if (key.length > AZURE_TAG_LIMITS.maxKeyLength)
-            issues.push({
-                field,
-                message: `is ${key.length} characters long; Azure tag names hold at most ${AZURE_TAG_LIMITS.maxKeyLength}, shorten it`,
-            });
-        if (String(spec.tags[key]).length > AZURE_TAG_LIMITS.maxValueLength)
-            issues.push({ field, message: `has a value over ${AZURE_TAG_LIMITS.maxValueLength} characters, Azure's limit; shorten it` });
-    }
-    return issues;
+    return tagLimitIssues(spec.tags, AZURE_TAG_LIMITS, {
+        provider: "Azure",
+        noun: "tag",
+        reserved: Object.keys(AZURE_TAGS).length,
+        refuseKey: (key) => {
+            if (FORBIDDEN.test(key)) return "contains one of < > % & \\ ? /, which Azure tag names may not; rename the tag";
+            if (/^(microsoft|azure|windows)/i.test(key))
+                return "starts with a prefix Azure reserves (microsoft, azure, windows); rename the tag";
+            if ((Object.values(AZURE_TAGS) as string[]).includes(key)) return "is a tag kubeforge sets itself on azure; rename the tag";
+            return undefined;
+        },
+    });
 }

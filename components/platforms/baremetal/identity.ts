@@ -17,6 +17,8 @@ import { hostsHaveIps, NODE_IP_FILE } from "./network";
 export function baremetalBootstrapFacts(config: BaremetalConfig): PlatformBootstrapFacts {
     return {
         cloudProvider: "none",
+        // A host whose bootstrap failed is rerun by the next `pulumi up`, with the token that run minted.
+        expiredTokenRemedy: "that run also reruns this host's bootstrap with the new token: nothing to replace",
         ...(hostsHaveIps(config) ? { nodeIpCommand: `cat ${NODE_IP_FILE}` } : {}),
     };
 }

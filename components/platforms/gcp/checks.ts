@@ -10,13 +10,11 @@ import type { ClusterSpec, ConfigIssue, NodePlan } from "../../core/types";
 import { checkIpv4OnlyAccess } from "../../kit/access";
 import { IssueList } from "../../core/fields";
 import { checkNodeList } from "../../kit/readers";
+import { tagLimitIssues } from "../../kit/tags";
 import { type GcpConfig, machineTypeFor } from "./config";
+import { GCP_LABEL_LIMITS, LABEL_KEYS, LABEL_KEY_RE, LABEL_VALUE_RE } from "./names";
 import { MACHINE_TYPE_RE, type MachineGroup, chooseStorage, isArmMachineType } from "./disks";
 
-/** Compute Engine's limits on resource labels (kubeforge sets up to 5 of the 64 allowed). */
-export const LABEL_LIMITS = { maxUserLabels: 59, maxLength: 63 } as const;
-const LABEL_KEY_RE = /^[a-z][a-z0-9_-]{0,62}$/;
-const LABEL_VALUE_RE = /^[a-z0-9_-]{0,63}$/;
 /** Longest Compute Engine instance name. */
 export const MAX_INSTANCE_NAME = 63;
 
@@ -45,32 +43,24 @@ export function machineGroups(spec: ClusterSpec, config: GcpConfig): { controlPl
 }
 
 function checkLabels(spec: ClusterSpec, issues: ConfigIssue[]): void {
-    const keys = Object.keys(spec.tags ?? {});
-    if (keys.length > LABEL_LIMITS.maxUserLabels) {
-        issues.push({
-            field: "kubeforge:tags",
-            message: `has ${keys.length} tags; Compute Engine allows 64 labels and kubeforge sets up to 5, so keep at most ${LABEL_LIMITS.maxUserLabels}`,
-        });
-    }
-    for (const key of keys) {
-        const field = `kubeforge:tags.${key}`;
-        if (!LABEL_KEY_RE.test(key)) {
-            issues.push({
-                field,
-                message:
-                    "is not a valid Compute Engine label key; use lower-case letters, digits, `_` and `-`, starting with a letter, at most 63 characters",
-            });
-        } else if (key.startsWith("kubeforge")) {
-            issues.push({ field, message: "is a label kubeforge sets itself on gcp; rename the tag" });
-        }
-        if (!LABEL_VALUE_RE.test(String(spec.tags[key]))) {
-            issues.push({
-                field,
-                message:
-                    "has a value Compute Engine refuses as a label value; use lower-case letters, digits, `_` and `-`, at most 63 characters",
-            });
-        }
-    }
+    issues.push(
+        ...tagLimitIssues(spec.tags ?? {}, GCP_LABEL_LIMITS, {
+            provider: "Compute Engine",
+            noun: "label",
+            // cluster, role, pool, node and zone on every instance.
+            reserved: Object.keys(LABEL_KEYS).length,
+            refuseKey: (key) => {
+                if (!LABEL_KEY_RE.test(key))
+                    return "is not a valid Compute Engine label key; use lower-case letters, digits, `_` and `-`, starting with a letter, at most 63 characters";
+                if (key.startsWith("kubeforge")) return "is a label kubeforge sets itself on gcp; rename the tag";
+                return undefined;
+            },
+            refuseValue: (value) =>
+                LABEL_VALUE_RE.test(value)
+                    ? undefined
+                    : "has a value Compute Engine refuses as a label value; use lower-case letters, digits, `_` and `-`, at most 63 characters",
+        }),
+    );
 }
 
 function checkMachineTypes(spec: ClusterSpec, config: GcpConfig, issues: ConfigIssue[]): void {

@@ -30,13 +30,17 @@ export function createdNetworkNames(clusterName: string): { network: string; sub
     return { network: clusterName, subnetwork: `${clusterName}-nodes` };
 }
 
-/** Compute Engine label rules (64 a resource; keys and values lower case, at most 63 characters), declared in the platform's limits. */
+/** What a Compute Engine label key may be: lower case, a letter first, at most 63 characters. */
+export const LABEL_KEY_RE = /^[a-z][a-z0-9_-]{0,62}$/;
+/** What a Compute Engine label value may be: lower case, at most 63 characters. */
+export const LABEL_VALUE_RE = /^[a-z0-9_-]{0,63}$/;
+/** Compute Engine's label rules: 64 labels a resource, lower-case keys starting with a letter, keys and values up to 63 characters. */
 export const GCP_LABEL_LIMITS: TagLimits = {
     maxCount: 64,
     keyMax: 63,
     valueMax: 63,
-    keyPattern: "^[a-z][a-z0-9_-]{0,62}$",
-    valuePattern: "^[a-z0-9_-]{0,63}$",
+    keyPattern: LABEL_KEY_RE.source,
+    valuePattern: LABEL_VALUE_RE.source,
     shape: "map",
 };
 

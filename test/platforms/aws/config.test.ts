@@ -170,6 +170,25 @@ describe("parseConfig: bad blocks name the field under kubeforge:aws", () => {
         assert.deepEqual(fields(rawAws({ region: "US East" })), ["kubeforge:aws.region"]);
     });
 
+    test("a region that does not exist is refused, naming near regions and the escape hatch, which lets a newer region through", () => {
+        const zones = ["eu-west-5a", "eu-west-5b", "eu-west-5c"];
+        const refused = parseAwsConfig(rawAws({ region: "eu-west-5", availabilityZones: zones }), makeSpec());
+        assert.deepEqual(
+            refused.issues.map((i) => i.field),
+            ["kubeforge:aws.region"],
+        );
+        assert.match(refused.issues[0].message, /`eu-west-5` is not a region kubeforge knows on aws; did you mean `eu-west-1`/);
+        assert.match(refused.issues[0].message, /set `kubeforge:aws\.allowUnlistedRegion: true`/);
+        const allowed = parseAwsConfig(rawAws({ region: "eu-west-5", availabilityZones: zones, allowUnlistedRegion: true }), makeSpec());
+        assert.deepEqual(allowed.issues, []);
+        assert.equal(allowed.config?.region, "eu-west-5");
+        assert.deepEqual(fields(rawAws({ allowUnlistedRegion: "yes" })), ["kubeforge:aws.allowUnlistedRegion"]);
+        for (const region of ["ap-southeast-6", "mx-central-1", "us-gov-west-1", "cn-northwest-1"]) {
+            const known = parseAwsConfig(rawAws({ region, availabilityZones: [`${region}a`, `${region}b`, `${region}c`] }), makeSpec());
+            assert.deepEqual(known.issues, [], region);
+        }
+    });
+
     test("vpc problems", () => {
         assert.deepEqual(fields(rawAws({ vpc: { cidr: "10.0.0.0/8" } })), ["kubeforge:aws.vpc.cidr"]);
         assert.deepEqual(fields(rawAws({ vpc: { cidr: "10.0.0.1/16" } })), ["kubeforge:aws.vpc.cidr"]);
