@@ -32,6 +32,7 @@ export const controlPlaneTolerations: readonly Toleration[] = [
     { key: UNINITIALIZED_TAINT, value: "true", effect: "NoSchedule" },
     { key: CONTROL_PLANE_LABEL, operator: "Exists", effect: "NoSchedule" },
 ];
+const [UNINITIALIZED_TOLERATION, CONTROL_PLANE_TOLERATION] = controlPlaneTolerations;
 
 /** Placement of a controller on the masters. */
 export interface ControllerPlacement {
@@ -43,15 +44,37 @@ export interface ControllerPlacement {
     hostNetwork: boolean;
 }
 
+/** Options of {@link controlPlanePlacement}. */
+export interface PlacementOptions {
+    /** Host networking (default true: CCMs must run before the CNI; CSI controllers may not need it). */
+    hostNetwork?: boolean;
+    /**
+     * Tolerate the `uninitialized` taint (default true: a CCM must, it lifts the taint). A CSI
+     * controller that needs its node initialised first (zone labels, provider id) says false.
+     */
+    uninitialized?: boolean;
+    /**
+     * More tolerations a controller's upstream manifest carries (`node.kubernetes.io/not-ready`,
+     * `CriticalAddonsOnly`), placed between the `uninitialized` and the control-plane tolerations as
+     * upstream writes them, so a platform's rendered manifest keeps its order.
+     */
+    alsoTolerate?: readonly Toleration[];
+}
+
 /**
  * Placement of a cloud controller manager or a CSI controller on the masters.
  *
- * @param options - `hostNetwork` (default true: CCMs must run before the CNI; CSI controllers may not need it)
+ * @param options - host networking, whether `uninitialized` is tolerated, extra tolerations
  */
-export function controlPlanePlacement(options: { hostNetwork?: boolean } = {}): ControllerPlacement {
+export function controlPlanePlacement(options: PlacementOptions = {}): ControllerPlacement {
+    const tolerations = [
+        ...(options.uninitialized === false ? [] : [UNINITIALIZED_TOLERATION]),
+        ...(options.alsoTolerate ?? []),
+        CONTROL_PLANE_TOLERATION,
+    ];
     return {
         nodeSelector: { ...controlPlaneNodeSelector },
-        tolerations: controlPlaneTolerations.map((t) => ({ ...t })),
+        tolerations: tolerations.map((t) => ({ ...t })),
         hostNetwork: options.hostNetwork ?? true,
     };
 }

@@ -18,6 +18,11 @@ export interface RegionReaderOptions {
     known: KnownRegions;
     /** An example region for messages, e.g. `europe-west4`. */
     example: string;
+    /**
+     * A platform's own check of a name, run before the known-list check (a region's shape, a closed
+     * region): the message to record (what is wrong; the fix), or undefined when the name passes.
+     */
+    refuse?: (name: string) => string | undefined;
 }
 
 /**
@@ -58,10 +63,15 @@ export function readRegion(
         issues.add(path, `is empty; set the region the cluster lives in, e.g. \`${options.example}\``);
         return undefined;
     }
+    const refused = options.refuse?.(region);
+    if (refused !== undefined) {
+        issues.add(path, refused);
+        return undefined;
+    }
     return checkKnownRegion(region, path, { platform: options.platform, known: options.known, allowUnlisted }, issues) ? region : undefined;
 }
 
-/** Options of {@link readZones}. */
+/** Options of {@link readZones} (`refuse` checks each zone). */
 export interface ZoneReaderOptions extends RegionReaderOptions {
     /** The validated region (zones are checked against its known zones); undefined skips the check. */
     region: string | undefined;
@@ -83,7 +93,9 @@ export function readZones(value: unknown, path: string, allowUnlisted: boolean, 
     const knownZones = options.region === undefined ? undefined : options.known[options.region];
     if (value === undefined || value === null) {
         if (options.defaultToKnown && knownZones && knownZones.length > 0) return [...knownZones];
-        const example = knownZones?.slice(0, 3).join(", ") ?? `${options.example}-a, ${options.example}-b, ${options.example}-c`;
+        // The example region's own zones when the region is not known yet (GCP's europe-west1 has no zone -a).
+        const exampleZones = knownZones ?? options.known[options.example];
+        const example = exampleZones?.slice(0, 3).join(", ") ?? `${options.example}-a, ${options.example}-b, ${options.example}-c`;
         issues.add(path, `is required; list the zones to spread nodes over, e.g. [${example}] (three spread the masters)`);
         return [];
     }
@@ -95,7 +107,9 @@ export function readZones(value: unknown, path: string, allowUnlisted: boolean, 
         const itemPath = `${path}[${i}]`;
         const zone = readString(item, itemPath, issues)?.trim();
         if (zone === undefined) return;
+        const refused = zone === "" ? undefined : options.refuse?.(zone);
         if (zone === "") issues.add(itemPath, "is empty; write a zone name");
+        else if (refused !== undefined) issues.add(itemPath, refused);
         else if (zones.includes(zone)) issues.add(itemPath, `\`${zone}\` is listed twice; list each zone once`);
         else if (
             options.region === undefined ||
@@ -122,6 +136,8 @@ export interface MachineTypeReaderOptions {
     pattern: RegExp;
     /** An example for messages, e.g. `Standard_D4s_v5`. */
     example: string;
+    /** What a type is called on the platform, for messages: `an Azure VM size` (default `a machine type here`). */
+    what?: string;
 }
 
 /**
@@ -144,7 +160,10 @@ export function readMachineTypes(value: unknown, path: string, options: MachineT
         const text = readString(raw, `${path}.${key}`, issues);
         if (text === undefined) continue;
         if (!options.pattern.test(text))
-            issues.add(`${path}.${key}`, `\`${text}\` is not a machine type here; use one such as \`${options.example}\``);
+            issues.add(
+                `${path}.${key}`,
+                `\`${text}\` is not ${options.what ?? "a machine type here"}; use one such as \`${options.example}\``,
+            );
         else types[key] = text;
     }
     return types;
@@ -232,9 +251,35 @@ export function readNodeList(value: unknown, path: string, issues: IssueList): s
  */
 export function checkNodeList(names: readonly string[], nodes: readonly Pick<NodePlan, "name">[], path: string, issues: IssueList): void {
     const planned = new Set(nodes.map((n) => n.name));
+    const example = nodes.length > 0 ? ` such as \`${nodes[0].name}\`` : "";
     names.forEach((n, i) => {
-        if (!planned.has(n)) issues.add(`${path}[${i}]`, `\`${n}\` is not a node of this cluster; use a name from the plan`);
+        if (!planned.has(n))
+            issues.add(`${path}[${i}]`, `\`${n}\` is not a node of this cluster; use a name from the plan${example}, or remove it`);
     });
+}
+
+/** How a machine reacts to a new image or bootstrap rendering (see {@link replaceNodesPolicy}). */
+export interface MachineChangePolicy {
+    /** Machine inputs kept at their value from creation. */
+    ignoreChanges: string[];
+    /** Machine inputs whose change rebuilds the machine. */
+    replaceOnChanges: string[];
+}
+
+/**
+ * What a `replaceNodes` list means for one machine. User data and image are read only when a machine
+ * is created, so a new rendering (a rotated token, a new script) or a new image must not touch running
+ * machines all at once: the inputs carrying them are ignored, except on the listed nodes, which are
+ * rebuilt (drained first by the core) when either changed.
+ *
+ * @param replaceNodes - the list read by {@link readNodeList}
+ * @param nodeName - the NodePlan name
+ * @param rolled - the provider's inputs that carry the bootstrap and the image (`userData`, `image`)
+ */
+export function replaceNodesPolicy(replaceNodes: readonly string[], nodeName: string, rolled: readonly string[]): MachineChangePolicy {
+    return replaceNodes.includes(nodeName)
+        ? { ignoreChanges: [], replaceOnChanges: [...rolled] }
+        : { ignoreChanges: [...rolled], replaceOnChanges: [] };
 }
 
 /** Options of {@link readResourceId}. */
@@ -245,6 +290,8 @@ export interface ResourceIdOptions {
     what: string;
     /** An example, e.g. `vpc-0123456789abcdef0`. */
     example: string;
+    /** What omitting it means, for messages (default `let kubeforge create one`; a key id: `use platform-managed keys`). */
+    whenAbsent?: string;
 }
 
 /**
@@ -260,7 +307,10 @@ export function readResourceId(value: unknown, path: string, options: ResourceId
     const text = readString(value, path, issues)?.trim();
     if (text === undefined) return undefined;
     if (!options.pattern.test(text)) {
-        issues.add(path, `is not a ${options.what}; give one such as \`${options.example}\`, or omit it to let kubeforge create one`);
+        issues.add(
+            path,
+            `is not a ${options.what}; give one such as \`${options.example}\`, or omit it to ${options.whenAbsent ?? "let kubeforge create one"}`,
+        );
         return undefined;
     }
     return text;

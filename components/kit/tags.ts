@@ -9,9 +9,59 @@ import { fieldName } from "../core/fields";
 import { LABELS, type ClusterSpec, type ConfigIssue, type NodePlan } from "../core/types";
 import type { TagLimits } from "../platform";
 
-/** The neutral tags of a cluster-owned resource: the user's `kubeforge:tags`, then kubeforge's own (which win). */
-export function ownershipTags(spec: Pick<ClusterSpec, "name" | "tags">, extra: Record<string, string> = {}): Record<string, string> {
-    return { ...spec.tags, [LABELS.cluster]: spec.name, ...extra };
+/** kubeforge's own tag keys, by what they say (see {@link LABELS}). */
+export type OwnTagKey = "cluster" | "role" | "pool" | "node" | "failureDomain";
+
+/** The neutral key of each of kubeforge's own tags (`kubeforge.io/cluster`, ...). */
+export const NEUTRAL_TAG_KEYS: Readonly<Record<OwnTagKey, string>> = {
+    cluster: LABELS.cluster,
+    role: LABELS.role,
+    pool: LABELS.pool,
+    node: LABELS.node,
+    failureDomain: LABELS.kubeforgeFailureDomain,
+};
+
+/**
+ * How a platform writes kubeforge's own tags where the neutral form does not fit it. Platforms that
+ * shipped before the kit keep their keys through these options: a changed tag key or order would
+ * update every resource of every running stack.
+ */
+export interface TagOptions {
+    /**
+     * The provider's key for each of kubeforge's own tags, where it differs from the neutral one (Azure
+     * tag names cannot hold `/`: `kubeforge-cluster`; GCP labels: `kubeforge_io-cluster`).
+     */
+    keys?: Partial<Record<OwnTagKey, string>>;
+    /**
+     * kubeforge's tags written before the ownership tag (AWS: `Name` and the cloud provider's
+     * `kubernetes.io/cluster/<name>`); like every kubeforge tag they win over the user's.
+     */
+    leading?: Record<string, string>;
+}
+
+/**
+ * The key a platform writes for one of kubeforge's own tags.
+ *
+ * @param key - which tag
+ * @param options - the platform's key mapping
+ */
+export function ownTagKey(key: OwnTagKey, options: TagOptions = {}): string {
+    return options.keys?.[key] ?? NEUTRAL_TAG_KEYS[key];
+}
+
+/**
+ * The neutral tags of a cluster-owned resource: the user's `kubeforge:tags`, then kubeforge's own (which win).
+ *
+ * @param spec - the cluster
+ * @param extra - resource-specific tags, written last
+ * @param options - the platform's own keys and leading tags
+ */
+export function ownershipTags(
+    spec: Pick<ClusterSpec, "name" | "tags">,
+    extra: Record<string, string> = {},
+    options: TagOptions = {},
+): Record<string, string> {
+    return { ...spec.tags, ...options.leading, [ownTagKey("cluster", options)]: spec.name, ...extra };
 }
 
 /**
@@ -19,17 +69,25 @@ export function ownershipTags(spec: Pick<ClusterSpec, "name" | "tags">, extra: R
  *
  * @param spec - the cluster
  * @param node - the node the machine realises
+ * @param options - the platform's own keys and leading tags, and `extra` tags written between the
+ *   ownership tag and the node's identity (DigitalOcean's selector tags)
  */
 export function nodeTags(
     spec: Pick<ClusterSpec, "name" | "tags">,
     node: Pick<NodePlan, "name" | "role" | "pool" | "failureDomain">,
+    options: TagOptions & { extra?: Record<string, string> } = {},
 ): Record<string, string> {
-    return ownershipTags(spec, {
-        [LABELS.role]: node.role,
-        [LABELS.pool]: node.pool,
-        [LABELS.node]: node.name,
-        [LABELS.kubeforgeFailureDomain]: node.failureDomain,
-    });
+    return ownershipTags(
+        spec,
+        {
+            ...options.extra,
+            [ownTagKey("role", options)]: node.role,
+            [ownTagKey("pool", options)]: node.pool,
+            [ownTagKey("node", options)]: node.name,
+            [ownTagKey("failureDomain", options)]: node.failureDomain,
+        },
+        options,
+    );
 }
 
 /**

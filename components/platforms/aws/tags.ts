@@ -3,8 +3,9 @@
  * security groups, route tables and instances by `kubernetes.io/cluster/<name>`; the policy pack and
  * people find them by the `kubeforge.io/*` keys. Pure.
  */
-import { LABELS, type ClusterSpec, type NodePlan } from "../../core/types";
+import type { ClusterSpec, NodePlan } from "../../core/types";
 import type { TagLimits } from "../../platform";
+import { nodeTags, ownershipTags, type TagOptions } from "../../kit/tags";
 
 /** EC2's tag limits: 50 tags a resource, keys up to 128 characters, values up to 256. */
 export const AWS_TAG_LIMITS: TagLimits = { maxCount: 50, keyMax: 128, valueMax: 256, shape: "map" };
@@ -17,32 +18,28 @@ export function clusterTagKey(clusterName: string): string {
     return `kubernetes.io/cluster/${clusterName}`;
 }
 
-/**
- * Tags for a cluster-owned resource: the user's `tags`, then kubeforge's own (which win).
- * @param spec - the cluster
- * @param name - the resource's `Name` tag
- * @param extra - resource-specific tags (subnet roles, node identity)
- */
-export function resourceTags(spec: ClusterSpec, name: string, extra: Record<string, string> = {}): Record<string, string> {
-    return {
-        ...spec.tags,
-        Name: name,
-        [clusterTagKey(spec.name)]: "owned",
-        [LABELS.cluster]: spec.name,
-        ...extra,
-    };
+/** kubeforge's tags that AWS writes before the ownership tag: the `Name` the console shows, the cloud provider's ownership tag. */
+function leading(spec: ClusterSpec, name: string): TagOptions {
+    return { leading: { Name: name, [clusterTagKey(spec.name)]: "owned" } };
 }
 
 /**
- * Tags of one machine: identity of the node (role, pool, NodePlan name, zone) on top of the cluster tags.
+ * Tags for a cluster-owned resource: the user's `tags`, then kubeforge's own (which win): the kit's
+ * ownership tags with AWS's `Name` and `kubernetes.io/cluster/<name>`.
+ * @param spec - the cluster
+ * @param name - the resource's `Name` tag
+ * @param extra - resource-specific tags (subnet roles, endpoint)
+ */
+export function resourceTags(spec: ClusterSpec, name: string, extra: Record<string, string> = {}): Record<string, string> {
+    return ownershipTags(spec, extra, leading(spec, name));
+}
+
+/**
+ * Tags of one machine: the kit's node identity (role, pool, NodePlan name, failure domain) on top of the cluster tags.
+ * AWS takes the neutral `kubeforge.io/*` keys as they are, so no `formatTags` step is needed.
  * @param spec - the cluster
  * @param node - the node the machine realises
  */
 export function machineTags(spec: ClusterSpec, node: NodePlan): Record<string, string> {
-    return resourceTags(spec, node.name, {
-        [LABELS.role]: node.role,
-        [LABELS.pool]: node.pool,
-        [LABELS.node]: node.name,
-        [LABELS.kubeforgeFailureDomain]: node.failureDomain,
-    });
+    return nodeTags(spec, node, leading(spec, node.name));
 }

@@ -7,6 +7,9 @@
  * check of the declared `windowsNameMax` (components/core/limits.ts).
  */
 import type { ClusterSpec, ConfigIssue, NodePlan } from "../../core/types";
+import { IssueList } from "../../core/fields";
+import { checkIpv4OnlyAccess } from "../../kit/access";
+import { checkNodeList } from "../../kit/readers";
 import { type AzureConfig, VM_SIZE_RE, azureFailureDomains, isArmSize, supportsPremium, vmSizeFor } from "./config";
 import { checkAzureTags } from "./tags";
 
@@ -64,24 +67,10 @@ export function checkAzureNodes(config: AzureConfig, spec: ClusterSpec, nodes: N
             });
         }
     }
-    const names = new Set(nodes.map((n) => n.name));
-    config.replaceNodes.forEach((n, i) => {
-        if (!names.has(n))
-            issues.push({
-                field: `kubeforge:azure.replaceNodes[${i}]`,
-                message: `no node is named \`${n}\`; use a name from the plan (e.g. \`${nodes[0]?.name ?? "demo-cp-0"}\`) or remove it`,
-            });
-    });
-    for (const list of ["apiAllowedCidrs", "sshAllowedCidrs"] as const) {
-        spec.access[list].forEach((cidr, i) => {
-            if (cidr.includes(":"))
-                issues.push({
-                    field: `kubeforge:access.${list}[${i}]`,
-                    message:
-                        "is an IPv6 range, but the Azure API endpoint and nodes are IPv4-only; remove it or list the clients' IPv4 ranges",
-                });
-        });
-    }
+    const listed = new IssueList();
+    checkNodeList(config.replaceNodes, nodes, "azure.replaceNodes", listed);
+    issues.push(...listed.items);
+    checkIpv4OnlyAccess(spec, "azure VNet", issues);
     issues.push(...checkAzureTags(spec));
     return issues;
 }

@@ -19,7 +19,8 @@
  * ```
  */
 import type { ClusterSpec, ConfigIssue } from "../../core/types";
-import { IssueList, checkKnownKeys, isRecord, readBoolean, readChoice, readObject, readString, readStringArray } from "../../core/fields";
+import { IssueList, checkKnownKeys, isRecord, readBoolean, readChoice, readString, readStringArray } from "../../core/fields";
+import { type MachineTypes, machineTypeFor, readImage, readMachineTypes, readNodeList, readResourceId } from "../../kit/readers";
 import { closestMatch } from "../../core/suggest";
 import { AZURE_LOCATIONS } from "./regions";
 import { type AzureNetworkConfig, parseNetwork } from "./config-network";
@@ -76,7 +77,7 @@ export interface AzureConfig {
     /** The VNet and subnets. */
     network: AzureNetworkConfig;
     /** Default VM sizes by role (a pool's or the control plane's `machineType` wins). */
-    vmSizes: { controlPlane: string; worker: string };
+    vmSizes: MachineTypes;
     /** OS disk type of every node. */
     osDiskType: OsDiskType;
     /** Image of Linux nodes. */
@@ -110,11 +111,11 @@ const KNOWN_KEYS = [
 
 /** A VM size: `Standard_<family><vCPUs>[-<constrained>]<features>[_<extra>]_v<n>`, e.g. `Standard_D4ds_v5`. */
 export const VM_SIZE_RE = /^(Standard|Basic)_[A-Z]+[0-9]+(-[0-9]+)?[a-z]*(_[A-Za-z0-9]+)*$/;
-const IMAGE_PART_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+/** One part of an image URN (`publisher:offer:sku:version`). */
+const IMAGE_PART = "[A-Za-z0-9][A-Za-z0-9._-]*";
 const RG_NAME_RE = /^[-\w.()]{1,89}[-\w()]$/;
 const DES_ID_RE =
     /^\/subscriptions\/[0-9a-fA-F-]{36}\/resourceGroups\/[-\w.()]+\/providers\/Microsoft\.Compute\/diskEncryptionSets\/[-\w]+$/;
-const NODE_NAME_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /**
  * The feature letters of a VM size (`ds` in `Standard_D4ds_v5`): `s` premium storage, `p` Arm, `a` AMD.
@@ -134,15 +135,24 @@ export function supportsPremium(size: string): boolean {
     return sizeFeatures(size).includes("s");
 }
 
-function parseImage(value: unknown, path: string, issues: IssueList, fallback: ImageRef): ImageRef | undefined {
-    const text = readString(value, path, issues);
-    if (text === undefined) return value === undefined || value === null ? fallback : undefined;
-    const parts = text.split(":");
-    if (parts.length !== 4 || !parts.every((p) => IMAGE_PART_RE.test(p))) {
-        issues.add(path, `"${text}" is not an image URN; write publisher:offer:sku:version, e.g. \`${urn(fallback)}\``);
-        return undefined;
-    }
-    const [publisher, offer, sku, version] = parts;
+/**
+ * Reads an image URN with the kit's image reader: a pinned version is a fixed image, `latest` is looked
+ * up by Azure when the VM is created.
+ */
+function parseImage(value: unknown, path: string, issues: IssueList, fallback: ImageRef, fallbackName: string): ImageRef {
+    const source = readImage(
+        value,
+        path,
+        {
+            idPattern: new RegExp(`^${IMAGE_PART}:${IMAGE_PART}:${IMAGE_PART}:(?!latest$)${IMAGE_PART}$`),
+            lookupPattern: new RegExp(`^${IMAGE_PART}:${IMAGE_PART}:${IMAGE_PART}:latest$`),
+            fallback: { kind: "lookup", reference: urn(fallback) },
+            fallbackName,
+            examples: { id: "publisher:offer:sku:version", lookup: urn(fallback) },
+        },
+        issues,
+    );
+    const [publisher, offer, sku, version] = (source.kind === "id" ? source.id : source.reference).split(":");
     return { publisher, offer, sku, version };
 }
 
@@ -211,21 +221,6 @@ function parseZones(
     return zones;
 }
 
-function parseVmSizes(raw: Record<string, unknown>, issues: IssueList): AzureConfig["vmSizes"] {
-    const sizes = { controlPlane: DEFAULT_VM_SIZE, worker: DEFAULT_VM_SIZE };
-    const block = readObject(raw.vmSizes, "azure.vmSizes", issues);
-    if (!block) return sizes;
-    checkKnownKeys(block, ["controlPlane", "worker"], "azure.vmSizes", issues);
-    for (const role of ["controlPlane", "worker"] as const) {
-        const size = readString(block[role], `azure.vmSizes.${role}`, issues);
-        if (size === undefined) continue;
-        if (!VM_SIZE_RE.test(size))
-            issues.add(`azure.vmSizes.${role}`, `"${size}" is not an Azure VM size; use one such as \`${DEFAULT_VM_SIZE}\``);
-        else sizes[role] = size;
-    }
-    return sizes;
-}
-
 function parseResourceGroup(value: unknown, spec: ClusterSpec, issues: IssueList): ResourceGroupConfig | undefined {
     if (value === undefined || value === null) return { kind: "new", name: `${spec.name}-rg` };
     if (typeof value === "string") {
@@ -266,7 +261,17 @@ export function parseAzureConfig(raw: unknown, spec: ClusterSpec): { config?: Az
     const zones = parseZones(raw, location, offered, spec, issues);
     const resourceGroup = parseResourceGroup(raw.resourceGroup, spec, issues);
     const network = parseNetwork(raw.network, spec, issues);
-    const vmSizes = parseVmSizes(raw, issues);
+    const vmSizes = readMachineTypes(
+        raw.vmSizes,
+        "azure.vmSizes",
+        {
+            defaults: { controlPlane: DEFAULT_VM_SIZE, worker: DEFAULT_VM_SIZE },
+            pattern: VM_SIZE_RE,
+            example: DEFAULT_VM_SIZE,
+            what: "an Azure VM size",
+        },
+        issues,
+    );
     const osDiskType = readChoice(raw.osDiskType, "azure.osDiskType", issues, OS_DISK_TYPES) ?? "Premium_LRS";
     if (osDiskType.startsWith("Premium")) {
         for (const role of ["controlPlane", "worker"] as const) {
@@ -277,27 +282,23 @@ export function parseAzureConfig(raw: unknown, spec: ClusterSpec): { config?: Az
                 );
         }
     }
-    const image = parseImage(raw.image, "azure.image", issues, UBUNTU_2404);
-    const windowsImage = parseImage(raw.windowsImage, "azure.windowsImage", issues, WINDOWS_SERVER_2022);
-    const diskEncryptionSetId = readString(raw.diskEncryptionSetId, "azure.diskEncryptionSetId", issues);
-    if (diskEncryptionSetId !== undefined && !DES_ID_RE.test(diskEncryptionSetId)) {
-        issues.add(
-            "azure.diskEncryptionSetId",
-            "is not a disk encryption set id; give `/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Compute/diskEncryptionSets/<name>`, or omit it for platform-managed keys",
-        );
-    }
+    const image = parseImage(raw.image, "azure.image", issues, UBUNTU_2404, "Ubuntu 24.04 LTS");
+    const windowsImage = parseImage(raw.windowsImage, "azure.windowsImage", issues, WINDOWS_SERVER_2022, "Windows Server 2022");
+    const diskEncryptionSetId = readResourceId(
+        raw.diskEncryptionSetId,
+        "azure.diskEncryptionSetId",
+        {
+            pattern: DES_ID_RE,
+            what: "disk encryption set id",
+            example: "/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Compute/diskEncryptionSets/<name>",
+            whenAbsent: "use platform-managed keys",
+        },
+        issues,
+    );
     const encryptionAtHost = readBoolean(raw.encryptionAtHost, "azure.encryptionAtHost", issues) ?? false;
-    const replaceNodes: string[] = [];
-    readStringArray(raw.replaceNodes, "azure.replaceNodes", issues)?.forEach((n, i) => {
-        if (!NODE_NAME_RE.test(n))
-            issues.add(
-                `azure.replaceNodes[${i}]`,
-                `"${n}" is not a node name; use a name from the plan such as \`${spec.name}-general-0\``,
-            );
-        else if (!replaceNodes.includes(n)) replaceNodes.push(n);
-    });
+    const replaceNodes = readNodeList(raw.replaceNodes, "azure.replaceNodes", issues);
 
-    if (issues.items.length > 0 || !location || !resourceGroup || !network || !image || !windowsImage) return { issues: issues.items };
+    if (issues.items.length > 0 || !location || !resourceGroup || !network) return { issues: issues.items };
     return {
         issues: [],
         config: {
@@ -335,7 +336,7 @@ export function azureFailureDomains(config: AzureConfig): string[] {
  * @param machineType - the node's `machineType`, if any
  */
 export function vmSizeFor(config: AzureConfig, role: "control-plane" | "worker", machineType?: string): string {
-    return machineType ?? (role === "control-plane" ? config.vmSizes.controlPlane : config.vmSizes.worker);
+    return machineTypeFor({ role, machineType }, config.vmSizes);
 }
 
 /**

@@ -28,17 +28,13 @@ import { type AzureConfig, imageFor, vmSizeFor } from "./config";
 import { windowsLauncher } from "./bootstrap";
 import { type AzureInfrastructure, availabilitySetKey } from "./infrastructure";
 import { machineTags } from "./tags";
+import { type MachineChangePolicy, replaceNodesPolicy } from "../../kit/readers";
 
 /** The admin user on every VM. */
 export const ADMIN_USER = "kubeforge";
 
 /** How a VM reacts to a new image or bootstrap rendering. */
-export interface MachineChangePolicy {
-    /** Inputs kept at their value from creation. */
-    ignoreChanges: string[];
-    /** Inputs whose change rebuilds the VM. */
-    replaceOnChanges: string[];
-}
+export type { MachineChangePolicy } from "../../kit/readers";
 
 /**
  * customData and the image are read only when a VM is created, so a new rendering (a rotated token)
@@ -47,10 +43,7 @@ export interface MachineChangePolicy {
  * @param nodeName - the NodePlan name
  */
 export function machineChangePolicy(config: AzureConfig, nodeName: string): MachineChangePolicy {
-    const rolled = ["osProfile.customData", "storageProfile.imageReference"];
-    return config.replaceNodes.includes(nodeName)
-        ? { ignoreChanges: [], replaceOnChanges: rolled }
-        : { ignoreChanges: rolled, replaceOnChanges: [] };
+    return replaceNodesPolicy(config.replaceNodes, nodeName, ["osProfile.customData", "storageProfile.imageReference"]);
 }
 
 /**

@@ -3,7 +3,7 @@
  * style keys of AWS become `kubeforge-role` here; Kubernetes labels keep their own keys. Pure.
  */
 import type { ClusterSpec, ConfigIssue, NodePlan } from "../../core/types";
-import { tagLimitIssues } from "../../kit/tags";
+import { nodeTags, ownershipTags, tagLimitIssues } from "../../kit/tags";
 import type { TagLimits } from "../../platform";
 
 /** Tag keys kubeforge sets on Azure resources. */
@@ -20,26 +20,21 @@ export const AZURE_TAG_LIMITS: TagLimits = { maxCount: 50, keyMax: 512, valueMax
 const FORBIDDEN = /[<>%&\\?/]/;
 
 /**
- * Tags of a cluster resource: the user's, then kubeforge's.
+ * Tags of a cluster resource: the user's, then kubeforge's (the kit's ownership tags under Azure's keys).
  * @param spec - the cluster
  * @param extra - more tags for this resource
  */
 export function resourceTags(spec: ClusterSpec, extra: Record<string, string> = {}): Record<string, string> {
-    return { ...spec.tags, [AZURE_TAGS.cluster]: spec.name, ...extra };
+    return ownershipTags(spec, extra, { keys: AZURE_TAGS });
 }
 
 /**
- * Tags of a node's VM.
+ * Tags of a node's VM: the kit's node identity under Azure's keys (a plain map: no `formatTags` step).
  * @param spec - the cluster
  * @param node - the node
  */
 export function machineTags(spec: ClusterSpec, node: NodePlan): Record<string, string> {
-    return resourceTags(spec, {
-        [AZURE_TAGS.role]: node.role,
-        [AZURE_TAGS.pool]: node.pool,
-        [AZURE_TAGS.node]: node.name,
-        [AZURE_TAGS.failureDomain]: node.failureDomain,
-    });
+    return nodeTags(spec, node, { keys: AZURE_TAGS });
 }
 
 /**

@@ -18,6 +18,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { TOKEN_SECRET } from "./identity";
+import { type ControllerPlacement, controlPlanePlacement } from "../../kit/ccm";
 
 /** The pinned image. */
 export const CCM_IMAGE = "docker.io/digitalocean/digitalocean-cloud-controller-manager:v0.1.68";
@@ -25,7 +26,10 @@ export const CCM_IMAGE = "docker.io/digitalocean/digitalocean-cloud-controller-m
 const NAME = "digitalocean-cloud-controller-manager";
 const SERVICE_ACCOUNT = "cloud-controller-manager";
 const CLUSTER_ROLE = "system:cloud-controller-manager";
-const CONTROL_PLANE = "node-role.kubernetes.io/control-plane";
+/** The CCM on the masters, as upstream's manifest places it: it also tolerates `CriticalAddonsOnly`. */
+function controllerPlacement(): ControllerPlacement {
+    return controlPlanePlacement({ alsoTolerate: [{ key: "CriticalAddonsOnly", operator: "Exists" }] });
+}
 
 /** The ClusterRole rules of the release manifest. */
 const RULES: Record<string, unknown>[] = [
@@ -46,6 +50,7 @@ const RULES: Record<string, unknown>[] = [
  * @param vpcId - the cluster's VPC (`DO_CLUSTER_VPC_ID`)
  */
 export function ccmObjects(region: string, vpcId: pulumi.Input<string>): pulumi.Input<Record<string, unknown>>[] {
+    const placement = controllerPlacement();
     const labels = { app: NAME };
     return [
         { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: SERVICE_ACCOUNT, namespace: TOKEN_SECRET.namespace } },
@@ -73,15 +78,11 @@ export function ccmObjects(region: string, vpcId: pulumi.Input<string>): pulumi.
                     metadata: { labels },
                     spec: {
                         dnsPolicy: "Default",
-                        hostNetwork: true,
+                        hostNetwork: placement.hostNetwork,
                         serviceAccountName: SERVICE_ACCOUNT,
                         priorityClassName: "system-cluster-critical",
-                        nodeSelector: { [CONTROL_PLANE]: "" },
-                        tolerations: [
-                            { key: "node.cloudprovider.kubernetes.io/uninitialized", value: "true", effect: "NoSchedule" },
-                            { key: "CriticalAddonsOnly", operator: "Exists" },
-                            { key: CONTROL_PLANE, operator: "Exists", effect: "NoSchedule" },
-                        ],
+                        nodeSelector: placement.nodeSelector,
+                        tolerations: placement.tolerations,
                         containers: [
                             {
                                 name: NAME,

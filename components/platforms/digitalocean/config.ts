@@ -16,8 +16,20 @@
  * ```
  */
 import { parseCidr, formatCidr, cidrsOverlap, type Cidr } from "../../core/cidr";
-import { IssueList, checkKnownKeys, isRecord, readBoolean, readString, readStringArray } from "../../core/fields";
-import { ALLOW_UNLISTED_REGION_KEY, checkKnownRegion } from "../../kit/regions";
+import { IssueList, checkKnownKeys, isRecord, readString, readStringArray } from "../../core/fields";
+import {
+    type MachineChangePolicy,
+    type MachineTypes,
+    machineTypeFor,
+    readAllowUnlisted,
+    readImage,
+    readMachineTypes,
+    readNodeList,
+    readRegion as readKnownRegion,
+    readResourceId,
+    replaceNodesPolicy,
+} from "../../kit/readers";
+import { ALLOW_UNLISTED_REGION_KEY } from "../../kit/regions";
 import type { ClusterSpec, ConfigIssue } from "../../core/types";
 import { CLOSED_REGIONS, DEFAULT_SIZES, DO_REGIONS, SIZE_SLUG_RE, UBUNTU_2404_IMAGE } from "./catalog";
 import { checkClusterOnDigitalOcean } from "./checks";
@@ -44,7 +56,7 @@ export interface DigitalOceanConfig {
     /** The VPC. */
     vpc: DoVpc;
     /** Default droplet sizes by role (a pool's or the control plane's `machineType` wins). */
-    sizes: { controlPlane: string; worker: string };
+    sizes: MachineTypes;
     /** Image slug or id of every droplet. */
     image: string;
     /** SSH keys already in the account (ids or MD5 fingerprints), added to every droplet. */
@@ -61,7 +73,6 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 /** An SSH key id (digits) or an MD5 fingerprint (`aa:bb:...`, 16 pairs). */
 const SSH_KEY_REF_RE = /^(\d+|[0-9a-f]{2}(:[0-9a-f]{2}){15})$/;
 const DOMAIN_RE = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,63}$/;
-const NODE_NAME_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** DigitalOcean VPC ranges: RFC 1918, from /16 to /28 (openapi `vpcs/models/vpc.yml`). */
 const VPC_PREFIX = { min: 16, max: 28 } as const;
 const RFC1918 = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
@@ -98,28 +109,16 @@ function readToken(value: unknown, issues: IssueList): string | undefined {
     return value;
 }
 
-function readRegion(block: Record<string, unknown>, issues: IssueList): string | undefined {
-    const region = readString(block.region, `${BLOCK}.region`, issues);
-    const allowUnlisted = readBoolean(block[ALLOW_UNLISTED_REGION_KEY], `${BLOCK}.${ALLOW_UNLISTED_REGION_KEY}`, issues) ?? false;
-    if (region === undefined) {
-        if (block.region === undefined || block.region === null)
-            issues.add(
-                `${BLOCK}.region`,
-                `is required; set the region slug the cluster lives in, one of ${Object.keys(DO_REGIONS).join(", ")}`,
-            );
-        return undefined;
-    }
-    if (CLOSED_REGIONS[region]) {
-        issues.add(
-            `${BLOCK}.region`,
-            `"${region}" takes no new droplets; use ${CLOSED_REGIONS[region]}, the open region of the same metro`,
-        );
-        return undefined;
-    }
-    // The kit's known-region reader: near matches, and the escape hatch for regions opened since.
-    const known = Object.fromEntries(Object.keys(DO_REGIONS).map((r) => [r, [] as string[]]));
-    return checkKnownRegion(region, `${BLOCK}.region`, { platform: BLOCK, known, allowUnlisted }, issues) ? region : undefined;
-}
+/** Regions by the kit's known-region reader: near matches, the escape hatch for regions opened since, and closed regions refused first. */
+const REGIONS = {
+    platform: BLOCK,
+    known: Object.fromEntries(Object.keys(DO_REGIONS).map((r) => [r, [] as string[]])),
+    example: "fra1",
+    refuse: (region: string): string | undefined =>
+        CLOSED_REGIONS[region]
+            ? `"${region}" takes no new droplets; use ${CLOSED_REGIONS[region]}, the open region of the same metro`
+            : undefined,
+};
 
 function readVpc(value: unknown, spec: ClusterSpec, issues: IssueList): DoVpc | undefined {
     const path = `${BLOCK}.vpc`;
@@ -145,41 +144,16 @@ function readVpc(value: unknown, spec: ClusterSpec, issues: IssueList): DoVpc | 
         );
         ok = false;
     }
-    const existing = block.existingVpcId === undefined ? undefined : readString(block.existingVpcId, `${path}.existingVpcId`, issues);
-    if (existing !== undefined && !UUID_RE.test(existing)) {
-        issues.add(
-            `${path}.existingVpcId`,
-            "is not a VPC id; copy the VPC's UUID (`doctl vpcs list`), e.g. 5a4981aa-9653-4bd1-bef5-d6bff52042e4",
-        );
-        ok = false;
-    }
-    if (!ok || !cidr || (block.existingVpcId !== undefined && existing === undefined)) return undefined;
+    const existing = readResourceId(
+        block.existingVpcId,
+        `${path}.existingVpcId`,
+        { pattern: UUID_RE, what: "VPC id (its UUID, `doctl vpcs list`)", example: "5a4981aa-9653-4bd1-bef5-d6bff52042e4" },
+        issues,
+    );
+    const refused = existing === undefined && block.existingVpcId !== undefined && block.existingVpcId !== null;
+    if (!ok || !cidr || refused) return undefined;
     const text = formatCidr(cidr);
     return existing ? { kind: "existing", id: existing, cidr: text } : { kind: "new", cidr: text };
-}
-
-function readSizes(value: unknown, issues: IssueList): DigitalOceanConfig["sizes"] {
-    const sizes: { controlPlane: string; worker: string } = { ...DEFAULT_SIZES };
-    if (value === undefined || value === null) return sizes;
-    if (!isRecord(value)) {
-        issues.add(
-            `${BLOCK}.sizes`,
-            `must be a map; write { controlPlane: ${DEFAULT_SIZES.controlPlane}, worker: ${DEFAULT_SIZES.worker} }`,
-        );
-        return sizes;
-    }
-    checkKnownKeys(value, ["controlPlane", "worker"], `${BLOCK}.sizes`, issues);
-    for (const role of ["controlPlane", "worker"] as const) {
-        const slug = readString(value[role], `${BLOCK}.sizes.${role}`, issues);
-        if (slug === undefined) continue;
-        if (!SIZE_SLUG_RE.test(slug)) {
-            issues.add(
-                `${BLOCK}.sizes.${role}`,
-                `"${slug}" is not a droplet size slug; use one such as ${DEFAULT_SIZES[role]} (doctl compute size list)`,
-            );
-        } else sizes[role] = slug;
-    }
-    return sizes;
 }
 
 function readList(value: unknown, key: string, pattern: RegExp, what: string, issues: IssueList): string[] {
@@ -205,17 +179,33 @@ export function parseDigitalOceanConfig(raw: unknown, spec: ClusterSpec): { conf
         return { issues: issues.items };
     }
     checkKnownKeys(raw, KNOWN_KEYS, BLOCK, issues);
-    const region = readRegion(raw, issues);
+    const region = readKnownRegion(raw.region, `${BLOCK}.region`, readAllowUnlisted(raw, BLOCK, issues), REGIONS, issues);
     const token = readToken(raw.token, issues);
     const vpc = readVpc(raw.vpc, spec, issues);
-    const sizes = readSizes(raw.sizes, issues);
-    const image = readString(raw.image, `${BLOCK}.image`, issues) ?? UBUNTU_2404_IMAGE;
-    if (!/^([a-z0-9][-a-z0-9.]*|\d+)$/.test(image)) {
-        issues.add(
-            `${BLOCK}.image`,
-            `"${image}" is not an image slug or id; use ${UBUNTU_2404_IMAGE} (Ubuntu 24.04 LTS) or a snapshot's numeric id`,
-        );
-    }
+    const sizes = readMachineTypes(
+        raw.sizes,
+        `${BLOCK}.sizes`,
+        {
+            defaults: DEFAULT_SIZES,
+            pattern: SIZE_SLUG_RE,
+            example: DEFAULT_SIZES.worker,
+            what: "a droplet size slug (doctl compute size list)",
+        },
+        issues,
+    );
+    const source = readImage(
+        raw.image,
+        `${BLOCK}.image`,
+        {
+            idPattern: /^\d+$/,
+            lookupPattern: /^[a-z0-9][-a-z0-9.]*$/,
+            fallback: { kind: "lookup", reference: UBUNTU_2404_IMAGE },
+            fallbackName: "Ubuntu 24.04 LTS",
+            examples: { id: "<a snapshot's numeric id>", lookup: UBUNTU_2404_IMAGE },
+        },
+        issues,
+    );
+    const image = source.kind === "id" ? source.id : source.reference;
     const sshKeys = readList(
         raw.sshKeys,
         "sshKeys",
@@ -230,13 +220,7 @@ export function parseDigitalOceanConfig(raw: unknown, spec: ClusterSpec): { conf
             `"${apiDomain}" is not a domain name; give a domain managed in DigitalOcean DNS, such as example.com, or omit it`,
         );
     }
-    const replaceNodes = readList(
-        raw.replaceNodes,
-        "replaceNodes",
-        NODE_NAME_RE,
-        "a node name; use one from the plan, such as demo-general-0",
-        issues,
-    );
+    const replaceNodes = readNodeList(raw.replaceNodes, `${BLOCK}.replaceNodes`, issues);
     for (const issue of checkClusterOnDigitalOcean(spec, sizes)) issues.items.push(issue);
 
     if (issues.items.length > 0 || !region || !token || !vpc) return { issues: issues.items };
@@ -250,16 +234,11 @@ export function parseDigitalOceanConfig(raw: unknown, spec: ClusterSpec): { conf
  * @param machineType - the node's `machineType`, if any
  */
 export function sizeFor(config: Pick<DigitalOceanConfig, "sizes">, role: "control-plane" | "worker", machineType?: string): string {
-    return machineType ?? (role === "control-plane" ? config.sizes.controlPlane : config.sizes.worker);
+    return machineTypeFor({ role, machineType }, config.sizes);
 }
 
 /** How a droplet reacts to a new image or bootstrap rendering (see {@link dropletChangePolicy}). */
-export interface DropletChangePolicy {
-    /** Droplet inputs kept at their value from creation. */
-    ignoreChanges: string[];
-    /** Droplet inputs whose change rebuilds the droplet. */
-    replaceOnChanges: string[];
-}
+export type DropletChangePolicy = MachineChangePolicy;
 
 /**
  * User data is read once, at first boot, and a changed `userData` or `image` replaces a droplet: a
@@ -269,8 +248,5 @@ export interface DropletChangePolicy {
  * @param nodeName - the NodePlan name
  */
 export function dropletChangePolicy(config: Pick<DigitalOceanConfig, "replaceNodes">, nodeName: string): DropletChangePolicy {
-    const rolled = ["image", "userData"];
-    return config.replaceNodes.includes(nodeName)
-        ? { ignoreChanges: [], replaceOnChanges: rolled }
-        : { ignoreChanges: rolled, replaceOnChanges: [] };
+    return replaceNodesPolicy(config.replaceNodes, nodeName, ["image", "userData"]);
 }

@@ -22,6 +22,7 @@
  * - images pulled `IfNotPresent` (they are pinned), `alpine` pinned to a minor.
  */
 import { TOKEN_SECRET } from "./identity";
+import { type ControllerPlacement, controlPlanePlacement } from "../../kit/ccm";
 
 /** Pinned images (csi-digitalocean v4.16.0 release manifest). */
 export const CSI_IMAGES = {
@@ -40,7 +41,10 @@ export const CSI_DRIVER = "dobs.csi.digitalocean.com";
 export const DEFAULT_STORAGE_CLASS = "do-block-storage";
 
 const NS = TOKEN_SECRET.namespace;
-const CONTROL_PLANE = "node-role.kubernetes.io/control-plane";
+/** The controller on the masters; it waits for the CCM to initialise its node. */
+function controllerPlacement(): ControllerPlacement {
+    return controlPlanePlacement({ uninitialized: false });
+}
 const SOCKET_DIR = "/var/lib/csi/sockets/pluginproxy/";
 const API_URL = "https://api.digitalocean.com/";
 
@@ -74,6 +78,7 @@ function sidecar(name: string, image: string, args: string[]): Obj {
 }
 
 function controller(region: string): Obj[] {
+    const placement = controllerPlacement();
     const labels = { app: "csi-do-controller", role: "csi-do" };
     const sa = "csi-do-controller-sa";
     const plugin = {
@@ -136,10 +141,10 @@ function controller(region: string): Obj[] {
                     spec: {
                         priorityClassName: "system-cluster-critical",
                         serviceAccountName: sa,
-                        hostNetwork: true,
+                        hostNetwork: placement.hostNetwork,
                         dnsPolicy: "ClusterFirstWithHostNet",
-                        nodeSelector: { [CONTROL_PLANE]: "" },
-                        tolerations: [{ key: CONTROL_PLANE, operator: "Exists", effect: "NoSchedule" }],
+                        nodeSelector: placement.nodeSelector,
+                        tolerations: placement.tolerations,
                         containers: [
                             sidecar("csi-provisioner", CSI_IMAGES.provisioner, ["--default-fstype=ext4", "--v=5"]),
                             sidecar("csi-attacher", CSI_IMAGES.attacher, ["--v=5", "--reconcile-sync=30m", "--timeout=2m"]),

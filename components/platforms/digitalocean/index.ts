@@ -9,6 +9,7 @@ import { type DigitalOceanConfig, parseDigitalOceanConfig } from "./config";
 import { DO_DELIVERY, digitalOceanBootstrapFacts } from "./bootstrap";
 import { type DoInfrastructure, createDoInfrastructure } from "./infrastructure";
 import { createDoMachine } from "./machines";
+import { DO_TAG_LIMITS } from "./tags";
 
 /** The validated `kubeforge:digitalocean` block. */
 export type { DigitalOceanConfig } from "./config";
@@ -21,16 +22,8 @@ const digitalocean: Platform<DigitalOceanConfig, DoInfrastructure> = {
     limits: {
         // The droplet name is the host name (one DNS label) and the Kubernetes node name.
         machineNameMax: 63,
-        // Tags are flat names of at most 255 characters from [A-Za-z0-9:_-]; `kubeforge:tags` become
-        // `key:value` (checks.ts checks the joined tag). DigitalOcean documents no per-droplet count.
-        tags: {
-            maxCount: 1000,
-            keyMax: 255,
-            valueMax: 255,
-            keyPattern: "^[A-Za-z0-9:_-]+$",
-            valuePattern: "^[A-Za-z0-9:_-]*$",
-            shape: "list",
-        },
+        // Tags are flat names: `kubeforge:tags` become `key:value` (checks.ts checks the joined tag).
+        tags: DO_TAG_LIMITS,
     },
     parseConfig: (raw, spec) => parseDigitalOceanConfig(raw, spec),
     // One failure domain, the region: DigitalOcean has no zones inside a region and no placement API.

@@ -9,17 +9,41 @@
  * User tags (`kubeforge:tags`) become `key:value`. Pure.
  */
 import type { ClusterSpec, NodePlan } from "../../core/types";
+import type { TagLimits } from "../../platform";
+import { type OwnTagKey, formatTags, nodeTags } from "../../kit/tags";
 
 /** What a DigitalOcean tag name may hold (API `tags` reference). */
 export const TAG_NAME_RE = /^[A-Za-z0-9:_-]{1,255}$/;
 
+/**
+ * DigitalOcean's tag rules, declared in the platform's limits: at most 255 characters from
+ * `[A-Za-z0-9:_-]`; DigitalOcean documents no per-droplet count.
+ */
+export const DO_TAG_LIMITS: TagLimits = {
+    maxCount: 1000,
+    keyMax: 255,
+    valueMax: 255,
+    keyPattern: "^[A-Za-z0-9:_-]+$",
+    valuePattern: "^[A-Za-z0-9:_-]*$",
+    shape: "list",
+};
+
+/** The keys of kubeforge's identity tags on DigitalOcean (`kubeforge-role:worker`: the key, `:`, the value). */
+const IDENTITY_KEYS: Readonly<Record<OwnTagKey, string>> = {
+    cluster: "kubeforge-cluster",
+    role: "kubeforge-role",
+    pool: "kubeforge-pool",
+    node: "kubeforge-node",
+    failureDomain: "kubeforge-failure-domain",
+};
+
 /** Prefixes of the identity tags, read back by the policy adapter. */
 export const IDENTITY_TAG = {
-    cluster: "kubeforge-cluster:",
-    role: "kubeforge-role:",
-    pool: "kubeforge-pool:",
-    node: "kubeforge-node:",
-    failureDomain: "kubeforge-failure-domain:",
+    cluster: `${IDENTITY_KEYS.cluster}:`,
+    role: `${IDENTITY_KEYS.role}:`,
+    pool: `${IDENTITY_KEYS.pool}:`,
+    node: `${IDENTITY_KEYS.node}:`,
+    failureDomain: `${IDENTITY_KEYS.failureDomain}:`,
 } as const;
 
 /** The cluster's selector tags. */
@@ -39,35 +63,26 @@ export function clusterTags(clusterName: string): ClusterTags {
 }
 
 /**
- * The user's `kubeforge:tags` as DigitalOcean tag names (`key:value`, or `key` for an empty value).
+ * The user's `kubeforge:tags` as DigitalOcean tag names (`key:value`, or `key` for an empty value), as
+ * written, for checks.ts to test against {@link TAG_NAME_RE} (the kit's `formatTags` would make them fit).
  * @param tags - the cluster's tags
  */
 export function userTags(tags: Record<string, string>): string[] {
     return Object.entries(tags).map(([k, v]) => (v === "" ? k : `${k}:${v}`));
 }
 
-/**
- * Tags of a cluster-owned resource that is not a droplet (VPC, firewall, load balancer).
- * @param spec - the cluster
- */
-export function resourceTags(spec: ClusterSpec): string[] {
-    return [...userTags(spec.tags), `${IDENTITY_TAG.cluster}${spec.name}`];
+function tagList(tags: Record<string, string>): string[] {
+    return formatTags(tags, DO_TAG_LIMITS) as string[];
 }
 
 /**
- * Tags of one droplet: the selectors it is in, then its identity.
+ * Tags of one droplet: the user's tags, the ownership tag, the selectors it is in (valueless tags), then the kit's node identity.
  * @param spec - the cluster
  * @param node - the node the droplet realises
  */
 export function dropletTags(spec: ClusterSpec, node: NodePlan): string[] {
     const selectors = clusterTags(spec.name);
-    return [
-        ...resourceTags(spec),
-        selectors.nodes,
-        ...(node.role === "control-plane" ? [selectors.controlPlane] : []),
-        `${IDENTITY_TAG.role}${node.role}`,
-        `${IDENTITY_TAG.pool}${node.pool}`,
-        `${IDENTITY_TAG.node}${node.name}`,
-        `${IDENTITY_TAG.failureDomain}${node.failureDomain}`,
-    ];
+    const extra: Record<string, string> = { [selectors.nodes]: "" };
+    if (node.role === "control-plane") extra[selectors.controlPlane] = "";
+    return tagList(nodeTags(spec, node, { keys: IDENTITY_KEYS, extra }));
 }

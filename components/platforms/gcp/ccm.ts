@@ -17,6 +17,7 @@
  * Credentials), which the metadata guard keeps from pods without host networking.
  */
 import type { ClusterSpec } from "../../core/types";
+import { type ControllerPlacement, controlPlanePlacement } from "../../kit/ccm";
 
 /**
  * The CCM image. v36.0.7 is the kubernetes/cloud-provider-gcp tag for Kubernetes 1.36 (scheme
@@ -38,7 +39,10 @@ export type K8sObject = Record<string, unknown>;
 
 const NAMESPACE = "kube-system";
 const SA = "cloud-controller-manager";
-const CONTROL_PLANE = "node-role.kubernetes.io/control-plane";
+/** The CCM on the masters, as upstream's DaemonSet places it: it also tolerates not-ready nodes (no CNI yet). */
+function controllerPlacement(): ControllerPlacement {
+    return controlPlanePlacement({ alsoTolerate: [{ key: "node.kubernetes.io/not-ready", operator: "Exists", effect: "NoSchedule" }] });
+}
 
 /**
  * The CCM's command-line arguments. Route and node-IPAM controllers are off: the CNI (Cilium or
@@ -152,6 +156,7 @@ export function ccmObjects(spec: ClusterSpec): K8sObject[] {
 }
 
 function ccmDaemonSet(spec: ClusterSpec, labels: Record<string, string>): K8sObject {
+    const placement = controllerPlacement();
     const selector = { "app.kubernetes.io/name": "gcp-cloud-controller-manager" };
     return {
         apiVersion: "apps/v1",
@@ -164,14 +169,10 @@ function ccmDaemonSet(spec: ClusterSpec, labels: Record<string, string>): K8sObj
                 metadata: { labels: { ...labels, tier: "control-plane" } },
                 spec: {
                     serviceAccountName: SA,
-                    hostNetwork: true,
+                    hostNetwork: placement.hostNetwork,
                     priorityClassName: "system-cluster-critical",
-                    nodeSelector: { [CONTROL_PLANE]: "", "kubernetes.io/os": "linux" },
-                    tolerations: [
-                        { key: "node.cloudprovider.kubernetes.io/uninitialized", value: "true", effect: "NoSchedule" },
-                        { key: "node.kubernetes.io/not-ready", operator: "Exists", effect: "NoSchedule" },
-                        { key: CONTROL_PLANE, operator: "Exists", effect: "NoSchedule" },
-                    ],
+                    nodeSelector: { ...placement.nodeSelector, "kubernetes.io/os": "linux" },
+                    tolerations: placement.tolerations,
                     containers: [
                         {
                             name: "cloud-controller-manager",

@@ -8,23 +8,13 @@
  */
 import type { ClusterSpec, ConfigIssue, NodePlan } from "../../core/types";
 import { checkIpv4OnlyAccess } from "../../kit/access";
+import { IssueList } from "../../core/fields";
+import { checkNodeList } from "../../kit/readers";
 import { tagLimitIssues } from "../../kit/tags";
-import type { TagLimits } from "../../platform";
 import { type GcpConfig, machineTypeFor } from "./config";
-import { LABEL_KEYS } from "./names";
+import { GCP_LABEL_LIMITS, LABEL_KEYS, LABEL_KEY_RE, LABEL_VALUE_RE } from "./names";
 import { MACHINE_TYPE_RE, type MachineGroup, chooseStorage, isArmMachineType } from "./disks";
 
-const LABEL_KEY_RE = /^[a-z][a-z0-9_-]{0,62}$/;
-const LABEL_VALUE_RE = /^[a-z0-9_-]{0,63}$/;
-/** Compute Engine's label rules: 64 labels a resource, lower-case keys starting with a letter, keys and values up to 63 characters. */
-export const GCP_LABEL_LIMITS: TagLimits = {
-    maxCount: 64,
-    keyMax: 63,
-    valueMax: 63,
-    keyPattern: LABEL_KEY_RE.source,
-    valuePattern: LABEL_VALUE_RE.source,
-    shape: "map",
-};
 /** Longest Compute Engine instance name. */
 export const MAX_INSTANCE_NAME = 63;
 
@@ -134,15 +124,9 @@ export function checkGcpNodes(config: GcpConfig, spec: ClusterSpec, nodes: NodeP
             });
         }
     }
-    const names = new Set(nodes.map((n) => n.name));
-    config.replaceNodes.forEach((name, i) => {
-        if (!names.has(name)) {
-            issues.push({
-                field: `kubeforge:gcp.replaceNodes[${i}]`,
-                message: `no node is named \`${name}\`; use a name from the plan (e.g. \`${nodes[0]?.name ?? "demo-cp-0"}\`) or remove it`,
-            });
-        }
-    });
+    const listed = new IssueList();
+    checkNodeList(config.replaceNodes, nodes, "gcp.replaceNodes", listed);
+    issues.push(...listed.items);
     checkMachineTypes(spec, config, issues);
     if (!issues.some((i) => i.field.endsWith(".machineType"))) {
         const groups = machineGroups(spec, config);

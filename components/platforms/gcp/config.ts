@@ -18,12 +18,25 @@
  * ```
  */
 import type { ClusterSpec, ConfigIssue } from "../../core/types";
-import { IssueList, checkKnownKeys, isRecord, readBoolean, readObject, readString, readStringArray } from "../../core/fields";
+import { IssueList, checkKnownKeys, isRecord, readString } from "../../core/fields";
+import {
+    type MachineTypes,
+    type ImageReaderOptions,
+    type ImageSource,
+    machineTypeFor as kitMachineTypeFor,
+    readAllowUnlisted,
+    readImage,
+    readMachineTypes,
+    readNodeList,
+    readRegion,
+    readResourceId,
+    readZones,
+} from "../../kit/readers";
 import { MACHINE_TYPE_RE, isArmMachineType } from "./disks";
 import { type ExistingNetwork, type NewNetwork, PROJECT_ID_RE, readNetwork } from "./config-network";
 
 export { type ExistingNetwork, type NewNetwork, PROJECT_ID_RE, RESOURCE_NAME_RE } from "./config-network";
-import { KNOWN_REGIONS, REGION_RE, knownZones, regionOfZone } from "./regions";
+import { KNOWN_ZONES, REGION_RE, regionOfZone } from "./regions";
 
 /** Canonical's Ubuntu 24.04 LTS image families in the public `ubuntu-os-cloud` project. */
 export const UBUNTU_2404_IMAGE = {
@@ -48,7 +61,7 @@ export interface GcpConfig {
     /** The network. */
     network: NewNetwork | ExistingNetwork;
     /** Default machine types by role (a pool's or the control plane's `machineType` wins). */
-    machineTypes: { controlPlane: string; worker: string };
+    machineTypes: MachineTypes;
     /**
      * Image of Linux nodes: an image or image-family path. `perArchitecture`: the default Ubuntu
      * family, switched to its arm64 twin for Arm machine types.
@@ -77,9 +90,21 @@ const KNOWN_KEYS = [
     "allowUnlistedRegion",
 ] as const;
 
-const IMAGE_RE = /^projects\/[a-z][-a-z0-9.:]*[a-z0-9]\/global\/images\/(family\/)?[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const IMAGE_ID_RE = /^projects\/[a-z][-a-z0-9.:]*[a-z0-9]\/global\/images\/[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const IMAGE_FAMILY_RE = /^projects\/[a-z][-a-z0-9.:]*[a-z0-9]\/global\/images\/family\/[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const KMS_KEY_RE = /^projects\/([^/]+)\/locations\/([a-z0-9-]+)\/keyRings\/[A-Za-z0-9_-]{1,63}\/cryptoKeys\/[A-Za-z0-9_-]{1,63}$/;
-const NODE_NAME_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** The region and zone readers' view of GCP: its known regions, and the shape checks that come before the list. */
+const REGIONS = {
+    platform: "gcp",
+    known: KNOWN_ZONES,
+    example: "europe-west1",
+    refuse: (text: string): string | undefined => {
+        if (REGION_RE.test(text)) return undefined;
+        const zoneRegion = regionOfZone(text);
+        return `is not a region name; ${zoneRegion ? `\`${text}\` looks like a zone; use its region \`${zoneRegion}\`` : "use a region name such as `europe-west1`"}`;
+    },
+};
 
 /**
  * Validates and defaults the `kubeforge:gcp` block. Every problem is returned at once, each with a
@@ -95,16 +120,31 @@ export function parseGcpConfig(raw: unknown, spec: ClusterSpec): { config?: GcpC
     }
     checkKnownKeys(raw, KNOWN_KEYS, "gcp", issues);
 
-    const allowUnlistedRegion = readBoolean(raw.allowUnlistedRegion, "gcp.allowUnlistedRegion", issues) ?? false;
+    const allowUnlistedRegion = readAllowUnlisted(raw, "gcp", issues);
     const project = readProject(raw.project, issues);
-    const region = readRegion(raw.region, allowUnlistedRegion, issues);
-    const zones = readZones(raw.zones, region, allowUnlistedRegion, issues);
+    const region = readRegion(raw.region, "gcp.region", allowUnlistedRegion, REGIONS, issues);
+    const zones = readZones(raw.zones, "gcp.zones", allowUnlistedRegion, zoneOptions(region), issues);
     const network = readNetwork(raw.network, spec, issues);
-    const machineTypes = readMachineTypes(raw.machineTypes, issues);
-    const image = readImage(raw.image, "image", "Ubuntu 24.04 LTS", issues);
-    const windowsImage = readImage(raw.windowsImage, "windowsImage", "Windows Server 2022", issues);
+    const machineTypes = readMachineTypes(
+        raw.machineTypes,
+        "gcp.machineTypes",
+        {
+            defaults: { controlPlane: DEFAULT_MACHINE_TYPE, worker: DEFAULT_MACHINE_TYPE },
+            pattern: MACHINE_TYPE_RE,
+            example: "n2-standard-4",
+            what: "a Compute Engine machine type",
+        },
+        issues,
+    );
+    const image = readImage(raw.image, "gcp.image", imageOptions(UBUNTU_2404_IMAGE.amd64, "Ubuntu 24.04 LTS"), issues);
+    const windowsImage = readImage(
+        raw.windowsImage,
+        "gcp.windowsImage",
+        imageOptions(WINDOWS_SERVER_2022_IMAGE, "Windows Server 2022"),
+        issues,
+    );
     const kmsKeyName = readKmsKey(raw.kmsKeyName, region, issues);
-    const replaceNodes = readReplaceNodes(raw.replaceNodes, issues);
+    const replaceNodes = readNodeList(raw.replaceNodes, "gcp.replaceNodes", issues);
 
     if (issues.items.length > 0 || !project || !region || !network) return { issues: issues.items };
     return {
@@ -115,8 +155,8 @@ export function parseGcpConfig(raw: unknown, spec: ClusterSpec): { config?: GcpC
             zones,
             network,
             machineTypes,
-            image: image === undefined ? { path: UBUNTU_2404_IMAGE.amd64, perArchitecture: true } : { path: image, perArchitecture: false },
-            windowsImage: windowsImage ?? WINDOWS_SERVER_2022_IMAGE,
+            image: { path: imagePath(image), perArchitecture: raw.image === undefined || raw.image === null },
+            windowsImage: imagePath(windowsImage),
             kmsKeyName,
             replaceNodes,
             allowUnlistedRegion,
@@ -141,123 +181,58 @@ function readProject(value: unknown, issues: IssueList): string | undefined {
     return text;
 }
 
-function readRegion(value: unknown, allowUnknown: boolean, issues: IssueList): string | undefined {
-    const text = readString(value, "gcp.region", issues);
-    if (text === undefined) {
-        if (value === undefined || value === null)
-            issues.add("gcp.region", "is required; set it to the region the cluster lives in, such as `europe-west1`");
-        return undefined;
-    }
-    if (!REGION_RE.test(text)) {
-        const zoneRegion = regionOfZone(text);
-        const hint = zoneRegion
-            ? `\`${text}\` looks like a zone; use its region \`${zoneRegion}\``
-            : "use a region name such as `europe-west1`";
-        issues.add("gcp.region", `is not a region name; ${hint}`);
-        return undefined;
-    }
-    if (!allowUnknown && knownZones(text) === undefined) {
-        issues.add(
-            "gcp.region",
-            `\`${text}\` is not a region kubeforge knows (${Object.keys(KNOWN_REGIONS).length} known); check the spelling, or set kubeforge:gcp.allowUnlistedRegion: true for a region newer than kubeforge`,
-        );
-        return undefined;
-    }
-    return text;
+/**
+ * Zones are checked against the region's known zones by the kit; a zone of another region is refused
+ * even with `allowUnlistedRegion` (Compute Engine would refuse it at create time).
+ */
+function zoneOptions(region: string | undefined) {
+    return {
+        ...REGIONS,
+        region,
+        defaultToKnown: false,
+        refuse: (zone: string): string | undefined =>
+            region && regionOfZone(zone) !== region
+                ? `zone \`${zone}\` is not in region \`${region}\`; use a zone of that region such as \`${(KNOWN_ZONES[region] ?? [`${region}-a`])[0]}\``
+                : undefined,
+    };
 }
 
-function readZones(value: unknown, region: string | undefined, allowUnknown: boolean, issues: IssueList): string[] {
-    const list = readStringArray(value, "gcp.zones", issues);
-    const reported = list === undefined && value !== undefined && value !== null;
-    if (reported) return [];
-    if (list === undefined || list.length === 0) {
-        const example = region
-            ? (knownZones(region) ?? [`${region}-a`]).slice(0, 3).join(", ")
-            : "europe-west1-b, europe-west1-c, europe-west1-d";
-        issues.add("gcp.zones", `must list at least one zone, e.g. \`[${example}]\`; three zones spread the masters`);
-        return [];
-    }
-    const zones: string[] = [];
-    list.forEach((zone, i) => {
-        const path = `gcp.zones[${i}]`;
-        const known = region ? knownZones(region) : undefined;
-        if (region && regionOfZone(zone) !== region) {
-            issues.add(
-                path,
-                `zone \`${zone}\` is not in region \`${region}\`; use a zone of that region such as \`${(known ?? [`${region}-a`])[0]}\``,
-            );
-        } else if (known && !known.includes(zone) && !allowUnknown) {
-            issues.add(
-                path,
-                `\`${region}\` has no zone \`${zone}\`; use one of ${known.join(", ")} (or kubeforge:gcp.allowUnlistedRegion: true for a new zone)`,
-            );
-        } else if (zones.includes(zone)) {
-            issues.add(path, `zone \`${zone}\` is listed twice; list each zone once`);
-        } else {
-            zones.push(zone);
-        }
-    });
-    return zones;
+/** An image path: a fixed image (`.../images/<name>`) or an image family, looked up when the instance is created. */
+function imageOptions(fallback: string, fallbackName: string): ImageReaderOptions {
+    return {
+        idPattern: IMAGE_ID_RE,
+        lookupPattern: IMAGE_FAMILY_RE,
+        fallback: { kind: "lookup", reference: fallback },
+        fallbackName,
+        examples: { id: "projects/<project>/global/images/<image>", lookup: "projects/<project>/global/images/family/<family>" },
+    };
 }
 
-function readMachineTypes(value: unknown, issues: IssueList): GcpConfig["machineTypes"] {
-    const types = { controlPlane: DEFAULT_MACHINE_TYPE, worker: DEFAULT_MACHINE_TYPE };
-    const block = readObject(value, "gcp.machineTypes", issues);
-    if (block === undefined) return types;
-    checkKnownKeys(block, ["controlPlane", "worker"], "gcp.machineTypes", issues);
-    for (const role of ["controlPlane", "worker"] as const) {
-        const text = readString(block[role], `gcp.machineTypes.${role}`, issues);
-        if (text === undefined) continue;
-        if (!MACHINE_TYPE_RE.test(text))
-            issues.add(`gcp.machineTypes.${role}`, `\`${text}\` is not a Compute Engine machine type; use one such as \`n2-standard-4\``);
-        else types[role] = text;
-    }
-    return types;
-}
-
-function readImage(value: unknown, key: "image" | "windowsImage", fallback: string, issues: IssueList): string | undefined {
-    const text = readString(value, `gcp.${key}`, issues);
-    if (text === undefined) return undefined;
-    if (!IMAGE_RE.test(text)) {
-        issues.add(
-            `gcp.${key}`,
-            `\`${text}\` is not an image path; write \`projects/<project>/global/images/<image>\` or \`projects/<project>/global/images/family/<family>\`, or omit it for ${fallback}`,
-        );
-        return undefined;
-    }
-    return text;
+function imagePath(source: ImageSource): string {
+    return source.kind === "id" ? source.id : source.reference;
 }
 
 function readKmsKey(value: unknown, region: string | undefined, issues: IssueList): string | undefined {
-    const text = readString(value, "gcp.kmsKeyName", issues);
-    if (text === undefined) return undefined;
-    const m = KMS_KEY_RE.exec(text);
-    if (!m) {
+    const text = readResourceId(
+        value,
+        "gcp.kmsKeyName",
+        {
+            pattern: KMS_KEY_RE,
+            what: "Cloud KMS key name (no version)",
+            example: "projects/<project>/locations/<location>/keyRings/<ring>/cryptoKeys/<key>",
+            whenAbsent: "use Google-managed encryption",
+        },
+        issues,
+    );
+    const location = text === undefined ? undefined : KMS_KEY_RE.exec(text)?.[2];
+    if (region && location !== undefined && location !== region && location !== "global") {
         issues.add(
             "gcp.kmsKeyName",
-            "is not a Cloud KMS key name; write `projects/<project>/locations/<location>/keyRings/<ring>/cryptoKeys/<key>` (no version), or omit it for Google-managed encryption",
-        );
-        return undefined;
-    }
-    if (region && m[2] !== region && m[2] !== "global") {
-        issues.add(
-            "gcp.kmsKeyName",
-            `the key is in \`${m[2]}\`; Compute Engine disks in \`${region}\` need a key in \`${region}\` or \`global\``,
+            `the key is in \`${location}\`; Compute Engine disks in \`${region}\` need a key in \`${region}\` or \`global\``,
         );
         return undefined;
     }
     return text;
-}
-
-function readReplaceNodes(value: unknown, issues: IssueList): string[] {
-    const list = readStringArray(value, "gcp.replaceNodes", issues) ?? [];
-    const out: string[] = [];
-    list.forEach((name, i) => {
-        if (!NODE_NAME_RE.test(name))
-            issues.add(`gcp.replaceNodes[${i}]`, "is not a node name; use a name from the plan such as `demo-general-0`");
-        else if (!out.includes(name)) out.push(name);
-    });
-    return out;
 }
 
 /**
@@ -267,7 +242,7 @@ function readReplaceNodes(value: unknown, issues: IssueList): string[] {
  * @param machineType - the node's `machineType`, if any
  */
 export function machineTypeFor(config: GcpConfig, role: "control-plane" | "worker", machineType?: string): string {
-    return machineType ?? (role === "control-plane" ? config.machineTypes.controlPlane : config.machineTypes.worker);
+    return kitMachineTypeFor({ role, machineType }, config.machineTypes);
 }
 
 /**

@@ -15,6 +15,7 @@
  * - Two controller replicas when there are three or more masters (the sidecars elect a leader).
  */
 import type { ClusterSpec } from "../../core/types";
+import { type ControllerPlacement, controlPlanePlacement } from "../../kit/ccm";
 import type { K8sObject } from "./ccm";
 
 /**
@@ -40,7 +41,10 @@ const CONTROLLER_SA = "csi-gce-pd-controller-sa";
 const NODE_SA = "csi-gce-pd-node-sa";
 const NODE_SA_WIN = "csi-gce-pd-node-sa-win";
 const APP = { app: "gcp-compute-persistent-disk-csi-driver" };
-const CONTROL_PLANE = "node-role.kubernetes.io/control-plane";
+/** The controller on the masters (they hold the identity); it waits for the CCM to initialise its node. */
+function controllerPlacement(): ControllerPlacement {
+    return controlPlanePlacement({ uninitialized: false });
+}
 
 function rule(apiGroups: string[], resources: string[], verbs: string[]): Record<string, unknown> {
     return { apiGroups, resources, verbs };
@@ -129,6 +133,7 @@ function sidecar(name: string, image: string, port: number, extra: string[]): Re
  * @param replicas - how many controllers
  */
 export function csiController(replicas: number): K8sObject {
+    const placement = controllerPlacement();
     return {
         apiVersion: "apps/v1",
         kind: "Deployment",
@@ -139,11 +144,11 @@ export function csiController(replicas: number): K8sObject {
             template: {
                 metadata: { labels: { ...APP, component: "controller" } },
                 spec: {
-                    hostNetwork: true,
+                    hostNetwork: placement.hostNetwork,
                     serviceAccountName: CONTROLLER_SA,
                     priorityClassName: "system-cluster-critical",
-                    nodeSelector: { "kubernetes.io/os": "linux", [CONTROL_PLANE]: "" },
-                    tolerations: [{ key: CONTROL_PLANE, operator: "Exists", effect: "NoSchedule" }],
+                    nodeSelector: { "kubernetes.io/os": "linux", ...placement.nodeSelector },
+                    tolerations: placement.tolerations,
                     affinity: {
                         podAntiAffinity: {
                             preferredDuringSchedulingIgnoredDuringExecution: [

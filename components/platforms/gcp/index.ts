@@ -9,8 +9,8 @@ import { type GcpConfig, parseGcpConfig } from "./config";
 import { GCP_DELIVERY, METADATA_VALUE_LIMIT, gcpBootstrapFacts } from "./bootstrap";
 import { type GcpInfrastructure, createGcpInfrastructure } from "./infrastructure";
 import { createGcpMachine } from "./machines";
-import { GCP_LABEL_LIMITS, checkGcpNodes } from "./checks";
-import { createdNetworkNames, networkTags } from "./names";
+import { checkGcpNodes } from "./checks";
+import { GCP_LABEL_LIMITS, createdNetworkNames, networkTags } from "./names";
 
 /** The validated `kubeforge:gcp` block. */
 export type { GcpConfig } from "./config";

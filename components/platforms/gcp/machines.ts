@@ -29,14 +29,10 @@ import { joinApiGroup } from "./endpoint";
 import type { GcpInfrastructure } from "./infrastructure";
 import { machineLabels, networkTags } from "./names";
 import { CLOUD_PLATFORM_SCOPE } from "./roles";
+import { type MachineChangePolicy, replaceNodesPolicy } from "../../kit/readers";
 
 /** How a machine reacts to a new image or bootstrap rendering. */
-export interface MachineChangePolicy {
-    /** Instance inputs kept at their value from creation. */
-    ignoreChanges: string[];
-    /** Instance inputs whose change rebuilds the machine. */
-    replaceOnChanges: string[];
-}
+export type { MachineChangePolicy } from "../../kit/readers";
 
 /**
  * Bootstrap and image are read at first boot only: ignored on running machines, except on the nodes
@@ -46,10 +42,7 @@ export interface MachineChangePolicy {
  */
 export function machineChangePolicy(config: GcpConfig, node: NodePlan): MachineChangePolicy {
     const key = node.os === "windows" ? "windows-startup-script-ps1" : "user-data";
-    const rolled = [`metadata["${key}"]`, "bootDisk.initializeParams.image"];
-    return config.replaceNodes.includes(node.name)
-        ? { ignoreChanges: [], replaceOnChanges: rolled }
-        : { ignoreChanges: rolled, replaceOnChanges: [] };
+    return replaceNodesPolicy(config.replaceNodes, node.name, [`metadata["${key}"]`, "bootDisk.initializeParams.image"]);
 }
 
 /**

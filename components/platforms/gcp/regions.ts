@@ -76,3 +76,6 @@ export function regionOfZone(zone: string): string | undefined {
     const m = /^([a-z]+(?:-[a-z]+)*\d+)-[a-z]$/.exec(zone);
     return m ? m[1] : undefined;
 }
+
+/** Every known region with its zones' full names, the form the kit's region and zone readers take. */
+export const KNOWN_ZONES: KnownRegions = Object.fromEntries(Object.keys(KNOWN_REGIONS).map((r) => [r, knownZones(r) ?? []]));

@@ -18,6 +18,7 @@ import {
     vmSizeFor,
 } from "../../../components/platforms/azure/config";
 import { carveSubnets } from "../../../components/platforms/azure/config-network";
+import { machineChangePolicy } from "../../../components/platforms/azure/machines";
 import { cidrsOverlap, formatCidr, networkAddress, lastAddress, parseCidr } from "../../../components/core/cidr";
 import { AZURE_LOCATIONS } from "../../../components/platforms/azure/regions";
 import { makeSpec, rawAzure } from "./fixtures";
@@ -117,8 +118,8 @@ describe("azure config: refusals name the field and the fix", () => {
 
     test("bad sizes, disk type for a non-premium size, images, encryption set", () => {
         assert.deepEqual(fields(rawAzure({ vmSizes: { controlPlane: "m7i.large", gpu: "x" } })), [
-            "kubeforge:azure.vmSizes.gpu",
             "kubeforge:azure.vmSizes.controlPlane",
+            "kubeforge:azure.vmSizes.gpu",
         ]);
         assert.deepEqual(fields(rawAzure({ vmSizes: { worker: "Standard_D4_v5" } })), ["kubeforge:azure.vmSizes.worker"]);
         assert.deepEqual(fields(rawAzure({ osDiskType: "Standard_LRS" })), ["kubeforge:azure.osDiskType"]);
@@ -148,6 +149,22 @@ describe("azure config: refusals name the field and the fix", () => {
 
     test("replaceNodes must hold node names", () => {
         assert.deepEqual(fields(rawAzure({ replaceNodes: ["Demo_cp"] })), ["kubeforge:azure.replaceNodes[0]"]);
+    });
+
+    test("sizes, images, the encryption set and replaceNodes (the kit's readers) say the fix", () => {
+        const message = (overrides: Record<string, unknown>) => parseAzureConfig(rawAzure(overrides), makeSpec()).issues[0]?.message ?? "";
+        assert.match(
+            message({ vmSizes: { worker: "m7i.large" } }),
+            /`m7i.large` is not an Azure VM size; use one such as `Standard_D4s_v5`/,
+        );
+        assert.match(message({ vmSizes: { gpu: "x" } }), /is not a role; use `controlPlane` or `worker`/);
+        assert.match(
+            message({ image: "ubuntu" }),
+            /`publisher:offer:sku:version`.*`Canonical:ubuntu-24_04-lts:server:latest`; omit it for Ubuntu 24\.04 LTS/,
+        );
+        assert.match(message({ windowsImage: "w" }), /omit it for Windows Server 2022/);
+        assert.match(message({ diskEncryptionSetId: "des-1" }), /not a disk encryption set id.*omit it to use platform-managed keys/);
+        assert.match(message({ replaceNodes: ["Demo_cp"] }), /is not a node name; use a name from the plan/);
     });
 });
 
@@ -193,6 +210,13 @@ describe("azure config: helpers", () => {
         assert.deepEqual(imageFor(c, "Standard_D4s_v5", "windows"), WINDOWS_SERVER_2022);
         const pinned = parsed(rawAzure({ image: "Canonical:ubuntu-24_04-lts:server:24.04.202611010" }));
         assert.equal(imageFor(pinned, "Standard_D4ps_v5", "linux").version, "24.04.202611010");
+    });
+
+    test("customData and image are ignored on running VMs except those in replaceNodes", () => {
+        const c = parsed(rawAzure({ replaceNodes: ["demo-general-1"] }));
+        const rolled = ["osProfile.customData", "storageProfile.imageReference"];
+        assert.deepEqual(machineChangePolicy(c, "demo-general-0"), { ignoreChanges: rolled, replaceOnChanges: [] });
+        assert.deepEqual(machineChangePolicy(c, "demo-general-1"), { ignoreChanges: [], replaceOnChanges: rolled });
     });
 
     test("every known location offers three zones or none", () => {

@@ -129,6 +129,14 @@ describe("parseDigitalOceanConfig", () => {
             "kubeforge:digitalocean.sizes.worker",
             "kubeforge:digitalocean.sshKeys[0]",
         ]);
+        const say = (suffix: string) => issues.find((i) => i.field.endsWith(suffix))?.message ?? "";
+        assert.match(say(".sizes.worker"), /`Large` is not a droplet size slug \(doctl compute size list\); use one such as `s-4vcpu-8gb`/);
+        assert.match(say(".image"), /a reference such as `ubuntu-24-04-x64`; omit it for Ubuntu 24\.04 LTS/);
+        assert.match(say(".replaceNodes[0]"), /is not a node name; use a name from the plan/);
+        assert.match(
+            parseDigitalOceanConfig(rawDo({ vpc: { existingVpcId: "vpc-1" } }), doSpec()).issues[0].message,
+            /not a VPC id.*doctl vpcs list/,
+        );
         const good = parseDigitalOceanConfig(
             rawDo({
                 sshKeys: ["12345", "3b:16:e4:bf:8b:00:8b:b8:59:8c:a9:d3:f0:19:fa:45"],

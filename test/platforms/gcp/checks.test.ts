@@ -113,6 +113,12 @@ describe("gcp node checks", () => {
             "kubeforge:tags.ok",
             "kubeforge:workerPools[0].machineType",
         ]);
+        const unknown = issuesOf(makeSpec(), { replaceNodes: ["demo-nope-9"] });
+        assert.equal(unknown[0].field, "kubeforge:gcp.replaceNodes[0]");
+        assert.match(
+            unknown[0].message,
+            /`demo-nope-9` is not a node of this cluster; use a name from the plan such as `demo-cp-0`, or remove it/,
+        );
     });
 
     test("a zone outside kubeforge:gcp.zones and a node name over 63 characters", () => {

@@ -8,6 +8,8 @@ import {
     parseGcpConfig,
 } from "../../../components/platforms/gcp/config";
 import { knownZones, regionOfZone } from "../../../components/platforms/gcp/regions";
+import { machineChangePolicy } from "../../../components/platforms/gcp/machines";
+import { workerPlan } from "../../../components/core/placement";
 import { ZONES, makeSpec, rawGcp } from "./fixtures";
 
 function fields(raw: unknown, spec = makeSpec()): string[] {
@@ -146,6 +148,31 @@ describe("gcp config: every bad input names its field", () => {
         assert.deepEqual(fields("europe-west1"), ["kubeforge:gcp"]);
     });
 
+    test("region, zone, image and key messages (the kit's readers) say the fix", () => {
+        const message = (overrides: Record<string, unknown>) => parseGcpConfig(rawGcp(overrides), makeSpec()).issues[0]?.message ?? "";
+        assert.match(message({ region: "europe-west1-b" }), /looks like a zone; use its region `europe-west1`/);
+        assert.match(
+            message({ region: "europe-west99", zones: ["europe-west99-a"] }),
+            /did you mean `europe-west\d`.*kubeforge:gcp\.allowUnlistedRegion: true/,
+        );
+        assert.match(
+            message({ zones: ["europe-west1-b", "us-central1-a"] }),
+            /not in region `europe-west1`; use a zone of that region such as `europe-west1-b`/,
+        );
+        assert.match(
+            message({ zones: ["europe-west1-a"] }),
+            /not a zone of `europe-west1`.*europe-west1-b, europe-west1-c, europe-west1-d/,
+        );
+        assert.match(message({ zones: [] }), /list at least one zone/);
+        assert.match(
+            message({ machineTypes: { worker: "m7i.large" } }),
+            /not a Compute Engine machine type; use one such as `n2-standard-4`/,
+        );
+        assert.match(message({ image: "ubuntu" }), /projects\/<project>\/global\/images\/family\/<family>.*omit it for Ubuntu 24\.04 LTS/);
+        assert.match(message({ kmsKeyName: "k" }), /not a Cloud KMS key name.*omit it to use Google-managed encryption/);
+        assert.match(message({ replaceNodes: ["Demo_0"] }), /not a node name; use a name from the plan/);
+    });
+
     test("a node range that overlaps the pods", () => {
         const spec = makeSpec({ network: { podCidr: "10.0.0.0/14", serviceCidr: "10.96.0.0/12", nodeCidr: "10.0.0.0/16" } });
         assert.deepEqual(fields(rawGcp(), spec), ["kubeforge:network.nodeCidr"]);
@@ -174,6 +201,21 @@ describe("gcp config: helpers", () => {
         assert.equal(imageFor(config, "t2a-standard-4"), UBUNTU_2404_IMAGE.arm64, "Arm machines boot the arm64 family");
         assert.equal(imageFor(config, "n2-standard-2"), UBUNTU_2404_IMAGE.amd64);
         assert.equal(imageFor(config, "n2-standard-2", "windows"), WINDOWS_SERVER_2022_IMAGE);
+    });
+
+    test("bootstrap and image are ignored on running machines except those in replaceNodes", () => {
+        const { config } = parseGcpConfig(rawGcp({ replaceNodes: ["demo-general-1"] }), makeSpec());
+        assert.ok(config);
+        const spec = makeSpec();
+        const node = workerPlan(spec, spec.workerPools[0], 0, ZONES[0]);
+        assert.deepEqual(machineChangePolicy(config, node), {
+            ignoreChanges: ['metadata["user-data"]', "bootDisk.initializeParams.image"],
+            replaceOnChanges: [],
+        });
+        assert.deepEqual(machineChangePolicy(config, { ...workerPlan(spec, spec.workerPools[0], 1, ZONES[0]), os: "windows" }), {
+            ignoreChanges: [],
+            replaceOnChanges: ['metadata["windows-startup-script-ps1"]', "bootDisk.initializeParams.image"],
+        });
     });
 
     test("regions and zones", () => {
