@@ -59,7 +59,7 @@ function suggestion(word: string, candidates: readonly string[]): string {
  * @returns true when the region is known or allowed
  */
 export function checkKnownRegion(region: string, path: string, options: KnownRegionOptions, issues: IssueList): boolean {
-    if (options.allowUnlisted || region in options.known) return true;
+    if (options.allowUnlisted || Object.hasOwn(options.known, region)) return true;
     const hint = suggestion(region, Object.keys(options.known));
     issues.add(
         path,
@@ -81,7 +81,8 @@ export function checkKnownRegion(region: string, path: string, options: KnownReg
  * @returns true when the zone is known or allowed
  */
 export function checkKnownZone(zone: string, region: string, path: string, options: KnownRegionOptions, issues: IssueList): boolean {
-    const zones = options.known[region];
+    // Own keys only: `constructor` or `toString` is not a region.
+    const zones = Object.hasOwn(options.known, region) ? options.known[region] : undefined;
     if (options.allowUnlisted || zones === undefined || zones.includes(zone)) return true;
     const hint = suggestion(zone, zones);
     issues.add(

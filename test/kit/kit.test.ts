@@ -50,6 +50,14 @@ describe("known-region reader", () => {
             ["kubeforge:gcp.zones[1]"],
         );
     });
+    test("names every object has (constructor, toString, __proto__) are not regions", () => {
+        for (const name of ["constructor", "toString", "__proto__", "hasOwnProperty"]) {
+            const issues = new IssueList();
+            const options = { platform: "gcp", known: KNOWN, allowUnlisted: false };
+            assert.equal(checkKnownRegion(name, "gcp.region", options, issues), false, name);
+            assert.equal(issues.items.length, 1, name);
+        }
+    });
     test("near matches come nearest first", () => {
         assert.deepEqual(nearMatches("us-centrl1", Object.keys(KNOWN)), ["us-central1"]);
     });

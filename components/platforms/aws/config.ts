@@ -19,6 +19,7 @@
 import type { ClusterSpec, ConfigIssue } from "../../core/types";
 import { IssueList, isRecord } from "../../core/fields";
 import { ALLOW_UNLISTED_REGION_KEY, checkKnownRegion } from "../../kit/regions";
+import { type MachineChangePolicy, replaceNodesPolicy } from "../../kit/readers";
 import { KNOWN_REGIONS } from "./regions";
 import { parseTopology, parseVpc, type ExistingVpc, type NewVpc, type Topology } from "./config-vpc";
 
@@ -319,14 +320,6 @@ export function amiSourceFor(
     return { parameter: ami.parameter };
 }
 
-/** How a machine reacts to a new image or bootstrap rendering. */
-export interface MachineChangePolicy {
-    /** Instance inputs kept at their value from creation. */
-    ignoreChanges: string[];
-    /** Instance inputs whose change rebuilds the machine. */
-    replaceOnChanges: string[];
-}
-
 /**
  * User data is read only at first boot and the AMI only at launch, so a changed rendering (a new
  * script, a rotated token) or a new image in the SSM parameter must not touch running machines: with
@@ -338,8 +331,5 @@ export interface MachineChangePolicy {
  * @param nodeName - the NodePlan name
  */
 export function machineChangePolicy(config: AwsConfig, nodeName: string): MachineChangePolicy {
-    const rolled = ["ami", "userDataBase64"];
-    return config.replaceNodes.includes(nodeName)
-        ? { ignoreChanges: [], replaceOnChanges: rolled }
-        : { ignoreChanges: rolled, replaceOnChanges: [] };
+    return replaceNodesPolicy(config.replaceNodes, nodeName, ["ami", "userDataBase64"]);
 }
