@@ -133,8 +133,8 @@ export interface PlatformLimits {
 
 /** A provider's tag (AWS, Azure) or label (GCP, DigitalOcean) rules. */
 export interface TagLimits {
-    /** Most tags on one resource, including kubeforge's own (AWS 50, Azure 50, GCP 64). */
-    maxCount: number;
+    /** Most tags on one resource, including kubeforge's own (AWS 50, Azure 50, GCP 64); absent when the provider documents no limit (DigitalOcean). */
+    maxCount?: number;
     /** Longest key. */
     keyMax: number;
     /** Longest value. */

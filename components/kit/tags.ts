@@ -5,7 +5,7 @@
  * map (AWS, Azure), a lowercase label map (GCP: `/` and `.` are not allowed in keys), or a list of
  * strings (DigitalOcean). Pure.
  */
-import { fieldName } from "../core/fields";
+import { childPath, fieldName } from "../core/fields";
 import { LABELS, type ClusterSpec, type ConfigIssue, type NodePlan } from "../core/types";
 import type { TagLimits } from "../platform";
 
@@ -119,7 +119,8 @@ export function formatTags(tags: Record<string, string>, limits: TagLimits): Rec
     const fitKey = (k: string) => (keyRe && !keyRe.test(k) ? labelSafe(k, limits.keyMax) : k);
     const fitValue = (v: string) => (valueRe && !valueRe.test(v) ? labelSafe(v, limits.valueMax) : v);
     const entries = Object.entries(tags).map(([k, v]) => [fitKey(k), fitValue(v)] as const);
-    if (entries.length > limits.maxCount) throw new Error(`${entries.length} tags, over the provider's limit of ${limits.maxCount}`);
+    if (limits.maxCount !== undefined && entries.length > limits.maxCount)
+        throw new Error(`${entries.length} tags, over the provider's limit of ${limits.maxCount}`);
     if (limits.shape === "list") return entries.map(([k, v]) => (v === "" ? k : `${k}:${v}`));
     return Object.fromEntries(entries);
 }
@@ -144,7 +145,7 @@ export interface TagRules {
 
 /**
  * Problems of the user's `kubeforge:tags` under a platform's declared limits and its own rules: too many
- * tags (at `kubeforge:tags`), then per key (at `kubeforge:tags.<key>`, the key as the user wrote it) the
+ * tags (at `kubeforge:tags`), then per key (at `kubeforge:tags.<key>` or `kubeforge:tags["<key>"]`) the
  * platform's refusal of the key or else its length, and the platform's refusal of the value or else its
  * length. Every message names the limit and the fix. Platforms whose tags are one string (DigitalOcean's
  * `key:value`) check that string themselves.
@@ -157,7 +158,7 @@ export function tagLimitIssues(tags: Record<string, string>, limits: TagLimits, 
     const issues: ConfigIssue[] = [];
     const { provider, noun, reserved } = rules;
     const keys = Object.keys(tags);
-    const room = limits.maxCount - reserved;
+    const room = limits.maxCount === undefined ? Infinity : limits.maxCount - reserved;
     if (keys.length > room) {
         issues.push({
             field: fieldName("tags"),
@@ -165,7 +166,8 @@ export function tagLimitIssues(tags: Record<string, string>, limits: TagLimits, 
         });
     }
     for (const key of keys) {
-        const field = fieldName(`tags.${key}`);
+        // `kubeforge:tags.team`, or `kubeforge:tags["kubeforge.io/x"]` for a key that is not a plain name, as the core writes it.
+        const field = fieldName(childPath("tags", key));
         const value = String(tags[key]);
         const keyRefused = rules.refuseKey?.(key);
         if (keyRefused !== undefined) issues.push({ field, message: keyRefused });

@@ -1,6 +1,6 @@
 /**
  * The platforms' tag rules on top of the kit's count and length checks (tagLimitIssues): each keeps its
- * own refusals (reserved prefixes, kubeforge's own keys, forbidden characters) at `kubeforge:tags.<key>`,
+ * own refusals (reserved prefixes, kubeforge's own keys, forbidden characters) at the key's path,
  * and the limits it checks are the ones it declares to the core.
  */
 import { test } from "node:test";
@@ -24,9 +24,9 @@ test("Azure: forbidden characters, reserved prefixes and kubeforge's own keys ar
     assert.deepEqual(
         issues.map((i) => [i.field, i.message.split(";")[0]]),
         [
-            ["kubeforge:tags.a/b", "contains one of < > % & \\ ? /, which Azure tag names may not"],
+            ['kubeforge:tags["a/b"]', "contains one of < > % & \\ ? /, which Azure tag names may not"],
             ["kubeforge:tags.MicrosoftThing", "starts with a prefix Azure reserves (microsoft, azure, windows)"],
-            [`kubeforge:tags.${AZURE_TAGS.node}`, "is a tag kubeforge sets itself on azure"],
+            [`kubeforge:tags[${JSON.stringify(AZURE_TAGS.node)}]`, "is a tag kubeforge sets itself on azure"],
             [`kubeforge:tags.${"k".repeat(513)}`, "is 513 characters long"],
             ["kubeforge:tags.team", "has a value of 257 characters"],
         ],
@@ -34,7 +34,7 @@ test("Azure: forbidden characters, reserved prefixes and kubeforge's own keys ar
 });
 
 test("Azure: the count it checks is the one it declares, less its own tags", () => {
-    const room = azure.limits.tags!.maxCount - Object.keys(AZURE_TAGS).length;
+    const room = azure.limits.tags!.maxCount! - Object.keys(AZURE_TAGS).length;
     const tags = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`t${i}`, "v"]));
     assert.deepEqual(checkAzureTags(makeSpec({ tags: tags(room) })), []);
     assert.deepEqual(

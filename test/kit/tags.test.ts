@@ -113,12 +113,12 @@ describe("tagLimitIssues", () => {
             "has 41 tags; AWS allows 50 tags per resource and kubeforge keeps 10 for its own, so keep at most 40",
         );
     });
-    test("a long key and a long value are reported at kubeforge:tags.<key> as written, naming the limit and the fix", () => {
+    test('a long key and a long value are reported at the key\'s path (kubeforge:tags.<key>, or tags["<key>"] when not a plain name), naming the limit and the fix', () => {
         const long = "k".repeat(129);
         const issues = tagLimitIssues({ [long]: "v", "team/a.b": "v".repeat(257) }, MAP, rules);
         assert.deepEqual(
             issues.map((i) => i.field),
-            [`kubeforge:tags.${long}`, "kubeforge:tags.team/a.b"],
+            [`kubeforge:tags.${long}`, 'kubeforge:tags["team/a.b"]'],
         );
         assert.equal(issues[0].message, "is 129 characters long; AWS tag keys hold at most 128, shorten it");
         assert.equal(issues[1].message, "has a value of 257 characters; AWS tag values hold at most 256, shorten it");

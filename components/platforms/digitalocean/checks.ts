@@ -11,6 +11,7 @@
  * - tags DigitalOcean would reject. Pure.
  */
 import type { ClusterSpec, ConfigIssue } from "../../core/types";
+import { childPath, fieldName } from "../../core/fields";
 import { CONTROL_PLANE_MINIMUM, SIZE_SLUG_RE, sizeShape } from "./catalog";
 import { IDENTITY_TAG, TAG_NAME_RE, userTags } from "./tags";
 
@@ -78,7 +79,7 @@ export function checkClusterOnDigitalOcean(spec: ClusterSpec, sizes: { controlPl
     const reserved = Object.values(IDENTITY_TAG).map((p) => p.slice(0, -1));
     for (const key of Object.keys(spec.tags)) {
         const tag = userTags({ [key]: spec.tags[key] })[0];
-        const field = `kubeforge:tags.${key}`;
+        const field = fieldName(childPath("tags", key));
         if (key.startsWith("kubeforge") || reserved.some((r) => key === r)) {
             issues.push({ field, message: "starts with `kubeforge`, which names kubeforge's own tags on digitalocean; rename the tag" });
         } else if (!TAG_NAME_RE.test(tag)) {

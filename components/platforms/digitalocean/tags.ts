@@ -16,11 +16,11 @@ import { type OwnTagKey, formatTags, nodeTags } from "../../kit/tags";
 export const TAG_NAME_RE = /^[A-Za-z0-9:_-]{1,255}$/;
 
 /**
- * DigitalOcean's tag rules, declared in the platform's limits: at most 255 characters from
- * `[A-Za-z0-9:_-]`; DigitalOcean documents no per-droplet count.
+ * DigitalOcean's tag rules, declared in the platform's limits: a tag is one name of at most 255
+ * characters from `[A-Za-z0-9:_-]`, so key and value each fit 255 and the joined `key:value` is
+ * checked whole by checks.ts; DigitalOcean documents no per-droplet count, so none is declared.
  */
 export const DO_TAG_LIMITS: TagLimits = {
-    maxCount: 1000,
     keyMax: 255,
     valueMax: 255,
     keyPattern: "^[A-Za-z0-9:_-]+$",

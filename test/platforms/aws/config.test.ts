@@ -309,9 +309,9 @@ describe("checkNodes: cluster settings AWS cannot build", () => {
             "kubeforge:access.sshAllowedCidrs[0]",
             "kubeforge:controlPlane.machineType",
             "kubeforge:tags.Name",
-            "kubeforge:tags.aws:owner",
-            "kubeforge:tags.kubeforge.io/role",
             "kubeforge:tags.long",
+            'kubeforge:tags["aws:owner"]',
+            'kubeforge:tags["kubeforge.io/role"]',
             "kubeforge:workerPools[1].machineType",
         ]);
         for (const i of issues) assert.match(i.message, /;/);

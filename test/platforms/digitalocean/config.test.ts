@@ -197,7 +197,7 @@ describe("what DigitalOcean refuses", () => {
 
     test("tags DigitalOcean would reject, or that look like kubeforge's own", () => {
         const { issues } = parseDigitalOceanConfig(rawDo(), doSpec({ tags: { "cost center": "x", "kubeforge-role": "x", ok: "fine" } }));
-        assert.deepEqual(fields(issues), ["kubeforge:tags.cost center", "kubeforge:tags.kubeforge-role"]);
+        assert.deepEqual(fields(issues), ['kubeforge:tags["cost center"]', 'kubeforge:tags["kubeforge-role"]']);
     });
 });
 
