@@ -29,10 +29,10 @@ function describePorts(rule: FirewallRule): string {
  * @param spec - the cluster (CNI, access lists)
  */
 export function requiredOpenings(spec: ClusterSpec): Record<string, string> {
-    const onto = { nodes: "every node", controlPlane: "masters", apiEndpoint: "masters" } as const;
+    const onto = { nodes: "every node admits", controlPlane: "the masters admit", apiEndpoint: "the masters admit" } as const;
     return Object.fromEntries(
         firewallMatrix(spec)
             .filter((rule) => rule.direction === "ingress")
-            .map((rule) => [rule.id, `${onto[rule.group]} admit ${describePorts(rule)} from ${describePeer(rule)}: ${rule.description}`]),
+            .map((rule) => [rule.id, `${onto[rule.group]} ${describePorts(rule)} from ${describePeer(rule)}: ${rule.description}`]),
     );
 }
