@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterSpec, NodePlan } from "./core/types";
 import type { ApiEndpoint, DeliveredBootstrap, Delivery } from "./platform";
-import type { ClusterPki } from "./pki";
+import type { ClusterPkiOutputs } from "./pki";
 import { renderNodeBootstrap } from "../bootstrap/render";
 import { renderByTemplate } from "../bootstrap/template";
 import type { NodeBootstrap, PkiMaterial, PlatformBootstrapFacts } from "../bootstrap/types";
@@ -17,7 +17,7 @@ export interface BootstrapSources {
     /** The validated cluster. */
     spec: ClusterSpec;
     /** The cluster PKI. */
-    pki: ClusterPki;
+    pki: ClusterPkiOutputs;
     /** What the bootstrap must know about the platform. */
     facts: PlatformBootstrapFacts;
     /** The platform's API endpoint (nodes join `nodeHost`, else `host`). */
@@ -76,49 +76,23 @@ export function deliverBootstraps(sources: BootstrapSources, nodes: readonly Nod
  * @param pki - the cluster PKI
  * @param role - the role
  */
-export function pkiMaterial(pki: ClusterPki, role: NodePlan["role"]): pulumi.Output<PkiMaterial> {
+export function pkiMaterial(pki: ClusterPkiOutputs, role: NodePlan["role"]): pulumi.Output<PkiMaterial> {
+    const expiry = { bootstrapTokenExpires: pki.bootstrapTokenExpires };
     if (role !== "control-plane") {
-        return pulumi
-            .all([pki.caCert, pki.bootstrapToken])
-            .apply(([caCert, bootstrapToken]) => ({ caCert, bootstrapToken, bootstrapTokenExpires: pki.bootstrapTokenExpires }));
+        return pulumi.output({ caCert: pki.caCert, bootstrapToken: pki.bootstrapToken }).apply((m): PkiMaterial => ({ ...m, ...expiry }));
     }
     return pulumi
-        .all([
-            pki.caCert,
-            pki.caKey,
-            pki.etcdCaCert,
-            pki.etcdCaKey,
-            pki.frontProxyCaCert,
-            pki.frontProxyCaKey,
-            pki.serviceAccountKey,
-            pki.serviceAccountPub,
-            pki.bootstrapToken,
-            pki.encryptionKey,
-        ])
-        .apply(
-            ([
-                caCert,
-                caKey,
-                etcdCaCert,
-                etcdCaKey,
-                frontProxyCaCert,
-                frontProxyCaKey,
-                serviceAccountKey,
-                serviceAccountPub,
-                bootstrapToken,
-                encryptionKey,
-            ]) => ({
-                caCert,
-                caKey,
-                etcdCaCert,
-                etcdCaKey,
-                frontProxyCaCert,
-                frontProxyCaKey,
-                serviceAccountKey,
-                serviceAccountPub,
-                bootstrapToken,
-                bootstrapTokenExpires: pki.bootstrapTokenExpires,
-                encryptionKey,
-            }),
-        );
+        .output({
+            caCert: pki.caCert,
+            caKey: pki.caKey,
+            etcdCaCert: pki.etcdCaCert,
+            etcdCaKey: pki.etcdCaKey,
+            frontProxyCaCert: pki.frontProxyCaCert,
+            frontProxyCaKey: pki.frontProxyCaKey,
+            serviceAccountKey: pki.serviceAccountKey,
+            serviceAccountPub: pki.serviceAccountPub,
+            bootstrapToken: pki.bootstrapToken,
+            encryptionKey: pki.encryptionKey,
+        })
+        .apply((m): PkiMaterial => ({ ...m, ...expiry }));
 }
