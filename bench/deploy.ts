@@ -121,16 +121,16 @@ async function main(): Promise<DeployResult> {
         NEEDS_EGRESS.map((held) => ({ held, waitsFor: isEgress })),
     );
     // The simulated engine does what the model says: a resource whose work started early (kubeadm
-    // init from the masters' boot) only takes what is left of its latency when its request comes.
+    // init from the masters' boot; a master's join, which runs once the API answers while its record
+    // waits for the previous master's) only takes what is left of its latency when its request comes.
     const simulatedLatencyMs = (type: string, name: string): number => {
         const full = latencySeconds(type, name) * msPerSecond;
-        const phases = overlapApplies(latencyRow(type, name), initWithoutEndpoint);
-        if (!phases) return full;
         const record = [...trace.resources].reverse().find((r) => r.type === type && r.name === name);
         if (!record) return full;
-        const ends = trace.resources
-            .filter((r) => record.deps.includes(r.urn) && roleOf(record, r) === "work" && r.custom)
-            .map((r) => r.end);
+        const deps = trace.resources.filter((r) => record.deps.includes(r.urn) && r.custom);
+        const startsEarly = overlapApplies(latencyRow(type, name), initWithoutEndpoint) !== undefined;
+        if (!startsEarly && !deps.some((r) => roleOf(record, r) === "bound")) return full;
+        const ends = deps.filter((r) => roleOf(record, r) === "work").map((r) => r.end);
         if (ends.length === 0) return full;
         return Math.max(0, Math.max(...ends) + full - (performance.now() - trace.t0));
     };
