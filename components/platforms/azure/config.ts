@@ -23,6 +23,7 @@ import { IssueList, checkKnownKeys, isRecord, readBoolean, readChoice, readStrin
 import { type MachineTypes, machineTypeFor, readImage, readMachineTypes, readNodeList, readResourceId } from "../../kit/readers";
 import { closestMatch } from "../../core/suggest";
 import { AZURE_LOCATIONS } from "./regions";
+import { ALLOW_UNLISTED_REGION_KEY } from "../../kit/regions";
 import { type AzureNetworkConfig, parseNetwork } from "./config-network";
 
 export type { AzureNetworkConfig } from "./config-network";
@@ -96,6 +97,7 @@ export interface AzureConfig {
 
 const KNOWN_KEYS = [
     "location",
+    ALLOW_UNLISTED_REGION_KEY,
     "unlistedLocation",
     "zones",
     "resourceGroup",
@@ -163,7 +165,17 @@ export function urn(image: ImageRef): string {
 
 function parseLocation(raw: Record<string, unknown>, issues: IssueList): { location?: string; offered: readonly string[] } {
     const location = readString(raw.location, "azure.location", issues);
-    const unlisted = readBoolean(raw.unlistedLocation, "azure.unlistedLocation", issues) ?? false;
+    // `allowUnlistedRegion` is the escape hatch's name on every cloud; `unlistedLocation`, Azure's first
+    // spelling, keeps working for the stacks that have it.
+    const allow = readBoolean(raw[ALLOW_UNLISTED_REGION_KEY], `azure.${ALLOW_UNLISTED_REGION_KEY}`, issues);
+    const older = readBoolean(raw.unlistedLocation, "azure.unlistedLocation", issues);
+    if (allow !== undefined && older !== undefined && allow !== older) {
+        issues.add(
+            "azure.unlistedLocation",
+            `says ${older} but kubeforge:azure.${ALLOW_UNLISTED_REGION_KEY} says ${allow}; keep only allowUnlistedRegion`,
+        );
+    }
+    const unlisted = allow ?? older ?? false;
     if (location === undefined) {
         if (raw.location === undefined || raw.location === null)
             issues.add("azure.location", "is required; set the Azure region the cluster lives in, such as `eastus2`");
@@ -176,13 +188,14 @@ function parseLocation(raw: Record<string, unknown>, issues: IssueList): { locat
         );
         return { offered: [] };
     }
-    const known = AZURE_LOCATIONS[location];
+    // Own keys only: `constructor` is not a location.
+    const known = Object.hasOwn(AZURE_LOCATIONS, location) ? AZURE_LOCATIONS[location] : undefined;
     if (known === undefined && !unlisted) {
         const guess = closestMatch(location, Object.keys(AZURE_LOCATIONS));
         issues.add(
             "azure.location",
             `"${location}" is not a location kubeforge knows${guess ? `; did you mean "${guess}"?` : ""} ` +
-                "If it is a new Azure region, set kubeforge:azure.unlistedLocation: true and list its zones in kubeforge:azure.zones",
+                `If it is a new Azure region, set kubeforge:azure.${ALLOW_UNLISTED_REGION_KEY}: true and list its zones in kubeforge:azure.zones`,
         );
         return { offered: [] };
     }

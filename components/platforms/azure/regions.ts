@@ -1,7 +1,7 @@
 /**
  * Azure locations kubeforge knows, with the availability zones each offers (data, no logic). A
  * location not listed here is refused with a suggestion, unless the config says
- * `unlistedLocation: true` (new regions appear faster than this table changes).
+ * `allowUnlistedRegion: true` (new regions appear faster than this table changes).
  *
  * Source: Microsoft Learn "Azure regions with availability zone support" and the region names of
  * `az account list-locations` (read 2026-12). Zones are offered per VM size too: a size missing

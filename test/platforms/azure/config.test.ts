@@ -85,8 +85,15 @@ describe("azure config: defaults", () => {
     });
 
     test("an unlisted location is accepted with the escape hatch and explicit zones", () => {
-        const c = parsed(rawAzure({ location: "marsnorth", unlistedLocation: true, zones: ["1", "2"] }));
+        const c = parsed(rawAzure({ location: "marsnorth", allowUnlistedRegion: true, zones: ["1", "2"] }));
         assert.deepEqual(c.zones, ["1", "2"]);
+        // Azure's first spelling of the escape hatch still works for the stacks that have it.
+        assert.deepEqual(parsed(rawAzure({ location: "marsnorth", unlistedLocation: true, zones: ["1", "2"] })).zones, ["1", "2"]);
+        assert.deepEqual(fields(rawAzure({ location: "marsnorth", unlistedLocation: true, allowUnlistedRegion: false, zones: ["1"] })), [
+            "kubeforge:azure.unlistedLocation",
+            "kubeforge:azure.location",
+        ]);
+        assert.deepEqual(fields(rawAzure({ location: "constructor" })), ["kubeforge:azure.location"]);
     });
 });
 
@@ -101,7 +108,7 @@ describe("azure config: refusals name the field and the fix", () => {
         const { issues } = parseAzureConfig(rawAzure({ location: "eastus3" }), makeSpec());
         assert.equal(issues[0].field, "kubeforge:azure.location");
         assert.match(issues[0].message, /did you mean "eastus2?"/);
-        assert.match(issues[0].message, /unlistedLocation/);
+        assert.match(issues[0].message, /kubeforge:azure\.allowUnlistedRegion: true/);
     });
 
     test("zones the location lacks, unknown zones, duplicates", () => {
