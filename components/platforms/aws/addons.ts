@@ -23,6 +23,7 @@
  */
 import type { ClusterSpec } from "../../core/types";
 import type { AddonSpec } from "../../platform";
+import { CONTROL_PLANE_LABEL, UNINITIALIZED_TAINT, controlPlaneNodeSelector } from "../../kit/ccm";
 import type { AwsConfig } from "./config";
 import { CLOUD_CONFIG_DIR, CLOUD_CONFIG_PATH } from "./bootstrap";
 import { privateApiHost } from "./names";
@@ -47,11 +48,13 @@ export const EBS_CSI_CHART = {
 /** Name of the default StorageClass. */
 export const DEFAULT_STORAGE_CLASS = "gp3-encrypted";
 
-const CONTROL_PLANE_LABEL = "node-role.kubernetes.io/control-plane";
-const UNINITIALIZED_TAINT = "node.cloudprovider.kubernetes.io/uninitialized";
 const NOT_READY_TAINT = "node.kubernetes.io/not-ready";
 
-/** Tolerations of a controller that must run on the masters before the CNI and the CCM have run. */
+/**
+ * Tolerations of a controller that must run on the masters before the CNI and the CCM have run: the
+ * kit's taints (kit/ccm.ts), in the order running AWS clusters have them in their chart values (the
+ * kit's `controlPlanePlacement` orders them otherwise; adopting it would roll the CCM on every cluster).
+ */
 const EARLY_CONTROL_PLANE_TOLERATIONS = [
     { key: CONTROL_PLANE_LABEL, operator: "Exists", effect: "NoSchedule" },
     { key: UNINITIALIZED_TAINT, operator: "Exists", effect: "NoSchedule" },
@@ -90,7 +93,7 @@ export function ccmValues(spec: ClusterSpec): Record<string, unknown> {
             "--configure-cloud-routes=false",
         ],
         env: apiServerEnv(spec),
-        nodeSelector: { [CONTROL_PLANE_LABEL]: "" },
+        nodeSelector: { ...controlPlaneNodeSelector },
         tolerations: EARLY_CONTROL_PLANE_TOLERATIONS,
         extraVolumes: [{ name: "cloud-config", hostPath: { path: CLOUD_CONFIG_DIR, type: "Directory" } }],
         extraVolumeMounts: [{ name: "cloud-config", mountPath: CLOUD_CONFIG_DIR, readOnly: true }],
@@ -127,7 +130,7 @@ export function ebsCsiValues(spec: ClusterSpec, config: AwsConfig): Record<strin
             // One replica per master at most (host ports), never more than the masters.
             replicaCount: Math.min(2, spec.controlPlane.count),
             env: apiServerEnv(spec),
-            nodeSelector: { [CONTROL_PLANE_LABEL]: "" },
+            nodeSelector: { ...controlPlaneNodeSelector },
             tolerations: EARLY_CONTROL_PLANE_TOLERATIONS,
             affinity: {
                 podAntiAffinity: {
