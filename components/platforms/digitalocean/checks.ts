@@ -10,8 +10,10 @@
  *   gives (a droplet's disk is fixed by its size);
  * - tags DigitalOcean would reject. Pure.
  */
-import type { ClusterSpec, ConfigIssue } from "../../core/types";
-import { childPath, fieldName } from "../../core/fields";
+import type { ClusterSpec, ConfigIssue, NodePlan } from "../../core/types";
+import { checkNodeList } from "../../kit/readers";
+import type { DigitalOceanConfig } from "./config";
+import { IssueList, childPath, fieldName } from "../../core/fields";
 import { CONTROL_PLANE_MINIMUM, SIZE_SLUG_RE, sizeShape } from "./catalog";
 import { IDENTITY_TAG, TAG_NAME_RE, userTags } from "./tags";
 
@@ -90,4 +92,17 @@ export function checkClusterOnDigitalOcean(spec: ClusterSpec, sizes: { controlPl
         }
     }
     return issues;
+}
+
+/**
+ * What DigitalOcean checks on the placed nodes: `replaceNodes` names nodes of this cluster (a stale or
+ * misspelt name would otherwise silently rebuild nothing), as on every other cloud.
+ *
+ * @param config - the validated block
+ * @param nodes - every node, placed
+ */
+export function checkDoNodes(config: Pick<DigitalOceanConfig, "replaceNodes">, nodes: readonly NodePlan[]): ConfigIssue[] {
+    const listed = new IssueList();
+    checkNodeList(config.replaceNodes, nodes, "digitalocean.replaceNodes", listed);
+    return listed.items;
 }

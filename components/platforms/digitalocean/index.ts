@@ -10,6 +10,7 @@ import { DO_DELIVERY, digitalOceanBootstrapFacts } from "./bootstrap";
 import { type DoInfrastructure, createDoInfrastructure } from "./infrastructure";
 import { createDoMachine } from "./machines";
 import { DO_TAG_LIMITS } from "./tags";
+import { checkDoNodes } from "./checks";
 
 /** The validated `kubeforge:digitalocean` block. */
 export type { DigitalOceanConfig } from "./config";
@@ -29,6 +30,7 @@ const digitalocean: Platform<DigitalOceanConfig, DoInfrastructure> = {
     // One failure domain, the region: DigitalOcean has no zones inside a region and no placement API.
     failureDomains: (config) => [config.region],
     bootstrapFacts: () => digitalOceanBootstrapFacts(),
+    checkNodes: (config, _spec, nodes) => checkDoNodes(config, nodes),
     // Droplets keep the names they had (the node name, no cluster prefix): renaming would replace them.
     createInfrastructure: (name, ctx) => createDoInfrastructure(name, ctx),
     createMachine: (_name, node, bootstrap, ctx) => createDoMachine(node, bootstrap, ctx),

@@ -15,7 +15,7 @@ import { type GcpConfig, machineTypeFor } from "./config";
 import { GCP_LABEL_LIMITS, LABEL_KEYS, LABEL_KEY_RE, LABEL_VALUE_RE } from "./names";
 import { MACHINE_TYPE_RE, type MachineGroup, chooseStorage, isArmMachineType } from "./disks";
 
-/** Longest Compute Engine instance name. */
+/** Longest Compute Engine instance name (an RFC 1035 label), declared in the platform's limits and checked by the core. */
 export const MAX_INSTANCE_NAME = 63;
 
 /**
@@ -114,13 +114,6 @@ export function checkGcpNodes(config: GcpConfig, spec: ClusterSpec, nodes: NodeP
             issues.push({
                 field: zoneField,
                 message: `zone \`${node.failureDomain}\` is not in kubeforge:gcp.zones (${config.zones.join(", ")}); add it there or remove it here`,
-            });
-        }
-        if (node.name.length > MAX_INSTANCE_NAME && !reported.has(`${node.pool}/name`)) {
-            reported.add(`${node.pool}/name`);
-            issues.push({
-                field: poolIndex >= 0 ? `${poolField}.name` : "kubeforge:name",
-                message: `node name \`${node.name}\` is ${node.name.length} characters; Compute Engine instance names (the node names) hold at most ${MAX_INSTANCE_NAME}, so shorten the pool or cluster name`,
             });
         }
     }

@@ -9,7 +9,7 @@ import { type GcpConfig, parseGcpConfig } from "./config";
 import { GCP_DELIVERY, METADATA_VALUE_LIMIT, gcpBootstrapFacts } from "./bootstrap";
 import { type GcpInfrastructure, createGcpInfrastructure } from "./infrastructure";
 import { createGcpMachine } from "./machines";
-import { checkGcpNodes } from "./checks";
+import { MAX_INSTANCE_NAME, checkGcpNodes } from "./checks";
 import { GCP_LABEL_LIMITS, createdNetworkNames, networkTags } from "./names";
 
 /** The validated `kubeforge:gcp` block. */
@@ -22,7 +22,7 @@ const gcp: Platform<GcpConfig, GcpInfrastructure> = {
     delivery: GCP_DELIVERY,
     limits: {
         // Instance names are RFC 1035 labels; Windows computer names are cut by Google, the node keeps the full name.
-        machineNameMax: 63,
+        machineNameMax: MAX_INSTANCE_NAME,
         windowsNameMax: 15,
         shortensWindowsNames: true,
         tags: GCP_LABEL_LIMITS,

@@ -9,6 +9,7 @@ import { SPREAD_REQUIRED_MESSAGE } from "../../../components/platforms/digitaloc
 import { sizeShape, UBUNTU_2404_IMAGE } from "../../../components/platforms/digitalocean/catalog";
 import platform from "../../../components/platforms/digitalocean/index";
 import type { ConfigIssue } from "../../../components/core/types";
+import { placeNodes } from "../../../components/core/placement";
 import { FAKE_TOKEN, doSpec, rawDo, tokenPieces } from "./fixtures";
 
 function fields(issues: ConfigIssue[]): string[] {
@@ -151,6 +152,15 @@ describe("parseDigitalOceanConfig", () => {
 });
 
 describe("what DigitalOcean refuses", () => {
+    test("replaceNodes names nodes of this cluster, as on every cloud", () => {
+        const spec = doSpec({ failureDomains: ["fra1"] });
+        const { config } = parseDigitalOceanConfig(rawDo({ replaceNodes: ["demo-cp-0", "demo-nope-9"] }), spec);
+        assert.ok(config && platform.checkNodes);
+        const issues = platform.checkNodes(config, spec, placeNodes(spec));
+        assert.deepEqual(fields(issues), ["kubeforge:digitalocean.replaceNodes[1]"]);
+        assert.match(issues[0].message, /`demo-nope-9` is not a node of this cluster; use a name from the plan/);
+    });
+
     test("spread: required with three masters, explaining why and what to write", () => {
         const spec = doSpec({ controlPlane: { count: 3, diskSizeGb: 50, spread: "required" } });
         const { issues } = parseDigitalOceanConfig(rawDo(), spec);

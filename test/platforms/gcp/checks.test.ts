@@ -3,6 +3,8 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { parseGcpConfig } from "../../../components/platforms/gcp/config";
 import { checkGcpNodes } from "../../../components/platforms/gcp/checks";
+import gcp from "../../../components/platforms/gcp/index";
+import { declaredLimitIssues } from "../../../components/core/limits";
 import {
     ARM_SERIES,
     BOTH_KINDS_SERIES,
@@ -121,7 +123,7 @@ describe("gcp node checks", () => {
         );
     });
 
-    test("a zone outside kubeforge:gcp.zones and a node name over 63 characters", () => {
+    test("a zone outside kubeforge:gcp.zones; a node name over 63 characters is the core's check of the declared limit", () => {
         const base = makeSpec();
         const long = "p".repeat(60);
         const spec = makeSpec({
@@ -129,7 +131,13 @@ describe("gcp node checks", () => {
             workerPools: [{ ...base.workerPools[0], name: long }],
         });
         const fields = issuesOf(spec, { zones: ["europe-west1-b", "europe-west1-d"] }).map((i) => i.field);
-        assert.deepEqual(fields, ["kubeforge:failureDomains", "kubeforge:workerPools[0].name"]);
+        assert.deepEqual(fields, ["kubeforge:failureDomains"]);
+        const declared = declaredLimitIssues(gcp, spec, makeNodes(spec));
+        assert.deepEqual(
+            declared.map((i) => i.field),
+            ["kubeforge:workerPools[0].name"],
+        );
+        assert.match(declared[0].message, /over the gcp limit of 63 for machine names/);
     });
 });
 
