@@ -6,6 +6,8 @@
  */
 import type { ClusterSpec, ConfigIssue, NodePlan } from "../../core/types";
 import { checkIpv4OnlyAccess } from "../../kit/access";
+import { checkNodeList } from "../../kit/readers";
+import { IssueList } from "../../core/fields";
 import { type AwsConfig, INSTANCE_TYPE_RE, instanceTypeFor, isArmInstanceType } from "./config";
 import { tagLimitIssues } from "../../kit/tags";
 import { AWS_TAG_LIMITS, clusterTagKey } from "./tags";
@@ -100,15 +102,9 @@ export function checkAwsNodes(config: AwsConfig, spec: ClusterSpec, nodes: reado
             });
         }
     }
-    const names = new Set(nodes.map((n) => n.name));
-    config.replaceNodes.forEach((name, i) => {
-        if (!names.has(name)) {
-            issues.push({
-                field: `kubeforge:aws.replaceNodes[${i}]`,
-                message: `no node is named \`${name}\`; use a name from the plan (e.g. \`${nodes[0]?.name ?? "demo-cp-0"}\`) or remove it`,
-            });
-        }
-    });
+    const listed = new IssueList();
+    checkNodeList(config.replaceNodes, nodes, "aws.replaceNodes", listed);
+    issues.push(...listed.items);
     checkMachineTypes(spec, issues);
     checkNetworkFamily(spec, issues);
     checkIpv4OnlyAccess(spec, "aws VPC", issues);

@@ -286,9 +286,14 @@ describe("rolling machines to a new image or rendering", () => {
     test("a name that is not a node is reported", () => {
         const spec = makeSpec();
         const { config } = parseAwsConfig(rawAws({ replaceNodes: ["demo-general-9"] }), spec);
+        const issues = aws.checkNodes!(config!, spec, makeNodes(spec));
         assert.deepEqual(
-            aws.checkNodes!(config!, spec, makeNodes(spec)).map((i) => i.field),
+            issues.map((i) => i.field),
             ["kubeforge:aws.replaceNodes[0]"],
+        );
+        assert.match(
+            issues[0].message,
+            /`demo-general-9` is not a node of this cluster; use a name from the plan such as `demo-cp-0`, or remove it/,
         );
     });
 });
