@@ -60,10 +60,13 @@ export function withPhysicalDependencies<R extends GraphNode>(resources: R[], ph
             : r,
     );
     const egress = egressResources(resources, phaseOf).map((r) => r.urn);
-    const withJoins = new Map(joined.map((r) => [r.urn, r]));
-    return joined.map((r) => {
-        if (!NEEDS_EGRESS.includes(r.type)) return r;
-        const extra = egress.filter((u) => u !== r.urn && !r.deps.includes(u) && !waitsFor(withJoins, u, r.urn));
-        return extra.length > 0 ? { ...r, deps: [...r.deps, ...extra] } : r;
-    });
+    // One resource at a time, each seeing the edges added before it: with two gates, edges checked
+    // only against the declared graph could close a cycle through each other (found by the property).
+    const graph = new Map(joined.map((r) => [r.urn, r]));
+    for (const r of joined) {
+        if (!NEEDS_EGRESS.includes(r.type)) continue;
+        const extra = egress.filter((u) => u !== r.urn && !r.deps.includes(u) && !waitsFor(graph, u, r.urn));
+        if (extra.length > 0) graph.set(r.urn, { ...r, deps: [...r.deps, ...extra] });
+    }
+    return joined.map((r) => graph.get(r.urn)!);
 }

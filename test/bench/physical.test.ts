@@ -87,6 +87,26 @@ describe("physical dependencies", () => {
         assert.equal(graphCriticalPath(added, seconds, undefined, roleOf(new Set())).seconds, 3 + Math.max(180, 2 + 30 + 150) + 90);
     });
 
+    test("two gates and egress resources that wait for them get no cycle (a property counterexample, kept)", () => {
+        // Each network resource depends on the NAT (so it counts as egress) and on one of the gates.
+        const rs = [
+            r("r0", T.vpc),
+            r("r1", T.nat, ["r0"]),
+            r("r2", T.route, ["r1"]),
+            r("r3", T.gate),
+            r("r4", T.gate),
+            r("r5", T.vpc, ["r3", "r1"]),
+            r("r6", T.vpc, ["r4", "r1"]),
+            r("r7", T.gate),
+        ];
+        const added = withPhysicalDependencies(rs, phaseOf);
+        const byUrn = new Map(added.map((x) => [x.urn, x]));
+        const reaches = (from: string, to: string, seen = new Set<string>()): boolean =>
+            (byUrn.get(from)?.deps ?? []).some((d) => d === to || (!seen.has(d) && (seen.add(d), reaches(d, to, seen))));
+        for (const x of added) assert.ok(!reaches(x.urn, x.urn), `${x.urn} waits for itself`);
+        for (const gate of ["r3", "r4", "r7"]) assert.ok(byUrn.get(gate)!.deps.includes("r2"), `${gate} waits for the NAT route`);
+    });
+
     test("property: the added dependencies never let a resource finish earlier, and init never before egress plus its work", () => {
         const types = [T.vpc, T.nat, T.route, T.instance, T.lb, T.gate, T.node, T.cni];
         fc.assert(

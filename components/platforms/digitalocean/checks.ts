@@ -12,7 +12,6 @@
  */
 import type { ClusterSpec, ConfigIssue, NodePlan } from "../../core/types";
 import { checkNodeList } from "../../kit/readers";
-import type { DigitalOceanConfig } from "./config";
 import { IssueList, childPath, fieldName } from "../../core/fields";
 import { CONTROL_PLANE_MINIMUM, SIZE_SLUG_RE, sizeShape } from "./catalog";
 import { IDENTITY_TAG, TAG_NAME_RE, userTags } from "./tags";
@@ -101,7 +100,7 @@ export function checkClusterOnDigitalOcean(spec: ClusterSpec, sizes: { controlPl
  * @param config - the validated block
  * @param nodes - every node, placed
  */
-export function checkDoNodes(config: Pick<DigitalOceanConfig, "replaceNodes">, nodes: readonly NodePlan[]): ConfigIssue[] {
+export function checkDoNodes(config: { replaceNodes: readonly string[] }, nodes: readonly NodePlan[]): ConfigIssue[] {
     const listed = new IssueList();
     checkNodeList(config.replaceNodes, nodes, "digitalocean.replaceNodes", listed);
     return listed.items;
