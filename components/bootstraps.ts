@@ -41,29 +41,32 @@ export function deliverBootstraps(sources: BootstrapSources, nodes: readonly Nod
     for (const role of ["control-plane", "worker"] as const) {
         const indexes = nodes.flatMap((n, i) => (n.role === role ? [i] : []));
         if (indexes.length === 0) continue;
-        const roleNodes = indexes.map((i) => nodes[i]);
         const inputs = pulumi.all([host, pulumi.all(endpoint.extraSans ?? []), pkiMaterial(pki, role)]);
         const render = (node: NodePlan, [h, extraSans, material]: [string, string[], PkiMaterial]): NodeBootstrap =>
             renderNodeBootstrap({ spec, node, endpoint: { host: h, port: endpoint.port }, extraSans, pki: material, facts });
 
-        const sshIndexes = roleNodes.flatMap((n, j) => (formFor(delivery, n).format === "ssh" ? [j] : []));
-        for (const j of sshIndexes) {
-            out[indexes[j]] = { kind: "ssh", bootstrap: pulumi.secret(inputs.apply((values) => render(roleNodes[j], values))) };
+        // One pass: each node's declared form decides whether it gets the bootstrap itself or user data.
+        const data: { index: number; node: NodePlan; form: UserDataForm }[] = [];
+        for (const index of indexes) {
+            const node = nodes[index];
+            const form = formFor(delivery, node);
+            if (form.format === "ssh") {
+                out[index] = { kind: "ssh", bootstrap: pulumi.secret(inputs.apply((values) => render(node, values))) };
+            } else data.push({ index, node, form });
         }
-        const dataIndexes = roleNodes.flatMap((n, j) => (formFor(delivery, n).format === "ssh" ? [] : [j]));
-        if (dataIndexes.length === 0) continue;
-        const dataNodes = dataIndexes.map((j) => roleNodes[j]);
-        const forms = dataNodes.map((n) => formFor(delivery, n) as UserDataForm);
+        if (data.length === 0) continue;
+        const dataNodes = data.map((d) => d.node);
         const values = pulumi.secret(
             inputs.apply((resolved) => {
+                // The template pass may render a stand-in node (a placeholder name): its form comes from its OS.
                 const texts = renderByTemplate(dataNodes, (node) =>
                     formatBootstrap(render(node, resolved), formFor(delivery, node) as UserDataForm),
                 );
-                return texts.map((text, k) => encodeForDelivery(text, forms[k], dataNodes[k].name).value);
+                return texts.map((text, k) => encodeForDelivery(text, data[k].form, data[k].node.name).value);
             }),
         );
-        dataIndexes.forEach((j, k) => {
-            out[indexes[j]] = { kind: "user-data", form: forms[k], value: values.apply((v) => v[k]) };
+        data.forEach(({ index, form }, k) => {
+            out[index] = { kind: "user-data", form, value: values.apply((v) => v[k]) };
         });
     }
     return out;
