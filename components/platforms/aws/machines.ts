@@ -111,17 +111,21 @@ export function createMachine(
     ctx: MachineContext<AwsConfig, AwsInfrastructure>,
 ): MachineFacts {
     if (bootstrap.kind !== "user-data") throw new Error(`node ${node.name}: aws takes user data, not ${bootstrap.kind}`);
-    const instance = createInstance(name, node, ctx, bootstrap.value);
+    const zone = nodeZone(node, ctx.infrastructure);
+    const instance = createInstance(name, node, zone, ctx, bootstrap.value);
     const dependsOn: pulumi.Resource[] = [instance];
-    if (nodeZone(node, ctx.infrastructure).nodePublicIp) dependsOn.push(admitPublicNode(node, instance, ctx));
+    if (zone.nodePublicIp) dependsOn.push(admitPublicNode(node, instance, ctx));
     if (node.role === "control-plane") {
         dependsOn.push(attachMaster(name, ctx.config, ctx.infrastructure.loadBalancer, node, instance, ctx.parent));
     }
     return { machineId: instance.id, privateIp: instance.privateIp, dependsOn };
 }
 
+/** One zone of the network. */
+type AwsZone = AwsInfrastructure["network"]["zones"][number];
+
 /** The node's zone of the network; checkNodes reported a node outside the zones before any resource existed. */
-function nodeZone(node: NodePlan, deps: AwsInfrastructure): AwsInfrastructure["network"]["zones"][number] {
+function nodeZone(node: NodePlan, deps: AwsInfrastructure): AwsZone {
     const zone = deps.network.zones.find((z) => z.zone === node.failureDomain);
     // Reaching this is a programming error: checkNodes reports it before any resource exists.
     if (!zone) throw new Error(`node ${node.name} is placed in ${node.failureDomain}, which is not in kubeforge:aws.availabilityZones`);
@@ -153,11 +157,11 @@ function admitPublicNode(node: NodePlan, instance: Instance, ctx: MachineContext
 function createInstance(
     name: string,
     node: NodePlan,
+    zone: AwsZone,
     ctx: MachineContext<AwsConfig, AwsInfrastructure>,
     userDataBase64: pulumi.Output<string>,
 ): Instance {
     const { spec, config, infrastructure: deps } = ctx;
-    const zone = nodeZone(node, deps);
     const isMaster = node.role === "control-plane";
     const instanceType = instanceTypeFor(config, node.role, node.machineType);
     const tags = machineTags(spec, node);
