@@ -60,7 +60,7 @@ export function envVars(input: BootstrapInput): Record<string, string> {
         KUBEFORGE_NODE_NAME_CMD: input.facts.nodeNameCommand ?? "",
         KUBEFORGE_PROVIDER_ID_CMD: input.facts.providerIdCommand ?? "",
         KUBEFORGE_NODE_IP_CMD: input.facts.nodeIpCommand ?? "",
-        KUBEFORGE_ENDPOINT_ABSENT_CMD: input.facts.endpointAbsentCommand ?? "",
+        KUBEFORGE_ENDPOINT_NAME_CMD: input.facts.endpointNameCommand ?? "",
         KUBEFORGE_TOKEN_EXPIRES: input.pki.bootstrapTokenExpires ?? "",
         KUBEFORGE_TOKEN_REMEDY: expiredTokenRemedy(input.facts, input.spec.platform),
         KUBEFORGE_JOIN_TIMEOUT_SECONDS: String(JOIN_TIMEOUT_SECONDS),

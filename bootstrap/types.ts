@@ -95,14 +95,19 @@ export interface PlatformBootstrapFacts {
     /** Shell expression that prints the node's primary IP (kubelet `--node-ip`); kubelet's choice when absent. */
     nodeIpCommand?: string;
     /**
-     * Shell command that exits 0 only when the endpoint's name certainly does not exist yet (its DNS
-     * zone answers "no such name", as before the load balancer's record is created); it gets the host
-     * name as `$1`. The init master then runs `kubeadm init` at once against itself (the name pinned to
-     * 127.0.0.1 in /etc/hosts) instead of waiting minutes for the load balancer. Any other outcome (a
-     * lookup that fails, times out or is not definite) waits as before, so a replaced master 0 never
-     * starts a second cluster. When absent, the init master always waits for the endpoint.
+     * Shell command that says whether the endpoint's name may be looked up yet, for platforms whose API
+     * name lives in a private DNS zone created beside the machines (AWS). It gets the host name as `$1`
+     * and prints one word: `present` (the name exists: look it up as usual), `absent` (the zone answers
+     * "no such name" for it with a short negative-caching time: its load balancer is still being created,
+     * so no cluster can answer there), or `wait` (the name must not be looked up yet: the zone does not
+     * answer for this network yet, or an early "no such name" could still be cached for long). Anything
+     * else, or a failing command, counts as `wait`. Every node runs it before its first lookup of the
+     * name, so the machines need not wait for the zone in `pulumi up`; on `absent` the init master runs
+     * `kubeadm init` at once against itself (the name pinned to 127.0.0.1 in /etc/hosts) instead of
+     * waiting minutes for the load balancer, and joiners keep waiting. When absent, nodes look the name
+     * up directly and the init master always waits for the endpoint.
      */
-    endpointAbsentCommand?: string;
+    endpointNameCommand?: string;
     /**
      * PowerShell equivalents of {@link nodeNameCommand}, {@link providerIdCommand} and
      * {@link nodeIpCommand} for Windows workers, whose bootstrap cannot run the bash ones. Each is a

@@ -109,11 +109,11 @@ export function latencyRow(type: string, name: string): LatencyRow | undefined {
 
 /**
  * Whether a row's {@link LatencyRow.workStartsAfter} applies to a run: only when the platform lets
- * the init master start `kubeadm init` without the endpoint (its `endpointAbsentCommand` fact);
+ * the init master start `kubeadm init` without the endpoint (its `endpointNameCommand` fact);
  * otherwise the init really waited for the load balancer's name, and the whole latency follows all
  * of the resource's dependencies, as before.
  * @param row - a row of the table
- * @param initWithoutEndpoint - the platform's bootstrap facts have an `endpointAbsentCommand`
+ * @param initWithoutEndpoint - the platform's bootstrap facts have an `endpointNameCommand`
  */
 export function overlapApplies(row: Pick<LatencyRow, "workStartsAfter"> | undefined, initWithoutEndpoint: boolean): Phase[] | undefined {
     return row?.workStartsAfter && initWithoutEndpoint ? row.workStartsAfter : undefined;

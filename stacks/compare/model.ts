@@ -27,7 +27,7 @@ export type RowOf = (type: string, name: string) => ModelRow | undefined;
  * the finish; everything else gates the work.
  *
  * @param rowOf - the row of a resource
- * @param initWithoutEndpoint - the platform's bootstrap facts have an `endpointAbsentCommand`
+ * @param initWithoutEndpoint - the platform's bootstrap facts have an `endpointNameCommand`
  * @param isEgress - whether a resource is part of the nodes' egress (see physical.ts)
  */
 export function modelRole<R extends GraphNode>(
@@ -73,10 +73,10 @@ export function modelledCriticalPath<R extends GraphNode>(
 
 /**
  * Whether a stack's platform lets the init master run `kubeadm init` without the endpoint (its bootstrap
- * facts have an `endpointAbsentCommand`): then kubeadm init's work runs beside the load balancer.
+ * facts have an `endpointNameCommand`): then kubeadm init's work runs beside the load balancer.
  *
  * @param resolved - the validated stack
  */
 export function initWithoutEndpointOf(resolved: ResolvedStack): boolean {
-    return resolved.platform.bootstrapFacts(resolved.platformConfig, resolved.spec).endpointAbsentCommand !== undefined;
+    return resolved.platform.bootstrapFacts(resolved.platformConfig, resolved.spec).endpointNameCommand !== undefined;
 }

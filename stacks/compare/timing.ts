@@ -53,7 +53,7 @@ export function matchRow<R extends { type: string | RegExp; name?: RegExp }>(row
  *
  * @param resources - every registration of the plan, with its dependencies
  * @param platformRows - the platform's latency rows
- * @param initWithoutEndpoint - the platform's bootstrap facts have an `endpointAbsentCommand`
+ * @param initWithoutEndpoint - the platform's bootstrap facts have an `endpointNameCommand`
  */
 export function timeToReady(resources: GraphResource[], platformRows: MatchableLatencyRow[], initWithoutEndpoint = false): TimeToReady {
     const rows = rowsFor(platformRows);

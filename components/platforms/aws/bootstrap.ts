@@ -89,7 +89,7 @@ export function awsBootstrapFacts(_config: AwsConfig, spec: ClusterSpec): Platfo
         nodeNameCommand: imdsCommand(["local-hostname"], "%s"),
         providerIdCommand: imdsCommand(["placement/availability-zone", "instance-id"], "aws:///%s/%s"),
         nodeIpCommand: imdsCommand(["local-ipv4"], "%s"),
-        endpointAbsentCommand: ENDPOINT_ABSENT_COMMAND,
+        endpointNameCommand: ENDPOINT_ABSENT_COMMAND,
         // Windows workers: the same names from IMDSv2 through PowerShell, so the CCM finds them too.
         windows: {
             nodeNameCommand: imdsPowerShell(["local-hostname"], "{0}"),

@@ -206,9 +206,12 @@ function createInstance(
         },
         {
             parent: ctx.parent,
-            // The zone and its short negative-caching SOA, so an early lookup of the API name is not
-            // cached as NXDOMAIN for long; not the alias record, which waits for the load balancer.
-            dependsOn: [...deps.network.ready, ...deps.identity.ready, ...deps.apiName.ready],
+            // Linux nodes do not wait for the private zone: their bootstrap asks the zone itself whether
+            // the API name may be looked up yet (ENDPOINT_NAME_COMMAND), while it installs packages.
+            // Windows nodes wait for the zone and its short negative-caching SOA, so their first lookup
+            // of the name cannot be cached as NXDOMAIN for long (their bootstrap has no such probe).
+            // Never the alias record, which waits for the load balancer.
+            dependsOn: [...deps.network.ready, ...deps.identity.ready, ...(node.os === "windows" ? deps.apiName.ready : [])],
             // Named after the node alone (`demo-cp-0`, which already carries the cluster's name); the
             // name stacks made before had (`demo-demo-cp-0`) is an alias, so no machine is replaced.
             aliases: [{ name: formerMachineName(name, node) }],
