@@ -16,7 +16,7 @@ import { renderContainerdConfig, renderContainerdUnit } from "./containerd";
 import { renderModulesLoad, renderSysctls } from "./host";
 import { renderEnvFile } from "./envfile";
 import { APISERVER_DIR, DISCOVERY_KUBECONFIG, ENV_FILE, KUBEADM_DIR, LIB_DIR, PKI_STAGING_DIR } from "./layout";
-import { SCRIPT_NAMES, scriptText } from "./scripts";
+import { SCRIPT_NAMES, deliveredScriptText } from "./scripts";
 import { CONTAINERD, RUNC, minorOf } from "./versions";
 import { renderWindowsBootstrap } from "./windows";
 
@@ -116,7 +116,7 @@ export function renderNodeBootstrap(input: BootstrapInput): NodeBootstrap {
     }
     const controlPlane = node.role === "control-plane";
     const files: BootstrapFile[] = [
-        ...SCRIPT_NAMES.map((name) => file(`${LIB_DIR}/${name}`, scriptText(name), "0755")),
+        ...SCRIPT_NAMES.map((name) => file(`${LIB_DIR}/${name}`, deliveredScriptText(name), "0755")),
         file(ENV_FILE, renderEnvFile(envVars(input)), "0644"),
         file("/etc/modules-load.d/kubeforge.conf", renderModulesLoad(), "0644"),
         file("/etc/sysctl.d/90-kubeforge.conf", renderSysctls(), "0644"),

@@ -5,9 +5,11 @@
 # - Cleans up what an unfinished earlier run left behind (kubeadm reset), so it can always run again.
 # - The init master runs `kubeadm init` only when no API answers at the endpoint with our CA;
 #   otherwise it joins as a master (a replaced master 0 must never start a second cluster).
-# - Where the platform can say for certain that the endpoint's name does not exist yet (its load
-#   balancer is still being created), the init master does not wait for it: it pins the name to
-#   itself in /etc/hosts and runs `kubeadm init` at once (see pin_endpoint_here).
+# - Where the platform guards the endpoint's name (a private DNS zone created beside the machines), no
+#   node looks the name up before the platform's command says it may (see name_state): an early
+#   "no such name" would be cached. When the name certainly does not exist yet (its load balancer is
+#   still being created), the init master does not wait for it: it pins the name to itself in
+#   /etc/hosts and runs `kubeadm init` at once (see pin_endpoint_here).
 # - Joins wait for the API and retry with backoff, bounded by KUBEFORGE_JOIN_TIMEOUT_SECONDS.
 # kubeadm output goes to a root-only log file: it can contain the bootstrap token.
 set -euo pipefail
@@ -140,10 +142,50 @@ endpoint_host() {
     printf '%s' "${host%]}"
 }
 
-# True when the platform's command says the endpoint name certainly does not exist yet.
-endpoint_absent() {
-    [[ -n "${KUBEFORGE_ENDPOINT_ABSENT_CMD:-}" ]] || return 1
-    bash -c "$KUBEFORGE_ENDPOINT_ABSENT_CMD" kubeforge-endpoint-absent "$(endpoint_host)" >/dev/null 2>&1
+pinned_here() {
+    grep -q " $(endpoint_host) # kubeforge-init-endpoint$" "${root}/etc/hosts" 2>/dev/null
+}
+
+# What the platform's command (KUBEFORGE_ENDPOINT_NAME_CMD) says of the endpoint's name: present (look
+# it up), absent (it certainly does not exist yet) or wait (do not look it up yet: the answer could be
+# cached as "no such name" for long). Without such a command, or once the name is pinned here, present.
+name_state() {
+    local said
+    if [[ -z "${KUBEFORGE_ENDPOINT_NAME_CMD:-}" ]] || pinned_here; then
+        printf 'present'
+        return 0
+    fi
+    said="$(bash -c "$KUBEFORGE_ENDPOINT_NAME_CMD" kubeforge-endpoint-name "$(endpoint_host)" 2>/dev/null)" || said='wait'
+    case "$said" in
+        present | absent) printf '%s' "$said" ;;
+        *) printf 'wait' ;;
+    esac
+}
+
+# Logs a waiting reason once, not at every poll.
+last_reason=""
+waiting_because() {
+    [[ "$1" == "$last_reason" ]] || log "$1"
+    last_reason="$1"
+}
+
+# What to do about the endpoint's status (see endpoint_status): prints init, join or nothing (wait),
+# and says why it waits.
+action_for() {
+    local status="$1"
+    if [[ "$status" == unresolved || "$status" == untrusted ]]; then
+        log "the endpoint ${KUBEFORGE_ENDPOINT} is ${status}; waiting"
+    elif [[ "$mode" == init && "$status" == 000 ]]; then
+        printf 'init'
+    elif [[ "$mode" == init ]]; then
+        log "an API server already answers at ${KUBEFORGE_ENDPOINT} (HTTP ${status}): joining it instead of starting a cluster"
+        [[ "$status" == 200 ]] && printf 'join'
+    elif [[ "$status" == 200 ]]; then
+        printf 'join'
+    else
+        log "waiting for the API at ${KUBEFORGE_ENDPOINT} (HTTP ${status})"
+    fi
+    return 0
 }
 
 # Points the endpoint name at this machine, so `kubeadm init` (which talks to the API through the
@@ -156,7 +198,7 @@ endpoint_absent() {
 pin_endpoint_here() {
     local hosts="${root}/etc/hosts" host
     host="$(endpoint_host)"
-    grep -q " ${host} # kubeforge-init-endpoint$" "$hosts" 2>/dev/null && return 0
+    pinned_here && return 0
     log "the endpoint name ${host} does not exist yet (its load balancer is being created): pinning it to this machine for kubeadm init"
     printf '127.0.0.1 %s # kubeforge-init-endpoint\n' "$host" >>"$hosts"
 }
@@ -218,24 +260,21 @@ fi
 deadline=$((SECONDS + timeout))
 delay=5
 while :; do
-    status="$(endpoint_status)"
     action=""
-    if [[ "$mode" == init && "$status" == unresolved ]] && endpoint_absent; then
+    name="$(name_state)"
+    if [[ "$name" == absent && "$mode" == init ]]; then
         pin_endpoint_here
-        status="$(endpoint_status)"
+        name=present
     fi
-    if [[ "$status" == unresolved || "$status" == untrusted ]]; then
-        log "the endpoint ${KUBEFORGE_ENDPOINT} is ${status}; waiting"
-    elif [[ "$mode" == init && "$status" == 000 ]]; then
-        action="init"
-    elif [[ "$mode" == init ]]; then
-        log "an API server already answers at ${KUBEFORGE_ENDPOINT} (HTTP ${status}): joining it instead of starting a cluster"
-        [[ "$status" == 200 ]] && action="join"
-    elif [[ "$status" == 200 ]]; then
-        action="join"
-    else
-        log "waiting for the API at ${KUBEFORGE_ENDPOINT} (HTTP ${status})"
-    fi
+    status=unresolved
+    case "$name" in
+        wait) waiting_because "the private DNS zone of $(endpoint_host) does not answer for this network yet, or still keeps \"no such name\" for long: waiting before looking the name up" ;;
+        absent) waiting_because "the endpoint name $(endpoint_host) does not exist yet (its load balancer is being created): waiting" ;;
+        *)
+            status="$(endpoint_status)"
+            action="$(action_for "$status")"
+            ;;
+    esac
     if [[ "$action" == join ]] && token_expired; then
         # Retrying cannot help: the cluster has forgotten this token (its cleaner deletes expired ones).
         die "the bootstrap token in this machine's configuration expired at ${KUBEFORGE_TOKEN_EXPIRES}, before it could join: it was rendered by a pulumi up longer ago than kubeforge:lifecycle.bootstrapTokenHours. Run pulumi up (it mints a fresh token and creates it in the cluster); ${KUBEFORGE_TOKEN_REMEDY:-then replace this machine so it boots with the new one}"

@@ -137,9 +137,20 @@ describe("kubeadm step in a sandbox (real bash, stubbed kubeadm/systemctl/curl)"
         );
     });
 
+    // The platform's name command, answering from $ROOT/stub/name one line per call (the last line
+    // repeats) and recording the host it was asked about.
+    const NAME_CMD =
+        'S="$KUBEFORGE_ROOT/stub"; printf "%s\\n" "$1" >>"$S/name.calls"; n=$(wc -l <"$S/name.calls"); ' +
+        'a=$(sed -n "${n}p" "$S/name"); [ -n "$a" ] || a=$(tail -n 1 "$S/name"); printf "%s" "$a"';
+    const named = (kind: NodeKind, answers: string[], env: Record<string, string> = {}) => {
+        const s = box(kind, { KUBEFORGE_ENDPOINT_NAME_CMD: NAME_CMD, ...env });
+        writeFileSync(join(s.root, "stub", "name"), `${answers.join("\n")}\n`);
+        return s;
+    };
+    const HOST = "demo-api-0123456789.elb.us-east-1.amazonaws.com";
+
     test("init master whose endpoint name certainly does not exist yet pins it to itself and inits at once", () => {
-        const s = box("init", { KUBEFORGE_ENDPOINT_ABSENT_CMD: '[ "$1" = demo-api-0123456789.elb.us-east-1.amazonaws.com ]' });
-        s.endpoint("dns", "000");
+        const s = named("init", ["absent"]);
         const r = s.run("kubeadm.sh", "init");
         assert.equal(r.code, 0, r.stderr);
         assert.doesNotMatch(r.stderr, /waiting/, "no wait for the load balancer");
@@ -147,26 +158,63 @@ describe("kubeadm step in a sandbox (real bash, stubbed kubeadm/systemctl/curl)"
             s.calls("kubeadm").map((c) => c.split(" ")[0]),
             ["init"],
         );
+        assert.deepEqual(s.calls("name"), [HOST], "the command is asked about the endpoint's host");
         assert.match(s.read("etc/hosts"), /^127\.0\.0\.1 demo-api-0123456789\.elb\.us-east-1\.amazonaws\.com # kubeforge-init-endpoint$/m);
     });
 
-    test("when the platform cannot say the name is absent (lookup failed), the init master waits and pins nothing", () => {
-        const s = box("init", { KUBEFORGE_ENDPOINT_ABSENT_CMD: "exit 1" });
-        s.endpoint("dns", "dns", "000");
+    test("no node looks the name up while the platform says wait; the reason is logged once, then init goes on", () => {
+        const s = named("init", ["wait", "wait", "wait", "absent"]);
+        s.endpoint("000");
         const r = s.run("kubeadm.sh", "init");
         assert.equal(r.code, 0, r.stderr);
-        assert.match(r.stderr, /unresolved; waiting/);
-        assert.ok(!existsSync(join(s.root, "etc/hosts")), "no pin");
+        assert.equal(r.stderr.match(/does not answer for this network yet/g)?.length, 1, r.stderr);
+        assert.equal(s.calls("name").length, 4);
+        // curl is the script's only lookup of the name: once, after the pin, against this machine.
+        assert.equal(s.calls("curl").length, 1, "no lookup before the platform allowed it");
+        assert.deepEqual(
+            s.calls("kubeadm").map((c) => c.split(" ")[0]),
+            ["init"],
+        );
     });
 
-    test("a joining master or worker never pins the endpoint, whatever the platform says", () => {
+    test("a joining master or worker never pins the endpoint: it waits through wait and absent, then joins once present", () => {
         for (const kind of ["control-plane", "worker"] as const) {
-            const s = box(kind, { KUBEFORGE_ENDPOINT_ABSENT_CMD: "true", KUBEFORGE_JOIN_TIMEOUT_SECONDS: "0" });
-            s.endpoint("dns");
+            const s = named(kind, ["wait", "absent", "absent", "present"]);
+            s.endpoint("200");
             const r = s.run("kubeadm.sh", kind);
-            assert.notEqual(r.code, 0);
+            assert.equal(r.code, 0, r.stderr);
             assert.ok(!existsSync(join(s.root, "etc/hosts")), `${kind}: no pin`);
-            assert.equal(s.calls("kubeadm").length, 0);
+            assert.equal(r.stderr.match(/does not exist yet \(its load balancer is being created\)/g)?.length, 1, r.stderr);
+            assert.equal(s.calls("curl").length, 1, `${kind}: the name is looked up only once present`);
+            assert.deepEqual(
+                s.calls("kubeadm").map((c) => c.split(" ")[0]),
+                ["join"],
+            );
+        }
+    });
+
+    test("a replaced init master whose name is present joins the cluster that answers", () => {
+        const s = named("init", ["present"]);
+        s.endpoint("200");
+        const r = s.run("kubeadm.sh", "init");
+        assert.equal(r.code, 0, r.stderr);
+        assert.ok(!existsSync(join(s.root, "etc/hosts")), "no pin");
+        assert.deepEqual(
+            s.calls("kubeadm").map((c) => c.split(" ")[0]),
+            ["join"],
+        );
+    });
+
+    test("a failing or unclear platform command counts as wait: no lookup, no pin, no kubeadm, and the node gives up in time", () => {
+        for (const cmd of ["exit 1", "echo absent; exit 3", "echo maybe", "echo"]) {
+            const s = box("init", { KUBEFORGE_ENDPOINT_NAME_CMD: cmd, KUBEFORGE_JOIN_TIMEOUT_SECONDS: "0" });
+            const r = s.run("kubeadm.sh", "init");
+            assert.notEqual(r.code, 0, cmd);
+            assert.match(r.stderr, /does not answer for this network yet/, cmd);
+            assert.match(r.stderr, /gave up after 0s/, cmd);
+            assert.equal(s.calls("curl").length, 0, cmd);
+            assert.equal(s.calls("kubeadm").length, 0, cmd);
+            assert.ok(!existsSync(join(s.root, "etc/hosts")), `${cmd}: no pin`);
         }
     });
 

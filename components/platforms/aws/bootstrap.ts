@@ -7,10 +7,16 @@
  * The bootstrap script runs each command with `bash -c` and retries it; Windows workers get
  * PowerShell equivalents (`Invoke-RestMethod`), run and retried by their PowerShell bootstrap.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { LIB_DIR } from "../../../bootstrap/layout";
+import { withoutCommentLines } from "../../../bootstrap/scripts";
 import type { BootstrapFile } from "../../../bootstrap/types";
 import type { ClusterSpec } from "../../core/types";
 import type { Delivery, PlatformBootstrapFacts } from "../../platform";
 import type { AwsConfig } from "./config";
+import { NEGATIVE_CACHE_SECONDS } from "./dns";
+import { privateZoneName } from "./names";
 
 /**
  * AWS's user data limit (bytes, before base64; cloud-init accepts it gzip-compressed, Windows
@@ -65,17 +71,26 @@ export function cloudConfig(clusterName: string): string {
     return `[Global]\nKubernetesClusterID=${clusterName}\n`;
 }
 
+/** Where every Linux node gets the private-name probe (endpoint-name.py beside this file). */
+export const ENDPOINT_NAME_PROBE_PATH = `${LIB_DIR}/aws-endpoint-name.py`;
+
+/** The probe as nodes receive it (comment lines dropped: the 16 KB user data limit), read once from its file. */
+export const ENDPOINT_NAME_PROBE = withoutCommentLines(readFileSync(join(__dirname, "endpoint-name.py"), "utf8"));
+
 /**
- * Exits 0 only when the resolver definitely answers "no such name" for the endpoint host
- * (`getaddrinfo` fails with EAI_NONAME): the instances depend on the private zone, so inside the VPC
- * that answer comes from Route 53 itself and means the API's alias record does not exist yet, i.e.
- * the load balancer is still being created and no cluster can answer there. A timeout or server
- * failure (EAI_AGAIN, anything else) exits 1: the init master then waits, as it must when it cannot
- * tell. Python because bash and getent cannot tell NXDOMAIN from a failed lookup; Ubuntu's cloud
- * images ship python3 (cloud-init is written in it). The host name is the command's `$1`.
+ * The bootstrap's `endpointNameCommand` on AWS: asks the VPC's resolver directly (not the node's cache)
+ * whether the private zone answers for this VPC with its short negative-caching SOA (three random names
+ * must come back NXDOMAIN from the zone itself), and only then asks for the API name: `present`,
+ * `absent` (the alias record, which waits for the load balancer, is not there yet) or `wait`. This is
+ * what lets the machines boot without waiting for the zone and its SOA in `pulumi up` (about 80 s): the
+ * probe runs after the package install, by when both normally exist, and an early lookup of the API name
+ * can no longer be cached as NXDOMAIN for 15 minutes to a day (the reason machines used to wait).
+ * The host name is the command's `$1`.
+ * @param clusterName - the cluster name (its private zone's first label)
  */
-export const ENDPOINT_ABSENT_COMMAND =
-    'python3 -c \'import socket as s,sys;exec("try:\\n s.getaddrinfo(sys.argv[1],None)\\nexcept s.gaierror as e:\\n sys.exit(0 if e.errno==s.EAI_NONAME else 1)\\nsys.exit(1)")\' "$1"';
+export function endpointNameCommand(clusterName: string): string {
+    return `python3 ${ENDPOINT_NAME_PROBE_PATH} "$1" ${privateZoneName(clusterName)} ${NEGATIVE_CACHE_SECONDS}`;
+}
 
 /**
  * AWS facts for the bootstrap renderers.
@@ -89,7 +104,8 @@ export function awsBootstrapFacts(_config: AwsConfig, spec: ClusterSpec): Platfo
         nodeNameCommand: imdsCommand(["local-hostname"], "%s"),
         providerIdCommand: imdsCommand(["placement/availability-zone", "instance-id"], "aws:///%s/%s"),
         nodeIpCommand: imdsCommand(["local-ipv4"], "%s"),
-        endpointNameCommand: ENDPOINT_ABSENT_COMMAND,
+        endpointNameCommand: endpointNameCommand(spec.name),
+        nodeFiles: [{ path: ENDPOINT_NAME_PROBE_PATH, content: ENDPOINT_NAME_PROBE, permissions: "0755" }],
         // Windows workers: the same names from IMDSv2 through PowerShell, so the CCM finds them too.
         windows: {
             nodeNameCommand: imdsPowerShell(["local-hostname"], "{0}"),

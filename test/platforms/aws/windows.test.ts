@@ -107,11 +107,29 @@ describe("a Windows pool on aws", () => {
         }
     });
 
+    test("Windows instances wait for the private zone and its short SOA (no probe in their bootstrap); Linux ones do not", () => {
+        const zone = engine.ofType("aws:route53/zone:Zone").find((r) => r.name.endsWith("-private-zone"));
+        const soa = engine.ofType("aws:route53/record:Record").find((r) => r.name.endsWith("-private-zone-soa"));
+        assert.ok(zone && soa);
+        for (const node of plan.nodes) {
+            const deps = instance(node.name).dependencies;
+            const waits: boolean = deps.includes(zone.urn) && deps.includes(soa.urn);
+            assert.equal(waits, node.pool === "win", `${node.name}: ${waits ? "waits" : "does not wait"} for the zone`);
+        }
+    });
+
     test("Linux nodes are unchanged: gzipped cloud-config", () => {
         for (const n of plan.nodes.filter((n) => n.os === "linux")) {
             const userData = instance(n.name).inputs.userDataBase64;
             assert.ok(isWrappedSecret(userData), n.name);
             assert.match(gunzipSync(Buffer.from(String(userData.value), "base64")).toString("utf8"), /^#cloud-config\n/, n.name);
+        }
+    });
+
+    test("every Linux node's gzipped user data leaves at least 1 KB of the 16 KB limit (room for labels, taints and SANs)", () => {
+        for (const n of plan.nodes.filter((n) => n.os === "linux")) {
+            const gzipped = Buffer.from(String(instance(n.name).inputs.userDataBase64.value), "base64").length;
+            assert.ok(gzipped <= USER_DATA_LIMIT_BYTES - 1024, `${n.name}: ${gzipped} bytes after gzip`);
         }
     });
 
