@@ -7,7 +7,8 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { LATENCY_TABLE, idealSeconds, latencyRow, overlapApplies } from "../../stacks/compare/latency-table";
-import { graphCriticalPath, longestChainOf } from "../../stacks/compare/critical-path";
+import { graphCriticalPath, longestChainOf, type DependencyRole } from "../../stacks/compare/critical-path";
+import { upTo } from "./graph";
 import type { TracedResource } from "../../bench/lib/trace";
 
 /** (type, name, seconds, phase) of every row as of the 2026-11-23 15:49 UTC bench run (527 s). */
@@ -117,14 +118,48 @@ describe("critical path with work that starts early", () => {
         assert.equal(graphCriticalPath(slowLb, seconds, undefined, bound).seconds, 3 + 999 + 90);
     });
 
-    test("property: marking dependencies as bounds never finishes a resource before a dependency, nor after the all-work path", () => {
+    test("a dependency that gates only the last seconds: finish at max(work + all, it + its seconds), the chain names what it added", () => {
+        // vpc:3 -> zone:40 -> soa:140 gates the gate's last 90; the machine gates all of its 150.
+        const dns = [
+            node("vpc:3"),
+            node("zone:40", ["vpc:3"]),
+            node("soa:140", ["zone:40"]),
+            node("vm:30", ["vpc:3"]),
+            node("gate:150", ["vm:30", "soa:140"]),
+            node("addon:90", ["gate:150"]),
+        ];
+        const last = (_from: TracedResource, to: TracedResource): DependencyRole => (to.urn === "soa:140" ? { last: 90 } : "work");
+        const path = graphCriticalPath(dns, seconds, undefined, last);
+        assert.equal(path.seconds, Math.max(3 + 30 + 150, 3 + 40 + 140 + 90) + 90);
+        assert.deepEqual(
+            path.chain.map((c) => `${c.name} ${c.seconds}`),
+            ["vpc:3 3", "zone:40 40", "soa:140 140", "gate:150 90", "addon:90 90"],
+        );
+        // A fast name service leaves the machine and the whole 150 s on the path.
+        const fast = [
+            ...dns.filter((r) => r.urn !== "soa:140" && r.urn !== "gate:150"),
+            node("soa:40", ["zone:40"]),
+            node("gate:150", ["vm:30", "soa:40"]),
+        ];
+        const fastLast = (_f: TracedResource, to: TracedResource): DependencyRole => (to.urn === "soa:40" ? { last: 90 } : "work");
+        assert.equal(graphCriticalPath(fast, seconds, undefined, fastLast).seconds, Math.max(3 + 30 + 150, 3 + 40 + 40 + 90) + 90);
+        // As a work dependency it would hold all 150 s: the `last` role is kinder, and only by what runs before it.
+        assert.equal(graphCriticalPath(dns, seconds).seconds, 3 + 40 + 140 + 150 + 90);
+    });
+
+    test("property: bounds and `last` dependencies never finish a resource before a dependency (+ its seconds), nor after the all-work path", () => {
         fc.assert(
             fc.property(
                 fc.array(
                     fc.record({
                         s: fc.integer({ min: 0, max: 200 }),
                         deps: fc.array(fc.nat(), { maxLength: 3 }),
-                        bound: fc.array(fc.boolean(), { maxLength: 3 }),
+                        roles: fc.array(
+                            fc.oneof(fc.constantFrom("work" as const, "bound" as const), fc.double({ min: 0, max: 1, noNaN: true })),
+                            {
+                                maxLength: 3,
+                            },
+                        ),
                     }),
                     { minLength: 1, maxLength: 12 },
                 ),
@@ -132,15 +167,27 @@ describe("critical path with work that starts early", () => {
                     const rs = spec.map((r, i) =>
                         node(`r${i}:${r.s}`, [...new Set(r.deps.filter((d) => d < i).map((d) => `r${d}:${spec[d].s}`))]),
                     );
-                    const role = (from: TracedResource, to: TracedResource) => {
+                    // A fraction f says: the dependency gates the last f of the resource's seconds.
+                    const role = (from: TracedResource, to: TracedResource): DependencyRole => {
                         const i = rs.indexOf(from);
-                        const k = from.deps.indexOf(to.urn);
-                        return spec[i].bound[k] ? "bound" : "work";
+                        const r = spec[i].roles[from.deps.indexOf(to.urn)] ?? "work";
+                        return typeof r === "number" ? { last: Math.round(r * spec[i].s) } : r;
                     };
                     const early = graphCriticalPath(rs, seconds, undefined, role).seconds;
                     const strict = graphCriticalPath(rs, seconds).seconds;
                     const longestSingle = Math.max(...rs.map((r) => seconds(r.type)));
-                    return early <= strict && early >= longestSingle;
+                    if (early > strict || early < longestSingle) return false;
+                    const finish = (urn: string) => graphCriticalPath(upTo(rs, urn), seconds, undefined, role).seconds;
+                    for (const r of rs) {
+                        for (const d of r.deps) {
+                            const k = role(
+                                r,
+                                rs.find((x) => x.urn === d)!,
+                            );
+                            if (finish(r.urn) < finish(d) + (typeof k === "object" ? k.last : 0)) return false;
+                        }
+                    }
+                    return true;
                 },
             ),
         );

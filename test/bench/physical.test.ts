@@ -12,6 +12,7 @@ import { latencyRow } from "../../stacks/compare/latency-table";
 import { graphCriticalPath, type DependencyRole } from "../../stacks/compare/critical-path";
 import type { TracedResource } from "../../bench/lib/trace";
 import { API_READINESS_TYPE, NODE_LIFECYCLE_TYPE } from "../../components/lifecycle/types";
+import { upTo } from "./graph";
 
 const T = {
     vpc: "aws:ec2/vpc:Vpc",
@@ -154,17 +155,3 @@ describe("physical dependencies", () => {
         );
     });
 });
-
-/** The resource `urn` and everything it waits for, directly or not. */
-function upTo(graph: TracedResource[], urn: string): TracedResource[] {
-    const byUrn = new Map(graph.map((x) => [x.urn, x]));
-    const keep = new Set<string>();
-    const stack = [urn];
-    while (stack.length > 0) {
-        const cur = byUrn.get(stack.pop()!);
-        if (!cur || keep.has(cur.urn)) continue;
-        keep.add(cur.urn);
-        stack.push(...cur.deps);
-    }
-    return graph.filter((x) => keep.has(x.urn));
-}
