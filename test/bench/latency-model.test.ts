@@ -60,6 +60,26 @@ const TABLE_OF_2026_11_23: [string, string | null, number, string][] = [
     ["^kubeforge:", null, 0, "local"],
 ];
 
+/**
+ * Rows added since, each with the row of the 2026-11-23 table it is inserted before: the SOA record,
+ * which the machines no longer wait for (their bootstrap does), gets its own phase, not other seconds.
+ */
+const ADDED_SINCE: { row: [string, string | null, number, string]; before: string }[] = [
+    { row: ["aws:route53/record:Record", "-private-zone-soa$", 40, "dns"], before: "^aws:route53\\/record:" },
+];
+
+/** The 2026-11-23 table with the rows added since, where they were inserted. */
+function expectedTable(): [string, string | null, number, string][] {
+    const out = [...TABLE_OF_2026_11_23];
+    for (const { row, before } of ADDED_SINCE)
+        out.splice(
+            out.findIndex((r) => r[0] === before && r[1] === null),
+            0,
+            row,
+        );
+    return out;
+}
+
 const seconds = (type: string) => Number(/:(\d+)$/.exec(type)?.[1] ?? 0);
 const node = (urn: string, deps: string[] = []): TracedResource => ({
     urn,
@@ -79,7 +99,36 @@ describe("latency table", () => {
             r.seconds,
             r.phase,
         ]);
-        assert.deepEqual(now, TABLE_OF_2026_11_23);
+        assert.deepEqual(now, expectedTable());
+    });
+
+    test("a row added since gives the resources it matches the seconds the 2026-11-23 table gave them", () => {
+        for (const { row, before } of ADDED_SINCE) {
+            const old = TABLE_OF_2026_11_23.find((r) => r[0] === before && r[1] === null);
+            assert.equal(row[2], old?.[2], row[0]);
+        }
+    });
+
+    test("the private zone's SOA record is the nodes' name service; the zone and the API's alias record stay endpoint", () => {
+        assert.equal(latencyRow("aws:route53/record:Record", "demo-private-zone-soa")?.phase, "dns");
+        assert.equal(latencyRow("aws:route53/record:Record", "demo-api-private")?.phase, "endpoint");
+        assert.equal(latencyRow("aws:route53/zone:Zone", "demo-private-zone")?.phase, "endpoint");
+        assert.match(
+            latencyRow("aws:route53/record:Record", "demo-private-zone-soa")?.source ?? "",
+            /INSYNC.*before the API name's first lookup/,
+        );
+    });
+
+    test("kubeadm init's seconds after the name service are its 150 s less the package install its source names", () => {
+        const readiness = latencyRow("pulumi-nodejs:dynamic/kubeforge:ApiReadiness", "demo-api");
+        const install = Number(/package install \(~(\d+) s\)/.exec(readiness?.source ?? "")?.[1]);
+        assert.equal(install, 60);
+        assert.equal(readiness?.afterDnsSeconds, 150 - install);
+        // Only the gate's row says so: no other row's end waits for the name service.
+        assert.deepEqual(
+            LATENCY_TABLE.filter((r) => r.afterDnsSeconds !== undefined).map((r) => r.type),
+            ["pulumi-nodejs:dynamic/kubeforge:ApiReadiness"],
+        );
     });
 
     test("every row says where its figure comes from", () => {
@@ -220,5 +269,23 @@ describe("ideal and addon chains", () => {
         assert.equal(idealSeconds(planned, 150, true).endpointOrBootIs, "NAT gateway");
         const noNat = planned.filter((r) => r.type !== "aws:ec2/natGateway:NatGateway");
         assert.equal(idealSeconds(noNat, 150, true).total, 5 + Math.max(182, 30 + 150) + 150);
+    });
+
+    test("the ideal's init ends no earlier than the name service (VPC, zone, SOA) plus init's seconds after it", () => {
+        const dns = [
+            { type: "aws:route53/zone:Zone", name: "demo-private-zone" },
+            { type: "aws:route53/record:Record", name: "demo-private-zone-soa" },
+        ];
+        const gate = { type: "pulumi-nodejs:dynamic/kubeforge:ApiReadiness", name: "api" };
+        const tiny = [{ type: "aws:ec2/vpc:Vpc", name: "v" }, ...dns, gate];
+        const ideal = idealSeconds(tiny, 90, true);
+        assert.deepEqual([ideal.dns, ideal.afterDns], [3 + 40 + 40, 150 - 60]);
+        // Nothing else holds init: the name service then sets it (3 + 150 = 153 < 173).
+        assert.equal(ideal.total, Math.max(3 + 150, 3 + 40 + 40 + (150 - 60)) + 90);
+        assert.equal(ideal.endpointOrBootIs, "private name service");
+        assert.equal(ideal.strictTotal, ideal.total);
+        assert.equal(idealSeconds(tiny, 90, false).total, ideal.total);
+        // Without a name service resource there is no such term.
+        assert.deepEqual([idealSeconds([tiny[0], gate], 90, true).dns, idealSeconds([tiny[0], gate], 90, true).total], [0, 3 + 150 + 90]);
     });
 });
