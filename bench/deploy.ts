@@ -11,9 +11,9 @@ import { runPlan } from "../stacks/plan/run";
 import { arg, round, runChild } from "./lib/child";
 import { idealSeconds, latencyRow, latencySeconds, overlapApplies, type IdealBreakdown } from "../stacks/compare/latency-table";
 import { sizedStack } from "./lib/stackConfig";
-import { NEEDS_EGRESS, egressResources, withPhysicalDependencies } from "../stacks/compare/physical";
+import { NEEDS_DNS, NEEDS_EGRESS, dnsResources, egressResources, withPhysicalDependencies } from "../stacks/compare/physical";
 import { initWithoutEndpointOf, modelRole, modelledCriticalPath } from "../stacks/compare/model";
-import { longestChainOf, observedChain, traceRegistrations, type ChainStep, type TracedResource } from "./lib/trace";
+import { leftToSleepMs, longestChainOf, observedChain, traceRegistrations, type ChainStep, type TracedResource } from "./lib/trace";
 import { resolveStack } from "../stacks/program";
 import { readStackConfig } from "../stacks/plan/stackConfig";
 
@@ -53,16 +53,18 @@ export interface DeployResult {
     /** The resources on that path. */
     graphChain: ChainStep[];
     /**
-     * The same path if machines waited for nothing of the endpoint (the load balancer, the private
-     * zone and its SOA record): the price of those dependencies. A what-if, not the model.
+     * The same path if kubeadm init did not wait for the nodes' private name service (the zone's SOA
+     * record, which the machines no longer wait for: their bootstrap does, before the kubeadm step):
+     * the price of that gate. A what-if, not the model. (It replaces "machines waiting for nothing of
+     * the endpoint", which Linux machines no longer do, so it priced nothing.)
      */
-    graphWithoutMachineOnLbSeconds: number;
+    graphWithoutDnsGateSeconds: number;
     /**
      * The same path if the masters' lifecycle records did not chain (they do, so masters leave one at
      * a time; their joins run on the machines side by side): the price of that chain. A what-if.
      */
     graphWithoutMasterChainSeconds: number;
-    /** Both what-ifs at once: machines waiting for nothing of the endpoint, and no chain of master records. */
+    /** Both what-ifs at once: no wait for the name service, and no chain of master records. */
     graphWithoutBothSeconds: number;
     /** The chain that set the measured wall time (start and end in simulated seconds). */
     observed: { type: string; name: string; start: number; end: number }[];
@@ -77,6 +79,8 @@ export interface DeployResult {
     initWithoutEndpoint: boolean;
     /** The resources that give the nodes egress (NAT routes), which kubeadm init's work waits for; none without NAT. */
     egressResources: string[];
+    /** The nodes' private name service (the zone's SOA record), which the last of kubeadm init's work waits for. */
+    dnsResources: string[];
 }
 
 function maxOverlap(resources: TracedResource[]): number {
@@ -113,26 +117,34 @@ async function main(): Promise<DeployResult> {
     // The model's roles (stacks/compare/model.ts): what only bounds a resource's finish, what gates its work.
     const roleOf = modelRole<TracedResource>(latencyRow, initWithoutEndpoint, isEgress);
 
+    // The nodes' private name service (the zone's SOA record): what the kubeadm step waits for.
+    const isDns = (r: TracedResource) => r.custom && phaseOf(r) === "dns";
+
     // A join cannot finish before the API answers, though the node's record rightly waits only for its
     // machine: hold the lifecycle records until the readiness gate is through. kubeadm init cannot
-    // start before the nodes have egress (the machines do not wait for it): hold the gate until then.
+    // start before the nodes have egress, nor its kubeadm step before the name service answers (the
+    // machines wait for neither): hold the gate until both are there (physical.ts).
     const trace = traceRegistrations(
         [{ held: NODE_LIFECYCLE_TYPE, until: API_READINESS_TYPE }],
-        NEEDS_EGRESS.map((held) => ({ held, waitsFor: isEgress })),
+        [...new Set([...NEEDS_EGRESS, ...NEEDS_DNS])].map((held) => ({
+            held,
+            waitsFor: (r: TracedResource) => (NEEDS_EGRESS.includes(held) && isEgress(r)) || (NEEDS_DNS.includes(held) && isDns(r)),
+        })),
     );
     // The simulated engine does what the model says: a resource whose work started early (kubeadm
     // init from the masters' boot; a master's join, which runs once the API answers while its record
-    // waits for the previous master's) only takes what is left of its latency when its request comes.
+    // waits for the previous master's) only takes what is left of its latency when its request comes:
+    // max(its work dependencies' end + its latency, each `last` dependency's end + its seconds) - now
+    // (kubeadm init: max(machine and egress + 150, SOA + 90) - now).
     const simulatedLatencyMs = (type: string, name: string): number => {
         const full = latencySeconds(type, name) * msPerSecond;
         const record = [...trace.resources].reverse().find((r) => r.type === type && r.name === name);
         if (!record) return full;
-        const deps = trace.resources.filter((r) => record.deps.includes(r.urn) && r.custom);
+        const deps = trace.resources
+            .filter((r) => record.deps.includes(r.urn) && r.custom)
+            .map((r) => ({ endMs: r.end, role: roleOf(record, r) }));
         const startsEarly = overlapApplies(latencyRow(type, name), initWithoutEndpoint) !== undefined;
-        if (!startsEarly && !deps.some((r) => roleOf(record, r) === "bound")) return full;
-        const ends = deps.filter((r) => roleOf(record, r) === "work").map((r) => r.end);
-        if (ends.length === 0) return full;
-        return Math.max(0, Math.max(...ends) + full - (performance.now() - trace.t0));
+        return leftToSleepMs(full, deps, startsEarly, performance.now() - trace.t0, msPerSecond);
     };
     let settledAt = 0;
     const cpu0 = process.cpuUsage();
@@ -154,9 +166,9 @@ async function main(): Promise<DeployResult> {
     const custom = traced.filter((r) => r.custom);
     // The product's model, as `npm run compare` prices a plan (stacks/compare/model.ts).
     const graph = modelledCriticalPath(trace.resources, latencyRow, initWithoutEndpoint);
-    // What-ifs, priced on the same graph: machines not waiting for the endpoint (load balancer, private
-    // zone, SOA); masters' lifecycle records not chained (the chain orders their deletion).
-    const machineOnEndpoint = (from: TracedResource, to: TracedResource) => phaseOf(from) === "machine" && phaseOf(to) === "endpoint";
+    // What-ifs, priced on the same graph: kubeadm init not waiting for the name service (the probe's
+    // price); masters' lifecycle records not chained (the chain orders their deletion).
+    const dnsGate = (from: TracedResource, to: TracedResource) => NEEDS_DNS.includes(from.type) && isDns(to);
     const masterChain = (from: TracedResource, to: TracedResource) => from.type === NODE_LIFECYCLE_TYPE && to.type === NODE_LIFECYCLE_TYPE;
     const addonChain = longestChainOf(traced, latencySeconds, (r) => r.custom && latencyRow(r.type, r.name)?.phase === "addon");
     const sim = (ms: number) => round((ms - offset) / msPerSecond, 1);
@@ -177,15 +189,16 @@ async function main(): Promise<DeployResult> {
         simulatedSeconds: round(msPerSecond > 0 ? elu.idle / msPerSecond + elu.active / 1000 : elu.active / 1000, 1),
         ideal: idealSeconds(custom, addonChain, initWithoutEndpoint),
         egressResources: egressResources(traced, phaseOf).map((r) => r.name),
+        dnsResources: dnsResources(traced, phaseOf).map((r) => r.name),
         graphSeconds: graph.seconds,
         graphChain: graph.chain,
-        graphWithoutMachineOnLbSeconds: modelledCriticalPath(trace.resources, latencyRow, initWithoutEndpoint, machineOnEndpoint).seconds,
+        graphWithoutDnsGateSeconds: modelledCriticalPath(trace.resources, latencyRow, initWithoutEndpoint, dnsGate).seconds,
         graphWithoutMasterChainSeconds: modelledCriticalPath(trace.resources, latencyRow, initWithoutEndpoint, masterChain).seconds,
         graphWithoutBothSeconds: modelledCriticalPath(
             trace.resources,
             latencyRow,
             initWithoutEndpoint,
-            (f, t) => machineOnEndpoint(f, t) || masterChain(f, t),
+            (f, t) => dnsGate(f, t) || masterChain(f, t),
         ).seconds,
         observed: observedChain(traced)
             .filter((s) => latencySeconds(s.type, s.name) > 0)

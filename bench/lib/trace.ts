@@ -7,7 +7,7 @@
  * `@pulumi/pulumi/runtime/mocks`): the `Mocks` interface does not expose dependencies. The critical
  * path itself is the product's model (stacks/compare/critical-path.ts), shared with `npm run compare`.
  */
-import type { GraphNode } from "../../stacks/compare/critical-path";
+import type { DependencyRole, GraphNode } from "../../stacks/compare/critical-path";
 export { graphCriticalPath, longestChainOf, type ChainStep, type DependencyRole, type GraphPath } from "../../stacks/compare/critical-path";
 
 /** One registration as traced: a graph node (its `deps`: the URNs the SDK resolved before sending the request) with its times. */
@@ -163,4 +163,38 @@ export function observedChain(resources: TracedResource[]): { type: string; name
         cur = next;
     }
     return out;
+}
+
+/** A dependency of a resource as the simulated engine weighs it: when it ended, and its role in the model. */
+export interface SimulatedDependency {
+    /** ms since the trace started. */
+    endMs: number;
+    role: DependencyRole;
+}
+
+/**
+ * What the simulated engine sleeps for a resource whose request has just come, so that it finishes when
+ * the model says (stacks/compare/critical-path.ts): its whole latency, unless its work started early
+ * (`startsEarly`, or a dependency that is not a `work` one); then what is left of max(its work
+ * dependencies' end + its latency, each `{ last: n }` dependency's end + n s), never less than 0.
+ * Bounding dependencies need nothing here: the request only comes once they are done.
+ *
+ * @param fullMs - the resource's latency, ms
+ * @param deps - its custom dependencies, with their ends and roles
+ * @param startsEarly - its row's work starts early (see overlapApplies in latency-table.ts)
+ * @param nowMs - ms since the trace started
+ * @param msPerSecond - wall ms per simulated second
+ */
+export function leftToSleepMs(
+    fullMs: number,
+    deps: SimulatedDependency[],
+    startsEarly: boolean,
+    nowMs: number,
+    msPerSecond: number,
+): number {
+    if (!startsEarly && deps.every((d) => d.role === "work")) return fullMs;
+    const workEnds = deps.filter((d) => d.role === "work").map((d) => d.endMs);
+    if (workEnds.length === 0) return fullMs;
+    const lastEnds = deps.map((d) => (typeof d.role === "object" ? d.endMs + d.role.last * msPerSecond : 0));
+    return Math.max(0, Math.max(Math.max(...workEnds) + fullMs, ...lastEnds) - nowMs);
 }

@@ -32,17 +32,21 @@ export interface GraphPath {
 /**
  * How a dependency weighs on a resource in {@link graphCriticalPath}: `work` (the default) when the
  * resource's own work starts only after it; `bound` when it only bounds when the resource can finish
- * (the work runs meanwhile, e.g. kubeadm init while the load balancer is created).
+ * (the work runs meanwhile, e.g. kubeadm init while the load balancer is created); `{ last: n }` when
+ * it gates only the last `n` seconds of the work (the work before runs meanwhile, e.g. the package
+ * install before the bootstrap waits for the private zone): the resource finishes no earlier than
+ * `n` seconds after it.
  */
-export type DependencyRole = "work" | "bound";
+export type DependencyRole = "work" | "bound" | { last: number };
 
 /**
  * The longest path through the traced graph, each resource weighted by `seconds(type, name)`: how long
  * `pulumi up` takes with unlimited parallelism and a free program, given the dependencies declared.
  * `ignoreEdge` drops dependencies, to price a proposed change of the program; `roleOf` marks
- * dependencies that only bound a resource's finish ({@link DependencyRole}): such a resource finishes
- * at max(its bounding dependencies, its work dependencies + its own seconds). A chain step's
- * `seconds` is what it added to the path.
+ * dependencies that only bound a resource's finish or gate only the end of its work
+ * ({@link DependencyRole}): such a resource finishes at max(its bounding dependencies, each `last`
+ * dependency + its `n`, its work dependencies + its own seconds). A chain step's `seconds` is what it
+ * added to the path (after a `last` dependency: its `n`).
  */
 export function graphCriticalPath<R extends GraphNode>(
     resources: R[],
@@ -60,15 +64,18 @@ export function graphCriticalPath<R extends GraphNode>(
         visiting.add(r.urn);
         let workStart = 0;
         let workVia: string | undefined;
+        // The latest a bounding or `last` dependency lets the resource finish.
         let bound = 0;
         let boundVia: string | undefined;
         for (const dep of [...r.deps, ...(r.parent ? [r.parent] : [])]) {
             const d = byUrn.get(dep);
             if (!d || ignoreEdge(r, d)) continue;
             const at = solve(d);
-            if (dep !== r.parent && roleOf(r, d) === "bound") {
-                if (at > bound) [bound, boundVia] = [at, dep];
-            } else if (at > workStart) [workStart, workVia] = [at, dep];
+            const role = dep === r.parent ? "work" : roleOf(r, d);
+            const until = role === "work" ? undefined : role === "bound" ? at : at + role.last;
+            if (until === undefined) {
+                if (at > workStart) [workStart, workVia] = [at, dep];
+            } else if (until > bound) [bound, boundVia] = [until, dep];
         }
         const worked = workStart + seconds(r.type, r.name);
         const result = bound > worked ? { at: bound, via: boundVia } : { at: worked, via: workVia };

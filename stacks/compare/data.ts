@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import Ajv from "ajv";
 import { parse } from "yaml";
-import { COMPARE_DATA_SCHEMA } from "./schema";
+import { COMPARE_DATA_SCHEMA, type PHASES } from "./schema";
 
 /** Kinds of cost the comparison breaks a bill into. */
 export type CostKind = "machine" | "loadBalancer" | "nat" | "publicAddress" | "disk";
@@ -94,8 +94,12 @@ export interface ResourceCost {
     sizeGb?: InputPath;
 }
 
-/** Where a bring-up phase sits (the bench's phases). */
-export type Phase = "network" | "endpoint" | "egress" | "machine" | "init" | "join" | "addon" | "identity" | "local" | "other";
+/**
+ * Where a bring-up phase sits (the bench's phases): {@link PHASES}. `dns` is the nodes' private name
+ * service: their bootstrap waits for it before it looks up the API name (the model adds that
+ * dependency: physical.ts).
+ */
+export type Phase = (typeof PHASES)[number];
 
 /** One latency row as written in the data. */
 export interface LatencyData {

@@ -32,6 +32,13 @@ export interface LatencyRow {
      * starts. Applied only where the program lets that work start early (see {@link overlapApplies}).
      */
     workStartsAfter?: Phase[];
+    /**
+     * When set, how many of `seconds` run after the nodes' private name service (resources of phase
+     * `dns`, whose dependency the model adds: physical.ts): the resource cannot finish before those
+     * have finished plus this many seconds, although its earlier work runs meanwhile. Its seconds
+     * minus this are what its work does before it looks a name up.
+     */
+    afterDnsSeconds?: number;
 }
 
 /** The table. First matching row wins, so name-specific rows come before the general row of a type. */
@@ -51,6 +58,11 @@ export const LATENCY_TABLE: LatencyRow[] = [
         // balancer is, once the init master no longer waits for the endpoint's name (it pins it to
         // itself: bootstrap/scripts/kubeadm.sh). The gate still cannot finish before the load balancer.
         workStartsAfter: ["machine"],
+        // The node's bootstrap waits for the private zone's SOA (phase `dns`) after the package install
+        // and before the kubeadm step looks the API name up: kubeadm init with its image pulls (~50 s)
+        // and the health checks (30 s), 90 s = 150 - the ~60 s install, cannot start before the SOA is
+        // in sync. The machines no longer wait for it in `pulumi up`; the model adds it (physical.ts).
+        afterDnsSeconds: 150 - 60,
     },
     {
         type: "pulumi-nodejs:dynamic/kubeforge:NodeLifecycle",
@@ -134,19 +146,31 @@ export interface PlannedResource {
 export interface IdealBreakdown {
     /** VPC then subnet (what a machine or load balancer needs to exist). */
     network: number;
-    /** The slowest of: load balancer (+ listener), machine boot, NAT gateway (packages need egress); with init beside the load balancer, the slower of NAT gateway and boot. */
+    /**
+     * The slowest of: load balancer (+ listener), machine boot, NAT gateway (packages need egress); with
+     * init beside the load balancer, the slower of NAT gateway and boot. When the name service sets init's
+     * end (`dns` + `afterDns`), what that leaves before init: total is always network + this + init + max(join, addons).
+     */
     endpointOrBoot: number;
     /** Which term won `endpointOrBoot`. */
     endpointOrBootIs: string;
     /** kubeadm init until the API answers through the endpoint. */
     init: number;
+    /**
+     * When the nodes' private name service answers: VPC + private zone + its slowest `dns` resource (the
+     * SOA record); 0 when the plan has none.
+     */
+    dns: number;
+    /** The init row's seconds after the name service (its `afterDnsSeconds`): init ends no earlier than `dns` + this. 0 without. */
+    afterDns: number;
     /** One node's join (all joins run at once, alongside the addons). */
     join: number;
     /** The longest chain of addons that need each other (side by side otherwise). */
     addons: number;
     /**
-     * What no dependency order can beat: network + endpointOrBoot + init + max(join, addons), or, when
-     * init overlaps the load balancer, network + max(load balancer, max(NAT, boot) + init) + max(join, addons).
+     * What no dependency order can beat: max(network + endpointOrBoot + init, dns + afterDns) +
+     * max(join, addons), or, when init overlaps the load balancer,
+     * max(network + max(load balancer, max(NAT, boot) + init), dns + afterDns) + max(join, addons).
      */
     total: number;
     /** The issue's literal chain, join then addons (not a lower bound: see the README). */
@@ -167,7 +191,9 @@ function maxOf(resources: PlannedResource[], test: (r: PlannedResource) => boole
  * overlap; `strictTotal` is the issue's literal chain with the join before the addons. When the init
  * master starts without the endpoint, init runs beside the load balancer instead of after it (but
  * still after the NAT gateway and its machine's boot, which run side by side: the machine does not
- * wait for the NAT route, its bootstrap waits for egress).
+ * wait for the NAT route, its bootstrap waits for egress). Either way init cannot end before the
+ * nodes' private name service (VPC, private zone, its `dns` record) plus the init row's
+ * `afterDnsSeconds`: the bootstrap waits for the name service before the kubeadm step.
  *
  * @param resources - every custom resource of the plan (types present decide which terms exist)
  * @param addonChain - seconds of the longest chain of addons that wait for each other (default: all
@@ -189,16 +215,27 @@ export function idealSeconds(resources: PlannedResource[], addonChain?: number, 
     let serialAddons = 0;
     for (const r of resources) if (latencyRow(r.type, r.name)?.phase === "addon") serialAddons += latencySeconds(r.type, r.name);
     const addons = addonChain ?? serialAddons;
+    // The name service: the SOA record is in the zone, which is associated with the VPC when created.
+    const dnsRecord = maxOf(resources, (r) => latencyRow(r.type, r.name)?.phase === "dns");
+    const hasDns = resources.some((r) => latencyRow(r.type, r.name)?.phase === "dns");
+    const dns = hasDns
+        ? (has("aws:ec2/vpc:Vpc") ? latencySeconds("aws:ec2/vpc:Vpc", "") : 0) +
+          maxOf(resources, (r) => r.type === "aws:route53/zone:Zone") +
+          dnsRecord
+        : 0;
+    let afterDns = 0;
+    for (const r of resources) {
+        const row = latencyRow(r.type, r.name);
+        if (hasDns && row?.phase === "init" && row.afterDnsSeconds !== undefined) afterDns = Math.max(afterDns, row.afterDnsSeconds);
+    }
     let endpointOrBootIs: string;
     let endpointOrBoot: number;
-    let total: number;
     if (initWithoutEndpoint) {
         // The init master's work needs egress and its machine, which do not wait for each other; the
         // gate cannot finish before the LB.
         const initPath = Math.max(nat, boot) + init;
         [endpointOrBootIs, endpointOrBoot] =
             lb > initPath ? ["load balancer", lb - init] : nat >= boot ? ["NAT gateway", nat] : ["machine boot", boot];
-        total = network + Math.max(lb, initPath) + Math.max(join, addons);
     } else {
         const candidates: [string, number][] = [
             ["load balancer", lb],
@@ -206,8 +243,12 @@ export function idealSeconds(resources: PlannedResource[], addonChain?: number, 
             ["NAT gateway", nat],
         ];
         [endpointOrBootIs, endpointOrBoot] = candidates.reduce((a, b) => (b[1] > a[1] ? b : a));
-        total = network + endpointOrBoot + init + Math.max(join, addons);
     }
+    // The kubeadm step's last seconds wait for the name service, whatever else init waited for.
+    if (afterDns > 0 && dns + afterDns > network + endpointOrBoot + init) {
+        [endpointOrBootIs, endpointOrBoot] = ["private name service", dns + afterDns - network - init];
+    }
+    const total = network + endpointOrBoot + init + Math.max(join, addons);
     const strictTotal = network + endpointOrBoot + init + join + addons;
-    return { network, endpointOrBoot, endpointOrBootIs, init, join, addons, total, strictTotal };
+    return { network, endpointOrBoot, endpointOrBootIs, init, dns, afterDns, join, addons, total, strictTotal };
 }

@@ -1,8 +1,8 @@
 /**
  * The time-to-ready model, whole: a recorded plan's graph with the dependencies the world imposes
- * (physical.ts), each resource weighted by its latency row (latency-table.ts), and dependencies that
- * only bound a resource's finish where its work starts early (a row's `workStartsAfter`), its critical
- * path taken (critical-path.ts). `npm run compare` (timing.ts) and `npm run bench` (bench/deploy.ts)
+ * (physical.ts), each resource weighted by its latency row (latency-table.ts), dependencies that
+ * only bound a resource's finish where its work starts early (a row's `workStartsAfter`) or gate only
+ * its end (a row's `afterDnsSeconds`), its critical path taken (critical-path.ts). `npm run compare` (timing.ts) and `npm run bench` (bench/deploy.ts)
  * both price a plan through {@link modelRole} and {@link modelledCriticalPath}, so they cannot drift.
  */
 import { graphCriticalPath, type DependencyRole, type GraphNode, type GraphPath } from "./critical-path";
@@ -13,7 +13,7 @@ import type { ResolvedStack } from "../program";
 import { NODE_LIFECYCLE_TYPE } from "../../components/lifecycle/types";
 
 /** A latency row as the model reads it (the shared table's or a platform's). */
-export type ModelRow = Pick<LatencyRow, "seconds" | "phase" | "source" | "workStartsAfter">;
+export type ModelRow = Pick<LatencyRow, "seconds" | "phase" | "source" | "workStartsAfter" | "afterDnsSeconds">;
 
 /** How the model finds a resource's row. */
 export type RowOf = (type: string, name: string) => ModelRow | undefined;
@@ -22,7 +22,10 @@ export type RowOf = (type: string, name: string) => ModelRow | undefined;
  * How a dependency weighs on a resource: the nodes' egress always gates the work of what needs it
  * (kubeadm init's downloads); a node's lifecycle record waiting for another's (the masters' chain,
  * which exists so that Pulumi removes masters one at a time) only bounds its finish: the join it stands
- * for runs on its own machine once the API answers, beside the other masters' joins; where a row's work starts early (its `workStartsAfter`, applied when the
+ * for runs on its own machine once the API answers, beside the other masters' joins; the nodes' private
+ * name service (phase `dns`) gates only the last `afterDnsSeconds` of a row that has them (what runs
+ * after the bootstrap's first lookup of the API name; the install before runs meanwhile), all the work
+ * of a row without; where a row's work starts early (its `workStartsAfter`, applied when the
  * platform lets the init master skip the endpoint), a custom dependency of another phase only bounds
  * the finish; everything else gates the work.
  *
@@ -38,8 +41,10 @@ export function modelRole<R extends GraphNode>(
     return (from, to) => {
         if (NEEDS_EGRESS.includes(from.type) && isEgress(to)) return "work";
         if (from.type === NODE_LIFECYCLE_TYPE && to.type === NODE_LIFECYCLE_TYPE) return "bound";
-        const phases = overlapApplies(rowOf(from.type, from.name), initWithoutEndpoint);
+        const row = rowOf(from.type, from.name);
         const phase = rowOf(to.type, to.name)?.phase;
+        if (phase === "dns" && to.custom) return row?.afterDnsSeconds !== undefined ? { last: row.afterDnsSeconds } : "work";
+        const phases = overlapApplies(row, initWithoutEndpoint);
         return phases && !(phase && phases.includes(phase)) && to.custom ? "bound" : "work";
     };
 }

@@ -3,6 +3,9 @@
  * every price row must carry a source and a retrieval date, every latency row a source.
  */
 
+/** The bring-up phases a latency row may name, in the order they happen (data.ts's `Phase` is this list's type). */
+export const PHASES = ["network", "endpoint", "dns", "egress", "machine", "init", "join", "addon", "identity", "local", "other"] as const;
+
 const sourced = {
     source: { type: "string", minLength: 8 },
     retrieved: { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2}$" },
@@ -135,7 +138,7 @@ export const COMPARE_DATA_SCHEMA = {
                     typePattern: { type: "string" },
                     name: { type: "string" },
                     seconds: { type: "number", minimum: 0 },
-                    phase: { enum: ["network", "endpoint", "egress", "machine", "init", "join", "addon", "identity", "local", "other"] },
+                    phase: { enum: PHASES },
                     source: { type: "string", minLength: 8 },
                 },
             },

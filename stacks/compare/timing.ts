@@ -4,7 +4,7 @@
  * rows before the shared table's. The same model as `npm run bench` (model.ts: physical dependencies,
  * work that starts early, egress before kubeadm init). Pure over the recorded plan.
  */
-import type { ChainStep } from "./critical-path";
+import type { ChainStep, GraphNode } from "./critical-path";
 import { LATENCY_TABLE, type LatencyRow } from "./latency-table";
 import type { MatchableLatencyRow } from "./latency";
 import { modelledCriticalPath } from "./model";
@@ -47,6 +47,15 @@ export function matchRow<R extends { type: string | RegExp; name?: RegExp }>(row
 }
 
 /**
+ * A recorded plan's resources as the model's graph nodes (their `dependencies` as `deps`).
+ *
+ * @param resources - every registration of the plan, with its dependencies
+ */
+export function graphOf(resources: GraphResource[]): GraphNode[] {
+    return resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, custom: r.custom, parent: r.parent, deps: r.dependencies }));
+}
+
+/**
  * The critical path of a plan, by the shared model (model.ts): a node's join cannot finish before the
  * API answers, kubeadm init's work waits for the nodes' egress, and where the platform lets the init
  * master skip the endpoint its work runs beside the load balancer.
@@ -58,15 +67,7 @@ export function matchRow<R extends { type: string | RegExp; name?: RegExp }>(row
 export function timeToReady(resources: GraphResource[], platformRows: MatchableLatencyRow[], initWithoutEndpoint = false): TimeToReady {
     const rows = rowsFor(platformRows);
     const rowOf = (type: string, name: string) => matchRow(rows, type, name);
-    const graph = resources.map((r) => ({
-        urn: r.urn,
-        type: r.type,
-        name: r.name,
-        custom: r.custom,
-        parent: r.parent,
-        deps: r.dependencies,
-    }));
-    const path = modelledCriticalPath(graph, rowOf, initWithoutEndpoint);
+    const path = modelledCriticalPath(graphOf(resources), rowOf, initWithoutEndpoint);
     const unmodelled = resources.filter((r) => r.custom && !rowOf(r.type, r.name)).map((r) => r.type);
     return {
         seconds: path.seconds,

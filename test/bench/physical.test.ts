@@ -1,17 +1,21 @@
 /**
  * The dependencies the program cannot declare (stacks/compare/physical.ts): machines no longer wait for the
- * NAT routes, so kubeadm init's work must, and the model must say so. Checked on hand-made graphs and
- * as a property: adding them never lets anything finish earlier, and the readiness gate never finishes
- * before the nodes' egress plus its own work.
+ * NAT routes nor for the private zone's SOA record, so kubeadm init's work must (all of it for egress,
+ * its last 90 s for the name service), and the model must say so. Checked on hand-made graphs and as
+ * properties: adding them never lets anything finish earlier, the readiness gate never finishes before
+ * the nodes' egress or its machine plus its own work, nor before the SOA plus its seconds after it; and
+ * dropping the machines' wait for the SOA makes nothing later.
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { egressResources, withPhysicalDependencies } from "../../stacks/compare/physical";
+import { dnsResources, egressResources, withPhysicalDependencies } from "../../stacks/compare/physical";
+import { modelRole } from "../../stacks/compare/model";
 import { latencyRow } from "../../stacks/compare/latency-table";
 import { graphCriticalPath, type DependencyRole } from "../../stacks/compare/critical-path";
 import type { TracedResource } from "../../bench/lib/trace";
 import { API_READINESS_TYPE, NODE_LIFECYCLE_TYPE } from "../../components/lifecycle/types";
+import { upTo } from "./graph";
 
 const T = {
     vpc: "aws:ec2/vpc:Vpc",
@@ -22,12 +26,14 @@ const T = {
     gate: API_READINESS_TYPE,
     node: NODE_LIFECYCLE_TYPE,
     cni: "kubernetes:helm.sh/v3:Release",
+    zone: "aws:route53/zone:Zone",
+    record: "aws:route53/record:Record",
 };
 
-const r = (urn: string, type: string, deps: string[] = []): TracedResource => ({
+const r = (urn: string, type: string, deps: string[] = [], name = urn): TracedResource => ({
     urn,
     type,
-    name: urn,
+    name,
     custom: true,
     deps,
     start: 0,
@@ -35,10 +41,19 @@ const r = (urn: string, type: string, deps: string[] = []): TracedResource => ({
 });
 const seconds = (type: string, name: string) => latencyRow(type, name)?.seconds ?? 0;
 const phaseOf = (x: { type: string; name: string }) => latencyRow(x.type, x.name)?.phase;
-const roleOf =
-    (egress: Set<string>) =>
-    (from: TracedResource, to: TracedResource): DependencyRole =>
-        from.type === T.gate && !egress.has(to.urn) && phaseOf(to) !== "machine" ? "bound" : "work";
+/** The model's roles (model.ts), with the init master skipping the endpoint as on AWS. */
+const roleOf = (egress: Set<string>): ((from: TracedResource, to: TracedResource) => DependencyRole) =>
+    modelRole<TracedResource>(latencyRow, true, (x) => egress.has(x.urn));
+/** The private zone's SOA record, named as the program names it (`<cluster>-private-zone-soa`). */
+const soa = (urn: string, deps: string[]) => r(urn, T.record, deps, `${urn}-private-zone-soa`);
+/**
+ * What of kubeadm init runs after the bootstrap's wait for the name service, from the physics the row's
+ * source states, not from the model's field: its seconds less the package install before the wait.
+ */
+const INIT_ROW = latencyRow(T.gate, "api");
+const AFTER_DNS = (INIT_ROW?.seconds ?? NaN) - Number(/package install \(~(\d+) s\)/.exec(INIT_ROW?.source ?? "")?.[1]);
+/** The private zone's SOA record, by the name the program gives it. */
+const isSoa = (x: { type: string; name: string }) => x.type === T.record && x.name.endsWith("-private-zone-soa");
 
 /** The private topology as the program declares it now: the machine does not wait for the NAT route. */
 function privateGraph(): TracedResource[] {
@@ -107,64 +122,115 @@ describe("physical dependencies", () => {
         for (const gate of ["r3", "r4", "r7"]) assert.ok(byUrn.get(gate)!.deps.includes("r2"), `${gate} waits for the NAT route`);
     });
 
-    test("property: the added dependencies never let a resource finish earlier, and init never before egress plus its work", () => {
-        const types = [T.vpc, T.nat, T.route, T.instance, T.lb, T.gate, T.node, T.cni];
-        fc.assert(
-            fc.property(
-                fc.array(fc.record({ type: fc.constantFrom(...types), deps: fc.array(fc.nat(), { maxLength: 3 }) }), {
-                    minLength: 1,
-                    maxLength: 14,
-                }),
-                (spec) => {
-                    // Always a NAT and its route first, so the property meets the egress edges.
-                    const rs = [r("r0", T.vpc), r("r1", T.nat, ["r0"]), r("r2", T.route, ["r1"])];
-                    spec.forEach((s, k) => {
-                        const i = k + 3;
-                        rs.push(
-                            r(
-                                `r${i}`,
-                                s.type,
-                                [...new Set(s.deps.map((d) => d % i))].map((d) => `r${d}`),
-                            ),
-                        );
-                    });
-                    const added = withPhysicalDependencies(rs, phaseOf);
-                    const egress = new Set(egressResources(rs, phaseOf).map((x) => x.urn));
-                    const role = roleOf(egress);
-                    // A resource's finish: the critical path of it and what it (transitively) waits for,
-                    // as nothing finishes before what it waits for.
-                    const finishOf = (graph: TracedResource[], urn: string) =>
-                        graphCriticalPath(upTo(graph, urn), seconds, undefined, role).seconds;
-                    for (const x of rs) {
-                        const before = finishOf(rs, x.urn);
-                        const after = finishOf(added, x.urn);
-                        if (after < before) return false;
-                        if (x.type === T.gate) {
-                            // (an egress resource that itself waits for the gate cannot gate it: no cycle is made)
-                            for (const e of egress) {
-                                if (upTo(added, e).some((y) => y.urn === x.urn)) continue;
-                                if (after < finishOf(added, e) + seconds(x.type, x.name)) return false;
-                            }
-                        }
-                    }
-                    return true;
-                },
+    test("the private zone's SOA is the nodes' name service: kubeadm init waits for it, for its last seconds only", () => {
+        assert.equal(AFTER_DNS, 150 - 60);
+        const withDns = [...privateGraph(), r("zone", T.zone, ["vpc"]), soa("soa", ["zone"])];
+        assert.deepEqual(
+            dnsResources(withDns, phaseOf).map((x) => x.urn),
+            ["soa"],
+        );
+        const added = withPhysicalDependencies(withDns, phaseOf);
+        assert.deepEqual(added.find((x) => x.urn === "api")?.deps, ["cp-0", "lb", "private-default", "soa"]);
+        assert.deepEqual(
+            roleOf(new Set())(
+                added.find((x) => x.urn === "api")!,
+                withDns.find((x) => x.urn === "soa")!,
             ),
+            { last: AFTER_DNS },
+        );
+        // The name service answers (3 + 40 + 40) long before init's last 90 s would start (105 + 60): no change.
+        const path = graphCriticalPath(added, seconds, undefined, roleOf(new Set(["private-default"])));
+        assert.equal(path.seconds, 3 + 100 + 2 + 150 + 90);
+        // A zone that waits for something slow (here the NAT route) puts the SOA, then init's last 90 s, on the path.
+        const slowZone = added.map((x) => (x.urn === "zone" ? { ...x, deps: ["private-default"] } : x));
+        const slow = graphCriticalPath(slowZone, seconds, undefined, roleOf(new Set(["private-default"])));
+        assert.equal(slow.seconds, 3 + 100 + 2 + 40 + 40 + AFTER_DNS + 90);
+        assert.deepEqual(
+            slow.chain.map((c) => `${c.name} ${c.seconds}`),
+            ["vpc 3", "nat 100", "private-default 2", "zone 40", "soa-private-zone-soa 40", "api 90", "cilium 90"],
+        );
+    });
+
+    test("property: the added dependencies never let a resource finish earlier, and init never before egress, its machine or the SOA plus its work", () => {
+        fc.assert(
+            fc.property(specs, (spec) => {
+                const rs = randomGraph(spec, false);
+                const added = withPhysicalDependencies(rs, phaseOf);
+                const egress = new Set(egressResources(rs, phaseOf).map((x) => x.urn));
+                const finishOf = finisher(roleOf(egress));
+                for (const x of rs) {
+                    const after = finishOf(added, x.urn);
+                    if (after < finishOf(rs, x.urn)) return false;
+                    if (x.type === T.gate && after < physicalFloor(added, x, egress, finishOf)) return false;
+                }
+                return true;
+            }),
             { numRuns: 1000 },
+        );
+    });
+
+    test("property: machines that no longer wait for the SOA never make init later, nor let it end before the SOA plus its seconds after it", () => {
+        fc.assert(
+            fc.property(specs, (spec) => {
+                const before = withPhysicalDependencies(randomGraph(spec, true), phaseOf);
+                const now = withPhysicalDependencies(randomGraph(spec, false), phaseOf);
+                const egress = new Set(egressResources(now, phaseOf).map((x) => x.urn));
+                const finishOf = finisher(roleOf(egress));
+                for (const x of now) {
+                    if (x.type !== T.gate) continue;
+                    const after = finishOf(now, x.urn);
+                    if (after > finishOf(before, x.urn) || after < physicalFloor(now, x, egress, finishOf)) return false;
+                }
+                return true;
+            }),
+            { numRuns: 500 },
         );
     });
 });
 
-/** The resource `urn` and everything it waits for, directly or not. */
-function upTo(graph: TracedResource[], urn: string): TracedResource[] {
-    const byUrn = new Map(graph.map((x) => [x.urn, x]));
-    const keep = new Set<string>();
-    const stack = [urn];
-    while (stack.length > 0) {
-        const cur = byUrn.get(stack.pop()!);
-        if (!cur || keep.has(cur.urn)) continue;
-        keep.add(cur.urn);
-        stack.push(...cur.deps);
+type Finish = (graph: TracedResource[], urn: string) => number;
+
+/** A resource's finish: the critical path of it and what it (transitively) waits for. */
+const finisher =
+    (role: (from: TracedResource, to: TracedResource) => DependencyRole): Finish =>
+    (graph, urn) =>
+        graphCriticalPath(upTo(graph, urn), seconds, undefined, role).seconds;
+
+/**
+ * What the world lets a readiness gate finish no earlier than: each egress resource and each machine
+ * it waits for plus its whole work, each name service resource plus its seconds after it (skipping
+ * those that themselves wait for the gate: no cycle is made).
+ */
+function physicalFloor(graph: TracedResource[], gate: TracedResource, egress: Set<string>, finishOf: Finish): number {
+    const own = seconds(gate.type, gate.name);
+    const deps = graph.find((x) => x.urn === gate.urn)!.deps;
+    let floor = 0;
+    for (const x of graph) {
+        if (upTo(graph, x.urn).some((y) => y.urn === gate.urn)) continue;
+        if (egress.has(x.urn) || (deps.includes(x.urn) && phaseOf(x) === "machine")) floor = Math.max(floor, finishOf(graph, x.urn) + own);
+        if (isSoa(x)) floor = Math.max(floor, finishOf(graph, x.urn) + AFTER_DNS);
     }
-    return graph.filter((x) => keep.has(x.urn));
+    return floor;
+}
+
+const KINDS = [T.vpc, T.nat, T.route, T.instance, T.lb, T.gate, T.node, T.cni, T.zone, "soa"];
+const specs = fc.array(fc.record({ kind: fc.constantFrom(...KINDS), deps: fc.array(fc.nat(), { maxLength: 3 }) }), {
+    minLength: 1,
+    maxLength: 14,
+});
+
+/**
+ * A random graph: always a NAT and its route, a zone and its SOA first (so the properties meet the
+ * egress and name service edges), then the spec's resources, each on earlier ones; with
+ * `machinesOnSoa`, every machine also waits for the first SOA, as the program declared before.
+ */
+function randomGraph(spec: { kind: string; deps: number[] }[], machinesOnSoa: boolean): TracedResource[] {
+    const rs = [r("r0", T.vpc), r("r1", T.nat, ["r0"]), r("r2", T.route, ["r1"]), r("r3", T.zone, ["r0"]), soa("r4", ["r3"])];
+    for (const s of spec) {
+        const urn = `r${rs.length}`;
+        const deps = [...new Set(s.deps.map((d) => `r${d % rs.length}`))];
+        if (machinesOnSoa && s.kind === T.instance && !deps.includes("r4")) deps.push("r4");
+        rs.push(s.kind === "soa" ? soa(urn, deps) : r(urn, s.kind, deps));
+    }
+    return rs;
 }

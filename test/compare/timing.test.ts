@@ -44,6 +44,22 @@ describe("time to ready, by the shared model", () => {
         );
     });
 
+    test("kubeadm init's last 90 s wait for the private zone's SOA record, which the machines no longer wait for", () => {
+        // A zone that waits for the NAT route (as if it were slow) puts the SOA on the path: 105 + 40 + 40 + 90 > 105 + 150.
+        const dns = [
+            ...plan,
+            r("zone", "aws:route53/zone:Zone", ["private-default"]),
+            { ...r("soa", "aws:route53/record:Record", ["zone"]), name: "demo-private-zone-soa" },
+        ];
+        const t = timeToReady(dns, rows, true);
+        assert.equal(t.seconds, 3 + 100 + 2 + 40 + 40 + 90 + 45);
+        assert.deepEqual(
+            t.criticalPath.map((s) => `${s.name} ${s.seconds}`),
+            ["vpc 3", "nat 100", "private-default 2", "zone 40", "demo-private-zone-soa 40", "api 90", "w-0 45"],
+        );
+        assert.match(t.criticalPath[4].source, /before the API name's first lookup/);
+    });
+
     test("without NAT, init follows its machine", () => {
         const publicPlan = plan.filter((x) => x.urn !== "nat" && x.urn !== "private-default");
         assert.equal(timeToReady(publicPlan, rows, true).seconds, 3 + Math.max(180, 30 + 150) + 45);
