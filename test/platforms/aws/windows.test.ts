@@ -128,7 +128,9 @@ describe("a Windows pool on aws", () => {
 
     test("every Linux node's gzipped user data leaves at least 1 KB of the 16 KB limit (room for labels, taints and SANs)", () => {
         for (const n of plan.nodes.filter((n) => n.os === "linux")) {
-            const gzipped = Buffer.from(String(instance(n.name).inputs.userDataBase64.value), "base64").length;
+            const userData = instance(n.name).inputs.userDataBase64;
+            assert.ok(isWrappedSecret(userData), n.name);
+            const gzipped = Buffer.from(String(userData.value), "base64").length;
             assert.ok(gzipped <= USER_DATA_LIMIT_BYTES - 1024, `${n.name}: ${gzipped} bytes after gzip`);
         }
     });
