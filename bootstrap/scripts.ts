@@ -38,8 +38,9 @@ export function scriptText(name: ScriptName): string {
 }
 
 /**
- * A script as nodes receive it: whole-line comments dropped (not the first line's `#!`, nor lines of a
- * shell here-document, whose text is data). The sources keep their comments for readers; the nodes do
+ * A script as nodes receive it: whole-line comments dropped (not the first line's `#!`, not
+ * `# shellcheck` directives, so the delivered scripts can be checked as they are, nor lines of a shell
+ * here-document, whose text is data). The sources keep their comments for readers; the nodes do
  * not need them, and AWS counts 16 KB of gzipped user data, where an init master's comments alone took
  * about 3 KB. A test checks that bash (and python) parse the result into exactly what they parse the
  * source into, so only comments can have gone.
@@ -55,7 +56,7 @@ export function withoutCommentLines(text: string): string {
             if (line.replace(/^\t+/, "") === hereDocEnd) hereDocEnd = undefined;
             return;
         }
-        if (index > 0 && /^\s*#/.test(line)) return;
+        if (index > 0 && /^\s*#/.test(line) && !/^\s*#\s*shellcheck\s/.test(line)) return;
         kept.push(line);
         const hereDoc = /<<-?\s*(['"]?)([A-Za-z_][A-Za-z0-9_]*)\1/.exec(line.replace(/<<</g, ""));
         if (hereDoc) hereDocEnd = hereDoc[2];

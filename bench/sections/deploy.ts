@@ -122,7 +122,9 @@ export async function deploySection(s: Settings): Promise<DeploySection> {
         goals.push({
             name: `deploy: modelled AWS critical path, topology ${r.topology} (issue 16)`,
             target: `<= ${CRITICAL_PATH_GOAL_SECONDS} s`,
-            value: `${r.graphSeconds} s (${EARLIER})`,
+            // The ideal is what no dependency order can beat with these latencies: above the goal, only
+            // other latencies (a baked image, another egress path) could meet it, not the graph.
+            value: `${r.graphSeconds} s; ideal ${r.ideal.total} s${r.ideal.total > CRITICAL_PATH_GOAL_SECONDS ? ", so no dependency order reaches the goal with these latencies" : ""} (${EARLIER})`,
             met: r.graphSeconds <= CRITICAL_PATH_GOAL_SECONDS,
         });
     }

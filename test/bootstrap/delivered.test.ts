@@ -41,12 +41,12 @@ describe("scripts as nodes receive them", () => {
         assert.match(ENDPOINT_NAME_PROBE, /^#!\/usr\/bin\/env python3\n/);
     });
 
-    test("here-documents are data: their lines stay, comment-looking or not; <<< is not one", () => {
+    test("here-documents are data: their lines stay, comment-looking or not; <<< is not one; shellcheck directives stay", () => {
         const text =
-            "#!/bin/bash\n# a comment\ncat <<EOF\n# kept\n  # kept too\nEOF\n  # dropped\nx=$(cat <<<'y')\n# dropped\ncat <<-'END'\n\t# kept\n\tEND\necho done\n";
+            "#!/bin/bash\n# a comment\n# shellcheck disable=SC2034\ncat <<EOF\n# kept\n  # kept too\nEOF\n  # dropped\nx=$(cat <<<'y')\n# dropped\ncat <<-'END'\n\t# kept\n\tEND\necho done\n";
         assert.equal(
             withoutCommentLines(text),
-            "#!/bin/bash\ncat <<EOF\n# kept\n  # kept too\nEOF\nx=$(cat <<<'y')\ncat <<-'END'\n\t# kept\n\tEND\necho done\n",
+            "#!/bin/bash\n# shellcheck disable=SC2034\ncat <<EOF\n# kept\n  # kept too\nEOF\nx=$(cat <<<'y')\ncat <<-'END'\n\t# kept\n\tEND\necho done\n",
         );
     });
 
