@@ -11,11 +11,12 @@ import { join } from "node:path";
 import { CONTROL_PLANE_TAINT, LABELS, type ClusterSpec, type NodePlan } from "../../components/core/types";
 import type { PlatformBootstrapFacts } from "../../bootstrap/types";
 import type { BootstrapInput, PkiMaterial } from "../../bootstrap/types";
+import { isoHoursFromNow } from "../helpers/clock";
 
 /** A bootstrap token in kubeadm's format (fixed so tests can search for it). */
 export const TOKEN = "abcdef.0123456789abcdef";
-/** When the fixtures' token expires. */
-export const TOKEN_EXPIRES = "2026-12-05T12:00:00Z";
+/** When the fixtures' token expires: a week ahead, so the scripts' own expiry check lets them join. */
+export const TOKEN_EXPIRES = isoHoursFromNow(7 * 24);
 
 function ecKey(): { key: string; pub: string } {
     const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });

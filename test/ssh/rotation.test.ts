@@ -7,10 +7,11 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import { providerHosts } from "./providerFixture";
+import { isoHoursFromNow } from "../helpers/clock";
 import { hostBootstrapProvider, type HostBootstrapOutputs, type HostBootstrapProps } from "../../bootstrap/ssh/provider";
 
-const OLD = { token: "abcdef.0123456789abcdef", expires: "2026-12-05T12:00:00Z" };
-const NEW = { token: "ghijkl.fedcba9876543210", expires: "2026-12-06T00:00:00Z" };
+const OLD = { token: "abcdef.0123456789abcdef", expires: isoHoursFromNow(24) };
+const NEW = { token: "ghijkl.fedcba9876543210", expires: isoHoursFromNow(48) };
 
 describe("bootstrap token rotation on bare metal", () => {
     const { props, created, logLines, clearLog } = providerHosts();

@@ -18,6 +18,7 @@ import type { ApiEndpoint, DeliveredBootstrap, MachineFacts } from "../../../com
 import type { ClusterPkiOutputs } from "../../../components/pki";
 import type { NodeBootstrap } from "../../../bootstrap/types";
 import { ZONES, makeNodes, makeSpec, rawAws } from "./fixtures";
+import { isoHoursFromNow } from "../../helpers/clock";
 
 /** RFC 6125 matching of a certificate DNS name (a wildcard covers exactly one leftmost label). */
 export function sanCovers(san: string, host: string): boolean {
@@ -72,7 +73,7 @@ function fakePki(): ClusterPkiOutputs {
         bootstrapToken: pulumi.secret("abcdef.0123456789abcdef"),
         bootstrapTokenId: pulumi.output("abcdef"),
         bootstrapTokenSecret: pulumi.secret("0123456789abcdef"),
-        bootstrapTokenExpires: "2026-12-05T12:00:00Z",
+        bootstrapTokenExpires: isoHoursFromNow(7 * 24),
         encryptionKey: pulumi.secret("c2VjcmV0"),
         adminCert: pub("admin"),
         adminKey: key("admin"),
