@@ -200,6 +200,9 @@ export function monthlyCost(
                 note: row.note,
             });
         }
+        if (rule.publicAddress !== undefined && valueAt(r.inputs, rule.publicAddress.path) === rule.publicAddress.equals) {
+            drafts.push(priced("publicAddress", rule, r));
+        }
         for (const disk of rule.disks ?? []) {
             const size = Number(disk.sizeGb !== undefined ? (valueAt(r.inputs, disk.sizeGb) ?? disk.defaultSizeGb) : disk.defaultSizeGb);
             drafts.push(priced("disk", rule, r, Number.isFinite(size) ? size : undefined, disk.sku, disk.defaultSku));

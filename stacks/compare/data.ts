@@ -85,6 +85,11 @@ export interface ResourceCost {
     defaultMachineType?: string;
     /** Machines: spot when the input at `path` equals `equals`. */
     spot?: { path: InputPath; equals: string | boolean };
+    /**
+     * Machines: a public IPv4 address of their own when the input at `path` equals `equals` (AWS bills
+     * every public IPv4 address, an instance's automatic one as much as an Elastic IP).
+     */
+    publicAddress?: { path: InputPath; equals: string | boolean };
     /** Machines: disks that come with the machine. */
     disks?: { sizeGb?: InputPath; sku?: InputPath; defaultSku?: string; defaultSizeGb?: number }[];
     /** Other kinds: the input holding the variant, and a default. */

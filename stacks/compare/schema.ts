@@ -108,6 +108,12 @@ export const COMPARE_DATA_SCHEMA = {
                         required: ["path", "equals"],
                         properties: { path: { type: "string" }, equals: { type: ["string", "boolean"] } },
                     },
+                    publicAddress: {
+                        type: "object",
+                        additionalProperties: false,
+                        required: ["path", "equals"],
+                        properties: { path: { type: "string" }, equals: { type: ["string", "boolean"] } },
+                    },
                     disks: {
                         type: "array",
                         items: {

@@ -19,6 +19,8 @@ import { graphOf, timeToReady } from "../../stacks/compare/timing";
 import { platformLatencyRows } from "../../stacks/compare/latency";
 import { withPhysicalDependencies } from "../../stacks/compare/physical";
 import { stackConfigPath } from "../../stacks/plan/stackConfig";
+import { monthlyCost } from "../../stacks/compare/cost";
+import { loadPlatformData } from "../../stacks/compare/data";
 import { API_READINESS_TYPE } from "../../components/lifecycle/types";
 
 /** A row's seconds for a resource of the plan, by type and name. */
@@ -127,6 +129,22 @@ describe("the modelled critical path of the AWS stack", () => {
             const withoutGate = modelledCriticalPath(m.graph, latencyRow, true, (from, to) => from === gate && to === soa);
             assert.equal(withoutGate.seconds, m.path.seconds);
         }
+    });
+
+    test("the public topology pays for every machine's own public IPv4 address, the private one for its NAT gateways' only", () => {
+        const data = loadPlatformData("aws");
+        assert.ok(data);
+        const addressesOf = (m: Modelled) => {
+            const cost = monthlyCost(data, m.plan.region, m.plan.resources);
+            assert.ok(cost.complete, cost.unknown.join("; "));
+            return cost.items.filter((i) => i.kind === "publicAddress").reduce((n, i) => n + i.quantity, 0);
+        };
+        const count = (m: Modelled, type: string) => m.plan.resources.filter((r) => r.type === type).length;
+        const instances = count(publicPlan, "aws:ec2/instance:Instance");
+        assert.ok(instances >= 6);
+        assert.equal(addressesOf(publicPlan), instances + count(publicPlan, "aws:ec2/eip:Eip"));
+        assert.equal(addressesOf(privatePlan), count(privatePlan, "aws:ec2/eip:Eip"));
+        assert.ok(count(privatePlan, "aws:ec2/eip:Eip") > 0);
     });
 
     test("npm run compare prices the plans the same, and the ideal is a lower bound of each", () => {

@@ -149,6 +149,32 @@ describe("cost arithmetic", () => {
         assert.equal(cost.total, 73 + 3 * 5);
     });
 
+    test("a machine with a public address of its own pays for it; one without does not", () => {
+        const withAddresses: PlatformData = {
+            ...table,
+            prices: [
+                ...table.prices,
+                { kind: "publicAddress", region: "r1", hourly: 0.005, source: "https://example.com/ip", retrieved: "2026-12-01" },
+            ],
+            resources: table.resources.map((r) =>
+                r.kind === "machine" ? { ...r, publicAddress: { path: "net.public", equals: true } } : r,
+            ),
+        };
+        const cost = monthlyCost(withAddresses, "r1", [
+            vm("a", "small", { net: { public: true } }),
+            vm("b", "small", { net: { public: true } }),
+            vm("c", "small", { net: { public: false } }),
+            vm("d", "small"),
+        ]);
+        const addresses = cost.items.filter((i) => i.kind === "publicAddress");
+        assert.deepEqual(
+            addresses.map((i) => ({ what: i.what, quantity: i.quantity, monthly: i.monthly })),
+            [{ what: "public address", quantity: 2, monthly: 7.3 }],
+            "2 x 0.005 x 730",
+        );
+        assert.equal(monthlyCost(table, "r1", [vm("a", "small", { net: { public: true } })]).items.length, 2, "no rule, no address");
+    });
+
     test("another region's price is not borrowed", () => {
         const cost = monthlyCost(table, "r1", [vm("a", "big")]);
         assert.equal(cost.items.find((i) => i.what === "big")?.monthly, null);
