@@ -149,13 +149,25 @@ pinned_here() {
 # What the platform's command (KUBEFORGE_ENDPOINT_NAME_CMD) says of the endpoint's name: present (look
 # it up), absent (it certainly does not exist yet) or wait (do not look it up yet: the answer could be
 # cached as "no such name" for long). Without such a command, or once the name is pinned here, present.
+# A command that fails prints `failed: <exit code and its last line of output>`, which waits too: a
+# machine image without what the command needs (python3 on AWS) must say so, not look like slow DNS.
 name_state() {
-    local said
+    local said code=0 errors why
     if [[ -z "${KUBEFORGE_ENDPOINT_NAME_CMD:-}" ]] || pinned_here; then
         printf 'present'
         return 0
     fi
-    said="$(bash -c "$KUBEFORGE_ENDPOINT_NAME_CMD" kubeforge-endpoint-name "$(endpoint_host)" 2>/dev/null)" || said='wait'
+    errors="$(mktemp)"
+    said="$(bash -c "$KUBEFORGE_ENDPOINT_NAME_CMD" kubeforge-endpoint-name "$(endpoint_host)" 2>"$errors")" || code=$?
+    if ((code != 0)); then
+        # The last thing it said, on stderr (`python3: command not found`, a traceback's exception), else stdout.
+        why="$(grep '[^[:space:]]' "$errors" | tail -n 1 || true)"
+        [[ -n "$why" ]] || why="$(printf '%s\n' "$said" | grep '[^[:space:]]' | tail -n 1 || true)"
+        rm -f "$errors"
+        printf 'failed: exit %s%s' "$code" "${why:+: ${why:0:200}}"
+        return 0
+    fi
+    rm -f "$errors"
     case "$said" in
         present | absent) printf '%s' "$said" ;;
         *) printf 'wait' ;;
@@ -270,6 +282,7 @@ while :; do
     case "$name" in
         wait) waiting_because "the private DNS zone of $(endpoint_host) does not answer for this network yet, or still keeps \"no such name\" for long: waiting before looking the name up" ;;
         absent) waiting_because "the endpoint name $(endpoint_host) does not exist yet (its load balancer is being created): waiting" ;;
+        failed:*) waiting_because "the check whether the endpoint name $(endpoint_host) may be looked up yet failed (${name#failed: }): waiting; the machine image must have what it runs: ${KUBEFORGE_ENDPOINT_NAME_CMD}" ;;
         *)
             status="$(endpoint_status)"
             action="$(action_for "$status")"

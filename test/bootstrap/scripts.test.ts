@@ -205,8 +205,8 @@ describe("kubeadm step in a sandbox (real bash, stubbed kubeadm/systemctl/curl)"
         );
     });
 
-    test("a failing or unclear platform command counts as wait: no lookup, no pin, no kubeadm, and the node gives up in time", () => {
-        for (const cmd of ["exit 1", "echo absent; exit 3", "echo maybe", "echo"]) {
+    test("an unclear answer counts as wait: no lookup, no pin, no kubeadm, and the node gives up in time", () => {
+        for (const cmd of ["echo maybe", "echo", "printf 'present\\nmaybe'"]) {
             const s = box("init", { KUBEFORGE_ENDPOINT_NAME_CMD: cmd, KUBEFORGE_JOIN_TIMEOUT_SECONDS: "0" });
             const r = s.run("kubeadm.sh", "init");
             assert.notEqual(r.code, 0, cmd);
@@ -216,6 +216,42 @@ describe("kubeadm step in a sandbox (real bash, stubbed kubeadm/systemctl/curl)"
             assert.equal(s.calls("kubeadm").length, 0, cmd);
             assert.ok(!existsSync(join(s.root, "etc/hosts")), `${cmd}: no pin`);
         }
+    });
+
+    test("a failing platform command waits too, and says why once (not as slow DNS): exit code, its last words, the command", () => {
+        const cases: [string, RegExp][] = [
+            ["exit 1", /failed \(exit 1\): waiting/],
+            ["echo absent; exit 3", /failed \(exit 3: absent\): waiting/],
+            // The probe on a machine image without python3.
+            [
+                'kubeforge-no-such-python3 /usr/local/lib/kubeforge/aws-endpoint-name.py "$1" zone 10',
+                /failed \(exit 127: .*kubeforge-no-such-python3: command not found\)/,
+            ],
+            ["echo warming up >&2; echo 'ValueError: bad label' >&2; echo wait; exit 2", /failed \(exit 2: ValueError: bad label\)/],
+        ];
+        for (const [cmd, expected] of cases) {
+            const s = box("init", { KUBEFORGE_ENDPOINT_NAME_CMD: cmd, KUBEFORGE_JOIN_TIMEOUT_SECONDS: "0" });
+            const r = s.run("kubeadm.sh", "init");
+            assert.notEqual(r.code, 0, cmd);
+            assert.match(r.stderr, expected, cmd);
+            assert.ok(r.stderr.includes(`the machine image must have what it runs: ${cmd}`), r.stderr);
+            assert.doesNotMatch(r.stderr, /does not answer for this network yet/, cmd);
+            assert.match(r.stderr, /gave up after 0s/, cmd);
+            assert.equal(s.calls("curl").length, 0, cmd);
+            assert.equal(s.calls("kubeadm").length, 0, cmd);
+            assert.ok(!existsSync(join(s.root, "etc/hosts")), `${cmd}: no pin`);
+        }
+        // Failing three polls, then answering: said once, and the node goes on once the command works.
+        const flaky =
+            'S="$KUBEFORGE_ROOT/stub"; echo x >>"$S/flaky"; if [ "$(wc -l <"$S/flaky")" -le 3 ]; then echo "python3: not found" >&2; exit 127; fi; echo absent';
+        const s = box("init", { KUBEFORGE_ENDPOINT_NAME_CMD: flaky });
+        const r = s.run("kubeadm.sh", "init");
+        assert.equal(r.code, 0, r.stderr);
+        assert.equal(r.stderr.match(/may be looked up yet failed \(exit 127: python3: not found\)/g)?.length, 1, r.stderr);
+        assert.deepEqual(
+            s.calls("kubeadm").map((c) => c.split(" ")[0]),
+            ["init"],
+        );
     });
 
     test("a node whose bootstrap token expired says so in its boot log and does not try to join", () => {
