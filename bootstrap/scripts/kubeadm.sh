@@ -157,7 +157,10 @@ name_state() {
         printf 'present'
         return 0
     fi
-    errors="$(mktemp)"
+    errors="$(mktemp)" || {
+        printf 'failed: no temporary file for the check (mktemp)'
+        return 0
+    }
     said="$(bash -c "$KUBEFORGE_ENDPOINT_NAME_CMD" kubeforge-endpoint-name "$(endpoint_host)" 2>"$errors")" || code=$?
     if ((code != 0)); then
         # The last thing it said, on stderr (`python3: command not found`, a traceback's exception), else stdout.
