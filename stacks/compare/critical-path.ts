@@ -15,6 +15,24 @@ export interface GraphNode {
     deps: string[];
 }
 
+/**
+ * Every URN `urn` waits for, directly or not (itself only through a cycle): what must be done before it.
+ *
+ * @param byUrn - the graph's resources by URN
+ * @param urn - the resource
+ */
+export function waitedForBy(byUrn: ReadonlyMap<string, GraphNode>, urn: string): Set<string> {
+    const seen = new Set<string>();
+    const stack = [...(byUrn.get(urn)?.deps ?? [])];
+    while (stack.length > 0) {
+        const cur = stack.pop()!;
+        if (seen.has(cur)) continue;
+        seen.add(cur);
+        stack.push(...(byUrn.get(cur)?.deps ?? []));
+    }
+    return seen;
+}
+
 /** A step of a chain. */
 export interface ChainStep {
     type: string;

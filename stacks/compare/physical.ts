@@ -15,7 +15,7 @@
  */
 import { API_READINESS_TYPE, NODE_LIFECYCLE_TYPE } from "../../components/lifecycle/types";
 import type { Phase } from "./data";
-import type { GraphNode } from "./critical-path";
+import { waitedForBy, type GraphNode } from "./critical-path";
 
 /** Resource types whose work needs the nodes' egress (downloads before kubeadm runs). */
 export const NEEDS_EGRESS: readonly string[] = [API_READINESS_TYPE];
@@ -62,18 +62,7 @@ export function withPhysicalDependencies<R extends GraphNode>(resources: R[], ph
     const original = new Map(resources.map((r) => [r.urn, r]));
     // Whether `from` waits, directly or not, for `to` in `graph`: an edge back would make a cycle (a
     // gate that waits for a record, an egress resource that waits for the gate, cannot be waited for).
-    const waitsFor = (graph: Map<string, R>, from: string, to: string): boolean => {
-        const seen = new Set<string>();
-        const stack = [from];
-        while (stack.length > 0) {
-            const cur = graph.get(stack.pop()!);
-            if (!cur || seen.has(cur.urn)) continue;
-            seen.add(cur.urn);
-            if (cur.deps.includes(to)) return true;
-            stack.push(...cur.deps);
-        }
-        return false;
-    };
+    const waitsFor = (graph: ReadonlyMap<string, R>, from: string, to: string): boolean => waitedForBy(graph, from).has(to);
     const joined = resources.map((r) =>
         gate && r.type === NODE_LIFECYCLE_TYPE && !r.deps.includes(gate) && !waitsFor(original, gate, r.urn)
             ? { ...r, deps: [...r.deps, gate] }

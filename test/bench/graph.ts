@@ -1,5 +1,5 @@
 /** Graph helpers the model's tests share. */
-import type { GraphNode } from "../../stacks/compare/critical-path";
+import { waitedForBy, type GraphNode } from "../../stacks/compare/critical-path";
 
 /**
  * The resource `urn` and everything it waits for, directly or not: its finish is the critical path of
@@ -9,14 +9,6 @@ import type { GraphNode } from "../../stacks/compare/critical-path";
  * @param urn - the resource
  */
 export function upTo<R extends GraphNode>(graph: R[], urn: string): R[] {
-    const byUrn = new Map(graph.map((x) => [x.urn, x]));
-    const keep = new Set<string>();
-    const stack = [urn];
-    while (stack.length > 0) {
-        const cur = byUrn.get(stack.pop()!);
-        if (!cur || keep.has(cur.urn)) continue;
-        keep.add(cur.urn);
-        stack.push(...cur.deps);
-    }
-    return graph.filter((x) => keep.has(x.urn));
+    const keep = waitedForBy(new Map(graph.map((x) => [x.urn, x])), urn);
+    return graph.filter((x) => x.urn === urn || keep.has(x.urn));
 }
