@@ -101,7 +101,7 @@ export interface PlatformBootstrapFacts {
      * "no such name" for it with a short negative-caching time: its load balancer is still being created,
      * so no cluster can answer there), or `wait` (the name must not be looked up yet: the zone does not
      * answer for this network yet, or an early "no such name" could still be cached for long). Anything
-     * else, or a failing command, counts as `wait`. Every node runs it before its first lookup of the
+     * else counts as `wait`; a failing command waits too, and the node's log says once how it failed. Every node runs it before its first lookup of the
      * name, so the machines need not wait for the zone in `pulumi up`; on `absent` the init master runs
      * `kubeadm init` at once against itself (the name pinned to 127.0.0.1 in /etc/hosts) instead of
      * waiting minutes for the load balancer, and joiners keep waiting. When absent, nodes look the name

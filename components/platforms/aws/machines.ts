@@ -207,7 +207,7 @@ function createInstance(
         {
             parent: ctx.parent,
             // Linux nodes do not wait for the private zone: their bootstrap asks the zone itself whether
-            // the API name may be looked up yet (ENDPOINT_NAME_COMMAND), while it installs packages.
+            // the API name may be looked up yet (endpointNameCommand in bootstrap.ts), while it installs packages.
             // Windows nodes wait for the zone and its short negative-caching SOA, so their first lookup
             // of the name cannot be cached as NXDOMAIN for long (their bootstrap has no such probe).
             // Never the alias record, which waits for the load balancer.
